@@ -1,0 +1,66 @@
+"""The ``prehab`` command: parses arguments and hands over to a command module.
+
+Command modules register their own sub-commands and import their heavy dependencies
+inside their handlers, so ``prehab recommend --json`` never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+COMMAND_MODULES = (
+    "prehab.commands.recommend",
+    "prehab.commands.rules",
+    "prehab.commands.history",
+    "prehab.commands.ui",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prehab",
+        description="Rules-driven strength and mobility advice for runners. "
+        "Without a command, starts the terminal app.",
+    )
+    parser.add_argument("--data-dir", help="where the history database lives (env PREHAB_DATA_DIR)")
+    parser.add_argument("--config-dir", help="settings and your rules (env PREHAB_CONFIG_DIR)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["PREHAB_DATA_DIR"] = args.data_dir
+    if args.config_dir:
+        os.environ["PREHAB_CONFIG_DIR"] = args.config_dir
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        ui = sys.modules.get("prehab.commands.ui")
+        if ui is None:
+            parser.print_help()
+            return 0
+        handler = ui.run_app
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

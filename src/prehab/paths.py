@@ -1,0 +1,52 @@
+"""Where prehab keeps things: the shipped pack, the user's config and data directories.
+
+Overrides exist so tests, CI and people with several profiles never touch the real home
+directory: ``--data-dir``/``PREHAB_DATA_DIR`` and ``--config-dir``/``PREHAB_CONFIG_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP = "prehab"
+_PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+
+
+def default_rules_dir() -> Path:
+    """The rule pack shipped with the package (``rules/`` in the checkout)."""
+    return _PACKAGE_DATA / "rules"
+
+
+def default_screens_dir() -> Path:
+    """The questionnaires shipped with the package (``screens/`` in the checkout)."""
+    return _PACKAGE_DATA / "screens"
+
+
+def config_dir() -> Path:
+    env = os.environ.get("PREHAB_CONFIG_DIR")
+    return Path(env).expanduser() if env else user_config_path(APP)
+
+
+def data_dir() -> Path:
+    env = os.environ.get("PREHAB_DATA_DIR")
+    return Path(env).expanduser() if env else user_data_path(APP)
+
+
+def user_rules_dir() -> Path:
+    """The user's own rules and overrides; they win over the defaults by id."""
+    return config_dir() / "rules"
+
+
+def user_screens_dir() -> Path:
+    return config_dir() / "screens"
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def database_file() -> Path:
+    return data_dir() / "prehab.sqlite3"
