@@ -1,0 +1,110 @@
+"""The records the store keeps, and the one place that says what a valid session is.
+
+Validation lives here (not in the CLI or the TUI) so both front ends reject the same
+inputs with the same wording, and imports can reuse it to drop rows that make no sense.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from prehab.model import Fact
+
+RUN_KINDS: tuple[str, ...] = ("easy", "long", "tempo", "intervals", "race", "strides", "hills")
+"""Kinds that count as running distance (weekly km, long-run share, spikes)."""
+
+KINDS: tuple[str, ...] = (
+    *RUN_KINDS,
+    "strength",
+    "mobility",
+    "cross-training",
+    "cycling",
+)
+"""Every session kind; the same list as ``session.type`` in rules/facts.toml."""
+
+HARD_KINDS: frozenset[str] = frozenset({"tempo", "intervals", "race", "hills"})
+
+SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "grass", "other")
+"""The same list as ``session.surface`` in rules/facts.toml."""
+
+MAX_DISTANCE_KM = 500.0
+MAX_DURATION_MIN = 2000.0
+
+
+@dataclass
+class Session:
+    """One training session. Distances are kilometres whatever the user's display units."""
+
+    date: date
+    kind: str
+    distance_km: float = 0.0
+    duration_min: float | None = None
+    rpe: int | None = None
+    surface: str | None = None
+    cross_plane: bool = False
+    notes: str = ""
+    source: str = "manual"
+    external_id: str | None = None
+    id: int | None = None
+
+    @property
+    def is_run(self) -> bool:
+        return self.kind in RUN_KINDS
+
+
+@dataclass
+class Checkin:
+    """One answered questionnaire: the raw answers and the facts they became."""
+
+    id: int
+    taken_at: datetime
+    answers: dict[str, Any]
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class ImportCount:
+    """What one batch insert did: rows added and rows skipped as duplicates."""
+
+    added: int = 0
+    skipped: int = 0
+
+    def __iadd__(self, other: ImportCount) -> ImportCount:
+        self.added += other.added
+        self.skipped += other.skipped
+        return self
+
+
+def _finite(value: float) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def validate_session(s: Session) -> list[str]:
+    """Every reason ``s`` cannot be stored, each saying what to change; empty when valid."""
+    problems: list[str] = []
+    if not isinstance(s.date, date):
+        problems.append("date: give a date as YYYY-MM-DD")
+    elif s.date > date.today().replace(year=date.today().year + 1):
+        problems.append(f"date: {s.date.isoformat()} is more than a year ahead; check the year")
+    if s.kind not in KINDS:
+        problems.append(f"kind: {s.kind!r} is not a session kind; use one of {', '.join(KINDS)}")
+    if not _finite(s.distance_km) or not 0 <= s.distance_km <= MAX_DISTANCE_KM:
+        problems.append(f"distance: must be between 0 and {MAX_DISTANCE_KM:g} km")
+    if s.duration_min is not None and (
+        not _finite(s.duration_min) or not 0 < s.duration_min <= MAX_DURATION_MIN
+    ):
+        problems.append(f"duration: must be more than 0 and at most {MAX_DURATION_MIN:g} minutes")
+    if s.rpe is not None and (
+        isinstance(s.rpe, bool) or not isinstance(s.rpe, int) or not 1 <= s.rpe <= 10
+    ):
+        problems.append("rpe: effort is a whole number from 1 (very easy) to 10 (maximal)")
+    if s.surface is not None and s.surface not in SURFACES:
+        problems.append(
+            f"surface: {s.surface!r} is not a surface; use one of {', '.join(SURFACES)}"
+        )
+    if s.kind in RUN_KINDS and s.distance_km == 0 and s.duration_min is None:
+        problems.append("distance: a run needs a distance or a duration")
+    return problems

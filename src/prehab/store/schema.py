@@ -1,0 +1,116 @@
+"""The database schema as an ordered list of migrations.
+
+Each migration runs once, in order, inside the same transaction as the version bump, so a
+database is always at exactly one known version. Never edit a released migration: append
+a new one. A database newer than this code is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE athletes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT 'me',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        INSERT INTO athletes (id, name) VALUES (1, 'me');
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            distance_km REAL NOT NULL DEFAULT 0,
+            duration_min REAL,
+            rpe INTEGER CHECK (rpe IS NULL OR rpe BETWEEN 1 AND 10),
+            surface TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT 'manual',
+            external_id TEXT UNIQUE,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            taken_at TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            facts TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        2,
+        """
+        ALTER TABLE sessions ADD COLUMN cross_plane INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX sessions_by_date ON sessions (athlete_id, date);
+        CREATE INDEX checkins_by_time ON checkins (athlete_id, taken_at);
+        CREATE TABLE done (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            day TEXT NOT NULL,
+            exercise_id TEXT NOT NULL,
+            rule_ids TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (athlete_id, day, exercise_id)
+        );
+        """,
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer prehab; we refuse to touch it."""
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version of ``conn``'s database; 0 for an empty database."""
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if row is None:
+        return 0
+    version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    return int(version or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database up to ``LATEST_VERSION``; returns the version it started at.
+
+    Runs in one ``BEGIN IMMEDIATE`` transaction so two processes opening a fresh database at
+    once cannot both create tables: the second waits, then sees the new version. ``executescript``
+    would commit on its own, so statements are split and run one by one.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        start = current_version(conn)
+        if start > LATEST_VERSION:
+            raise SchemaTooNew(
+                f"the history database is schema version {start}, this prehab knows up to "
+                f"{LATEST_VERSION}"
+            )
+        if start == 0:
+            conn.execute(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL, "
+                "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
+            )
+        for version, script in MIGRATIONS:
+            if version <= start:
+                continue
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return start
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (our scripts have no ';' inside literals)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
