@@ -1,0 +1,158 @@
+"""From the stored history, settings and latest check-in to the facts the engine takes.
+
+This is the seam ``prehab recommend`` (without ``--facts``) and the TUI use: one call gives
+the ``load``, ``athlete`` and ``schedule`` facts, one ``session`` fact per recent session,
+and the facts of a recent check-in, merged so that no kind meant to appear once appears twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from prehab.facts.metrics import load_metrics, strength_streak_weeks
+from prehab.model import Fact, Problem
+from prehab.store.db import Store
+from prehab.store.records import Checkin, Session
+from prehab.store.settings import WEEKDAYS, Settings, load_settings
+
+RECENT_SESSION_DAYS = 7
+"""Sessions from today and the 6 days before become ``session`` facts."""
+
+CHECKIN_MAX_AGE_DAYS = 2
+"""A check-in from today or the two days before still describes the runner; older ones don't."""
+
+SINGLE_KINDS = ("athlete", "schedule", "load")
+"""Fact kinds that appear once per evaluation."""
+
+
+def load_context() -> tuple[Store, Settings, list[Problem]]:
+    """Open the default store and read the default settings (the caller closes the store)."""
+    settings, problems = load_settings()
+    return Store.open(), settings, problems
+
+
+def history_facts(today: date | None = None) -> tuple[list[Fact], list[Problem]]:
+    """The facts for ``today`` from the default store and settings, and any settings problems."""
+    store, settings, problems = load_context()
+    with store:
+        return facts_from_history(store, settings, today or date.today()), problems
+
+
+def facts_from_history(store: Store, settings: Settings, today: date) -> list[Fact]:
+    """Every fact the history, the settings and a recent check-in give for ``today``."""
+    sessions = store.sessions(until=today)
+    checkin = store.latest_checkin()
+    return build_facts(sessions, settings, today, checkin)
+
+
+def build_facts(
+    sessions: Sequence[Session], settings: Settings, today: date, checkin: Checkin | None
+) -> list[Fact]:
+    """:func:`facts_from_history` without the store, for tests and callers holding sessions."""
+    single: dict[str, Fact] = {
+        "load": {"fact": "load", **load_metrics(sessions, today)},
+        "athlete": athlete_fact(settings, sessions, today),
+        "schedule": schedule_fact(settings, today),
+    }
+    recent = session_facts(sessions, today)
+    others: list[Fact] = []
+    if checkin is not None and checkin_age_days(checkin, today) <= CHECKIN_MAX_AGE_DAYS:
+        _merge_checkin(checkin, today, single, recent, others)
+    return [single["load"], single["athlete"], single["schedule"], *recent.values(), *others]
+
+
+def athlete_fact(settings: Settings, sessions: Sequence[Session], today: date) -> Fact:
+    """The runner from the settings; strength_weeks is the larger of the setting and the log."""
+    return {
+        "fact": "athlete",
+        "experience": settings.experience,
+        "home_only": settings.home_only,
+        "strength_weeks": max(settings.strength_weeks, strength_streak_weeks(sessions, today)),
+    }
+
+
+def schedule_fact(settings: Settings, today: date) -> Fact:
+    """Where today sits: days to the goal race, and key runs (only if key days are set)."""
+    fact: Fact = {"fact": "schedule"}
+    if settings.goal_race_date is not None and settings.goal_race_date >= today:
+        fact["days_to_goal_race"] = min((settings.goal_race_date - today).days, 3650)
+    if settings.key_run_days:
+        fact["key_run_today"] = WEEKDAYS[today.weekday()] in settings.key_run_days
+        tomorrow = today + timedelta(days=1)
+        fact["key_run_tomorrow"] = WEEKDAYS[tomorrow.weekday()] in settings.key_run_days
+    return fact
+
+
+def session_facts(sessions: Sequence[Session], today: date) -> dict[tuple[int, str], Fact]:
+    """One ``session`` fact per (days_ago, type) of the last week, keyed so.
+
+    Two sessions of one type on one day are one fact (facts.toml keys sessions by days_ago
+    and type): distances and durations add up, the harder effort and the longer one's surface
+    are kept, cross-plane work counts if either had it.
+    """
+    out: dict[tuple[int, str], Fact] = {}
+    longest: dict[tuple[int, str], float] = {}
+    for s in sorted(sessions, key=lambda s: (s.date, s.id or 0)):
+        days_ago = (today - s.date).days
+        if not 0 <= days_ago < RECENT_SESSION_DAYS:
+            continue
+        key = (days_ago, s.kind)
+        fact = out.setdefault(key, {"fact": "session", "days_ago": days_ago, "type": s.kind})
+        if s.distance_km > 0:
+            fact["distance_km"] = round(fact.get("distance_km", 0.0) + s.distance_km, 2)
+        if s.duration_min is not None:
+            fact["duration_min"] = round(fact.get("duration_min", 0.0) + s.duration_min, 1)
+        if s.rpe is not None:
+            fact["rpe"] = max(fact.get("rpe", 0), s.rpe)
+        if s.surface is not None and s.distance_km >= longest.get(key, -1.0):
+            fact["surface"] = s.surface
+            longest[key] = s.distance_km
+        fact["cross_plane"] = bool(fact.get("cross_plane")) or s.cross_plane
+    return out
+
+
+def checkin_age_days(checkin: Checkin, today: date) -> int:
+    """Whole days between the check-in (in local time) and ``today``."""
+    return (today - _local_date(checkin.taken_at)).days
+
+
+def _local_date(when: datetime) -> date:
+    return when.astimezone().date() if when.tzinfo else when.date()
+
+
+def _merge_checkin(
+    checkin: Checkin,
+    today: date,
+    single: dict[str, Fact],
+    recent: dict[tuple[int, str], Fact],
+    others: list[Fact],
+) -> None:
+    """Fold a check-in's facts in.
+
+    ``athlete`` and ``schedule`` answers win over settings (the runner just said so); for
+    ``load`` the logged history wins and the answers only fill what the log cannot tell.
+    Check-in sessions are shifted by the check-in's age and dropped where the log already
+    has that day and type.
+    """
+    age = checkin_age_days(checkin, today)
+    for raw in checkin.facts:
+        if not isinstance(raw, dict) or not isinstance(raw.get("fact"), str):
+            continue
+        fact: dict[str, Any] = dict(raw)
+        kind = fact["fact"]
+        if kind in ("athlete", "schedule"):
+            single[kind].update(fact)
+        elif kind == "load":
+            single["load"] = {**fact, **single["load"]}
+        elif kind == "session":
+            days_ago = fact.get("days_ago")
+            if not isinstance(days_ago, int) or isinstance(days_ago, bool):
+                continue
+            fact["days_ago"] = days_ago + age
+            key = (fact["days_ago"], str(fact.get("type")))
+            if key not in recent and fact["days_ago"] <= 3650:
+                recent[key] = fact
+        else:
+            others.append(fact)

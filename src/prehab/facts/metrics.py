@@ -1,0 +1,206 @@
+"""Load metrics derived from the session history: pure functions of (sessions, today).
+
+The output of :func:`load_metrics` is the engine's ``load`` fact, so its keys are exactly the
+``fact.load`` fields of rules/facts.toml. A metric that cannot be computed (no history, a
+zero denominator, a flat week) is left out rather than given as 0, NaN or infinity: a rule
+on a missing field simply does not match, which is the honest answer.
+
+Windows, all inclusive and counted back from ``today`` (day 0):
+  this week = days 0..6, previous week = days 7..13,
+  last two weeks = days 0..13 vs days 14..27,
+  acute (ACWR) = days 0..6, chronic = days 7..34 (the 28 days before the acute week).
+Sessions dated after ``today`` are ignored. Distances are running kilometres only (easy, long,
+tempo, intervals, race, strides, hills): a ride's kilometres are not a run's.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from prehab.store.records import HARD_KINDS, RUN_KINDS, Session
+
+ACWR_CAVEAT = (
+    "The acute:chronic workload ratio (this week's load against the average week of the four "
+    "before it) is disputed: studies disagree on whether it predicts injury, and a ratio "
+    "from a short or patchy log means little. prehab shows it as context only; no advice "
+    "rests on it alone."
+)
+"""Shown wherever the ACWR is shown."""
+
+LOAD_CHOICE = (
+    "Load is session RPE (duration in minutes x effort 1-10, Foster's method) when every "
+    "session of the last 35 days has both a duration and an RPE; otherwise it is running "
+    "kilometres. One unit per calculation: mixing the two would make the ratio meaningless."
+)
+
+HARD_RPE = 7
+"""A session at this RPE or above counts as hard whatever its kind."""
+
+ENDURANCE_KINDS = frozenset(RUN_KINDS) | {"cycling", "cross-training"}
+
+BOUNDS: dict[str, tuple[float, float]] = {
+    "weekly_km": (0, 2000),
+    "previous_week_km": (0, 2000),
+    "weekly_change_pct": (-100, 100000),
+    "two_week_change_pct": (-100, 100000),
+    "longest_run_30d_km": (0, 500),
+    "last_run_km": (0, 500),
+    "run_spike_pct": (-100, 100000),
+    "acwr": (0, 20),
+    "monotony": (0, 100),
+    "strain": (0, 1000000),
+    "long_run_share_pct": (0, 100),
+    "treadmill_share_pct": (0, 100),
+    "cycling_share_pct": (0, 100),
+}
+"""The ranges rules/facts.toml declares; values are clamped into them."""
+
+
+def _window(sessions: Iterable[Session], today: date, first: int, last: int) -> list[Session]:
+    """Sessions from ``first`` to ``last`` days ago (inclusive)."""
+    start, end = today - timedelta(days=last), today - timedelta(days=first)
+    return [s for s in sessions if start <= s.date <= end]
+
+
+def _run_km(sessions: Iterable[Session]) -> float:
+    return sum(s.distance_km for s in sessions if s.is_run)
+
+
+def _pct_change(now: float, before: float) -> float | None:
+    return (now - before) / before * 100 if before > 0 else None
+
+
+def _days_since(sessions: Sequence[Session], today: date, match: Any) -> int | None:
+    dates = [s.date for s in sessions if match(s)]
+    return (today - max(dates)).days if dates else None
+
+
+def uses_session_rpe(sessions: Sequence[Session], today: date) -> bool:
+    """Whether load is session RPE (True) or running km (False); see ``LOAD_CHOICE``."""
+    window = _window(sessions, today, 0, 34)
+    return bool(window) and all(s.duration_min is not None and s.rpe is not None for s in window)
+
+
+def session_load(s: Session, srpe: bool) -> float:
+    """One session's load in the unit chosen by :func:`uses_session_rpe`."""
+    if srpe:
+        return float(s.duration_min or 0) * float(s.rpe or 0)
+    return s.distance_km if s.is_run else 0.0
+
+
+def daily_loads(sessions: Sequence[Session], today: date, days: int, srpe: bool) -> list[float]:
+    """Load per day for the ``days`` days ending today, oldest first (rest days are 0)."""
+    loads = [0.0] * days
+    for s in _window(sessions, today, 0, days - 1):
+        loads[days - 1 - (today - s.date).days] += session_load(s, srpe)
+    return loads
+
+
+def strength_streak_weeks(sessions: Sequence[Session], today: date) -> int:
+    """Weeks in a row (7-day blocks back from today) with two or more strength sessions.
+
+    The current block counts only once it has two; if it has fewer the streak is counted
+    from the block before, since this week is not over yet.
+    """
+    days = [s.date for s in sessions if s.kind == "strength" and s.date <= today]
+    if not days:
+        return 0
+
+    def in_block(block: int) -> int:
+        end = today - timedelta(days=7 * block)
+        return sum(1 for d in days if end - timedelta(days=6) <= d <= end)
+
+    block = 0 if in_block(0) >= 2 else 1
+    streak = 0
+    while in_block(block) >= 2:
+        streak += 1
+        block += 1
+    return streak
+
+
+def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
+    """The ``load`` fact fields for ``today`` (without the ``fact`` key); see module doc."""
+    history = [s for s in sessions if s.date <= today]
+    if not history:
+        return {}
+    out: dict[str, Any] = {}
+    week = _window(history, today, 0, 6)
+    weekly = _run_km(week)
+    previous = _run_km(_window(history, today, 7, 13))
+    out["weekly_km"] = weekly
+    out["previous_week_km"] = previous
+    out["weekly_change_pct"] = _pct_change(weekly, previous)
+    out["two_week_change_pct"] = _pct_change(
+        _run_km(_window(history, today, 0, 13)), _run_km(_window(history, today, 14, 27))
+    )
+
+    runs = [s for s in history if s.is_run and s.distance_km > 0]
+    if runs:
+        last_day = max(s.date for s in runs)
+        last = max(s.distance_km for s in runs if s.date == last_day)
+        before = [s.distance_km for s in runs if last_day - timedelta(days=30) <= s.date < last_day]
+        out["last_run_km"] = last
+        if before:
+            longest = max(before)
+            out["longest_run_30d_km"] = longest
+            out["run_spike_pct"] = _pct_change(last, longest)
+
+    srpe = uses_session_rpe(history, today)
+    acute = sum(daily_loads(history, today, 7, srpe))
+    chronic_total = sum(session_load(s, srpe) for s in _window(history, today, 7, 34))
+    if chronic_total > 0:
+        out["acwr"] = acute / (chronic_total / 4)
+    daily = daily_loads(history, today, 7, srpe)
+    spread = statistics.pstdev(daily)
+    if spread > 0:
+        monotony = statistics.fmean(daily) / spread
+        out["monotony"] = monotony
+        out["strain"] = acute * monotony
+
+    out["days_since_strength"] = _days_since(history, today, lambda s: s.kind == "strength")
+    out["days_since_mobility"] = _days_since(history, today, lambda s: s.kind == "mobility")
+    out["days_since_cross_plane"] = _days_since(history, today, lambda s: s.cross_plane)
+
+    out["hard_sessions_7d"] = sum(
+        1 for s in week if s.kind in HARD_KINDS or (s.rpe is not None and s.rpe >= HARD_RPE)
+    )
+    out["strength_sessions_7d"] = sum(1 for s in week if s.kind == "strength")
+    out["runs_7d"] = sum(1 for s in week if s.is_run)
+    if weekly > 0:
+        out["long_run_share_pct"] = max(s.distance_km for s in week if s.is_run) / weekly * 100
+        out["treadmill_share_pct"] = (
+            sum(s.distance_km for s in week if s.is_run and s.surface == "treadmill") / weekly * 100
+        )
+    out["cycling_share_pct"] = _cycling_share(week)
+    return _tidy(out)
+
+
+def _cycling_share(week: Sequence[Session]) -> float | None:
+    """Rides as a share of the week's endurance sessions: by minutes when every one has a
+    duration, else by count (a count is crude but never mixes km of riding with km of running).
+    """
+    endurance = [s for s in week if s.kind in ENDURANCE_KINDS]
+    if not endurance:
+        return None
+    if all(s.duration_min for s in endurance):
+        total = sum(float(s.duration_min or 0) for s in endurance)
+        rides = sum(float(s.duration_min or 0) for s in endurance if s.kind == "cycling")
+        return rides / total * 100
+    return sum(1 for s in endurance if s.kind == "cycling") / len(endurance) * 100
+
+
+def _tidy(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop undefined values, clamp into the declared ranges, round floats to 0.1."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, int):
+            out[key] = value
+            continue
+        low, high = BOUNDS[key]
+        out[key] = round(min(max(float(value), low), high), 1)
+    return out
