@@ -1,0 +1,80 @@
+"""``prehab recommend``: today's prescriptions with their reasons (text or JSON).
+
+Imports nothing from Textual: the JSON path is used by scripts and must start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+EXIT_USER_ERROR = 2
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "recommend",
+        help="today's prescriptions with reasons",
+        description="Evaluate the rules on a facts file, or on your stored history "
+        "and latest check-in, and print today's plan with the reason for each item.",
+    )
+    p.add_argument("--facts", type=Path, help="a facts TOML file (see examples/runner.toml)")
+    p.add_argument(
+        "--rules", type=Path, help="a rule pack folder or file to use instead of/over the defaults"
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--brief", action="store_true", help="one reason line per exercise")
+    p.add_argument("--budget", type=float, help="minutes available today (default: settings, else all)")
+    p.add_argument(
+        "--equipment",
+        help="comma-separated equipment you have, e.g. band,dumbbell,step "
+        "(default: settings; 'none' for bodyweight only)",
+    )
+    p.add_argument("--date", type=date.fromisoformat, help="evaluate as of this day (YYYY-MM-DD)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from prehab.advice import evaluate
+    from prehab.commands.common import load_for_use, print_problems
+    from prehab.plan.day import PlanOptions, plan_day
+    from prehab.render import evaluation_json, render_text
+
+    book = load_for_use(args.rules)
+    if book is None:
+        return EXIT_USER_ERROR
+    budget: float | None = args.budget
+    equipment: frozenset[str] | None = None
+    if args.facts is not None:
+        from prehab.rulebook.factsfile import load_facts_file
+
+        facts, problems = load_facts_file(args.facts, book.schema)
+        print_problems(problems)
+        if any(p.severity == "error" for p in problems):
+            return EXIT_USER_ERROR
+    else:
+        from prehab.facts.history import facts_from_history
+        from prehab.store import Store
+        from prehab.store.settings import load_settings
+
+        settings, problems = load_settings()
+        print_problems(problems)
+        with Store.open() as store:
+            facts = facts_from_history(store, settings, args.date or date.today())
+        budget = budget if budget is not None else float(settings.time_budget_min)
+        equipment = frozenset(settings.equipment)
+    if args.equipment:
+        items = {e.strip() for e in args.equipment.split(",") if e.strip()}
+        equipment = frozenset() if items == {"none"} else frozenset(items)
+    ev = evaluate(book, facts)
+    plan = plan_day(ev, book.exercises, PlanOptions(budget, equipment))
+    if args.json:
+        json.dump(evaluation_json(ev, plan), sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(render_text(ev, plan, verbose=not args.brief))
+    return 1 if ev.errors else 0

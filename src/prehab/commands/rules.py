@@ -1,0 +1,194 @@
+"""``prehab rules check|test|list|diff``, ``prehab explain`` and ``prehab paths``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_USER_ERROR = 2
+
+
+def register(sub: Any) -> None:
+    rules = sub.add_parser("rules", help="check, test and list rule packs")
+    rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION")
+    rules.set_defaults(handler=lambda a: (rules.print_help(), 0)[1])
+
+    check = rsub.add_parser("check", help="report every problem in a pack (file:line: path: problem (fix))")
+    check.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a pack folder (with facts.toml) or rule files to lay over the shipped pack; "
+        "default: the shipped pack + your config folder",
+    )
+    check.set_defaults(handler=run_check)
+
+    test = rsub.add_parser("test", help="run every embedded example: 'N passed, N failed'")
+    test.add_argument("path", nargs="?", type=Path)
+    test.add_argument("--rule", action="append", help="only this rule id (repeatable)")
+    test.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
+    test.set_defaults(handler=run_test)
+
+    listing = rsub.add_parser("list", help="every rule with its priority and file")
+    listing.add_argument("path", nargs="?", type=Path)
+    listing.set_defaults(handler=run_list)
+
+    diff = rsub.add_parser("diff", help="which default examples change outcome under your overrides")
+    diff.add_argument("path", nargs="?", type=Path, help="override file/folder (default: your config folder)")
+    diff.set_defaults(handler=run_diff)
+
+    explain = sub.add_parser("explain", help="a rule in plain words; --why-not checks it on facts")
+    explain.add_argument("rule_id")
+    explain.add_argument(
+        "--why-not",
+        action="store_true",
+        help="show each condition's result on the facts (a facts file or your history)",
+    )
+    explain.add_argument("--facts", type=Path, help="facts file for --why-not")
+    explain.add_argument("--rules", type=Path)
+    explain.set_defaults(handler=run_explain)
+
+    paths = sub.add_parser("paths", help="where prehab reads rules and keeps data")
+    paths.set_defaults(handler=run_paths)
+
+
+def _load(path: Path | None, *, strict: bool = True) -> Any:
+    from prehab.commands.common import load_for_use, print_problems
+    from prehab.rulebook import default_layers, load_rulebook
+
+    if not strict:
+        return load_for_use(path)
+    result = load_rulebook(default_layers(path))
+    print_problems(result.problems)
+    return result
+
+
+def run_check(args: argparse.Namespace) -> int:
+    result = _load(args.path)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if result.rulebook is None:
+        print(f"{errors} error(s), {warnings} warning(s): the pack was NOT loaded", file=sys.stderr)
+        return EXIT_USER_ERROR
+    book = result.rulebook
+    print(
+        f"ok: {len(book.rules)} rules ({len(book.active_rules)} enabled), {len(book.exercises)} exercises, "
+        f"{len(book.files)} files, {warnings} warning(s)"
+    )
+    return 0
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from prehab.checks import run_examples
+
+    result = _load(args.path)
+    if result.rulebook is None:
+        print("0 passed, 0 failed (the pack has errors; fix them first: prehab rules check)")
+        return EXIT_USER_ERROR
+    wanted = set(args.rule) if args.rule else None
+    if wanted:
+        unknown = wanted - set(result.rulebook.rules)
+        if unknown:
+            from prehab.rulebook.suggest import did_you_mean
+
+            name = sorted(unknown)[0]
+            print(f"error: no rule '{name}' ({did_you_mean(name, result.rulebook.rules)})", file=sys.stderr)
+            return EXIT_USER_ERROR
+    results = run_examples(result.rulebook, wanted)
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        if not r.passed:
+            print(f"FAIL {r.label}  ({r.rule.file}:{r.example.line or r.rule.line})")
+            for failure in r.failures:
+                print(f"     {failure}")
+        elif args.verbose:
+            print(f"ok   {r.label}")
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    book = _load(args.path, strict=False)
+    if book is None:
+        return EXIT_USER_ERROR
+    for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
+        state = "" if rule.enabled else "  (disabled)"
+        print(f"{rule.priority:>4}  {rule.id:<36} {rule.title}{state}")
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from prehab.explain import explain_rule, why_not
+
+    book = _load(args.rules, strict=False)
+    if book is None:
+        return EXIT_USER_ERROR
+    rule = book.rules.get(args.rule_id)
+    if rule is None:
+        from prehab.rulebook.suggest import did_you_mean
+
+        print(f"error: no rule '{args.rule_id}' ({did_you_mean(args.rule_id, book.rules)})", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(explain_rule(book, rule))
+    if args.why_not:
+        facts = _facts_for(args, book)
+        if facts is None:
+            return EXIT_USER_ERROR
+        print()
+        print(why_not(book, rule, facts))
+    return 0
+
+
+def _facts_for(args: argparse.Namespace, book: Any) -> list[dict[str, Any]] | None:
+    from prehab.commands.common import print_problems
+
+    if args.facts is not None:
+        from prehab.rulebook.factsfile import load_facts_file
+
+        facts, problems = load_facts_file(args.facts, book.schema)
+        print_problems(problems)
+        return None if any(p.severity == "error" for p in problems) else facts
+    from datetime import date
+
+    from prehab.facts.history import facts_from_history
+    from prehab.store import Store
+    from prehab.store.settings import load_settings
+
+    settings, problems = load_settings()
+    print_problems(problems)
+    with Store.open() as store:
+        return list(facts_from_history(store, settings, date.today()))
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from prehab.commands.common import print_problems
+    from prehab.explain import diff_examples
+    from prehab.paths import user_rules_dir
+    from prehab.rulebook import default_layers, load_rulebook
+
+    overlay = args.path or user_rules_dir()
+    base = load_rulebook(default_layers(include_user=False))
+    mine = load_rulebook(default_layers(overlay))
+    print_problems(base.problems + mine.problems)
+    if base.rulebook is None or mine.rulebook is None:
+        return EXIT_USER_ERROR
+    changes = diff_examples(base.rulebook, mine.rulebook)
+    if not changes:
+        print(f"no default example changes outcome under {overlay}")
+        return 0
+    for line in changes:
+        print(line)
+    print(f"{len(changes)} example(s) change outcome under {overlay}")
+    return 0
+
+
+def run_paths(args: argparse.Namespace) -> int:
+    from prehab import paths
+
+    print(f"shipped rules:  {paths.default_rules_dir()}")
+    print(f"your rules:     {paths.user_rules_dir()}")
+    print(f"your screens:   {paths.user_screens_dir()}")
+    print(f"settings:       {paths.settings_file()}")
+    print(f"history:        {paths.database_file()}")
+    return 0

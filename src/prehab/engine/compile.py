@@ -1,0 +1,74 @@
+"""Rulebook -> durable-rules ruleset definitions (plain dicts; no durable import needed).
+
+Every rule waits for a stage fact of its stratum, so negation (``unless``) only runs
+once every rule that could conclude the negated flag has fired: durable fires actions
+inside ``assert_fact`` and keeps no truth maintenance, so without stages an ``unless``
+would depend on the order facts happen to arrive in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from prehab.rulebook import analysis
+from prehab.rulebook.model import Condition, FieldTest, Rule, Rulebook
+
+STAGE_KIND = "$stage"
+CATCH_ALL = "$catch-all"
+PRI_BASE = 1000
+"""durable's ``pri`` runs lower first; a TOML ``priority`` runs higher first: pri = 1000 - priority."""
+
+_OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt", "not": "$neq"}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    stage: int
+    aliases: dict[str, Condition]
+    """durable alias -> the positive condition it matches (for reading matched facts)."""
+    definition: dict[str, Any]
+
+
+def test_expression(test: FieldTest) -> dict[str, Any]:
+    if test.op == "equals":
+        return {test.field: test.value}
+    if test.op == "one_of":
+        return {"$or": [{test.field: v} for v in test.value]}
+    if test.op == "exists":
+        return {"$ex" if test.value else "$nex": {test.field: 1}}
+    return {_OPS[test.op]: {test.field: test.value}}
+
+
+def condition_expression(cond: Condition) -> dict[str, Any]:
+    return {"$and": [{"fact": cond.fact}, *(test_expression(t) for t in cond.tests)]}
+
+
+def compile_rule(rule: Rule, stage: int) -> CompiledRule:
+    aliases: dict[str, Condition] = {}
+    terms: list[dict[str, Any]] = [{"g": {"$and": [{"fact": STAGE_KIND}, {"n": stage}]}}]
+    for index, cond in enumerate(rule.when):
+        alias = f"c{index}"
+        aliases[alias] = cond
+        terms.append({alias: condition_expression(cond)})
+    if rule.when_any:
+        options = []
+        for index, cond in enumerate(rule.when_any):
+            alias = f"a{index}"
+            aliases[alias] = cond
+            options.append({alias: condition_expression(cond)})
+        terms.append({"any$any": options})
+    for index, cond in enumerate(rule.unless):
+        terms.append({f"n{index}$not": condition_expression(cond)})
+    definition = {"all": terms, "pri": PRI_BASE - rule.priority}
+    return CompiledRule(rule, stage, aliases, definition)
+
+
+def compile_rulebook(book: Rulebook) -> tuple[list[CompiledRule], int]:
+    """Compiled active rules and the number of stages to run."""
+    active = book.active_rules
+    strata, _ = analysis.stratify(active)
+    compiled = [compile_rule(rule, strata[rule.id]) for rule in active]
+    stages = max(strata.values(), default=0) + 1
+    return compiled, stages

@@ -1,0 +1,86 @@
+"""Today's plan: the evaluation's prescriptions fitted to the runner's time and equipment.
+
+Nothing is silently dropped: what does not fit the budget is listed as extra, and an
+exercise needing missing equipment is swapped for its regression or listed as missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prehab.model import Evaluation, Prescription
+from prehab.rulebook.model import Exercise
+
+KIND_ORDER = {"mobility": 0, "strength": 1, "plyometric": 2}
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    time_budget_min: float | None = None
+    equipment: frozenset[str] | None = None
+    """Equipment the runner has; None means "assume anything"."""
+
+
+@dataclass
+class DayPlan:
+    items: list[Prescription] = field(default_factory=list)
+    extra: list[Prescription] = field(default_factory=list)
+    swapped: list[tuple[str, Prescription]] = field(default_factory=list)
+    missing_equipment: list[tuple[Prescription, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> float:
+        return round(sum(p.minutes for p in self.items), 1)
+
+
+def _fits(ex: Exercise, equipment: frozenset[str] | None) -> bool:
+    return equipment is None or set(ex.equipment) <= equipment
+
+
+def plan_day(ev: Evaluation, catalogue: dict[str, Exercise], options: PlanOptions) -> DayPlan:
+    plan = DayPlan()
+    chosen: list[Prescription] = []
+    taken: set[str] = set()
+    for presc in ev.prescriptions:
+        ex = catalogue[presc.exercise]
+        if not _fits(ex, options.equipment):
+            alternative = _regression_that_fits(ex, catalogue, options.equipment)
+            if alternative is None or alternative.id in taken:
+                plan.missing_equipment.append((presc, ex.equipment))
+                continue
+            swapped = Prescription(
+                alternative.id,
+                alternative.name,
+                alternative.kind,
+                dict(alternative.dose),
+                alternative.minutes,
+                presc.reasons,
+            )
+            plan.swapped.append((presc.exercise, swapped))
+            presc = swapped
+        if presc.exercise in taken:
+            continue
+        taken.add(presc.exercise)
+        chosen.append(presc)
+    used = 0.0
+    for presc in chosen:  # already ordered by priority
+        if options.time_budget_min is None or used + presc.minutes <= options.time_budget_min:
+            plan.items.append(presc)
+            used += presc.minutes
+        else:
+            plan.extra.append(presc)
+    plan.items.sort(key=lambda p: (KIND_ORDER.get(p.kind, 9), -p.priority))
+    return plan
+
+
+def _regression_that_fits(
+    ex: Exercise, catalogue: dict[str, Exercise], equipment: frozenset[str] | None
+) -> Exercise | None:
+    seen = {ex.id}
+    current = ex
+    while current.regression and current.regression not in seen:
+        seen.add(current.regression)
+        current = catalogue[current.regression]
+        if _fits(current, equipment):
+            return current
+    return None

@@ -1,0 +1,55 @@
+"""Conclusions -> prescriptions: one per exercise with every reason, minus suppressed ones.
+
+Suppression runs after all rules fired, so a red flag wins whatever order rules fired in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prehab.model import Conclusion, Prescription, Reason
+from prehab.rulebook.model import Exercise
+
+
+def volume(dose: dict[str, Any]) -> float:
+    """A rough size of a dose, to break priority ties towards the larger one."""
+    sets = float(dose.get("sets", 1))
+    per_set = (
+        float(dose.get("reps", 0)) + float(dose.get("hold_s", 0)) / 3 + float(dose.get("minutes", 0)) * 10
+    )
+    return sets * max(per_set, 1.0)
+
+
+def merge_prescriptions(
+    conclusions: list[Conclusion], catalogue: dict[str, Exercise]
+) -> tuple[list[Prescription], list[tuple[Prescription, Reason]]]:
+    grouped: dict[str, list[Conclusion]] = {}
+    for concl in conclusions:
+        if concl.type == "prescribe":
+            grouped.setdefault(concl.exercise, []).append(concl)
+    suppressions = [c for c in conclusions if c.type == "suppress"]
+    kept: list[Prescription] = []
+    dropped: list[tuple[Prescription, Reason]] = []
+    for ex_id, items in grouped.items():
+        ex = catalogue[ex_id]
+        items.sort(key=lambda c: (c.reason.priority, volume({**ex.dose, **c.dose})), reverse=True)
+        reasons: list[Reason] = []
+        for item in items:
+            if all(r.rule_id != item.reason.rule_id for r in reasons):
+                reasons.append(item.reason)
+        dose = {**ex.dose, **items[0].dose}
+        minutes = float(ex.minutes) * (float(dose.get("sets", 1)) / float(ex.dose.get("sets", 1) or 1))
+        presc = Prescription(ex_id, ex.name, ex.kind, dose, round(minutes, 1), reasons)
+        blocker = next((s for s in suppressions if _suppresses(s, ex)), None)
+        if blocker is not None:
+            dropped.append((presc, blocker.reason))
+        else:
+            kept.append(presc)
+    kept.sort(key=lambda p: (-p.priority, p.kind, p.exercise))
+    return kept, dropped
+
+
+def _suppresses(sup: Conclusion, ex: Exercise) -> bool:
+    if ex.kind not in sup.kinds:
+        return False
+    return sup.region == "all" or sup.region in ex.loads

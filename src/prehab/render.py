@@ -1,0 +1,166 @@
+"""Plain-text and JSON views of an evaluation and a plan (for the CLI; the TUI has widgets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prehab.model import Conclusion, Evaluation, MatchedFact, Prescription, Reason
+from prehab.plan.day import DayPlan
+
+DISCLAIMER = (
+    "prehab gives general training ideas, not medical advice. Pain that is sharp, "
+    "swollen, worse each morning or changes how you run needs a professional."
+)
+
+
+def dose_text(dose: dict[str, Any]) -> str:
+    parts = []
+    sets = dose.get("sets")
+    if "reps" in dose:
+        parts.append(f"{sets} x {dose['reps']}" if sets else f"{dose['reps']} reps")
+    elif "hold_s" in dose:
+        parts.append(f"{sets} x {dose['hold_s']} s" if sets else f"{dose['hold_s']} s")
+    elif "minutes" in dose:
+        parts.append(f"{dose['minutes']} min")
+    elif sets:
+        parts.append(f"{sets} sets")
+    if dose.get("per_side"):
+        parts.append("per side")
+    if dose.get("load") and dose["load"] != "bodyweight":
+        parts.append(str(dose["load"]))
+    if dose.get("per_week"):
+        parts.append(f"{dose['per_week']}x/week")
+    return " ".join(parts) or "as catalogued"
+
+
+def matched_text(matched: tuple[MatchedFact, ...]) -> str:
+    out = []
+    for m in matched:
+        values = ", ".join(f"{k}={v}" for k, v in m.values.items() if k != "fact")
+        out.append(f"{m.values.get('fact', m.name)}({values})")
+    return "; ".join(out)
+
+
+def reason_lines(reason: Reason, indent: str = "      ") -> list[str]:
+    chain = " <- ".join([reason.rule_id, *reversed(reason.chain)])
+    lines = [f"{indent}why: {reason.why}", f"{indent}rule: {chain}"]
+    if reason.matched:
+        lines.append(f"{indent}facts: {matched_text(reason.matched)}")
+    lines.append(f"{indent}source: {reason.source}")
+    return lines
+
+
+def _texts(items: list[Conclusion]) -> list[Conclusion]:
+    seen: set[str] = set()
+    out = []
+    for c in items:
+        if c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+    return out
+
+
+def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
+    lines = ["prehab: today's plan", ""]
+    refs = _texts(ev.referrals)
+    if refs:
+        lines.append("SEE A PROFESSIONAL")
+        for c in refs:
+            lines.append(f"  ! {c.text}")
+            lines.extend(reason_lines(c.reason) if verbose else [])
+        lines.append("")
+    for title, items in (("CAUTIONS", _texts(ev.cautions)), ("CONTEXT", _texts(ev.notes))):
+        if items:
+            lines.append(title)
+            for c in items:
+                lines.append(f"  - {c.text}  [{c.reason.rule_id}]")
+            lines.append("")
+    for kind, title in (("mobility", "MOBILITY"), ("strength", "STRENGTH"), ("plyometric", "PLYOMETRIC")):
+        group = [p for p in plan.items if p.kind == kind]
+        if not group:
+            continue
+        minutes = sum(p.minutes for p in group)
+        lines.append(f"{title} ({len(group)}, about {minutes:g} min)")
+        for p in group:
+            lines.extend(_prescription_lines(p, verbose))
+        lines.append("")
+    if not plan.items and not refs:
+        lines += ["Nothing to add today: no rule asked for extra work. Run easy and enjoy it.", ""]
+    if plan.extra:
+        lines.append("IF YOU HAVE MORE TIME")
+        for p in plan.extra:
+            lines.append(f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min")
+        lines.append("")
+    if plan.swapped:
+        lines.append("SWAPPED FOR YOUR EQUIPMENT")
+        lines += [f"  {orig} -> {p.exercise}" for orig, p in plan.swapped]
+        lines.append("")
+    if plan.missing_equipment:
+        lines.append("NEEDS EQUIPMENT YOU DO NOT HAVE")
+        lines += [f"  {p.exercise}: needs {', '.join(eq)}" for p, eq in plan.missing_equipment]
+        lines.append("")
+    if ev.suppressed:
+        lines.append("HELD BACK")
+        for p, reason in ev.suppressed:
+            lines.append(f"  {p.exercise}: held back by {reason.rule_id} ({reason.title})")
+        lines.append("")
+    for err in ev.errors:
+        lines.append(f"engine: {err}")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def _prescription_lines(p: Prescription, verbose: bool) -> list[str]:
+    lines = [f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min"]
+    if verbose:
+        for reason in p.reasons:
+            lines.extend(reason_lines(reason))
+    else:
+        lines.append(f"      why: {p.reasons[0].why}")
+    return lines
+
+
+def reason_json(reason: Reason) -> dict[str, Any]:
+    return {
+        "rule": reason.rule_id,
+        "title": reason.title,
+        "why": reason.why,
+        "source": reason.source,
+        "priority": reason.priority,
+        "chain": list(reason.chain),
+        "matched": [{"name": m.name, "values": m.values} for m in reason.matched],
+    }
+
+
+def prescription_json(p: Prescription) -> dict[str, Any]:
+    return {
+        "exercise": p.exercise,
+        "name": p.name,
+        "kind": p.kind,
+        "dose": p.dose,
+        "dose_text": dose_text(p.dose),
+        "minutes": p.minutes,
+        "reasons": [reason_json(r) for r in p.reasons],
+    }
+
+
+def evaluation_json(ev: Evaluation, plan: DayPlan) -> dict[str, Any]:
+    def texts(items: list[Conclusion]) -> list[dict[str, Any]]:
+        return [{"text": c.text, **reason_json(c.reason)} for c in _texts(items)]
+
+    return {
+        "disclaimer": DISCLAIMER,
+        "referrals": texts(ev.referrals),
+        "cautions": texts(ev.cautions),
+        "notes": texts(ev.notes),
+        "today": [prescription_json(p) for p in plan.items],
+        "if_time": [prescription_json(p) for p in plan.extra],
+        "swapped": [{"from": orig, "to": p.exercise} for orig, p in plan.swapped],
+        "missing_equipment": [
+            {"exercise": p.exercise, "needs": list(eq)} for p, eq in plan.missing_equipment
+        ],
+        "held_back": [{"exercise": p.exercise, "by": reason_json(r)} for p, r in ev.suppressed],
+        "flags": ev.flags,
+        "fired": ev.fired,
+        "errors": ev.errors,
+    }

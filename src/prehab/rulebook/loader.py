@@ -1,0 +1,356 @@
+"""Rule pack files in, a validated Rulebook (or every problem found) out.
+
+Layering: the shipped pack first, then the user's files, which win by id. A pack with
+any error yields no rulebook, so callers keep the last good one in force.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prehab.model import Problem
+from prehab.rulebook import analysis
+from prehab.rulebook.locate import Locator
+from prehab.rulebook.model import Exercise, Rule, Rulebook
+from prehab.rulebook.parse import parse_exercise, parse_rule
+from prehab.rulebook.report import Reporter
+from prehab.rulebook.schema import FactSchema, parse_schema
+from prehab.rulebook.suggest import did_you_mean
+
+SCHEMA_FILE = "facts.toml"
+TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    text: str
+    data: dict[str, Any]
+    locator: Locator
+    layer: str
+    """"default" for the shipped pack, "user" for overrides."""
+
+    def reporter(self) -> Reporter:
+        return Reporter(str(self.path), self.locator)
+
+
+@dataclass
+class LoadResult:
+    rulebook: Rulebook | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]] | None:
+    """Text and data of a TOML file; a syntax error becomes a located problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), None, "", f"cannot read the file: {exc}", "check the path"))
+        return None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else None
+        message = _TOML_LINE.sub("", str(exc)).strip()
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                "",
+                f"TOML syntax: {message}",
+                'check quotes, brackets and commas on that line (strings need "quotes")',
+            )
+        )
+        return None
+
+
+def _pack_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.glob("*.toml") if p.is_file())
+
+
+def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadResult:
+    """Load layers in order (later wins by id). The first ``require_examples_in`` layers must
+    give every rule an embedded example (the shipped pack does; user rules need not)."""
+    problems: list[Problem] = []
+    sources: list[SourceFile] = []
+    for index, layer in enumerate(layers):
+        if not layer.exists():
+            if index == 0:
+                problems.append(Problem(str(layer), None, "", "no such file or folder", "check the path"))
+            continue
+        for path in _pack_files(layer):
+            read = read_toml(path, problems)
+            if read is not None:
+                text, data = read
+                kind = "default" if index < require_examples_in else "user"
+                sources.append(SourceFile(path, text, data, Locator(text), kind))
+    for src in sources:
+        rep = src.reporter()
+        for key in src.data:
+            if key not in TOP_KEYS:
+                rep.error(f"unknown top-level key '{key}'", did_you_mean(key, TOP_KEYS), key)
+        problems.extend(rep.problems)
+    schema = _load_schema(sources, problems)
+    exercises = _load_exercises(sources, schema, problems)
+    raw_rules, replaced = _collect_rules(sources, problems)
+    disabled = _apply_overrides(sources, raw_rules, problems)
+    rules: dict[str, Rule] = {}
+    for rule_id, (raw, src, index) in raw_rules.items():
+        rep = src.reporter().at("rule", index, label=rule_id if isinstance(rule_id, str) else None)
+        rule = parse_rule(
+            raw,
+            schema,
+            set(exercises),
+            rep,
+            str(src.path),
+            src.locator.find(("rule", index)),
+            require_examples=src.layer == "default",
+        )
+        problems.extend(rep.problems)
+        if rule is not None:
+            rules[rule.id] = rule
+    _cross_check(rules, exercises, schema, problems)
+    if any(p.severity == "error" for p in problems):
+        return LoadResult(None, problems)
+    digest = hashlib.sha256()
+    for src in sources:
+        digest.update(str(src.path).encode() + b"\0" + src.text.encode())
+    book = Rulebook(
+        schema, rules, exercises, [s.path for s in sources], digest.hexdigest()[:16], replaced, disabled
+    )
+    return LoadResult(book, problems)
+
+
+def _load_schema(sources: list[SourceFile], problems: list[Problem]) -> FactSchema:
+    merged: dict[str, Any] = {"regions": {"values": []}, "fact": {}}
+    schema_sources = [s for s in sources if "fact" in s.data or "regions" in s.data]
+    for src in schema_sources:
+        for region in src.data.get("regions", {}).get("values", []):
+            if region not in merged["regions"]["values"]:
+                merged["regions"]["values"].append(region)
+        for kind, spec in (src.data.get("fact") or {}).items():
+            if isinstance(spec, dict) and isinstance(merged["fact"].get(kind), dict):
+                base = merged["fact"][kind]
+                fields = {**base.get("fields", {}), **spec.get("fields", {})}
+                merged["fact"][kind] = {**base, **spec, "fields": fields}
+            else:
+                merged["fact"][kind] = spec
+    schema, found = parse_schema(merged)
+    where = schema_sources[-1] if schema_sources else None
+    for path, message, fix in found:
+        line = where.locator.find(tuple(path.split("."))) if where else None
+        problems.append(Problem(str(where.path) if where else SCHEMA_FILE, line, path, message, fix))
+    if not schema.kinds:
+        problems.append(
+            Problem(
+                SCHEMA_FILE,
+                None,
+                "",
+                "no fact kinds defined",
+                "the pack needs a facts.toml (copy the shipped one)",
+            )
+        )
+    return schema
+
+
+def _load_exercises(
+    sources: list[SourceFile], schema: FactSchema, problems: list[Problem]
+) -> dict[str, Exercise]:
+    exercises: dict[str, Exercise] = {}
+    for src in sources:
+        table = src.data.get("exercise", {})
+        rep = src.reporter()
+        if not isinstance(table, dict):
+            rep.error("'exercise' must be tables: [exercise.ID]", "[exercise.plank]", "exercise")
+            problems.extend(rep.problems)
+            continue
+        for ex_id, raw in table.items():
+            sub = rep.at("exercise", ex_id)
+            ex = parse_exercise(ex_id, raw, schema, sub, str(src.path), src.locator.find(("exercise", ex_id)))
+            if ex is not None:
+                exercises[ex_id] = ex
+        problems.extend(rep.problems)
+    for ex in exercises.values():
+        if ex.regression and ex.regression not in exercises:
+            problems.append(
+                Problem(
+                    ex.file,
+                    ex.line,
+                    f"exercise.{ex.id}.regression",
+                    f"unknown exercise '{ex.regression}'",
+                    did_you_mean(ex.regression, exercises),
+                )
+            )
+    return exercises
+
+
+RawRules = dict[str, tuple[dict[str, Any], SourceFile, int]]
+
+
+def _collect_rules(sources: list[SourceFile], problems: list[Problem]) -> tuple[RawRules, dict[str, str]]:
+    raw_rules: RawRules = {}
+    replaced: dict[str, str] = {}
+    for src in sources:
+        items = src.data.get("rule", [])
+        rep = src.reporter()
+        if not isinstance(items, list):
+            rep.error("rules are [[rule]] tables", "write [[rule]] (two brackets)", "rule")
+            problems.extend(rep.problems)
+            continue
+        for index, raw in enumerate(items):
+            rule_id = raw.get("id") if isinstance(raw, dict) else None
+            key = rule_id if isinstance(rule_id, str) else f"<rule {index + 1} in {src.path.name}>"
+            if key in raw_rules:
+                _, previous, _ = raw_rules[key]
+                if src.layer == "user" and previous.layer == "default":
+                    replaced[key] = str(src.path)
+                else:
+                    rep.at("rule", index, label=key).error(
+                        f"duplicate rule id '{key}' (also in {previous.path.name})",
+                        "give each rule its own id, or put the replacement in your config folder",
+                        "id",
+                    )
+                    continue
+            raw_rules[key] = (raw, src, index)
+        problems.extend(rep.problems)
+    return raw_rules, replaced
+
+
+def _apply_overrides(sources: list[SourceFile], raw_rules: RawRules, problems: list[Problem]) -> set[str]:
+    disabled: set[str] = set()
+    for src in sources:
+        items = src.data.get("override", [])
+        rep = src.reporter()
+        if not isinstance(items, list):
+            rep.error("overrides are [[override]] tables", "write [[override]]", "override")
+            problems.extend(rep.problems)
+            continue
+        for index, item in enumerate(items):
+            sub = rep.at("override", index)
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                sub.error("an override needs the id of the rule it changes", 'id = "calf-tight"')
+                continue
+            rule_id = item["id"]
+            if rule_id not in raw_rules:
+                sub.error(f"no rule with id '{rule_id}'", did_you_mean(rule_id, raw_rules), "id")
+                continue
+            unknown = set(item) - {"id", "enabled", "set"}
+            if unknown:
+                sub.error(f"unknown key '{sorted(unknown)[0]}'", "an override has id, enabled and set")
+                continue
+            raw, rule_src, rule_index = raw_rules[rule_id]
+            raw = copy.deepcopy(raw)
+            if "enabled" in item:
+                if not isinstance(item["enabled"], bool):
+                    sub.error("enabled must be true or false", "enabled = false", "enabled")
+                    continue
+                raw["enabled"] = item["enabled"]
+                if not item["enabled"]:
+                    disabled.add(rule_id)
+            for dotted, value in (item.get("set") or {}).items():
+                error = set_path(raw, dotted, value)
+                if error:
+                    sub.error(f"set '{dotted}': {error}", "paths look like when.0.level.at_least", "set")
+            raw_rules[rule_id] = (raw, rule_src, rule_index)
+        problems.extend(rep.problems)
+    return disabled
+
+
+def set_path(raw: dict[str, Any], dotted: str, value: Any) -> str | None:
+    """Set a value by a dotted path of keys and list indexes; the reason if the path is wrong."""
+    parts = dotted.split(".")
+    node: Any = raw
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return f"'{part}' is not an index of a list of {len(node)}"
+            if last:
+                node[int(part)] = value
+                return None
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                if part not in node:
+                    return f"no key '{part}' here; {did_you_mean(part, node)}"
+                node[part] = value
+                return None
+            if part not in node:
+                return f"no key '{part}' here; {did_you_mean(part, node)}"
+            node = node[part]
+        else:
+            return f"cannot go into '{part}': the value there is not a table or list"
+    return None
+
+
+def _cross_check(
+    rules: dict[str, Rule], exercises: dict[str, Exercise], schema: FactSchema, problems: list[Problem]
+) -> None:
+    active = [r for r in rules.values() if r.enabled]
+    _, cycle = analysis.stratify(active)
+    if cycle:
+        first = rules[cycle[0]]
+        problems.append(
+            Problem(
+                first.file,
+                first.line,
+                f"rule.{first.id}",
+                "rules depend on each other through 'unless' in a cycle: " + " -> ".join(cycle + [cycle[0]]),
+                "break the cycle: one of them must not wait for the other's flag",
+            )
+        )
+    for members in analysis.flag_cycles(active):
+        first = rules[members[0]]
+        problems.append(
+            Problem(
+                first.file,
+                first.line,
+                f"rule.{first.id}",
+                "these rules chain into each other in a circle: " + ", ".join(members),
+                "a circle only fires if something outside it starts it; check it is meant",
+                "warning",
+            )
+        )
+    for rule, flag in analysis.waiting_for_unknown_flags(active):
+        problems.append(
+            Problem(
+                rule.file,
+                rule.line,
+                f"rule.{rule.id}",
+                f"waits for flag '{flag}' that no rule concludes",
+                did_you_mean(flag, analysis.producers(active)),
+                "warning",
+            )
+        )
+    for message in analysis.fan_out(active):
+        problems.append(Problem("rule pack", None, "", message, "", "error"))
+
+
+def default_layers(extra: Path | None = None, *, include_user: bool = True) -> list[Path]:
+    """The shipped pack, then the user's rules folder; ``extra`` replaces or extends them."""
+    from prehab.paths import default_rules_dir, user_rules_dir
+
+    base = default_rules_dir()
+    if extra is not None:
+        if extra.is_dir() and (extra / SCHEMA_FILE).exists():
+            return [extra]
+        return [base, extra]
+    return [base, user_rules_dir()] if include_user else [base]

@@ -1,0 +1,54 @@
+"""Collects every problem in a file at once, each located by key path and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prehab.model import Problem
+from prehab.rulebook.locate import Locator
+
+PathT = tuple[str | int, ...]
+
+
+def format_path(display: PathT) -> str:
+    out = ""
+    for part in display:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass
+class Reporter:
+    file: str
+    locator: Locator | None
+    problems: list[Problem] = field(default_factory=list)
+    path: PathT = ()
+    display: PathT = ()
+
+    def at(self, *parts: str | int, label: str | None = None) -> Reporter:
+        """A reporter for a nested key; ``label`` replaces the last part in messages (a rule id)."""
+        shown: PathT = (*parts[:-1], label) if label is not None else parts
+        return Reporter(self.file, self.locator, self.problems, self.path + parts, self.display + shown)
+
+    def error(self, message: str, fix: str = "", *extra: str | int) -> None:
+        self._add(message, fix, extra, "error")
+
+    def warn(self, message: str, fix: str = "", *extra: str | int) -> None:
+        self._add(message, fix, extra, "warning")
+
+    def _add(self, message: str, fix: str, extra: PathT, severity: str) -> None:
+        path = self.path + extra
+        line = self.locator.find(path) if self.locator and path else None
+        self.problems.append(
+            Problem(
+                self.file,
+                line,
+                format_path(self.display + extra),
+                message,
+                fix,
+                "warning" if severity == "warning" else "error",
+            )
+        )

@@ -1,0 +1,124 @@
+"""The fact vocabulary (facts.toml): which fact kinds exist and what their fields accept.
+
+Rules, examples, facts files and questionnaires are all checked against this one
+description, so a new question or rule field is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prehab.rulebook.suggest import did_you_mean
+
+FIELD_TYPES = ("int", "float", "bool", "choice", "text", "region", "any")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    key: bool = False
+    help: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("int", "float")
+
+    def check(self, value: Any, regions: tuple[str, ...]) -> str | None:
+        """Why ``value`` does not fit this field, or None when it does."""
+        allowed = regions if self.type == "region" else self.values
+        if self.type == "any":
+            return None
+        if self.type == "bool":
+            return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+        if self.numeric:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"expected a number, got {value!r}"
+            if self.type == "int" and isinstance(value, float) and not value.is_integer():
+                return f"expected a whole number, got {value!r}"
+            if self.min is not None and value < self.min:
+                return f"{value!r} is below the minimum {_num(self.min)}"
+            if self.max is not None and value > self.max:
+                return f"{value!r} is above the maximum {_num(self.max)}"
+            return None
+        if not isinstance(value, str):
+            return f"expected text, got {value!r}"
+        if allowed and value not in allowed:
+            return f"'{value}' is not a known value; {did_you_mean(value, allowed)}"
+        return None
+
+    def describe(self) -> str:
+        if self.type == "region":
+            return "a body region"
+        if self.type == "choice":
+            return "one of " + ", ".join(self.values)
+        if self.numeric and (self.min is not None or self.max is not None):
+            return f"{self.type} {_num(self.min)}..{_num(self.max)}"
+        return self.type
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    description: str
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return tuple(n for n, f in self.fields.items() if f.key)
+
+
+@dataclass(frozen=True)
+class FactSchema:
+    kinds: dict[str, KindSpec]
+    regions: tuple[str, ...]
+
+    def kind(self, name: str) -> KindSpec | None:
+        return self.kinds.get(name)
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def parse_schema(data: dict[str, Any]) -> tuple[FactSchema, list[tuple[str, str, str]]]:
+    """Build the schema; problems come back as (key path, message, fix) for the caller to locate."""
+    problems: list[tuple[str, str, str]] = []
+    regions_raw = data.get("regions", {}).get("values", [])
+    if not isinstance(regions_raw, list) or not all(isinstance(r, str) for r in regions_raw):
+        problems.append(("regions.values", "must be a list of names", 'write values = ["calves", ...]'))
+        regions_raw = []
+    kinds: dict[str, KindSpec] = {}
+    for kind_name, spec in (data.get("fact") or {}).items():
+        if not isinstance(spec, dict):
+            problems.append((f"fact.{kind_name}", "must be a table", f"write [fact.{kind_name}]"))
+            continue
+        fields: dict[str, FieldSpec] = {}
+        for fname, f in (spec.get("fields") or {}).items():
+            where = f"fact.{kind_name}.fields.{fname}"
+            if not isinstance(f, dict):
+                problems.append((where, "must be a table", '{ type = "int", min = 0 }'))
+                continue
+            ftype = f.get("type", "text")
+            if ftype not in FIELD_TYPES:
+                problems.append(
+                    (where + ".type", f"unknown type '{ftype}'", did_you_mean(ftype, FIELD_TYPES))
+                )
+                continue
+            fields[fname] = FieldSpec(
+                name=fname,
+                type=ftype,
+                values=tuple(f.get("values", ())),
+                min=f.get("min"),
+                max=f.get("max"),
+                key=bool(f.get("key", False)),
+                help=str(f.get("help", "")),
+            )
+        kinds[kind_name] = KindSpec(kind_name, str(spec.get("description", "")), fields)
+    return FactSchema(kinds, tuple(regions_raw)), problems
