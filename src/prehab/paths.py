@@ -17,12 +17,12 @@ _PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 
 def default_rules_dir() -> Path:
     """The rule pack shipped with the package (``rules/`` in the checkout)."""
-    return _PACKAGE_DATA / "rules"
+    return (_PACKAGE_DATA / "rules").resolve()
 
 
 def default_screens_dir() -> Path:
     """The questionnaires shipped with the package (``screens/`` in the checkout)."""
-    return _PACKAGE_DATA / "screens"
+    return (_PACKAGE_DATA / "screens").resolve()
 
 
 def config_dir() -> Path:

@@ -62,7 +62,7 @@ class Locator:
                 return best
             best = self.line(m.start(1))
             if m.group(1) == ".":
-                lo = m.end(1)
+                lo = m.end(1) - 1  # keep the dot: the next key's pattern starts with it
                 i += 1
                 continue
             value_at = m.end(1)

@@ -1,0 +1,103 @@
+"""Edits made from the app (enable/disable, a threshold, a dose) written to the user's TOML.
+
+An edit is validated with the whole pack before anything is written, then written
+atomically (temp file, fsync, rename), so a bad edit is refused with its reason and a
+crash mid-write never leaves a half-written file in force.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from prehab.model import Problem
+from prehab.rulebook.loader import default_layers, load_rulebook
+
+OVERRIDES_FILE = "overrides.toml"
+
+
+def overrides_path() -> Path:
+    from prehab.paths import user_rules_dir
+
+    return user_rules_dir() / OVERRIDES_FILE
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _entry(doc: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    items: list[dict[str, Any]] = doc.setdefault("override", [])
+    for item in items:
+        if item.get("id") == rule_id:
+            return item
+    item = {"id": rule_id}
+    items.append(item)
+    return item
+
+
+def _validate(candidate: dict[str, Any], target: Path) -> list[Problem]:
+    """Problems the pack would have with ``candidate`` in place of ``target``'s contents."""
+    with tempfile.TemporaryDirectory(prefix="prehab-edit-") as tmp:
+        tmp_dir = Path(tmp)
+        if target.parent.exists():
+            for path in target.parent.glob("*.toml"):
+                shutil.copy(path, tmp_dir / path.name)
+        (tmp_dir / target.name).write_text(tomli_w.dumps(candidate), encoding="utf-8")
+        result = load_rulebook([default_layers(include_user=False)[0], tmp_dir])
+        return [
+            Problem(p.file.replace(str(tmp_dir), str(target.parent)), p.line, p.path, p.message, p.fix)
+            for p in result.errors
+        ]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _apply(rule_id: str, change: dict[str, Any], path: Path | None) -> list[Problem]:
+    target = path or overrides_path()
+    try:
+        doc = _read(target)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        message = f"cannot read your overrides: {exc}"
+        return [Problem(str(target), None, "", message, "fix or remove the file")]
+    entry = _entry(doc, rule_id)
+    if "enabled" in change:
+        entry["enabled"] = change["enabled"]
+    for dotted, value in change.get("set", {}).items():
+        entry.setdefault("set", {})[dotted] = value
+    problems = _validate(doc, target)
+    if not problems:
+        write_atomic(target, "# Written by prehab; edit freely (see rules/README.md, Overrides).\n"
+                     + tomli_w.dumps(doc))
+    return problems
+
+
+def set_enabled(rule_id: str, enabled: bool, path: Path | None = None) -> list[Problem]:
+    """Switch a rule on or off in the user's overrides; [] when written."""
+    return _apply(rule_id, {"enabled": enabled}, path)
+
+
+def set_value(rule_id: str, dotted_path: str, value: Any, path: Path | None = None) -> list[Problem]:
+    """Change one value of a rule (``when.0.level.at_least``, ``then.prescribe.0.dose.sets``)."""
+    return _apply(rule_id, {"set": {dotted_path: value}}, path)

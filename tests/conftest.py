@@ -1,0 +1,77 @@
+"""Shared fixtures: isolated config/data dirs and tiny rule packs written to tmp dirs."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+
+MINI_EXERCISES = """
+[exercise.calf-raise]
+name = "Calf raise"
+kind = "strength"
+works = ["calves"]
+plane = "sagittal"
+equipment = ["step"]
+dose = { sets = 3, reps = 15 }
+minutes = 5
+regression = "double-leg-calf-raise"
+
+[exercise.double-leg-calf-raise]
+name = "Double-leg calf raise"
+kind = "strength"
+works = ["calves"]
+dose = { sets = 2, reps = 15 }
+minutes = 4
+
+[exercise.calf-stretch]
+name = "Calf stretch"
+kind = "mobility"
+works = ["calves"]
+dose = { sets = 2, hold_s = 30, per_side = true }
+minutes = 3
+
+[exercise.pigeon-pose]
+name = "Pigeon pose"
+kind = "mobility"
+works = ["hip_rotators", "glutes"]
+dose = { sets = 2, hold_s = 45, per_side = true }
+minutes = 4
+
+[exercise.side-plank]
+name = "Side plank"
+kind = "strength"
+works = ["core"]
+plane = "frontal"
+dose = { sets = 3, hold_s = 30, per_side = true }
+minutes = 4
+"""
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test touches the real home: config and data live in the test's tmp dir."""
+    monkeypatch.setenv("PREHAB_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("PREHAB_DATA_DIR", str(tmp_path / "data"))
+    yield
+
+
+@pytest.fixture
+def make_pack(tmp_path: Path) -> Callable[..., Path]:
+    """A complete pack folder: the shipped facts.toml, a mini catalogue and the given rules."""
+
+    def make(rules: str, exercises: str = MINI_EXERCISES, name: str = "pack") -> Path:
+        pack = tmp_path / name
+        pack.mkdir(exist_ok=True)
+        shutil.copy(RULES / "facts.toml", pack / "facts.toml")
+        (pack / "exercises.toml").write_text(textwrap.dedent(exercises), encoding="utf-8")
+        (pack / "rules.toml").write_text(textwrap.dedent(rules), encoding="utf-8")
+        return pack
+
+    return make
