@@ -198,8 +198,8 @@ def _tidy(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if value is None:
             continue
-        if isinstance(value, int):
-            out[key] = value
+        if key not in BOUNDS:  # the int fields: counts and days
+            out[key] = int(value)
             continue
         low, high = BOUNDS[key]
         out[key] = round(min(max(float(value), low), high), 1)

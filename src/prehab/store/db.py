@@ -27,8 +27,7 @@ DUPLICATE_KM = 0.05
 """Two sessions on one day of one kind whose distances differ by less than this are one."""
 
 _SESSION_COLUMNS = (
-    "id, date, kind, distance_km, duration_min, rpe, surface, cross_plane, notes, source, "
-    "external_id"
+    "id, date, kind, distance_km, duration_min, rpe, surface, cross_plane, notes, source, external_id"
 )
 
 
@@ -65,9 +64,7 @@ class Store:
                 path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise StoreError(
-                f"cannot open {path}: {exc}; check the permissions or use --data-dir"
-            ) from exc
+            raise StoreError(f"cannot open {path}: {exc}; check the permissions or use --data-dir") from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -259,8 +256,7 @@ class Store:
     def adherence(self, since: date) -> dict[date, int]:
         """Exercises done per day from ``since`` on; days with nothing done are absent."""
         rows = self._conn.execute(
-            "SELECT day, COUNT(*) FROM done WHERE athlete_id = ? AND day >= ? GROUP BY day "
-            "ORDER BY day",
+            "SELECT day, COUNT(*) FROM done WHERE athlete_id = ? AND day >= ? GROUP BY day ORDER BY day",
             (ATHLETE_ID, since.isoformat()),
         ).fetchall()
         return {date.fromisoformat(r[0]): int(r[1]) for r in rows}
@@ -268,8 +264,7 @@ class Store:
     def done_records(self) -> list[tuple[date, str, list[str]]]:
         """Every done record, oldest first (for export)."""
         rows = self._conn.execute(
-            "SELECT day, exercise_id, rule_ids FROM done WHERE athlete_id = ? "
-            "ORDER BY day, exercise_id",
+            "SELECT day, exercise_id, rule_ids FROM done WHERE athlete_id = ? ORDER BY day, exercise_id",
             (ATHLETE_ID,),
         ).fetchall()
         return [(date.fromisoformat(r[0]), r[1], json.loads(r[2])) for r in rows]
@@ -310,9 +305,7 @@ def _insert(conn: sqlite3.Connection, s: Session) -> int:
 
 def _is_duplicate(conn: sqlite3.Connection, s: Session) -> bool:
     if s.external_id is not None:
-        hit = conn.execute(
-            "SELECT 1 FROM sessions WHERE external_id = ?", (s.external_id,)
-        ).fetchone()
+        hit = conn.execute("SELECT 1 FROM sessions WHERE external_id = ?", (s.external_id,)).fetchone()
         if hit:
             return True
     # Same day, kind and distance: one session seen twice, unless both rows carry their own

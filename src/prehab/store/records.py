@@ -97,14 +97,10 @@ def validate_session(s: Session) -> list[str]:
         not _finite(s.duration_min) or not 0 < s.duration_min <= MAX_DURATION_MIN
     ):
         problems.append(f"duration: must be more than 0 and at most {MAX_DURATION_MIN:g} minutes")
-    if s.rpe is not None and (
-        isinstance(s.rpe, bool) or not isinstance(s.rpe, int) or not 1 <= s.rpe <= 10
-    ):
+    if s.rpe is not None and (isinstance(s.rpe, bool) or not isinstance(s.rpe, int) or not 1 <= s.rpe <= 10):
         problems.append("rpe: effort is a whole number from 1 (very easy) to 10 (maximal)")
     if s.surface is not None and s.surface not in SURFACES:
-        problems.append(
-            f"surface: {s.surface!r} is not a surface; use one of {', '.join(SURFACES)}"
-        )
+        problems.append(f"surface: {s.surface!r} is not a surface; use one of {', '.join(SURFACES)}")
     if s.kind in RUN_KINDS and s.distance_km == 0 and s.duration_min is None:
         problems.append("distance: a run needs a distance or a duration")
     return problems

@@ -90,8 +90,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         start = current_version(conn)
         if start > LATEST_VERSION:
             raise SchemaTooNew(
-                f"the history database is schema version {start}, this prehab knows up to "
-                f"{LATEST_VERSION}"
+                f"the history database is schema version {start}, this prehab knows up to {LATEST_VERSION}"
             )
         if start == 0:
             conn.execute(

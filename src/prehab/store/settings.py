@@ -183,9 +183,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     atomic_write(path, tomli_w.dumps(settings_to_dict(settings)).encode("utf-8"))
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, make_parents: bool = True) -> None:
     """Replace ``path`` with ``data`` via a synced temp file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

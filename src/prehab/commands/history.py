@@ -1,0 +1,320 @@
+"""``prehab log``, ``import``, ``history`` and ``export``: the history from the command line.
+
+Only argparse is imported at start-up; the store, the importers and their parsers load inside
+the handlers so ``prehab --help`` and ``prehab recommend --json`` stay fast. Anything a user
+can get wrong ends as one line ``prehab: error: what, and the fix`` and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prehab.store.db import Store
+    from prehab.store.records import Session
+    from prehab.store.settings import Settings
+
+USAGE_ERROR = 2
+
+
+class UserError(Exception):
+    """A mistake in the command line or the environment; the message includes the fix."""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the history commands to the ``prehab`` parser."""
+    log = sub.add_parser("log", help="add a session to your history")
+    log.add_argument("--date", default="today", help="YYYY-MM-DD, today or yesterday")
+    log.add_argument(
+        "--kind",
+        required=True,
+        help="easy, long, tempo, intervals, race, strides, hills, strength, mobility, "
+        "cross-training or cycling",
+    )
+    log.add_argument("--distance", default="0", help="in your units (settings: km or mi)")
+    log.add_argument("--duration", help="minutes, or H:MM:SS / MM:SS")
+    log.add_argument("--rpe", help="effort from 1 (very easy) to 10 (maximal)")
+    log.add_argument("--surface", help="road, trail, track, treadmill, grass or other")
+    log.add_argument(
+        "--cross-plane",
+        action="store_true",
+        help="the session had sideways or twisting (frontal/transverse-plane) work",
+    )
+    log.add_argument("--notes", default="")
+    log.set_defaults(handler=_guard(cmd_log))
+
+    imp = sub.add_parser("import", help="import Strava exports and GPX/TCX/FIT files")
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="export .zip or folder, CSV, files")
+    imp.set_defaults(handler=_guard(cmd_import))
+
+    hist = sub.add_parser("history", help="list your sessions")
+    hist.add_argument("--since", help="YYYY-MM-DD, today or yesterday")
+    hist.add_argument("--until", help="YYYY-MM-DD, today or yesterday")
+    hist.add_argument("--kind", help="only this kind of session")
+    hist.add_argument("--json", action="store_true", help="machine-readable output")
+    hist.add_argument("--metrics", action="store_true", help="show the load metrics derived from the history")
+    hist.set_defaults(handler=_guard(cmd_history))
+
+    exp = sub.add_parser("export", help="write your whole history as TOML or CSV")
+    exp.add_argument("--format", choices=("toml", "csv"), default="toml")
+    exp.add_argument("--output", "-o", help="file to write (default: standard output)")
+    exp.set_defaults(handler=_guard(cmd_export))
+
+
+def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the errors a user can cause into one line and exit code 2, never a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        from prehab.store.db import StoreError
+
+        try:
+            return fn(args)
+        except (UserError, StoreError) as exc:
+            print(f"prehab: error: {exc}", file=sys.stderr)
+            return USAGE_ERROR
+        except BrokenPipeError:
+            raise  # the reader went away (e.g. `| head`): the CLI exits quietly
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            print(
+                f"prehab: error: cannot use{where}: {exc.strerror or exc}; "
+                "check the path and its permissions",
+                file=sys.stderr,
+            )
+            return USAGE_ERROR
+
+    run.__doc__ = fn.__doc__
+    return run
+
+
+# -- parsing helpers ---------------------------------------------------------------------------
+
+
+def parse_day(text: str, today: date | None = None) -> date:
+    """YYYY-MM-DD, "today" or "yesterday"."""
+    today = today or date.today()
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise UserError(f"{text!r} is not a date; write it as YYYY-MM-DD (e.g. 2024-05-31)") from None
+
+
+def parse_minutes(text: str) -> float:
+    """Minutes from "45", "45.5", "45:30" (MM:SS) or "1:05:00" (H:MM:SS)."""
+    parts = text.strip().split(":")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS") from None
+    if len(numbers) == 1:
+        return numbers[0]
+    if len(numbers) == 2:
+        return numbers[0] + numbers[1] / 60
+    if len(numbers) == 3:
+        return numbers[0] * 60 + numbers[1] + numbers[2] / 60
+    raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS")
+
+
+def _number(text: str, what: str, fix: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise UserError(f"{what} {text!r} is not a number; {fix}") from None
+
+
+def _settings() -> Settings:
+    """The settings; their problems are warnings on stderr, never a stop."""
+    from prehab.store.settings import load_settings
+
+    settings, problems = load_settings()
+    for problem in problems:
+        print(f"prehab: warning: {problem}", file=sys.stderr)
+    return settings
+
+
+def _open() -> Store:
+    from prehab.store.db import Store
+
+    return Store.open()
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    """Add one session, in the runner's units."""
+    from prehab.facts.units import format_distance, from_display
+    from prehab.store.records import Session, validate_session
+
+    settings = _settings()
+    rpe: int | None = None
+    if args.rpe is not None:
+        value = _number(args.rpe, "RPE", "give a whole number from 1 to 10")
+        if value != int(value):
+            raise UserError(f"RPE {args.rpe!r} is not whole; give a whole number from 1 to 10")
+        rpe = int(value)
+    distance = _number(args.distance, "distance", f"give {settings.units} like 10.5")
+    session = Session(
+        date=parse_day(args.date),
+        kind=args.kind.strip().lower(),
+        distance_km=round(from_display(distance, settings.units), 3),
+        duration_min=None if args.duration is None else round(parse_minutes(args.duration), 2),
+        rpe=rpe,
+        surface=args.surface.strip().lower() if args.surface else None,
+        cross_plane=bool(args.cross_plane),
+        notes=args.notes,
+    )
+    problems = validate_session(session)
+    if problems:
+        raise UserError("; ".join(problems))
+    with _open() as store:
+        new_id = store.add_session(session)
+    print(
+        f"logged #{new_id}: {session.date.isoformat()} {session.kind} "
+        f"{format_distance(session.distance_km, settings.units)}"
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import paths; progress on stderr when it is a terminal, a summary on stdout."""
+    from prehab.imports import import_paths, summary
+
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int, name: str) -> None:
+        if not show or total < 2:
+            return
+        width = 30
+        filled = width * done // total
+        label = name if len(name) <= 40 else "…" + name[-39:]
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    with _open() as store:
+        report = import_paths(store, args.paths, progress)
+    for line in summary(report):
+        print(line)
+    return 1 if report.failures else 0
+
+
+def session_row(s: Session, units: str) -> dict[str, Any]:
+    """A session as plain JSON-able data (distance in km, plus in the runner's units)."""
+    from prehab.facts.units import to_display
+
+    row: dict[str, Any] = {
+        "id": s.id,
+        "date": s.date.isoformat(),
+        "kind": s.kind,
+        "distance_km": s.distance_km,
+        "distance": round(to_display(s.distance_km, units), 2),
+        "units": units,
+        "duration_min": s.duration_min,
+        "rpe": s.rpe,
+        "surface": s.surface,
+        "cross_plane": s.cross_plane,
+        "notes": s.notes,
+        "source": s.source,
+        "external_id": s.external_id,
+    }
+    return row
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List sessions (newest first) and, with --metrics, the load metrics for today."""
+    import json
+
+    from prehab.store.records import KINDS
+
+    settings = _settings()
+    if args.kind and args.kind not in KINDS:
+        raise UserError(f"kind {args.kind!r} is unknown; use one of {', '.join(KINDS)}")
+    since = parse_day(args.since) if args.since else None
+    until = parse_day(args.until) if args.until else None
+    with _open() as store:
+        sessions = store.sessions(since=since, until=until, kind=args.kind)
+        metrics = _metrics(store) if args.metrics else None
+    if args.json:
+        out: Any = [session_row(s, settings.units) for s in sessions]
+        if metrics is not None:
+            out = {"sessions": out, "load": metrics}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    if not sessions:
+        print("no sessions yet; add one with `prehab log` or `prehab import PATH`")
+    else:
+        print(_table(sessions, settings.units))
+    if metrics is not None:
+        _print_metrics(metrics)
+    return 0
+
+
+def _metrics(store: Store) -> dict[str, Any]:
+    from prehab.facts.metrics import load_metrics
+
+    today = date.today()
+    return load_metrics(store.sessions(until=today), today)
+
+
+def _print_metrics(metrics: dict[str, Any]) -> None:
+    from prehab.facts.metrics import ACWR_CAVEAT
+
+    print("\nload (today):")
+    for key, value in metrics.items():
+        print(f"  {key:<24} {value}")
+    if "acwr" in metrics:
+        print(f"\n  acwr: {ACWR_CAVEAT}")
+
+
+def _table(sessions: list[Session], units: str) -> str:
+    from prehab.facts.units import to_display
+
+    head = ("id", "date", "kind", units, "min", "rpe", "surface", "notes")
+    rows = [head]
+    for s in sessions:
+        rows.append(
+            (
+                str(s.id),
+                s.date.isoformat(),
+                s.kind + (" +x" if s.cross_plane else ""),
+                f"{to_display(s.distance_km, units):.1f}" if s.distance_km else "-",
+                f"{s.duration_min:.0f}" if s.duration_min is not None else "-",
+                str(s.rpe) if s.rpe is not None else "-",
+                s.surface or "-",
+                s.notes[:30],
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write everything stored as TOML (sessions, check-ins, done work) or CSV (sessions)."""
+    from prehab.store.export import export_csv, export_toml
+
+    with _open() as store:
+        data = export_toml(store) if args.format == "toml" else export_csv(store)
+    if args.output:
+        from pathlib import Path
+
+        from prehab.store.settings import atomic_write
+
+        target = Path(args.output)
+        if not target.parent.is_dir():
+            raise UserError(f"no folder {target.parent}; create it first or choose another --output")
+        atomic_write(target, data.encode("utf-8"), make_parents=False)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(data)
+    return 0

@@ -1,0 +1,247 @@
+"""Import many paths: files, folders, Strava export zips; report what happened to each.
+
+Each file is parsed on its own and stored in its own transaction, so a broken file costs
+only itself: it is listed with its name and reason, everything before it is already safe,
+and everything after it still imports. Re-importing is harmless: sessions are recognised by
+their start time (or same day, kind and distance) and skipped.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from prehab.imports.errors import ImportFailed
+from prehab.imports.files import activity_format, parse_activity
+from prehab.imports.strava import StravaRows, parse_activities_csv
+from prehab.store.db import Store
+from prehab.store.records import Session, validate_session
+
+Progress = Callable[[int, int, str], None]
+"""progress(done, total, name): called before each item (done = items finished so far)
+and once at the end with done == total."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the summary line and the list of failures."""
+
+    added: int = 0
+    skipped: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """(file or row name, reason) for everything that could not be imported."""
+    items: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Item:
+    """One unit of work: a name to show and how to get its sessions."""
+
+    name: str
+    load: Callable[[], tuple[list[Session], list[tuple[str, str]]]]
+
+
+def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress | None = None) -> ImportReport:
+    """Import every session in ``paths`` into ``store``; never raises for a bad file."""
+    started = time.perf_counter()
+    report = ImportReport()
+    items: list[_Item] = []
+    opened: list[_ZipTree] = []
+    try:
+        for raw in paths:
+            path = Path(raw)
+            try:
+                items.extend(_plan(path, opened))
+            except ImportFailed as exc:
+                report.failures.append((path.name or str(path), str(exc)))
+        _run(store, items, report, progress)
+    finally:
+        for tree in opened:
+            tree.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progress | None) -> None:
+    """Parse and store each item in turn; one transaction per item."""
+    total = len(items)
+    for done, item in enumerate(items):
+        if progress:
+            progress(done, total, item.name)
+        try:
+            sessions, row_failures = item.load()
+        except ImportFailed as exc:
+            report.failures.append((item.name, str(exc)))
+            continue
+        except Exception as exc:  # a parser bug or odd file must not stop the others
+            report.failures.append((item.name, f"cannot read it ({type(exc).__name__}: {exc})"))
+            continue
+        report.failures.extend(row_failures)
+        valid = []
+        for s in sessions:
+            problems = validate_session(s)
+            if problems:
+                report.failures.append((f"{item.name} ({s.date} {s.kind})", "; ".join(problems)))
+            else:
+                valid.append(s)
+        try:
+            count = store.add_sessions(valid)
+        except Exception as exc:
+            report.failures.append((item.name, f"not stored ({exc}); nothing of it was kept"))
+            continue
+        report.added += count.added
+        report.skipped += count.skipped
+    report.items = total
+    if progress:
+        progress(total, total, "")
+
+
+def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
+    """The work items for one path given on the command line."""
+    if not path.exists():
+        raise ImportFailed("no such file or folder")
+    if path.is_dir():
+        if (path / "activities.csv").is_file():
+            return _export_items(_DirTree(path), path.name)
+        found = sorted(p for p in path.rglob("*") if p.is_file() and activity_format(p.name) is not None)
+        if not found:
+            raise ImportFailed("no activities.csv, GPX, TCX or FIT files in this folder")
+        return [_file_item(p) for p in found]
+    if path.suffix.lower() == ".zip":
+        try:
+            tree = _ZipTree(path)
+            opened.append(tree)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ImportFailed(f"not a readable zip file ({exc})") from exc
+        return _export_items(tree, path.name)
+    if path.suffix.lower() == ".csv":
+        return [_Item(path.name, lambda: _csv_sessions(path.read_bytes(), path.name, None))]
+    if activity_format(path.name) is not None:
+        return [_file_item(path)]
+    raise ImportFailed(
+        "not something prehab imports; give a Strava export (.zip or folder), "
+        "activities.csv, or .gpx/.tcx/.fit files"
+    )
+
+
+def _file_item(path: Path) -> _Item:
+    return _Item(path.name, lambda: (parse_activity(path.name, path.read_bytes()), []))
+
+
+def _csv_sessions(data: bytes, name: str, tree: _Tree | None) -> tuple[list[Session], list[tuple[str, str]]]:
+    return _rows_sessions(parse_activities_csv(data, name), tree)
+
+
+def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Session], list[tuple[str, str]]]:
+    """A CSV's sessions; a row Strava wrote badly is taken from its activity file if it can."""
+    sessions = list(rows.sessions)
+    rescued: set[str] = set()
+    if tree is not None:
+        for where, filename in rows.failed_files.items():
+            member = tree.find(filename)
+            if member is None:
+                continue
+            try:
+                sessions.extend(parse_activity(member, tree.read(member)))
+            except ImportFailed:
+                continue
+            rescued.add(where)
+    return sessions, [f for f in rows.failures if f[0] not in rescued]
+
+
+class _Tree:
+    """Files of an export by relative POSIX name; a zip or a folder."""
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def read(self, name: str) -> bytes:
+        raise NotImplementedError
+
+    def find(self, relative: str) -> str | None:
+        """The member called ``relative`` (as activities.csv names it), if present."""
+        wanted = relative.strip().lstrip("/")
+        for name in self.names():
+            if name == wanted or name.endswith("/" + wanted):
+                return name
+        return None
+
+
+class _ZipTree(_Tree):
+    def __init__(self, path: Path) -> None:
+        self._zip = zipfile.ZipFile(path)
+        self._names = [i.filename for i in self._zip.infolist() if not i.is_dir()]
+
+    def names(self) -> list[str]:
+        return self._names
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self._zip.read(name)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ImportFailed(f"cannot unpack it from the zip ({exc})") from exc
+
+
+class _DirTree(_Tree):
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+    def names(self) -> list[str]:
+        return self._names
+
+    def read(self, name: str) -> bytes:
+        return (self._root / name).read_bytes()
+
+
+def _export_items(tree: _Tree, label: str) -> list[_Item]:
+    """A Strava export: activities.csv, plus any activity file no CSV row accounts for."""
+    csv_name = tree.find("activities.csv")
+    items: list[_Item] = []
+    referenced: set[str] = set()
+    if csv_name is not None:
+        where = f"{label}:{csv_name}"
+        try:
+            rows = parse_activities_csv(tree.read(csv_name), where)
+        except ImportFailed as exc:
+            items.append(_Item(where, _fails(exc)))
+        else:
+            referenced = {PurePosixPath(f).name for f in rows.files.values()}
+            referenced |= {PurePosixPath(f).name for f in rows.failed_files.values()}
+            items.append(_Item(where, lambda: _rows_sessions(rows, tree)))
+    for name in tree.names():
+        if activity_format(name) is None or PurePosixPath(name).name in referenced:
+            continue
+        items.append(_activity_item(tree, name, label))
+    if not items:
+        raise ImportFailed("no activities.csv, GPX, TCX or FIT files inside")
+    return items
+
+
+def _fails(exc: ImportFailed) -> Callable[[], tuple[list[Session], list[tuple[str, str]]]]:
+    def load() -> tuple[list[Session], list[tuple[str, str]]]:
+        raise exc
+
+    return load
+
+
+def _activity_item(tree: _Tree, name: str, label: str) -> _Item:
+    return _Item(f"{label}:{name}", lambda: (parse_activity(name, tree.read(name)), []))
+
+
+def summary(report: ImportReport) -> Sequence[str]:
+    """The lines to show a person after an import."""
+    lines = [
+        f"imported {report.added} session{'s' * (report.added != 1)}, skipped "
+        f"{report.skipped} already stored, {len(report.failures)} failed "
+        f"({report.items} item{'s' * (report.items != 1)} in {report.seconds:.1f} s)"
+    ]
+    lines.extend(f"  {name}: {reason}" for name, reason in report.failures)
+    return lines

@@ -1,0 +1,176 @@
+"""Strava's bulk export: ``activities.csv`` read by header name.
+
+Strava repeats column names: the first "Distance" is in the athlete's unit (km or miles,
+not stated anywhere) and a later "Distance" is in metres; "Elapsed Time" also appears twice.
+So columns are looked up by name *and* position, the metre column is preferred, and the
+unit of the first one is detected from rows that have both. Dates are UTC in a US style
+("Jan 5, 2024, 7:12:03 AM"); sessions get the local calendar date. A row's id is its start
+time, like the activity files', so the CSV row and the GPX/FIT of one run are one session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from prehab.imports.errors import ImportFailed
+from prehab.imports.files import start_id
+from prehab.imports.mapping import classify
+from prehab.store.records import Session
+
+DATE_FORMATS = (
+    "%b %d, %Y, %I:%M:%S %p",
+    "%b %d, %Y %I:%M:%S %p",
+    "%d %b %Y, %H:%M:%S",
+    "%d %b %Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+)
+
+KM_PER_MILE = 1.609344
+REQUIRED = ("Activity ID", "Activity Date", "Activity Type")
+
+
+@dataclass
+class StravaRows:
+    """What one activities.csv gave: sessions, rows that failed, and each row's file name."""
+
+    sessions: list[Session] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """Activity file named by each row (relative to the export), by external id."""
+    failed_files: dict[str, str] = field(default_factory=dict)
+    """Failure name -> file of that row: the caller may still import the activity from it."""
+    distance_unit: str = "km"
+
+
+class Header:
+    """Column positions by name, keeping every position of a repeated name."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.positions: dict[str, list[int]] = {}
+        for index, name in enumerate(names):
+            self.positions.setdefault(name.strip().lstrip("\ufeff"), []).append(index)
+
+    def get(self, row: Sequence[str], name: str, which: int = 0) -> str:
+        """The ``which``-th column called ``name`` (-1 for the last); "" if absent."""
+        found = self.positions.get(name, [])
+        if not found or (which >= len(found) or which < -len(found)):
+            return ""
+        index = found[which]
+        return row[index].strip() if index < len(row) else ""
+
+    def count(self, name: str) -> int:
+        return len(self.positions.get(name, []))
+
+
+def parse_number(text: str) -> float | None:
+    """A number as Strava writes it: "10.02", "1,234.5", or "10,02" in some locales."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." in text:
+        text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", "." if text.count(",") == 1 and len(text.split(",")[1]) != 3 else "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> datetime:
+    """A Strava activity date (UTC) as an aware datetime."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    raise ImportFailed(f"cannot read the date {text!r}; expected like 'Jan 5, 2024, 7:12:03 AM'")
+
+
+def detect_distance_unit(header: Header, rows: Sequence[Sequence[str]]) -> str:
+    """ "km" or "mi" for the first Distance column, from rows that also have metres."""
+    if header.count("Distance") < 2:
+        return "km"
+    ratios = []
+    for row in rows:
+        first = parse_number(header.get(row, "Distance", 0))
+        metres = parse_number(header.get(row, "Distance", -1))
+        if first and metres and metres > 100:
+            ratios.append(first / (metres / 1000))
+    if not ratios:
+        return "km"
+    return "mi" if abs(statistics.median(ratios) - 1 / KM_PER_MILE) < 0.05 else "km"
+
+
+def parse_activities_csv(data: bytes, name: str = "activities.csv") -> StravaRows:
+    """Every row of an activities.csv; a bad row is a failure, the others still import."""
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = Header(next(reader))
+    except StopIteration as exc:
+        raise ImportFailed("the file is empty") from exc
+    except csv.Error as exc:
+        raise ImportFailed(f"not a CSV file ({exc})") from exc
+    missing = [col for col in REQUIRED if not header.count(col)]
+    if missing:
+        raise ImportFailed(
+            f"no {', '.join(repr(m) for m in missing)} column; is this Strava's activities.csv?"
+        )
+    try:
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise ImportFailed(f"the CSV is damaged ({exc})") from exc
+    out = StravaRows(distance_unit=detect_distance_unit(header, rows))
+    for number, row in enumerate(rows, start=2):
+        try:
+            session = _row_session(header, row, out.distance_unit)
+        except ImportFailed as exc:
+            where = f"{name} row {number}"
+            out.failures.append((where, str(exc)))
+            filename = header.get(row, "Filename")
+            if filename:
+                out.failed_files[where] = filename
+            continue
+        out.sessions.append(session)
+        filename = header.get(row, "Filename")
+        if filename and session.external_id:
+            out.files[session.external_id] = filename
+    return out
+
+
+def _row_session(header: Header, row: Sequence[str], unit: str) -> Session:
+    activity_id = header.get(row, "Activity ID")
+    if not activity_id:
+        raise ImportFailed("no Activity ID")
+    start = parse_date(header.get(row, "Activity Date"))
+    title = header.get(row, "Activity Name")
+    kind, surface = classify(header.get(row, "Activity Type"), title)
+
+    metres = parse_number(header.get(row, "Distance", -1)) if header.count("Distance") > 1 else None
+    if metres is not None:
+        km = metres / 1000
+    else:
+        first = parse_number(header.get(row, "Distance", 0)) or 0.0
+        km = first * KM_PER_MILE if unit == "mi" else first
+
+    seconds = parse_number(header.get(row, "Moving Time")) or parse_number(header.get(row, "Elapsed Time", 0))
+    effort = parse_number(header.get(row, "Perceived Exertion"))
+    rpe = int(round(effort)) if effort is not None and 1 <= effort <= 10 else None
+    return Session(
+        date=start.astimezone().date(),
+        kind=kind,
+        distance_km=round(max(km, 0.0), 3),
+        duration_min=round(seconds / 60, 1) if seconds and seconds > 0 else None,
+        rpe=rpe,
+        surface=surface,
+        notes=title,
+        source="strava",
+        external_id=start_id(start),
+    )
