@@ -67,7 +67,9 @@ def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]]
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
         line = int(found.group(1)) if found else None
-        message = _TOML_LINE.sub("", str(exc)).strip()
+        if line is None and "end of document" in str(exc):
+            line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        message = _TOML_LINE.sub("", str(exc)).replace("(at end of document)", "at the end of the file").strip()
         problems.append(
             Problem(
                 str(path),
