@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+import tomllib
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from prehab.facts.history import facts_from_history, history_facts, load_context
 from prehab.facts.metrics import (
     ACWR_CAVEAT,
     load_metrics,
@@ -14,7 +18,7 @@ from prehab.facts.metrics import (
     uses_session_rpe,
 )
 from prehab.facts.units import KM_PER_MILE, format_distance, from_display, to_display
-from prehab.store.records import Session
+from prehab.store import Session, Settings, Store, save_settings
 
 T = date(2024, 3, 31)  # a Sunday
 
@@ -178,3 +182,142 @@ def test_units_round_trip() -> None:
 
 def test_caveat_says_context_only() -> None:
     assert "disputed" in ACWR_CAVEAT and "context" in ACWR_CAVEAT
+
+
+# -- facts_from_history ------------------------------------------------------------------------
+
+FACTS_TOML = Path(__file__).resolve().parent.parent / "rules" / "facts.toml"
+
+
+def declared_fields() -> dict[str, set[str]]:
+    data = tomllib.loads(FACTS_TOML.read_text(encoding="utf-8"))
+    return {kind: set(spec["fields"]) for kind, spec in data["fact"].items()}
+
+
+def test_load_metric_names_are_exactly_the_declared_load_fields() -> None:
+    assert declared_fields()["load"] == LOAD_FIELDS
+    m = load_metrics(typical_history(), T)
+    assert set(m) == LOAD_FIELDS
+    float_fields = {k for k, kind in _field_types("load").items() if kind == "float"}
+    for key, value in m.items():
+        assert isinstance(value, float if key in float_fields else int), key
+
+
+def _field_types(kind: str) -> dict[str, str]:
+    data = tomllib.loads(FACTS_TOML.read_text(encoding="utf-8"))
+    return {name: spec["type"] for name, spec in data["fact"][kind]["fields"].items()}
+
+
+@pytest.fixture
+def history_store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "h.sqlite3") as store:
+        store.add_sessions(
+            [
+                Session(T, "easy", 10, duration_min=50, rpe=4, surface="treadmill"),
+                Session(T, "easy", 5, surface="road"),
+                Session(ago(1), "strength", cross_plane=True, duration_min=30),
+                Session(ago(3), "strength", duration_min=30),
+                Session(ago(8), "long", 20),
+            ]
+        )
+        yield store
+
+
+SETTINGS = Settings(
+    experience="advanced",
+    home_only=True,
+    goal_race_date=date(2024, 4, 21),
+    key_run_days=["sunday", "tuesday"],
+)
+
+
+def local_noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, 0).astimezone()
+
+
+def test_facts_from_history_without_checkin(history_store: Store) -> None:
+    facts = facts_from_history(history_store, SETTINGS, T)
+    load, athlete, schedule, *sessions = facts
+    assert load["fact"] == "load" and load["weekly_km"] == 15.0
+    # acute 15 km; chronic (days 7-34) only the 20 km long run -> 5 a week -> 3.0
+    assert load["acwr"] == 3.0
+    # two strength sessions in days 0-6 -> a one-week streak beats the setting's 0
+    assert athlete == {
+        "fact": "athlete", "experience": "advanced", "home_only": True, "strength_weeks": 1,
+    }  # fmt: skip
+    # 2024-03-31 is a Sunday: key run today, not tomorrow (Monday); 21 days to the race
+    assert schedule == {
+        "fact": "schedule", "days_to_goal_race": 21, "key_run_today": True,
+        "key_run_tomorrow": False,
+    }  # fmt: skip
+    assert sessions == [
+        # two easy runs today are one fact: 10 + 5 km, the timed one's 50 min, the longer
+        # one's surface
+        {
+            "fact": "session", "days_ago": 0, "type": "easy", "distance_km": 15.0,
+            "duration_min": 50.0, "rpe": 4, "surface": "treadmill", "cross_plane": False,
+        },
+        {"fact": "session", "days_ago": 1, "type": "strength", "duration_min": 30.0,
+         "cross_plane": True},
+        {"fact": "session", "days_ago": 3, "type": "strength", "duration_min": 30.0,
+         "cross_plane": False},
+    ]  # fmt: skip
+    declared = declared_fields()
+    for fact in facts:
+        assert set(fact) - {"fact"} <= declared[fact["fact"]], fact
+
+
+def test_recent_checkin_is_merged(history_store: Store) -> None:
+    history_store.add_checkin(
+        {"q": "a"},
+        [
+            {"fact": "tightness", "region": "calves", "level": 6},
+            {"fact": "session", "days_ago": 0, "type": "tempo", "distance_km": 8},
+            {"fact": "session", "days_ago": 0, "type": "strength"},  # the log has it
+            {"fact": "load", "weekly_km": 99, "acwr": 1.0, "two_week_change_pct": 12.0},
+            {"fact": "athlete", "experience": "beginner", "age": 40},
+        ],
+        taken_at=local_noon(ago(1)),
+    )
+    facts = facts_from_history(history_store, SETTINGS, T)
+    load = facts[0]
+    # the log wins for what it can compute; the answer fills the gap
+    assert (load["weekly_km"], load["acwr"], load["two_week_change_pct"]) == (15.0, 3.0, 12.0)
+    assert facts[1]["experience"] == "beginner" and facts[1]["age"] == 40
+    sessions = {(f["days_ago"], f["type"]): f for f in facts if f["fact"] == "session"}
+    # yesterday's "today" is 1 day ago now
+    assert sessions[(1, "tempo")]["distance_km"] == 8
+    assert sessions[(1, "strength")]["cross_plane"] is True  # the logged one, not the answer
+    assert {"fact": "tightness", "region": "calves", "level": 6} in facts
+
+
+def test_old_checkin_is_ignored(history_store: Store) -> None:
+    history_store.add_checkin(
+        {}, [{"fact": "tightness", "region": "calves", "level": 6}], taken_at=local_noon(ago(3))
+    )
+    facts = facts_from_history(history_store, SETTINGS, T)
+    assert not any(f["fact"] == "tightness" for f in facts)
+
+
+def test_no_history_no_settings(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "empty.sqlite3") as store:
+        facts = facts_from_history(store, Settings(), T)
+    assert facts == [
+        {"fact": "load"},
+        {"fact": "athlete", "experience": "intermediate", "home_only": False, "strength_weeks": 0},
+        {"fact": "schedule"},
+    ]
+
+
+def test_history_facts_uses_the_default_store_and_settings(tmp_path: Path) -> None:
+    save_settings(Settings(experience="beginner", goal_race_date=T))
+    with Store.open() as store:
+        store.add_session(Session(T, "easy", 7))
+    facts, problems = history_facts(T)
+    assert problems == []
+    assert facts[0]["weekly_km"] == 7.0
+    assert facts[1]["experience"] == "beginner"
+    assert facts[2] == {"fact": "schedule", "days_to_goal_race": 0}
+    store, settings, problems = load_context()
+    store.close()
+    assert settings.experience == "beginner"

@@ -86,7 +86,7 @@ def schedule_fact(settings: Settings, today: date) -> Fact:
 
 
 def session_facts(sessions: Sequence[Session], today: date) -> dict[tuple[int, str], Fact]:
-    """One ``session`` fact per (days_ago, type) of the last week, keyed so.
+    """One ``session`` fact per (days_ago, type) of the last week, keyed so, newest first.
 
     Two sessions of one type on one day are one fact (facts.toml keys sessions by days_ago
     and type): distances and durations add up, the harder effort and the longer one's surface
@@ -110,7 +110,7 @@ def session_facts(sessions: Sequence[Session], today: date) -> dict[tuple[int, s
             fact["surface"] = s.surface
             longest[key] = s.distance_km
         fact["cross_plane"] = bool(fact.get("cross_plane")) or s.cross_plane
-    return out
+    return dict(sorted(out.items()))  # most recent first
 
 
 def checkin_age_days(checkin: Checkin, today: date) -> int:
