@@ -139,7 +139,8 @@ def parse_fit(data: bytes) -> list[Session]:
 
     out = []
     try:
-        with fitdecode.FitReader(io.BytesIO(data)) as reader:
+        # a wrong checksum means damaged data: refuse the file rather than store garbage
+        with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE) as reader:
             for frame in reader:
                 if frame.frame_type != fitdecode.FIT_FRAME_DATA or frame.name != "session":
                     continue
