@@ -12,8 +12,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from prehab.imports import import_paths, summary
+from prehab.imports import ImportFailed, import_paths, summary
 from prehab.imports.files import parse_activity
 from prehab.imports.mapping import classify
 from prehab.imports.strava import parse_activities_csv, parse_date, parse_number
@@ -286,3 +288,27 @@ def test_a_large_strava_csv_imports_quickly(store: Store, tmp_path: Path) -> Non
     assert elapsed < 30, f"3000 rows took {elapsed:.1f} s"
     again = import_paths(store, [path])
     assert (again.added, again.skipped) == (0, 3000)
+
+
+# -- robustness ------------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["a.gpx", "a.tcx", "a.fit", "a.gpx.gz"]))
+def test_garbage_activity_files_fail_with_a_reason(data: bytes, name: str) -> None:
+    try:
+        parse_activity(name, data)
+    except ImportFailed as exc:
+        assert str(exc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_garbage_csv_rows_fail_with_a_reason(text: str) -> None:
+    header = "Activity ID,Activity Date,Activity Type,Distance,Elapsed Time\n"
+    try:
+        rows = parse_activities_csv((header + text).encode())
+    except ImportFailed:
+        return
+    for _, reason in rows.failures:
+        assert reason

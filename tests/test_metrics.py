@@ -9,16 +9,19 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from prehab.facts.history import facts_from_history, history_facts, load_context
+from prehab.facts.history import build_facts, facts_from_history, history_facts, load_context
 from prehab.facts.metrics import (
     ACWR_CAVEAT,
+    BOUNDS,
     load_metrics,
     strength_streak_weeks,
     uses_session_rpe,
 )
 from prehab.facts.units import KM_PER_MILE, format_distance, from_display, to_display
-from prehab.store import Session, Settings, Store, save_settings
+from prehab.store import KINDS, SURFACES, Session, Settings, Store, save_settings
 
 T = date(2024, 3, 31)  # a Sunday
 
@@ -321,3 +324,38 @@ def test_history_facts_uses_the_default_store_and_settings(tmp_path: Path) -> No
     store, settings, problems = load_context()
     store.close()
     assert settings.experience == "beginner"
+
+
+# -- properties ------------------------------------------------------------------------------
+
+
+sessions_strategy = st.lists(
+    st.builds(
+        Session,
+        date=st.integers(-60, 3).map(lambda d: T + timedelta(days=d)),
+        kind=st.sampled_from(KINDS),
+        distance_km=st.floats(0, 500, allow_nan=False),
+        duration_min=st.none() | st.floats(0.1, 2000, allow_nan=False),
+        rpe=st.none() | st.integers(1, 10),
+        surface=st.none() | st.sampled_from(SURFACES),
+        cross_plane=st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sessions_strategy)
+def test_any_history_gives_declared_finite_in_range_values(sessions: list[Session]) -> None:
+    m = load_metrics(sessions, T)
+    assert set(m) <= LOAD_FIELDS
+    for key, value in m.items():
+        assert math.isfinite(value), key
+        low, high = BOUNDS.get(key, (0, 10000))
+        assert low <= value <= high, (key, value)
+    if m:
+        assert m["runs_7d"] <= len(sessions)
+    facts = build_facts(sessions, Settings(), T, None)
+    declared = declared_fields()
+    for fact in facts:
+        assert set(fact) - {"fact"} <= declared[fact["fact"]]

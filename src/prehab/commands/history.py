@@ -178,10 +178,12 @@ def cmd_log(args: argparse.Namespace) -> int:
         raise UserError("; ".join(problems))
     with _open() as store:
         new_id = store.add_session(session)
-    print(
-        f"logged #{new_id}: {session.date.isoformat()} {session.kind} "
-        f"{format_distance(session.distance_km, settings.units)}"
-    )
+    what = [session.date.isoformat(), session.kind]
+    if session.distance_km:
+        what.append(format_distance(session.distance_km, settings.units))
+    if session.duration_min is not None:
+        what.append(f"{session.duration_min:g} min")
+    print(f"logged #{new_id}: {' '.join(what)}")
     return 0
 
 

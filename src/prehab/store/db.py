@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -40,6 +41,7 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
+        self._lock = threading.RLock()  # one connection, maybe several threads (TUI workers)
         self.path = path
 
     # -- opening and closing -------------------------------------------------------------
@@ -100,13 +102,14 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: the write lock is taken first, all or nothing is kept."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         from prehab.store.schema import current_version
