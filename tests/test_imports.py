@@ -166,7 +166,7 @@ def test_strava_zip(store: Store) -> None:
         "hills", 5.0, 25.0, "tcx",
     )  # fmt: skip
     ride = got[date(2024, 1, 14)]
-    # 0.18 degrees of latitude at gpxpy's 111.12 km per degree = 20.0 km, 40 min
+    # 0.18 degrees of latitude on a 6371 km sphere = 20.0 km, 40 min
     assert ride.kind == "cycling" and ride.distance_km == pytest.approx(20.0, abs=0.1)
     assert ride.duration_min == 40.0
     # progress: before each of the 3 items, then done
@@ -201,7 +201,7 @@ def test_gpx_file(store: Store) -> None:
     report = import_paths(store, [FIX / "run.gpx"])
     assert (report.added, report.failures) == (1, [])
     [s] = store.sessions()
-    # 0.018 degrees of latitude = 2.0 km; 07:00 -> 07:12
+    # 0.018 degrees of latitude = 0.018 * pi / 180 * 6371 km = 2.0 km; 07:00 -> 07:12
     assert s.distance_km == pytest.approx(2.0, abs=0.01)
     assert (s.date, s.kind, s.surface, s.duration_min) == (date(2024, 1, 15), "easy", "trail", 12.0)
     assert (s.source, s.external_id) == ("gpx", "start:2024-01-15T07:00:00Z")
