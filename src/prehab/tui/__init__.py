@@ -1,0 +1,1 @@
+"""The Textual app. The only package (with prehab.commands.ui) allowed to import Textual."""

@@ -1,0 +1,145 @@
+"""The prehab terminal app: six screens as Textual modes over one shared AppState.
+
+Keys are plain letters, digits and F1 so they survive tmux, SSH and browsers (no
+ctrl+shift combinations); everything is also in the command palette (ctrl+p).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from prehab.tui.commands import PrehabCommands
+from prehab.tui.screens.checkin import CheckinScreen
+from prehab.tui.screens.modals import HelpScreen
+from prehab.tui.screens.rules import RulesScreen
+from prehab.tui.screens.sessions import SessionsScreen
+from prehab.tui.screens.today import TodayScreen
+from prehab.tui.screens.trends import TrendsScreen
+from prehab.tui.screens.week import WeekScreen
+from prehab.tui.state import AppState
+
+WATCH_SECONDS = 2.0
+
+
+class PrehabApp(App[None]):
+    TITLE = "prehab"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "today": TodayScreen,
+        "week": WeekScreen,
+        "checkin": CheckinScreen,
+        "sessions": SessionsScreen,
+        "trends": TrendsScreen,
+        "rules": RulesScreen,
+    }
+    DEFAULT_MODE = "today"
+    COMMANDS = App.COMMANDS | {PrehabCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "mode('today')", "Today", show=False),
+        Binding("2", "mode('week')", "Week", show=False),
+        Binding("3", "mode('checkin')", "Check-in", show=False),
+        Binding("4", "mode('sessions')", "Sessions", show=False),
+        Binding("5", "mode('trends')", "Trends", show=False),
+        Binding("6", "mode('rules')", "Rules", show=False),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        state: AppState | None = None,
+        *,
+        today: date | None = None,
+        rule_layers: list[Path] | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__()
+        self.state = state or AppState(rule_layers=rule_layers, today_fixed=today)
+        self.watch_files = watch
+        self.pending_focus: str | None = None
+        """An exercise Today should select next time it draws (the first new one)."""
+
+    def on_load(self) -> None:
+        if self.state.store is None:
+            self.state.open()
+
+    def on_mount(self) -> None:
+        for problem in self.state.settings_problems:
+            self.notify(str(problem), title="Settings", severity="warning", timeout=8)
+        errors = [p for p in self.state.problems if p.severity == "error"]
+        if errors:
+            self.notify(
+                f"{len(errors)} problem(s) in your rules or screens; see Rules (6).",
+                severity="error",
+                timeout=8,
+            )
+        if self.watch_files:
+            self.set_interval(WATCH_SECONDS, self._check_files)
+
+    def on_unmount(self) -> None:
+        self.state.close()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    async def action_mode(self, mode: str) -> None:
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    async def action_mode_then(self, mode: str, action: str) -> None:
+        await self.action_mode(mode)
+        await self.screen.run_action(action)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        text = getattr(screen, "HELP", "") or "## prehab"
+        keys = []
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                keys.append((binding.key.replace(",", " / "), binding.description))
+        self.push_screen(HelpScreen(text, keys))
+
+    def action_add_session(self) -> None:
+        async def go() -> None:
+            await self.action_mode("sessions")
+            await self.screen.run_action("add")
+
+        self.call_later(go)
+
+    def open_checkin(self, screen_id: str) -> None:
+        async def go() -> None:
+            await self.action_mode("checkin")
+            self.screen.query_one("#checkin-tabs").active = f"tab-{screen_id}"  # type: ignore[attr-defined]
+
+        self.call_later(go)
+
+    def show_today(self, focus_exercise: str | None = None) -> None:
+        """Switch to Today, selecting ``focus_exercise`` (a new prescription) if given."""
+        self.pending_focus = focus_exercise
+        self.call_later(self.action_mode, "today")
+
+    def reload_rules(self, quiet: bool = False) -> bool:
+        result = self.state.reload()
+        if not quiet or not result.ok:
+            self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
+        self._resync()
+        return result.ok
+
+    def _resync(self) -> None:
+        sync = getattr(self.screen, "_sync", None)
+        if callable(sync):
+            sync()
+
+    def _check_files(self) -> None:
+        if self.state.files_changed():
+            self.reload_rules()
+
+
+def run(*, mouse: bool = True, today: date | None = None) -> int:
+    PrehabApp(today=today).run(mouse=mouse)
+    return 0

@@ -1,0 +1,64 @@
+"""The command palette (ctrl+p): every action of the app and of the current screen.
+
+Why generated from bindings: an action added to a screen's BINDINGS with a description
+appears here by itself, so the palette never falls behind the keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from prehab.tui.widgets import MODES
+
+if TYPE_CHECKING:
+    from prehab.tui.app import PrehabApp
+
+Command = tuple[str, Callable[[], object], str]
+
+
+class PrehabCommands(Provider):
+    """Screens, check-ins, sessions, rules, help: one searchable list."""
+
+    def commands(self) -> list[Command]:
+        app = cast("PrehabApp", self.app)
+        found: list[Command] = []
+        for key, mode, title in MODES:
+            found.append((f"Go to {title}", partial(app.action_mode, mode), f"screen {key}"))
+        for form in app.state.screens.ordered("checkin"):
+            found.append((f"Check in: {form.title}", partial(app.open_checkin, form.id), form.intro))
+        found += [
+            ("Add a session", app.action_add_session, "log a run, a strength or mobility session"),
+            ("Reload rules and screens", app.reload_rules, "check every file; the last good rules stay"),
+            ("Show problems in rules and screens", partial(app.action_mode_then, "rules", "problems"), ""),
+            ("Help for this screen", app.action_help, "F1"),
+            ("Quit", app.exit, "q"),
+        ]
+        screen = self.screen
+        title = getattr(screen, "MODE", "") or "screen"
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description and binding.show:
+                action = binding.action
+                found.append(
+                    (
+                        f"{title.capitalize()}: {binding.description}",
+                        partial(app.call_later, screen.run_action, action),
+                        f"key {binding.key.split(',')[0]}",
+                    )
+                )
+        return found
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self.commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,130 @@
+"""A questionnaire screen (screens/*.toml) rendered as a form, one compact row per question.
+
+Why generic: the form knows question kinds, not questions, so a new question in a TOML
+file appears here with its prompt, unit, range, help and validation message without any
+Python. Validation itself lives in prehab.questionnaire; this widget only shows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static
+
+from prehab.questionnaire import Question, Screen
+
+YES_NO = [("yes", "yes"), ("no", "no")]
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ").replace("-", " ")
+
+
+class QuestionForm(VerticalScroll):
+    """The questions of one screen; ``raw_answers()`` gives what was typed, unparsed."""
+
+    can_focus = False
+
+    def __init__(
+        self,
+        screen: Screen,
+        *,
+        units: str = "km",
+        values: dict[str, str] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="question-form")
+        self.questionnaire = screen
+        self.units = units
+        self.values = values or {}
+
+    def wid(self, q: Question) -> str:
+        return f"q-{self.questionnaire.id}-{q.id}"
+
+    def compose(self) -> ComposeResult:
+        if self.questionnaire.intro:
+            yield Static(self.questionnaire.intro, classes="intro")
+        section = ""
+        for q in self.questionnaire.questions:
+            if q.section and q.section != section:
+                section = q.section
+                yield Static(section, classes="section")
+            with Horizontal(classes="question"):
+                yield Label(self._prompt(q), classes="prompt")
+                yield self._input(q)
+            if q.help:
+                yield Static(q.help, classes="help")
+            yield Static("", classes="error", id=f"err-{self.wid(q)}")
+
+    def _prompt(self, q: Question) -> str:
+        unit = q.unit_for(self.units)
+        star = " *" if q.required else ""
+        return f"{q.prompt}{star}" + (f" ({unit})" if unit else "")
+
+    def _input(self, q: Question) -> Widget:
+        value = self.values.get(q.id, "")
+        if q.kind in ("choice", "yes-no"):
+            options = YES_NO if q.kind == "yes-no" else [(_label(c), c) for c in q.choices]
+            select: Select[str] = Select(
+                options,
+                prompt="-",
+                allow_blank=True,
+                value=value if value in dict((v, v) for _, v in options) else Select.NULL,
+                id=self.wid(q),
+                compact=True,
+            )
+            return select
+        rng = q.range_text(self.units)
+        unit = q.unit_for(self.units)
+        placeholder = {
+            "date": "YYYY-MM-DD, today...",
+            "scale": rng,
+            "number": f"{rng} {unit}".strip(),
+        }.get(q.kind, "")
+        return Input(value=value, placeholder=placeholder, id=self.wid(q), compact=True)
+
+    def raw_answers(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for q in self.questionnaire.questions:
+            widget = self.query_one(f"#{self.wid(q)}")
+            if isinstance(widget, Select):
+                out[q.id] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, Input):
+                out[q.id] = widget.value
+        return out
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for q in self.questionnaire.questions:
+            message = errors.get(q.id, "")
+            box = self.query_one(f"#err-{self.wid(q)}", Static)
+            box.update(f"! {message}" if message else "")
+            box.set_class(bool(message), "shown")
+        first = next((q for q in self.questionnaire.questions if q.id in errors), None)
+        if first is not None:
+            widget = self.query_one(f"#{self.wid(first)}")
+            widget.focus()
+            self.scroll_to_widget(widget)
+
+    def clear(self) -> None:
+        for q in self.questionnaire.questions:
+            widget = self.query_one(f"#{self.wid(q)}")
+            if isinstance(widget, Select):
+                widget.clear()
+            elif isinstance(widget, Input):
+                widget.value = ""
+        self.show_errors({})
+
+    def fill(self, values: dict[str, str]) -> None:
+        for q in self.questionnaire.questions:
+            widget = self.query_one(f"#{self.wid(q)}")
+            value = values.get(q.id)
+            if isinstance(widget, Select):
+                if value is None:
+                    widget.clear()
+                else:
+                    widget.value = value
+            elif isinstance(widget, Input):
+                widget.value = value or ""

@@ -1,0 +1,1 @@
+"""One module per app screen; each is a Textual mode of :class:`prehab.tui.app.PrehabApp`."""

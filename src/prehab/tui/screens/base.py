@@ -1,0 +1,63 @@
+"""What every main screen shares: the screen bar, the footer, help text, redraw on change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from prehab.tui.widgets import NavBar
+
+if TYPE_CHECKING:
+    from prehab.tui.app import PrehabApp
+    from prehab.tui.state import AppState
+
+
+class PrehabScreen(Screen[None]):
+    """A main screen. Subclasses draw in ``body()`` and redraw in ``refresh_view()``.
+
+    Screens are kept alive by the app's modes, so a screen that was away while the advice
+    changed (a check-in, a reload) redraws when it comes back: ``version`` tracks that.
+    """
+
+    MODE: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
+    """Markdown shown by F1 on this screen: what it is for and how to use it."""
+
+    def __init__(self) -> None:
+        super().__init__(id=f"screen-{self.MODE}")
+        self._version = -1
+
+    @property
+    def prehab(self) -> PrehabApp:
+        return cast("PrehabApp", self.app)
+
+    @property
+    def state(self) -> AppState:
+        return self.prehab.state
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Footer
+
+        day = self.state.today.strftime("%a %d %b %Y")
+        yield NavBar(self.MODE, day)
+        yield from self.body()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self._sync()
+
+    def on_screen_resume(self) -> None:
+        self._sync()
+
+    def _sync(self) -> None:
+        if self._version != self.state.version:
+            self._version = self.state.version
+            self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Redraw from ``self.state``."""

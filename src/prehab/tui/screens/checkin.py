@@ -1,0 +1,125 @@
+"""Check-in: one tab per questionnaire in screens/*.toml (saves = "checkin").
+
+Saving validates every answer first (an out-of-range answer is a message under its
+question and nothing is stored), keeps today's answers from the other tabs, stores the
+check-in, re-evaluates and shows Today with the first new prescription selected.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static, TabbedContent, TabPane
+
+from prehab.questionnaire import answers_for_display, validate
+from prehab.tui.form import QuestionForm
+from prehab.tui.screens.base import PrehabScreen
+
+
+class CheckinScreen(PrehabScreen):
+    MODE = "checkin"
+    HELP = """\
+## Check-in
+
+Questionnaires from `screens/*.toml`, one tab each. Leave blank what you don't know or
+what feels fine; only answers become facts.
+
+* **Tab** moves between questions; choices open with **Enter** and pick with the arrows.
+* **ctrl+s** (or the Save button) checks every answer. A wrong answer gets a message under
+  its question and **nothing is stored** until all are right.
+* Saving keeps today's answers from the other tabs, stores the check-in and opens Today
+  with what changed.
+* **ctrl+l** clears the tab. **[** and **]** switch tabs.
+
+Add your own questions: copy a file from the shipped `screens/` into your config folder's
+`screens/` (see `prehab paths`) and edit it; the format is in screens/README.md.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
+        Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield TabbedContent(id="checkin-tabs")
+
+    def refresh_view(self) -> None:
+        self.call_later(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        tabs = self.query_one("#checkin-tabs", TabbedContent)
+        active = tabs.active
+        await tabs.clear_panes()
+        stored = self.state.todays_answers()
+        units = self.state.settings.units
+        for screen in self.state.screens.ordered("checkin"):
+            values = answers_for_display(screen, stored.get(screen.id, {}), units)
+            form = QuestionForm(screen, units=units, values=values, id=f"form-{screen.id}")
+            pane = TabPane(
+                screen.title,
+                Vertical(
+                    form,
+                    Horizontal(
+                        Button("Save (ctrl+s)", variant="primary", id=f"save-{screen.id}", compact=True),
+                        Static("", classes="saved-note", id=f"note-{screen.id}"),
+                        classes="buttons",
+                    ),
+                ),
+                id=f"tab-{screen.id}",
+            )
+            await tabs.add_pane(pane)
+            if screen.id in stored:
+                self.query_one(f"#note-{screen.id}", Static).update("answered today; saving replaces it")
+        if active and tabs.query(f"#{active}"):
+            tabs.active = active
+
+    def current_form(self) -> QuestionForm | None:
+        tabs = self.query_one("#checkin-tabs", TabbedContent)
+        if not tabs.active:
+            return None
+        found = tabs.query(f"#{tabs.active} QuestionForm")
+        return found.first(QuestionForm) if found else None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id and event.button.id.startswith("save-"):
+            event.stop()
+            self.action_save()
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one("#checkin-tabs", TabbedContent)
+        ids = [f"tab-{s.id}" for s in self.state.screens.ordered("checkin")]
+        if tabs.active in ids:
+            tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
+
+    def action_clear(self) -> None:
+        form = self.current_form()
+        if form is not None:
+            form.clear()
+
+    def action_save(self) -> None:
+        form = self.current_form()
+        if form is None:
+            return
+        screen = form.questionnaire
+        checked = validate(
+            screen, form.raw_answers(), units=self.state.settings.units, today=self.state.today
+        )
+        form.show_errors(checked.errors)
+        if not checked.ok:
+            count = len(checked.errors)
+            self.notify(f"{count} answer(s) to fix; nothing was saved.", severity="error")
+            return
+        before = {p.exercise for p in self.state.plan.items}
+        facts = self.state.save_checkin(screen.id, checked)
+        new = [p for p in self.state.plan.items if p.exercise not in before]
+        self._version = self.state.version  # our own save: keep the form as typed
+        self.query_one(f"#note-{screen.id}", Static).update("saved")
+        message = f"{screen.title} saved: {len(facts)} fact(s)."
+        if new:
+            message += f" New today: {', '.join(p.name for p in new[:3])}" + ("..." if len(new) > 3 else "")
+        self.notify(message, title="Check-in saved")
+        self.prehab.show_today(new[0].exercise if new else None)

@@ -1,0 +1,252 @@
+"""Rules: browse rules and exercises, explain, why-not on today's facts, edit, reload.
+
+Reloading (r, or automatically when a file changes) validates the whole pack first; with
+errors the last good rulebook stays in force and the problems are listed here with file,
+line and fix, so a typo never leaves the runner without advice.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from prehab.render import dose_text
+from prehab.rulebook.model import Exercise, Rule
+from prehab.tui.screens.base import PrehabScreen
+from prehab.tui.widgets import VimOptionList
+
+
+def exercise_text(ex: Exercise, used_by: list[str]) -> Text:
+    out = Text(f"{ex.name} ({ex.id})\n", style="bold")
+    out.append(f"{ex.kind}, {ex.plane} plane, about {ex.minutes:g} min\n")
+    out.append(f"dose: {dose_text(ex.dose)}\n")
+    out.append(f"works: {', '.join(ex.works) or '-'}\n")
+    if ex.loads:
+        out.append(f"loads: {', '.join(ex.loads)}\n")
+    out.append(f"equipment: {', '.join(ex.equipment) or 'none'}\n")
+    if ex.regression:
+        out.append(f"easier: {ex.regression}\n")
+    for cue in ex.cues:
+        out.append(f"  - {cue}\n")
+    if ex.note:
+        out.append(f"{ex.note}\n", style="italic")
+    out.append(f"prescribed by: {', '.join(used_by) or 'no rule'}\n", style="dim")
+    out.append(f"defined in {ex.file}:{ex.line}\n", style="dim")
+    return out
+
+
+class RulesScreen(PrehabScreen):
+    MODE = "rules"
+    HELP = """\
+## Rules
+
+Your rule pack: the shipped rules plus yours (config folder `rules/`, see `prehab paths`).
+
+* **v** switches between rules and the exercise catalogue; **/** filters by id, title or tag.
+* The panel explains the selected rule in plain words. **w** adds *why not*: each
+  condition's result on today's facts.
+* **space** switches a rule on or off (written to your `overrides.toml`).
+* **e** opens the rule in `$EDITOR`. A shipped rule is first copied to your rules folder
+  (your copy replaces it by id; delete the copy to go back).
+* **r** checks and reloads every file (files are also watched). With errors, the **last good
+  rules stay in force** and the problems are listed with file, line and fix. **p** shows them all.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "view", "Rules/Exercises"),
+        Binding("w", "why_not", "Why not"),
+        Binding("space", "toggle_rule", "On/off"),
+        Binding("e", "edit", "Edit"),
+        Binding("r", "reload", "Reload"),
+        Binding("p", "problems", "Problems"),
+        Binding("slash", "filter", "Filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "rules"
+        self.show_why_not = False
+
+    def body(self) -> ComposeResult:
+        yield Input(placeholder="/ filter rules: id, title, tag", id="rules-filter", compact=True)
+        with Horizontal(id="rules-body", classes="split"):
+            yield VimOptionList(id="rules-list")
+            with VerticalScroll(id="rules-detail-box", classes="detail"):
+                yield Static("", id="rules-detail")
+        yield Static("", id="rules-problems")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#rules-list", OptionList).focus()
+
+    def refresh_view(self) -> None:
+        listing = self.query_one("#rules-list", OptionList)
+        keep = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.clear_options()
+        book = self.state.book
+        words = self.query_one("#rules-filter", Input).value.lower().split()
+        options: list[Option] = []
+        if book is not None and self.view == "rules":
+            fired = set(self.state.evaluation.fired) if self.state.evaluation else set()
+            for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
+                hay = " ".join([rule.id, rule.title, *rule.tags]).lower()
+                if words and not all(w in hay for w in words):
+                    continue
+                line = Text(f"{'*' if rule.id in fired else ' '}{rule.priority:>4} ")
+                line.append(rule.id, style="bold" if rule.enabled else "dim strike")
+                if not rule.enabled:
+                    line.append(" (off)", style="dim")
+                options.append(Option(line, id=f"rule:{rule.id}"))
+        elif book is not None:
+            for ex in sorted(book.exercises.values(), key=lambda e: (e.kind, e.id)):
+                hay = " ".join([ex.id, ex.name, ex.kind, *ex.works]).lower()
+                if words and not all(w in hay for w in words):
+                    continue
+                line = Text(f"{ex.kind[:3]} ", style="dim")
+                line.append(ex.name)
+                options.append(Option(line, id=f"exercise:{ex.id}"))
+        listing.add_options(options)
+        ids = [o.id for o in options]
+        listing.highlighted = ids.index(keep) if keep in ids else (0 if options else None)
+        self._show_problems()
+        self._detail()
+
+    def _show_problems(self) -> None:
+        box = self.query_one("#rules-problems", Static)
+        errors = [p for p in self.state.problems if p.severity == "error"]
+        warnings = [p for p in self.state.problems if p.severity == "warning"]
+        if not errors and not warnings:
+            book = self.state.book
+            box.update(
+                Text(f"ok: {len(book.rules)} rules, {len(book.exercises)} exercises", style="green")
+                if book
+                else ""
+            )
+            box.set_class(False, "bad")
+            return
+        out = Text()
+        if errors:
+            out.append(
+                f"{len(errors)} error(s): the last good rules stay in force (p: all)\n", style="bold red"
+            )
+        for p in (errors + warnings)[:2]:
+            out.append(f"{p.severity}: {p}\n", style="red" if p.severity == "error" else "yellow")
+        box.update(out)
+        box.set_class(bool(errors), "bad")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._detail()
+
+    def selected(self) -> Rule | Exercise | None:
+        listing = self.query_one("#rules-list", OptionList)
+        option = listing.highlighted_option
+        book = self.state.book
+        if option is None or option.id is None or book is None:
+            return None
+        kind, _, key = option.id.partition(":")
+        return book.rules.get(key) if kind == "rule" else book.exercises.get(key)
+
+    def _detail(self) -> None:
+        from prehab.explain import explain_rule, why_not
+
+        panel = self.query_one("#rules-detail", Static)
+        book = self.state.book
+        item = self.selected()
+        if book is None or item is None:
+            panel.update(Text("Nothing selected.", style="dim"))
+            return
+        if isinstance(item, Exercise):
+            used = sorted(
+                r.id for r in book.rules.values() if any(p.exercise == item.id for p in r.then.prescribe)
+            )
+            panel.update(exercise_text(item, used))
+            return
+        text = Text(explain_rule(book, item))
+        if self.show_why_not:
+            text.append("\n\n")
+            text.append(why_not(book, item, self.state.facts), style="cyan")
+        else:
+            text.append("\n\nw: why (not) on today's facts", style="dim")
+        panel.update(text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "rules-filter":
+            self.refresh_view()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#rules-list", OptionList).focus()
+
+    def key_escape(self) -> None:
+        self.query_one("#rules-list", OptionList).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#rules-filter", Input).focus()
+
+    def action_view(self) -> None:
+        self.view = "exercises" if self.view == "rules" else "rules"
+        placeholder = "/ filter exercises: id, name, kind, region" if self.view == "exercises" else None
+        self.query_one("#rules-filter", Input).placeholder = placeholder or "/ filter rules: id, title, tag"
+        self.refresh_view()
+
+    def action_why_not(self) -> None:
+        self.show_why_not = not self.show_why_not
+        self._detail()
+
+    def action_reload(self) -> None:
+        self.prehab.reload_rules()
+
+    def action_problems(self) -> None:
+        from prehab.tui.screens.modals import TextScreen
+
+        out = Text()
+        for p in self.state.problems:
+            out.append(f"{p.severity}: {p}\n\n", style="red" if p.severity == "error" else "yellow")
+        self.app.push_screen(TextScreen("Problems in your rules and screens", out or Text("No problems.")))
+
+    def action_toggle_rule(self) -> None:
+        item = self.selected()
+        if not isinstance(item, Rule):
+            self.notify("Select a rule to switch it on or off.", severity="warning")
+            return
+        try:
+            from prehab.rulebook.edits import set_enabled
+        except ImportError:
+            self.notify(
+                "This version cannot switch rules from the app; edit overrides.toml.", severity="error"
+            )
+            return
+        problems = set_enabled(item.id, not item.enabled)
+        if problems:
+            self.notify("\n".join(str(p) for p in problems[:3]), title="Not changed", severity="error")
+            return
+        self.prehab.reload_rules(quiet=True)
+        self.notify(f"{item.id} is now {'off' if item.enabled else 'on'}.")
+
+    def action_edit(self) -> None:
+        from prehab.tui.ruleedit import file_to_edit
+        from prehab.tui.state import editor_command
+
+        item = self.selected()
+        if item is None:
+            return
+        kind = "rule" if isinstance(item, Rule) else "exercise"
+        path, line, note = file_to_edit(kind, item.id, item.file, item.line)
+        if note:
+            self.notify(note)
+        command = editor_command(path, line)
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except FileNotFoundError:
+            self.notify(f"Cannot run {command[0]}: set $EDITOR.", severity="error")
+            return
+        except Exception as exc:  # SuspendNotSupported (browser) and friends
+            self.notify(f"Cannot open an editor here ({type(exc).__name__}); edit {path}", severity="error")
+            return
+        self.prehab.reload_rules()

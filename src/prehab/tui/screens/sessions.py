@@ -1,0 +1,236 @@
+"""Sessions: the training log as a table; add, edit, delete (with confirmation), filter.
+
+The add/edit form is the session questionnaire (screens/session.toml), so its questions,
+ranges and help are data like every other questionnaire's; the store's own validation
+(prehab.store.validate_session) runs last, so the CLI and the app accept the same rows.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Static
+
+from prehab.facts.units import format_distance
+from prehab.questionnaire import (
+    Screen as Questionnaire,
+)
+from prehab.questionnaire import (
+    answers_for_display,
+    session_answers,
+    session_from_answers,
+    validate,
+)
+from prehab.store import Session, validate_session
+from prehab.tui.form import QuestionForm
+from prehab.tui.screens.base import PrehabScreen
+from prehab.tui.screens.modals import ConfirmScreen
+from prehab.tui.widgets import VimTable
+
+
+class SessionForm(ModalScreen[Session | None]):
+    """Add or edit one session; dismisses with the valid session, or None on cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self, questionnaire: Questionnaire, units: str, base: Session | None, today_iso: str
+    ) -> None:
+        super().__init__(classes="modal")
+        self.questionnaire = questionnaire
+        self.units = units
+        self.base = base
+        self.today_iso = today_iso
+
+    def compose(self) -> ComposeResult:
+        values = (
+            answers_for_display(
+                self.questionnaire, session_answers(self.questionnaire, self.base), self.units
+            )
+            if self.base
+            else {"date": "today"}
+        )
+        title = "Edit session" if self.base else "Add a session"
+        with Vertical(classes="dialog wide"):
+            yield Static(Text(title, style="bold"), classes="dialog-title")
+            yield QuestionForm(self.questionnaire, units=self.units, values=values, id="session-form")
+            yield Static("", id="session-problems", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="session-save", compact=True)
+                yield Button("Cancel (Esc)", id="session-cancel", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "session-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        from datetime import date
+
+        form = self.query_one(QuestionForm)
+        today = date.fromisoformat(self.today_iso)
+        checked = validate(self.questionnaire, form.raw_answers(), units=self.units, today=today)
+        form.show_errors(checked.errors)
+        problems = self.query_one("#session-problems", Static)
+        if not checked.ok:
+            problems.update("")
+            return
+        session = session_from_answers(self.questionnaire, checked.answers, today=today, base=self.base)
+        found = validate_session(session)
+        problems.update("\n".join(f"! {p}" for p in found))
+        if not found:
+            self.dismiss(session)
+
+
+class SessionsScreen(PrehabScreen):
+    MODE = "sessions"
+    HELP = """\
+## Sessions
+
+Your training log, newest first. Distances in your units (settings `units`).
+
+* **a** adds a session, **e** or **Enter** edits the selected one, **d** deletes it (after
+  you confirm).
+* **/** filters: type words that must all appear in the row (a kind, a date like
+  `2026-11`, a surface, a note). **Esc** leaves the filter.
+* Imports (`prehab import ...`) land here too.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("slash", "filter", "Filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, Session] = {}
+
+    def body(self) -> ComposeResult:
+        yield Input(placeholder="/ filter: kind, date, surface, notes", id="sessions-filter", compact=True)
+        table = VimTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="sessions-summary")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions-table", DataTable)
+        table.add_columns("Date", "Kind", "Distance", "Min", "RPE", "Surface", "Notes")
+        super().on_mount()
+        table.focus()
+
+    def refresh_view(self) -> None:
+        table = self.query_one("#sessions-table", DataTable)
+        current = (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        )
+        table.clear()
+        self.rows.clear()
+        words = self.query_one("#sessions-filter", Input).value.lower().split()
+        units = self.state.settings.units
+        total = 0.0
+        for s in self.state.sessions():
+            cells = (
+                s.date.isoformat(),
+                s.kind,
+                format_distance(s.distance_km, units) if s.distance_km else "",
+                f"{s.duration_min:g}" if s.duration_min else "",
+                str(s.rpe) if s.rpe else "",
+                s.surface or "",
+                s.notes,
+            )
+            haystack = " ".join(cells).lower()
+            if words and not all(w in haystack for w in words):
+                continue
+            key = str(s.id)
+            self.rows[key] = s
+            total += s.distance_km if s.is_run else 0
+            table.add_row(*cells, key=key)
+        if current in self.rows:
+            table.move_cursor(row=table.get_row_index(current))
+        shown = f"{len(self.rows)} session(s)"
+        self.query_one("#sessions-summary", Static).update(
+            Text(
+                f"{shown}, {format_distance(total, units)} run" + (" (filtered)" if words else ""),
+                style="dim",
+            )
+        )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "sessions-filter":
+            self.refresh_view()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#sessions-table", DataTable).focus()
+
+    def key_escape(self) -> None:
+        self.query_one("#sessions-table", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def selected(self) -> Session | None:
+        table = self.query_one("#sessions-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    def action_filter(self) -> None:
+        self.query_one("#sessions-filter", Input).focus()
+
+    def _form(self, base: Session | None) -> None:
+        questionnaire = self.state.screens.screens.get("session")
+        if questionnaire is None:
+            self.notify("No session screen (screens/session.toml) is loaded.", severity="error")
+            return
+
+        def saved(session: Session | None) -> None:
+            if session is None:
+                return
+            self.state.save_session(session)
+            self.notify(f"Session {session.date.isoformat()} {session.kind} saved.")
+
+        units = self.state.settings.units
+        self.app.push_screen(SessionForm(questionnaire, units, base, self.state.today.isoformat()), saved)
+
+    def action_add(self) -> None:
+        self._form(None)
+
+    def action_edit(self) -> None:
+        session = self.selected()
+        if session is None:
+            self.notify("No session selected.", severity="warning")
+            return
+        self._form(session)
+
+    def action_delete(self) -> None:
+        session = self.selected()
+        if session is None or session.id is None:
+            self.notify("No session selected.", severity="warning")
+            return
+        sid = session.id
+        label = f"{session.date.isoformat()} {session.kind}"
+        if session.distance_km:
+            label += f" {format_distance(session.distance_km, self.state.settings.units)}"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.state.delete_session(sid)
+                self.notify(f"Deleted {label}.")
+            else:
+                self.notify("Nothing deleted.", timeout=2)
+
+        self.app.push_screen(ConfirmScreen(f"Delete the session {label}? This cannot be undone."), answer)

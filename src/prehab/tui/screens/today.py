@@ -1,0 +1,272 @@
+"""Today: referrals and cautions first, then mobility and strength with dose and minutes.
+
+Every line can be asked "why?": the panel beside (or below) the list shows the rule chain,
+the facts it matched and the source, because advice nobody can question is advice nobody
+should follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from prehab.model import Conclusion, Prescription, Reason
+from prehab.render import DISCLAIMER, dose_text, matched_text
+from prehab.tui.screens.base import PrehabScreen
+from prehab.tui.widgets import VimOptionList
+
+GROUPS = (("mobility", "MOBILITY"), ("strength", "STRENGTH"), ("plyometric", "PLYOMETRIC"))
+
+
+@dataclass
+class Entry:
+    """What one line of the list stands for."""
+
+    title: str
+    reasons: list[Reason]
+    prescription: Prescription | None = None
+    text: str = ""
+    kind: str = ""
+
+
+def reason_text(reason: Reason) -> Text:
+    """One reason as the WHY panel shows it: rule, chain, facts, source."""
+    out = Text()
+    out.append(f"{reason.rule_id}", style="bold")
+    out.append(f"  {reason.title}\n")
+    out.append(f"{reason.why}\n")
+    if reason.chain:
+        chain = " <- ".join([reason.rule_id, *reversed(reason.chain)])
+        out.append("chain: ", style="bold")
+        out.append(f"{chain}\n")
+    if reason.matched:
+        out.append("facts: ", style="bold")
+        out.append(f"{matched_text(reason.matched)}\n")
+    out.append("source: ", style="bold")
+    out.append(f"{reason.source}\n", style="italic")
+    return out
+
+
+def _unique(items: list[Conclusion]) -> list[Conclusion]:
+    seen: set[str] = set()
+    out = []
+    for c in items:
+        if c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+    return out
+
+
+class TodayScreen(PrehabScreen):
+    MODE = "today"
+    HELP = """\
+## Today
+
+Today's plan from your rules, your history and your latest check-in.
+
+* **Referrals** (see a professional) and **cautions** come first, always.
+* **Mobility** and **strength** follow, each with its dose and minutes. What does not fit
+  your time budget (settings `time_budget_min`) is listed under *If you have more time*.
+* Move with the arrows or **j/k**; the panel shows **why**: the rule, the chain of rules
+  whose flags led to it, the facts it matched and the source. **Enter** opens it full size.
+* **Space** (or **x**) marks an exercise done today (kept for adherence); again to undo.
+* Answer a check-in (**3** or **c**) and the plan changes here.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space,x", "done", "Done"),
+        Binding("enter", "why", "Why", show=True, priority=False),
+        Binding("c", "app.mode('checkin')", "Check in"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, Entry] = {}
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="today-banner")
+        with Horizontal(id="today-body", classes="split"):
+            yield VimOptionList(id="today-list")
+            with VerticalScroll(id="today-why-box", classes="detail"):
+                yield Static("", id="today-why")
+        yield Static(Text(DISCLAIMER, style="dim italic"), id="disclaimer")
+
+    def refresh_view(self) -> None:
+        state = self.state
+        ev = state.evaluation
+        listing = self.query_one("#today-list", OptionList)
+        keep = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.clear_options()
+        self.entries.clear()
+        banner = self.query_one("#today-banner", Static)
+        if ev is None:
+            banner.update(Text("No usable rulebook: see the Rules screen (6).", style="bold red"))
+            return
+        refs = _unique(ev.referrals)
+        banner.update(
+            Text(
+                f" ! {len(refs)} referral(s): see a professional before loading that area ",
+                style="bold white on red",
+            )
+            if refs
+            else ""
+        )
+        banner.set_class(bool(refs), "shown")
+        done = state.done_today()
+        options: list[Option | None] = []
+
+        def heading(title: str) -> None:
+            options.append(Option(Text(title, style="bold"), disabled=True))
+
+        def add(key: str, entry: Entry, prompt: Text) -> None:
+            self.entries[key] = entry
+            options.append(Option(prompt, id=key))
+
+        if refs:
+            heading("SEE A PROFESSIONAL")
+            for i, c in enumerate(refs):
+                add(
+                    f"refer-{i}",
+                    Entry(c.text, [c.reason], text=c.text, kind="refer"),
+                    Text(f" ! {c.text}", style="red"),
+                )
+        cautions = _unique(ev.cautions)
+        if cautions:
+            heading("CAUTIONS")
+            for i, c in enumerate(cautions):
+                add(
+                    f"caution-{i}",
+                    Entry(c.text, [c.reason], text=c.text, kind="caution"),
+                    Text(f" - {c.text}", style="yellow"),
+                )
+        for kind, title in GROUPS:
+            group = [p for p in state.plan.items if p.kind == kind]
+            if not group:
+                continue
+            minutes = sum(p.minutes for p in group)
+            heading(f"{title}  {len(group)} exercise{'s' if len(group) != 1 else ''}, about {minutes:g} min")
+            for p in group:
+                add(
+                    f"ex-{p.exercise}",
+                    Entry(p.name, p.reasons, p, kind=kind),
+                    self._line(p, p.exercise in done),
+                )
+        if not state.plan.items and not refs:
+            heading("Nothing extra today: no rule asked for work. Run easy and enjoy it.")
+        if state.plan.extra:
+            heading("IF YOU HAVE MORE TIME")
+            for p in state.plan.extra:
+                add(
+                    f"extra-{p.exercise}",
+                    Entry(p.name, p.reasons, p, kind="extra"),
+                    self._line(p, p.exercise in done),
+                )
+        notes = _unique(ev.notes)
+        if notes:
+            heading("CONTEXT")
+            for i, c in enumerate(notes):
+                add(
+                    f"note-{i}",
+                    Entry(c.text, [c.reason], text=c.text, kind="note"),
+                    Text(f" i {c.text}", style="dim"),
+                )
+        if ev.suppressed:
+            heading("HELD BACK")
+            for i, (p, reason) in enumerate(ev.suppressed):
+                add(
+                    f"held-{i}",
+                    Entry(
+                        p.name, [reason], p, text=f"{p.name} is held back by {reason.rule_id}", kind="held"
+                    ),
+                    Text(f" - {p.name} (held back)", style="dim strike"),
+                )
+        listing.add_options(options)
+        focus = self.prehab.pending_focus
+        self.prehab.pending_focus = None
+        target = f"ex-{focus}" if focus else keep
+        self._highlight(listing, target)
+
+    def _highlight(self, listing: OptionList, key: str | None) -> None:
+        index = None
+        if key is not None and key in self.entries:
+            index = listing.get_option_index(key)
+        elif self.entries:
+            first = next((k for k in self.entries if k.startswith("ex-")), next(iter(self.entries)))
+            index = listing.get_option_index(first)
+        listing.highlighted = index
+        if index is not None:
+            listing.scroll_to_highlight()
+        self._show_why(listing.highlighted_option.id if listing.highlighted_option else None)
+
+    def _line(self, p: Prescription, done: bool) -> Text:
+        mark = "[x]" if done else "[ ]"
+        line = Text(f" {mark} ", style="green" if done else "")
+        line.append(p.name, style="bold" if not done else "dim")
+        line.append(f"  {dose_text(p.dose)} · {p.minutes:g} min", style="dim" if done else "")
+        return line
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_why(event.option.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_why()
+
+    def _show_why(self, key: str | None) -> None:
+        panel = self.query_one("#today-why", Static)
+        entry = self.entries.get(key or "")
+        panel.update(self.why_text(entry) if entry else Text("Select a line to see why.", style="dim"))
+
+    def why_text(self, entry: Entry) -> Text:
+        out = Text()
+        p = entry.prescription
+        out.append("WHY ", style="bold reverse")
+        out.append(f" {entry.title}\n", style="bold")
+        if p is not None and self.state.book is not None:
+            ex = self.state.book.exercises.get(p.exercise)
+            out.append(f"{dose_text(p.dose)}, about {p.minutes:g} min", style="cyan")
+            if ex is not None and ex.equipment:
+                out.append(f"  needs {', '.join(ex.equipment)}", style="dim")
+            out.append("\n")
+            if ex is not None and ex.cues:
+                out.append("how: ", style="bold")
+                out.append("; ".join(ex.cues) + "\n")
+            if ex is not None and ex.note:
+                out.append(f"{ex.note}\n", style="dim")
+        elif entry.text and entry.text != entry.title:
+            out.append(f"{entry.text}\n")
+        for reason in entry.reasons:
+            out.append("\n")
+            out.append_text(reason_text(reason))
+        return out
+
+    def selected(self) -> Entry | None:
+        listing = self.query_one("#today-list", OptionList)
+        option = listing.highlighted_option
+        return self.entries.get(option.id or "") if option else None
+
+    def action_done(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.prescription is None or entry.kind in ("held",):
+            self.notify("Pick an exercise to mark it done.", severity="warning")
+            return
+        p = entry.prescription
+        now_done = self.state.toggle_done(p.exercise, [r.rule_id for r in p.reasons])
+        listing = self.query_one("#today-list", OptionList)
+        option = listing.highlighted_option
+        if option is not None and option.id:
+            listing.replace_option_prompt(option.id, self._line(p, now_done))
+        self.notify(f"{p.name}: {'done, well done' if now_done else 'not done'}", timeout=2)
+
+    def action_why(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        from prehab.tui.screens.modals import TextScreen
+
+        self.app.push_screen(TextScreen(f"Why: {entry.title}", self.why_text(entry)))

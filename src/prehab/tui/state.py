@@ -1,0 +1,215 @@
+"""What the app knows and does, without Textual: rulebook, screens, store, today's advice.
+
+Why a separate, widget-free object: every screen reads the same evaluation, and tests can
+drive the whole flow (check-in -> facts -> new prescription) without a terminal. It also
+owns the "last good" rule: a reload with errors keeps the rulebook (and screens) in force
+and keeps the problems for the Rules screen to show.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from prehab.advice import evaluate
+from prehab.facts.history import checkin_age_days, facts_from_history
+from prehab.model import Evaluation, Fact, Problem
+from prehab.plan.day import DayPlan, PlanOptions, plan_day
+from prehab.plan.week import WeekDay, plan_week
+from prehab.questionnaire import ScreensResult, Validated, combine_checkin, load_screens
+from prehab.rulebook import Rulebook, default_layers, load_rulebook
+from prehab.store import Session, Settings, Store, load_settings
+
+
+@dataclass
+class ReloadResult:
+    ok: bool
+    problems: list[Problem]
+    message: str
+
+
+@dataclass
+class AppState:
+    """One runner's state for the app. ``today`` is fixed for tests and snapshots."""
+
+    rule_layers: list[Path] | None = None
+    screen_dirs: list[Path] | None = None
+    today_fixed: date | None = None
+    book: Rulebook | None = None
+    problems: list[Problem] = field(default_factory=list)
+    screens: ScreensResult = field(default_factory=lambda: ScreensResult({}))
+    settings: Settings = field(default_factory=Settings)
+    settings_problems: list[Problem] = field(default_factory=list)
+    store: Store | None = None
+    facts: list[Fact] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+    plan: DayPlan = field(default_factory=DayPlan)
+    version: int = 0
+    """Bumped on every re-evaluation, so screens know when to redraw."""
+    _stamp: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        return self.today_fixed or date.today()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def open(self) -> None:
+        self.settings, self.settings_problems = load_settings()
+        self.store = Store.open()
+        self.reload()
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def layers(self) -> list[Path]:
+        return list(self.rule_layers) if self.rule_layers is not None else default_layers()
+
+    def reload(self) -> ReloadResult:
+        """Re-read rules and screens. With errors, the last good rulebook stays in force."""
+        result = load_rulebook(self.layers())
+        self.problems = list(result.problems)
+        kept = result.rulebook is None
+        if result.rulebook is not None:
+            self.book = result.rulebook
+        elif self.book is None:
+            # First start with broken user rules: fall back to the shipped pack alone.
+            fallback = load_rulebook(self.layers()[:1])
+            self.book = fallback.rulebook
+            self.problems += fallback.problems
+        if self.book is not None:
+            screens = load_screens(self.book.schema, self.screen_dirs)
+            self.problems += screens.problems
+            if screens.errors:  # a broken screen file keeps that screen's last good version
+                for sid, screen in self.screens.screens.items():
+                    screens.screens.setdefault(sid, screen)
+            self.screens = screens
+        self._stamp = self.file_stamps()
+        self.refresh()
+        errors = [p for p in self.problems if p.severity == "error"]
+        if kept and self.book is not None:
+            message = f"{len(errors)} error(s): your last good rules stay in force"
+        elif errors:
+            message = f"{len(errors)} error(s) in screens; the good ones are in use"
+        elif self.book is not None:
+            message = (
+                f"rules reloaded: {len(self.book.active_rules)} rules, {len(self.book.exercises)} exercises"
+            )
+        else:
+            message = "no usable rulebook"
+        return ReloadResult(not errors, self.problems, message)
+
+    def watched_files(self) -> list[Path]:
+        found: list[Path] = []
+        dirs = self.layers() + (self.screen_dirs or _default_screen_dirs())
+        for folder in dirs:
+            if folder.is_file():
+                found.append(folder)
+            elif folder.is_dir():
+                found += sorted(folder.glob("*.toml"))
+        return found
+
+    def file_stamps(self) -> dict[str, float]:
+        stamps: dict[str, float] = {}
+        for path in self.watched_files():
+            try:
+                stamps[str(path)] = path.stat().st_mtime
+            except OSError:
+                continue
+        return stamps
+
+    def files_changed(self) -> bool:
+        return self.file_stamps() != self._stamp
+
+    # -- advice --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Facts from the history and the latest check-in, then the evaluation and plan."""
+        if self.book is None:
+            return
+        self.facts = facts_from_history(self.store, self.settings, self.today) if self.store else []
+        self.evaluation = evaluate(self.book, self.facts)
+        options = PlanOptions(float(self.settings.time_budget_min), self._equipment())
+        self.plan = plan_day(self.evaluation, self.book.exercises, options)
+        self.version += 1
+
+    def _equipment(self) -> frozenset[str] | None:
+        return frozenset(self.settings.equipment) if self.settings.equipment else None
+
+    def week(self) -> list[WeekDay]:
+        loads = {ex.id: ex.loads or ex.works for ex in self.book.exercises.values()} if self.book else {}
+        return plan_week(self.plan, self.today, self.settings.key_run_days, loads)
+
+    def done_today(self) -> set[str]:
+        return self.store.done_on(self.today) if self.store else set()
+
+    def toggle_done(self, exercise_id: str, rule_ids: list[str]) -> bool:
+        """Mark or unmark an exercise done today; returns the new state."""
+        assert self.store is not None
+        if exercise_id in self.done_today():
+            self.store.unmark_done(self.today, exercise_id)
+            return False
+        self.store.mark_done(self.today, exercise_id, rule_ids)
+        return True
+
+    # -- check-ins -----------------------------------------------------------------------
+
+    def todays_answers(self) -> dict[str, Any]:
+        """Answers of today's check-in by screen id (empty if none today)."""
+        if self.store is None:
+            return {}
+        latest = self.store.latest_checkin()
+        if latest is None or checkin_age_days(latest, self.today) != 0:
+            return {}
+        return {k: v for k, v in latest.answers.items() if isinstance(v, dict)}
+
+    def save_checkin(self, screen_id: str, checked: Validated) -> list[Fact]:
+        """Store ``checked`` (already valid) with today's other answers; re-evaluate."""
+        assert self.store is not None and checked.ok
+        answers, facts = combine_checkin(
+            self.screens.screens, self.todays_answers(), screen_id, checked.answers, today=self.today
+        )
+        taken = datetime.combine(self.today, datetime.now().time()) if self.today_fixed else None
+        self.store.add_checkin(answers, facts, taken_at=taken)
+        self.refresh()
+        return facts
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def sessions(self) -> list[Session]:
+        return self.store.sessions() if self.store else []
+
+    def save_session(self, session: Session) -> None:
+        assert self.store is not None
+        if session.id is None:
+            self.store.add_session(session)
+        else:
+            self.store.update_session(session)
+        self.refresh()
+
+    def delete_session(self, session_id: int) -> None:
+        assert self.store is not None
+        self.store.delete_session(session_id)
+        self.refresh()
+
+
+def _default_screen_dirs() -> list[Path]:
+    from prehab.questionnaire import default_dirs
+
+    return default_dirs()
+
+
+def editor_command(path: Path, line: int | None) -> list[str]:
+    """The user's editor ($VISUAL, $EDITOR, else vi) opening ``path`` at ``line``."""
+    import shlex
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    cmd = shlex.split(editor)
+    if line and Path(cmd[0]).name in ("vi", "vim", "nvim", "nano", "emacs", "micro", "kak", "hx", "helix"):
+        cmd.append(f"+{line}")
+    return [*cmd, str(path)]

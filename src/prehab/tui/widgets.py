@@ -1,0 +1,56 @@
+"""Small shared widgets: the screen bar, and lists/tables that also move with j/k."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, OptionList, Static
+
+MODES: tuple[tuple[str, str, str], ...] = (
+    ("1", "today", "Today"),
+    ("2", "week", "Week"),
+    ("3", "checkin", "Check-in"),
+    ("4", "sessions", "Sessions"),
+    ("5", "trends", "Trends"),
+    ("6", "rules", "Rules"),
+)
+
+
+class NavBar(Static):
+    """One line naming every screen and its number key, the current one highlighted.
+
+    Why not Header + a footer full of screen keys: at 80x24 the footer has room only for
+    the current screen's own keys, and a title bar would cost a line without saying more.
+    """
+
+    def __init__(self, current: str, day: str) -> None:
+        super().__init__(self.line(current, day), classes="navbar")
+
+    @staticmethod
+    def line(current: str, day: str) -> Text:
+        text = Text(" prehab ", style="bold")
+        for key, mode, title in MODES:
+            style = "reverse bold" if mode == current else ""
+            text.append(f" {key} {title} ", style=style)
+        text.append(f"  {day}", style="dim")
+        return text
+
+
+class VimOptionList(OptionList):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
+
+
+class VimTable(DataTable[str]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_top", "First", show=False),
+        Binding("G", "scroll_bottom", "Last", show=False),
+    ]
