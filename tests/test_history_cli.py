@@ -190,3 +190,45 @@ def test_history_modules_do_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_export_then_import_restores_everything_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "import", str(FIX / "run.tcx"))
+    for _ in range(2):  # two equal manual runs on one day: both real
+        run(capsys, "log", "--date", "2024-02-01", "--kind", "easy", "--distance", "5")
+    with Store.open() as store:
+        store.add_checkin({"calves": 6}, [{"fact": "tightness", "region": "calves", "level": 6}])
+        store.mark_done(date(2024, 2, 1), "calf-raise", ["calves-tight"])
+    backup = tmp_path / "backup.toml"
+    assert run(capsys, "export", "--output", str(backup))[0] == 0
+
+    monkeypatch.setenv("PREHAB_DATA_DIR", str(tmp_path / "new-machine"))
+    code, out, _ = run(capsys, "import", str(backup))
+    assert code == 0 and out.startswith("imported 3 sessions, skipped 0")
+    with Store.open() as store:
+        assert [(s.date, s.kind, s.distance_km) for s in store.sessions()] == [
+            (date(2024, 2, 1), "easy", 5.0), (date(2024, 2, 1), "easy", 5.0),
+            (date(2024, 1, 16), "tempo", 10.0),
+        ]  # fmt: skip
+        assert store.latest_checkin() is not None
+        assert store.done_on(date(2024, 2, 1)) == {"calf-raise"}
+    code, out, _ = run(capsys, "import", str(backup), str(FIX / "run.tcx"))
+    assert code == 0 and out.startswith("imported 0 sessions, skipped 4")
+    with Store.open() as store:
+        assert len(store.checkins()) == 1 and len(store.sessions()) == 3
+
+
+def test_importing_a_bad_backup_stores_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        "exported_at = 2024-01-01T00:00:00Z\nschema_version = 2\n"
+        '[[session]]\ndate = 2024-01-01\nkind = "easy"\ndistance_km = 5.0\n'
+        '[[session]]\ndate = 2024-01-02\nkind = "sprint"\n'
+    )
+    code, out, _ = run(capsys, "import", str(bad))
+    assert code == 1
+    assert "bad.toml: session 2 (2024-01-02 sprint): kind" in out and "nothing of this file" in out
+    with Store.open() as store:
+        assert store.sessions() == []

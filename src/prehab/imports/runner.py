@@ -18,7 +18,7 @@ from prehab.imports.errors import ImportFailed
 from prehab.imports.files import activity_format, parse_activity
 from prehab.imports.strava import StravaRows, parse_activities_csv
 from prehab.store.db import Store
-from prehab.store.records import Session, validate_session
+from prehab.store.records import ImportCount, Session, validate_session
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, name): called before each item (done = items finished so far)
@@ -43,6 +43,8 @@ class _Item:
 
     name: str
     load: Callable[[], tuple[list[Session], list[tuple[str, str]]]]
+    restore: Callable[[Store], ImportCount] | None = None
+    """Set for a prehab export: it stores itself (sessions, check-ins, done) in one go."""
 
 
 def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress | None = None) -> ImportReport:
@@ -72,6 +74,15 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
     for done, item in enumerate(items):
         if progress:
             progress(done, total, item.name)
+        if item.restore is not None:
+            try:
+                count = item.restore(store)
+            except ImportFailed as exc:
+                report.failures.append((item.name, str(exc)))
+                continue
+            report.added += count.added
+            report.skipped += count.skipped
+            continue
         try:
             sessions, row_failures = item.load()
         except ImportFailed as exc:
@@ -118,14 +129,37 @@ def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
         except (zipfile.BadZipFile, OSError) as exc:
             raise ImportFailed(f"not a readable zip file ({exc})") from exc
         return _export_items(tree, path.name)
+    if path.suffix.lower() == ".toml":
+        return [_Item(path.name, _no_rows, restore=lambda store: _restore(store, path))]
     if path.suffix.lower() == ".csv":
         return [_Item(path.name, lambda: _csv_sessions(path.read_bytes(), path.name, None))]
     if activity_format(path.name) is not None:
         return [_file_item(path)]
     raise ImportFailed(
         "not something prehab imports; give a Strava export (.zip or folder), "
-        "activities.csv, or .gpx/.tcx/.fit files"
+        "activities.csv, .gpx/.tcx/.fit files, or a `prehab export` .toml"
     )
+
+
+def _no_rows() -> tuple[list[Session], list[tuple[str, str]]]:
+    return [], []
+
+
+def _restore(store: Store, path: Path) -> ImportCount:
+    """Restore a ``prehab export`` TOML file (sessions counted; check-ins and done too)."""
+    import tomllib
+
+    from prehab.store.backup import BackupError, restore
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"not valid TOML ({exc})") from exc
+    try:
+        done = restore(store, data)
+    except BackupError as exc:
+        raise ImportFailed(f"{exc}; nothing of this file was stored") from exc
+    return ImportCount(done.sessions_added, done.sessions_skipped)
 
 
 def _file_item(path: Path) -> _Item:

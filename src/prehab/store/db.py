@@ -174,26 +174,21 @@ class Store:
         ).fetchall()
         return [_session(r) for r in rows]
 
-    def add_sessions(self, items: Iterable[Session]) -> ImportCount:
+    def add_sessions(self, items: Iterable[Session], keep_repeats: bool = False) -> ImportCount:
         """Store many sessions in one transaction, skipping ones already stored.
 
         A duplicate is a session with a known ``external_id`` or, failing that, one on the
         same day, of the same kind and (within 50 m) the same distance from another source
         or without an id — so the same run from a GPX file and from Strava's CSV is kept
-        once. Invalid items raise ValueError and nothing of the batch is kept.
+        once. With ``keep_repeats`` (restoring a backup) only rows stored before this call
+        count: two equal manual runs on one day in the backup were two runs. Invalid items
+        raise ValueError and nothing of the batch is kept.
         """
-        count = ImportCount()
         batch = list(items)
         for s in batch:
             _check(s)
         with self.transaction() as conn:
-            for s in batch:
-                if _is_duplicate(conn, s):
-                    count.skipped += 1
-                    continue
-                s.id = _insert(conn, s)
-                count.added += 1
-        return count
+            return add_sessions_in(conn, batch, keep_repeats)
 
     # -- check-ins -----------------------------------------------------------------------
 
@@ -274,6 +269,28 @@ class Store:
 
 
 # -- row helpers ---------------------------------------------------------------------------
+
+
+def add_sessions_in(
+    conn: sqlite3.Connection, batch: Sequence[Session], keep_repeats: bool = False
+) -> ImportCount:
+    """The body of :meth:`Store.add_sessions`, inside a transaction the caller holds."""
+    count = ImportCount()
+    if keep_repeats:
+        seen: set[str] = set()
+        fresh = []
+        for s in batch:
+            repeat = s.external_id is not None and s.external_id in seen
+            if s.external_id is not None:
+                seen.add(s.external_id)
+            fresh.append(not repeat and not _is_duplicate(conn, s))
+    for index, s in enumerate(batch):
+        if not (fresh[index] if keep_repeats else not _is_duplicate(conn, s)):
+            count.skipped += 1
+            continue
+        s.id = _insert(conn, s)
+        count.added += 1
+    return count
 
 
 def _check(s: Session) -> None:
