@@ -222,6 +222,29 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     }
 
 
+def _open_and_write(path: str, tag: str) -> None:
+    with Store.open(Path(path)) as s:
+        s.add_session(Session(D, "easy", 5, notes=tag))
+
+
+def test_processes_creating_a_fresh_database_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "fresh" / "new.sqlite3"
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_open_and_write, args=(str(path), f"p{i}")) for i in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    with Store.open(path) as s:
+        assert sorted(x.notes for x in s.sessions()) == ["p0", "p1", "p2", "p3"]
+        assert s.schema_version() == LATEST_VERSION
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == LATEST_VERSION
+    assert conn.execute("SELECT COUNT(*) FROM athletes").fetchone()[0] == 1
+    conn.close()
+
+
 def _die_mid_transaction(path: str, how: str) -> None:
     with Store.open(Path(path)) as s, s.transaction() as conn:
         for i in range(500):

@@ -47,8 +47,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     log.add_argument("--notes", default="")
     log.set_defaults(handler=_guard(cmd_log))
 
-    imp = sub.add_parser("import", help="import Strava exports and GPX/TCX/FIT files")
-    imp.add_argument("paths", nargs="+", metavar="PATH", help="export .zip or folder, CSV, files")
+    imp = sub.add_parser("import", help="import Strava exports, GPX/TCX/FIT files or a prehab export")
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="Strava export (.zip or folder), activities.csv, .gpx/.tcx/.fit (.gz too), "
+        "or a `prehab export` .toml to restore",
+    )
     imp.set_defaults(handler=_guard(cmd_import))
 
     hist = sub.add_parser("history", help="list your sessions")
