@@ -80,6 +80,9 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
             except ImportFailed as exc:
                 report.failures.append((item.name, str(exc)))
                 continue
+            except Exception as exc:  # the transaction rolled back: nothing half-stored
+                report.failures.append((item.name, f"not restored ({type(exc).__name__}: {exc})"))
+                continue
             report.added += count.added
             report.skipped += count.skipped
             continue
