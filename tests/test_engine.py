@@ -215,3 +215,50 @@ def test_reloaded_pack_gets_its_own_engine(book: Rulebook, make_pack: Callable[.
     assert edited is not None
     ev = evaluate(edited, [{"fact": "tightness", "region": "calves", "level": 5}])
     assert "calves-strength" not in ev.fired
+
+
+QUIRKS_PACK = """
+[[rule]]
+id = "home-not-beginner"
+title = "Home, not a beginner"
+when = [ { fact = "athlete", home_only = true } ]
+unless = [ { fact = "athlete", experience = "beginner" } ]
+then.prescribe = [ { exercise = "side-plank" } ]
+why = "w"
+source = "s"
+[[rule.example]]
+given = [ { fact = "athlete", home_only = true, experience = "advanced" } ]
+expect.prescribe = ["side-plank"]
+
+[[rule]]
+id = "after-hard-run"
+title = "Any hard session"
+when_any = [
+  { fact = "tightness", region = "glutes" },
+  { fact = "session", type = { one_of = ["tempo", "intervals"] } },
+]
+then.prescribe = [ { exercise = "pigeon-pose" } ]
+why = "w"
+source = "s"
+[[rule.example]]
+given = [ { fact = "session", days_ago = 0, type = "intervals" } ]
+expect.prescribe = ["pigeon-pose"]
+"""
+
+
+def test_unless_can_test_the_fact_a_when_matched(make_pack: Callable[..., Path]) -> None:
+    book = load_rulebook([make_pack(QUIRKS_PACK)]).rulebook
+    assert book is not None
+    beginner = evaluate(book, [{"fact": "athlete", "home_only": True, "experience": "beginner"}])
+    assert "home-not-beginner" not in beginner.fired
+    advanced = evaluate(book, [{"fact": "athlete", "home_only": True, "experience": "advanced"}])
+    assert "home-not-beginner" in advanced.fired
+
+
+def test_one_of_works_in_any_alternative_of_when_any(make_pack: Callable[..., Path]) -> None:
+    book = load_rulebook([make_pack(QUIRKS_PACK)]).rulebook
+    assert book is not None
+    for kind in ("tempo", "intervals"):
+        ev = evaluate(book, [{"fact": "session", "days_ago": 1, "type": kind}])
+        assert ev.fired == ["after-hard-run"], kind
+    assert evaluate(book, [{"fact": "session", "days_ago": 1, "type": "easy"}]).fired == []

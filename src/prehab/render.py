@@ -112,11 +112,13 @@ def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
 
 def _prescription_lines(p: Prescription, verbose: bool) -> list[str]:
     lines = [f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min"]
+    first, *others = p.reasons
     if verbose:
-        for reason in p.reasons:
-            lines.extend(reason_lines(reason))
+        lines.extend(reason_lines(first))
     else:
-        lines.append(f"      why: {p.reasons[0].why}")
+        lines.append(f"      why: {first.why}")
+    if others:
+        lines.append("      also: " + "; ".join(f"{r.rule_id} ({r.title})" for r in others))
     return lines
 
 

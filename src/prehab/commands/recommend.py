@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from prehab.advice import evaluate
     from prehab.commands.common import load_for_use, print_problems
-    from prehab.plan.day import PlanOptions, plan_day
+    from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available, plan_day
     from prehab.render import evaluation_json, render_text
 
     book = load_for_use(args.rules)
@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         print_problems(problems)
         if any(p.severity == "error" for p in problems):
             return EXIT_USER_ERROR
+        home_only = any(f.get("fact") == "athlete" and f.get("home_only") is True for f in facts)
+        equipment = equipment_available((), home_only)
     else:
         from prehab.facts.history import facts_from_history
         from prehab.store import Store
@@ -66,12 +68,14 @@ def run(args: argparse.Namespace) -> int:
         with Store.open() as store:
             facts = facts_from_history(store, settings, args.date or date.today())
         budget = budget if budget is not None else float(settings.time_budget_min)
-        equipment = frozenset(settings.equipment)
+        equipment = equipment_available(settings.equipment, settings.home_only)
     if args.equipment:
         items = {e.strip() for e in args.equipment.split(",") if e.strip()}
         equipment = frozenset() if items == {"none"} else frozenset(items)
+    if budget is None:
+        budget = DEFAULT_BUDGET_MIN
     ev = evaluate(book, facts)
-    plan = plan_day(ev, book.exercises, PlanOptions(budget, equipment))
+    plan = plan_day(ev, book.exercises, PlanOptions(budget or None, equipment))
     if args.json:
         json.dump(evaluation_json(ev, plan), sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")

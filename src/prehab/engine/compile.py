@@ -4,11 +4,18 @@ Every rule waits for a stage fact of its stratum, so negation (``unless``) only 
 once every rule that could conclude the negated flag has fired: durable fires actions
 inside ``assert_fact`` and keeps no truth maintenance, so without stages an ``unless``
 would depend on the order facts happen to arrive in.
+
+``unless`` is checked by the runner against the session's facts when a rule fires, not
+compiled into a durable ``$not``: durable's negation skips facts the rule's positive
+conditions already matched (``unless athlete.experience = beginner`` never blocked a rule
+that matched the athlete fact). Stages make the check exact. ``one_of`` inside a
+``when_any`` alternative is expanded into one alternative per value: durable 2.0.28 never
+matched an ``$or`` there except in the first alternative.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from prehab.rulebook import analysis
@@ -45,6 +52,24 @@ def condition_expression(cond: Condition) -> dict[str, Any]:
     return {"$and": [{"fact": cond.fact}, *(test_expression(t) for t in cond.tests)]}
 
 
+def expand_one_of(conds: tuple[Condition, ...]) -> list[Condition]:
+    """Each ``one_of`` test becomes one condition per value (same meaning inside an "any")."""
+    out: list[Condition] = []
+    for cond in conds:
+        pending = [cond]
+        while pending:
+            current = pending.pop(0)
+            test = next((t for t in current.tests if t.op == "one_of"), None)
+            if test is None:
+                out.append(current)
+                continue
+            others = tuple(t for t in current.tests if t is not test)
+            pending.extend(
+                replace(current, tests=(*others, FieldTest(test.field, "equals", v))) for v in test.value
+            )
+    return out
+
+
 def compile_rule(rule: Rule, stage: int) -> CompiledRule:
     aliases: dict[str, Condition] = {}
     terms: list[dict[str, Any]] = [{"g": {"$and": [{"fact": STAGE_KIND}, {"n": stage}]}}]
@@ -54,13 +79,11 @@ def compile_rule(rule: Rule, stage: int) -> CompiledRule:
         terms.append({alias: condition_expression(cond)})
     if rule.when_any:
         options = []
-        for index, cond in enumerate(rule.when_any):
+        for index, cond in enumerate(expand_one_of(rule.when_any)):
             alias = f"a{index}"
             aliases[alias] = cond
             options.append({alias: condition_expression(cond)})
         terms.append({"any$any": options})
-    for index, cond in enumerate(rule.unless):
-        terms.append({f"n{index}$not": condition_expression(cond)})
     definition = {"all": terms, "pri": PRI_BASE - rule.priority}
     return CompiledRule(rule, stage, aliases, definition)
 

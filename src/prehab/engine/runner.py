@@ -19,6 +19,7 @@ from durable import engine as durable_engine
 from prehab.engine.compile import CATCH_ALL, STAGE_KIND, CompiledRule, compile_rulebook
 from prehab.model import Conclusion, Fact, MatchedFact, Reason
 from prehab.rulebook.factcheck import fact_identity
+from prehab.rulebook.matching import condition_holds
 from prehab.rulebook.model import Rulebook, ValueRef
 
 MAX_FIRINGS = 2000
@@ -56,6 +57,8 @@ class RunResult:
 class _Run:
     result: RunResult = field(default_factory=RunResult)
     flag_origin: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    memory: list[Fact] = field(default_factory=list)
+    """Every fact in the session (asserted and derived), for the ``unless`` check."""
     stopped: bool = False
 
 
@@ -100,6 +103,7 @@ class Engine:
                     if seen[ident] > 1:
                         ident = f"{ident}#{seen[ident]}"
                     self._assert(sid, {**fact, "id": ident})
+                    run.memory.append(fact)
                 for stage in range(self.stages):
                     self._assert(sid, {"fact": STAGE_KIND, "n": stage, "id": f"stage:{stage}"})
             finally:
@@ -135,9 +139,17 @@ class Engine:
 
         return fire
 
+    def _shown_fields(self, cond: Any) -> set[str]:
+        """A matched fact is reported by its kind, key fields and the fields the rule tested."""
+        kind = self.book.schema.kind(cond.fact)
+        keys = set(kind.key_fields) if kind else set()
+        return {"fact", *keys, *(t.field for t in cond.tests)}
+
     def _fire(self, compiled: CompiledRule, c: Any, run: _Run) -> None:
         rule = compiled.rule
         result = run.result
+        if any(condition_holds(cond, fact) for cond in rule.unless for fact in run.memory):
+            return
         if len(result.firings) >= MAX_FIRINGS:
             run.stopped = True
             busiest = Counter(f.rule_id for f in result.firings).most_common(5)
@@ -154,7 +166,8 @@ class Engine:
             if not fact:
                 continue
             values = {k: v for k, v in fact.items() if k not in _INTERNAL}
-            matched.append(MatchedFact(cond.name, values))
+            shown = self._shown_fields(cond)
+            matched.append(MatchedFact(cond.name, {k: v for k, v in values.items() if k in shown}))
             by_name[cond.name] = values
             if values.get("fact") == "flag":
                 for rid in run.flag_origin.get(str(fact["id"]), ()):
@@ -187,6 +200,7 @@ class Engine:
             flag_id = flag_fact["id"]
             if flag_id not in run.flag_origin:
                 run.flag_origin[flag_id] = (*chain, rule.id)
+                run.memory.append({k: v for k, v in flag_fact.items() if k != "id"})
                 try:
                     c.assert_fact(flag_fact)
                 except Exception as exc:

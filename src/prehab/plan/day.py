@@ -14,6 +14,17 @@ from prehab.rulebook.model import Exercise
 KIND_ORDER = {"mobility": 0, "strength": 1, "plyometric": 2}
 
 
+DEFAULT_BUDGET_MIN = 30.0
+"""The minimum effective dose fits in under 30 minutes, 2-3 times a week."""
+
+
+def equipment_available(declared: list[str] | tuple[str, ...], home_only: bool) -> frozenset[str] | None:
+    """What the planner may use: declared kit; at home only that; nothing declared outside home: any."""
+    if home_only or declared:
+        return frozenset(declared)
+    return None
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     time_budget_min: float | None = None
