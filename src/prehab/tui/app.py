@@ -114,7 +114,8 @@ class PrehabApp(App[None]):
     def open_checkin(self, screen_id: str) -> None:
         async def go() -> None:
             await self.action_mode("checkin")
-            self.screen.query_one("#checkin-tabs").active = f"tab-{screen_id}"  # type: ignore[attr-defined]
+            if isinstance(self.screen, CheckinScreen):
+                self.screen.show_tab(screen_id)
 
         self.call_later(go)
 

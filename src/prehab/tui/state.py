@@ -138,8 +138,9 @@ class AppState:
         self.plan = plan_day(self.evaluation, self.book.exercises, options)
         self.version += 1
 
-    def _equipment(self) -> frozenset[str] | None:
-        return frozenset(self.settings.equipment) if self.settings.equipment else None
+    def _equipment(self) -> frozenset[str]:
+        """What the runner has, as ``prehab recommend`` reads it (none listed: bodyweight)."""
+        return frozenset(self.settings.equipment)
 
     def week(self) -> list[WeekDay]:
         loads = {ex.id: ex.loads or ex.works for ex in self.book.exercises.values()} if self.book else {}

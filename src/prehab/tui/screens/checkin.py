@@ -44,8 +44,20 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.wanted_tab: str | None = None
+        """A tab to show once the tabs are built (the palette's "Check in: ...")."""
+
     def body(self) -> ComposeResult:
         yield TabbedContent(id="checkin-tabs")
+
+    def show_tab(self, screen_id: str) -> None:
+        tabs = self.query_one("#checkin-tabs", TabbedContent)
+        if tabs.query(f"#tab-{screen_id}"):
+            tabs.active = f"tab-{screen_id}"
+        else:
+            self.wanted_tab = f"tab-{screen_id}"
 
     def refresh_view(self) -> None:
         self.call_later(self._rebuild)
@@ -74,8 +86,10 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             await tabs.add_pane(pane)
             if screen.id in stored:
                 self.query_one(f"#note-{screen.id}", Static).update("answered today; saving replaces it")
-        if active and tabs.query(f"#{active}"):
-            tabs.active = active
+        wanted = self.wanted_tab or active
+        self.wanted_tab = None
+        if wanted and tabs.query(f"#{wanted}"):
+            tabs.active = wanted
 
     def current_form(self) -> QuestionForm | None:
         tabs = self.query_one("#checkin-tabs", TabbedContent)

@@ -221,12 +221,28 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
                 "This version cannot switch rules from the app; edit overrides.toml.", severity="error"
             )
             return
-        problems = set_enabled(item.id, not item.enabled)
-        if problems:
-            self.notify("\n".join(str(p) for p in problems[:3]), title="Not changed", severity="error")
+        rule = item
+
+        def apply(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            problems = set_enabled(rule.id, not rule.enabled)
+            if problems:
+                self.notify("\n".join(str(p) for p in problems[:3]), title="Not changed", severity="error")
+                return
+            self.prehab.reload_rules(quiet=True)
+            self.notify(f"{rule.id} is now {'off' if rule.enabled else 'on'}.")
+
+        if rule.enabled and "red-flag" in rule.tags:
+            from prehab.tui.screens.modals import ConfirmScreen
+
+            question = (
+                f"{rule.id} is a red-flag rule: it refers you to a professional and holds back "
+                "loading work when something may be injured. Switch it off anyway?"
+            )
+            self.app.push_screen(ConfirmScreen(question, yes="Switch off"), apply)
             return
-        self.prehab.reload_rules(quiet=True)
-        self.notify(f"{item.id} is now {'off' if item.enabled else 'on'}.")
+        apply()
 
     def action_edit(self) -> None:
         from prehab.tui.ruleedit import file_to_edit
