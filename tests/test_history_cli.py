@@ -77,6 +77,10 @@ def test_log_in_miles_is_stored_in_km(capsys: pytest.CaptureFixture[str]) -> Non
         (["--kind", "easy", "--distance", "5", "--duration", "an hour"], "H:MM:SS"),
         (["--kind", "easy", "--distance", "5", "--surface", "sand"], "road, trail"),
         (["--kind", "easy"], "needs a distance or a duration"),
+        (["--kind", "easy", "--distance", "5", "--rpe", "inf"], "finite"),
+        (["--kind", "easy", "--distance", "5", "--rpe", "nan"], "finite"),
+        (["--kind", "easy", "--distance", "nan"], "finite"),
+        (["--kind", "easy", "--duration=-1:00"], "H:MM:SS"),
     ],
 )
 def test_log_errors_are_one_line_with_a_fix(

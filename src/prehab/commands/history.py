@@ -8,6 +8,7 @@ can get wrong ends as one line ``prehab: error: what, and the fix`` and exit cod
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -121,6 +122,8 @@ def parse_minutes(text: str) -> float:
         numbers = [float(p) for p in parts]
     except ValueError:
         raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS") from None
+    if not all(math.isfinite(n) and n >= 0 for n in numbers):
+        raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS")
     if len(numbers) == 1:
         return numbers[0]
     if len(numbers) == 2:
@@ -132,9 +135,12 @@ def parse_minutes(text: str) -> float:
 
 def _number(text: str, what: str, fix: str) -> float:
     try:
-        return float(text.replace(",", "."))
+        value = float(text.replace(",", "."))
     except ValueError:
         raise UserError(f"{what} {text!r} is not a number; {fix}") from None
+    if not math.isfinite(value):
+        raise UserError(f"{what} {text!r} is not a finite number; {fix}")
+    return value
 
 
 def _settings() -> Settings:
