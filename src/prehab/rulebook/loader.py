@@ -69,7 +69,9 @@ def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]]
         line = int(found.group(1)) if found else None
         if line is None and "end of document" in str(exc):
             line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        message = _TOML_LINE.sub("", str(exc)).replace("(at end of document)", "at the end of the file").strip()
+        message = (
+            _TOML_LINE.sub("", str(exc)).replace("(at end of document)", "at the end of the file").strip()
+        )
         problems.append(
             Problem(
                 str(path),
@@ -145,16 +147,33 @@ def _load_schema(sources: list[SourceFile], problems: list[Problem]) -> FactSche
     merged: dict[str, Any] = {"regions": {"values": []}, "fact": {}}
     schema_sources = [s for s in sources if "fact" in s.data or "regions" in s.data]
     for src in schema_sources:
-        for region in src.data.get("regions", {}).get("values", []):
+        rep = src.reporter()
+        regions = src.data.get("regions", {})
+        values = regions.get("values", []) if isinstance(regions, dict) else None
+        if not isinstance(values, list) or not all(isinstance(r, str) for r in values):
+            rep.error("regions.values must be a list of names", 'values = ["calves", ...]', "regions")
+            values = []
+        for region in values:
             if region not in merged["regions"]["values"]:
                 merged["regions"]["values"].append(region)
-        for kind, spec in (src.data.get("fact") or {}).items():
-            if isinstance(spec, dict) and isinstance(merged["fact"].get(kind), dict):
-                base = merged["fact"][kind]
-                fields = {**base.get("fields", {}), **spec.get("fields", {})}
+        kinds = src.data.get("fact") or {}
+        if not isinstance(kinds, dict):
+            rep.error("fact kinds are tables: [fact.KIND]", "[fact.tightness]", "fact")
+            kinds = {}
+        for kind, spec in kinds.items():
+            base = merged["fact"].get(kind)
+            if isinstance(spec, dict) and isinstance(base, dict):
+                new_fields = spec.get("fields", {})
+                if not isinstance(new_fields, dict):
+                    fix = 'fields.level = { type = "int" }'
+                    rep.error("fields are tables: fields.NAME = { ... }", fix, "fact", kind, "fields")
+                    continue
+                base_fields = base.get("fields", {})
+                fields = {**(base_fields if isinstance(base_fields, dict) else {}), **new_fields}
                 merged["fact"][kind] = {**base, **spec, "fields": fields}
             else:
                 merged["fact"][kind] = spec
+        problems.extend(rep.problems)
     schema, found = parse_schema(merged)
     where = schema_sources[-1] if schema_sources else None
     for path, message, fix in found:
@@ -267,7 +286,11 @@ def _apply_overrides(sources: list[SourceFile], raw_rules: RawRules, problems: l
                 raw["enabled"] = item["enabled"]
                 if not item["enabled"]:
                     disabled.add(rule_id)
-            for dotted, value in (item.get("set") or {}).items():
+            changes = item.get("set") or {}
+            if not isinstance(changes, dict):
+                sub.error("set takes a table of key paths", 'set = { "when.0.level.at_least" = 5 }', "set")
+                continue
+            for dotted, value in changes.items():
                 error = set_path(raw, dotted, value)
                 if error:
                     sub.error(f"set '{dotted}': {error}", "paths look like when.0.level.at_least", "set")

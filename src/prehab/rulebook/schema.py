@@ -6,6 +6,7 @@ description, so a new question or rule field is a data change, not a code change
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,24 @@ def _num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _bad_field_keys(f: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(key, message, fix) for the first field key of the wrong type: a text ``min`` would make
+    every later range check raise TypeError instead of reporting a problem."""
+    for bound in ("min", "max"):
+        if bound in f and not _is_number(f[bound]):
+            return bound, f"{bound} must be a number, got {f[bound]!r}", f"{bound} = 0"
+    values = f.get("values", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return "values", "must be a list of names", 'values = ["a", "b"]'
+    if "key" in f and not isinstance(f["key"], bool):
+        return "key", "key must be true or false", "key = true"
+    return None
+
+
 def parse_schema(data: dict[str, Any]) -> tuple[FactSchema, list[tuple[str, str, str]]]:
     """Build the schema; problems come back as (key path, message, fix) for the caller to locate."""
     problems: list[tuple[str, str, str]] = []
@@ -100,16 +119,24 @@ def parse_schema(data: dict[str, Any]) -> tuple[FactSchema, list[tuple[str, str,
             problems.append((f"fact.{kind_name}", "must be a table", f"write [fact.{kind_name}]"))
             continue
         fields: dict[str, FieldSpec] = {}
-        for fname, f in (spec.get("fields") or {}).items():
+        raw_fields = spec.get("fields") or {}
+        if not isinstance(raw_fields, dict):
+            problems.append((f"fact.{kind_name}.fields", "must be tables", 'fields.level = { type = "int" }'))
+            raw_fields = {}
+        for fname, f in raw_fields.items():
             where = f"fact.{kind_name}.fields.{fname}"
             if not isinstance(f, dict):
                 problems.append((where, "must be a table", '{ type = "int", min = 0 }'))
                 continue
             ftype = f.get("type", "text")
-            if ftype not in FIELD_TYPES:
+            if not isinstance(ftype, str) or ftype not in FIELD_TYPES:
                 problems.append(
-                    (where + ".type", f"unknown type '{ftype}'", did_you_mean(ftype, FIELD_TYPES))
+                    (where + ".type", f"unknown type {ftype!r}", did_you_mean(str(ftype), FIELD_TYPES))
                 )
+                continue
+            bad = _bad_field_keys(f)
+            if bad:
+                problems.append((f"{where}.{bad[0]}", bad[1], bad[2]))
                 continue
             fields[fname] = FieldSpec(
                 name=fname,
