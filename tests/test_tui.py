@@ -25,6 +25,7 @@ from prehab.tui.screens.today import TodayScreen
 from prehab.tui.state import AppState
 
 TODAY = date(2026, 11, 26)
+CALVES_6 = {"fact": "tightness", "region": "calves", "level": 6}
 
 RULES = """
 [[rule]]
@@ -270,7 +271,7 @@ def test_answers_from_two_check_in_screens_both_count(make_app: Callable[..., Pr
 
 def test_mark_done_is_stored(make_app: Callable[..., PrehabApp]) -> None:
     with Store.open() as store:
-        store.add_checkin({}, [{"fact": "tightness", "region": "calves", "level": 6}], datetime(2026, 11, 26, 9))
+        store.add_checkin({}, [CALVES_6], datetime(2026, 11, 26, 9))
 
     async def scenario() -> None:
         app = make_app()
@@ -536,7 +537,7 @@ def test_palette_runs_a_command(make_app: Callable[..., PrehabApp]) -> None:
 def test_week_keeps_strength_off_the_day_before_a_key_run(make_app: Callable[..., PrehabApp]) -> None:
     save_settings(Settings(equipment=["step"], key_run_days=["sunday"]))
     with Store.open() as store:
-        store.add_checkin({}, [{"fact": "tightness", "region": "calves", "level": 6}], datetime(2026, 11, 26, 9))
+        store.add_checkin({}, [CALVES_6], datetime(2026, 11, 26, 9))
 
     async def scenario() -> None:
         app = make_app()
@@ -559,7 +560,8 @@ def _snapshot_data() -> None:
             {"fact": "tightness", "region": "calves", "level": 6},
             {"fact": "tightness", "region": "hip_rotators", "level": 5},
         ]
-        store.add_checkin({"body-map": {"tight_calves": 6, "tight_hip_rotators": 5}}, facts, datetime(2026, 11, 26, 8))
+        answers = {"body-map": {"tight_calves": 6, "tight_hip_rotators": 5}}
+        store.add_checkin(answers, facts, datetime(2026, 11, 26, 8))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)], ids=["80x24", "140x40"])
