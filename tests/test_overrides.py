@@ -48,7 +48,9 @@ def test_threshold_change_is_written_and_used() -> None:
         ("no-such-rule", "when.0.level", 3, "no rule with id 'no-such-rule'"),
     ],
 )
-def test_bad_edits_are_refused_and_nothing_is_written(rule_id: str, path: str, value: int, expected: str) -> None:
+def test_bad_edits_are_refused_and_nothing_is_written(
+    rule_id: str, path: str, value: int, expected: str
+) -> None:
     assert set_enabled("strength-due", False) == []
     before = overrides_path().read_text(encoding="utf-8")
     problems = set_value(rule_id, path, value)
