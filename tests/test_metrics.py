@@ -359,3 +359,11 @@ def test_any_history_gives_declared_finite_in_range_values(sessions: list[Sessio
     declared = declared_fields()
     for fact in facts:
         assert set(fact) - {"fact"} <= declared[fact["fact"]]
+
+
+def test_vanishing_denominators_are_undefined_not_infinite() -> None:
+    # found by hypothesis: a 5e-324 km run in the chronic window made acute / (chronic / 4)
+    # divide by zero
+    m = load_metrics([Session(ago(7), "easy", 5e-324), Session(ago(0), "easy", 5)], T)
+    assert "acwr" not in m and "weekly_change_pct" not in m and "run_spike_pct" not in m
+    assert m["weekly_km"] == 5.0

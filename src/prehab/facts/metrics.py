@@ -69,8 +69,13 @@ def _run_km(sessions: Iterable[Session]) -> float:
     return sum(s.distance_km for s in sessions if s.is_run)
 
 
+TINY = 1e-6
+"""Denominators at or below this (a few millimetres, a fraction of a load unit) count as zero:
+dividing by them would only produce a meaningless, possibly infinite, number."""
+
+
 def _pct_change(now: float, before: float) -> float | None:
-    return (now - before) / before * 100 if before > 0 else None
+    return (now - before) / before * 100 if before > TINY else None
 
 
 def _days_since(sessions: Sequence[Session], today: date, match: Any) -> int | None:
@@ -143,7 +148,7 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
         last = max(s.distance_km for s in runs if s.date == last_day)
         before = [s.distance_km for s in runs if last_day - timedelta(days=30) <= s.date < last_day]
         out["last_run_km"] = last
-        if before:
+        if before and max(before) > TINY:
             longest = max(before)
             out["longest_run_30d_km"] = longest
             out["run_spike_pct"] = _pct_change(last, longest)
@@ -151,11 +156,11 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
     srpe = uses_session_rpe(history, today)
     acute = sum(daily_loads(history, today, 7, srpe))
     chronic_total = sum(session_load(s, srpe) for s in _window(history, today, 7, 34))
-    if chronic_total > 0:
-        out["acwr"] = acute / (chronic_total / 4)
+    if chronic_total > TINY:
+        out["acwr"] = acute * 4 / chronic_total
     daily = daily_loads(history, today, 7, srpe)
     spread = statistics.pstdev(daily)
-    if spread > 0:
+    if spread > TINY:
         monotony = statistics.fmean(daily) / spread
         out["monotony"] = monotony
         out["strain"] = acute * monotony
@@ -169,7 +174,7 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
     )
     out["strength_sessions_7d"] = sum(1 for s in week if s.kind == "strength")
     out["runs_7d"] = sum(1 for s in week if s.is_run)
-    if weekly > 0:
+    if weekly > TINY:
         out["long_run_share_pct"] = max(s.distance_km for s in week if s.is_run) / weekly * 100
         out["treadmill_share_pct"] = (
             sum(s.distance_km for s in week if s.is_run and s.surface == "treadmill") / weekly * 100
