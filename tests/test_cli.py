@@ -120,3 +120,14 @@ def test_explain_and_why_not(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_explain_unknown_rule_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "explain", "red-flag-swelingg")
     assert code == 2 and "did you mean 'red-flag-swelling'?" in err
+
+
+def test_unusable_data_dir_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dd").mkdir()
+    (tmp_path / "dd" / "prehab.sqlite3").write_text("garbage", encoding="utf-8")
+    code, _, err = run(capsys, "--data-dir", str(tmp_path / "dd"), "recommend")
+    assert code == 2
+    assert err.startswith("error: ") and "not a usable prehab database" in err
+    assert "Traceback" not in err

@@ -12,6 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from prehab.model import UserError
+
 COMMAND_MODULES = (
     "prehab.commands.recommend",
     "prehab.commands.rules",
@@ -56,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = ui.run_app
     try:
         return int(handler(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

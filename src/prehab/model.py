@@ -15,6 +15,10 @@ Fact = dict[str, Any]
 ConclusionType = Literal["prescribe", "flag", "caution", "refer", "note", "suppress"]
 
 
+class UserError(Exception):
+    """A problem the user caused and can fix; the message says how. Shown, never a traceback."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a user file, located so the user can go and fix it."""

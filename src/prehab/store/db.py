@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from prehab.model import Fact
+from prehab.model import Fact, UserError
 from prehab.store.records import Checkin, ImportCount, Session, validate_session
 from prehab.store.schema import SchemaTooNew, migrate
 
@@ -32,7 +32,7 @@ _SESSION_COLUMNS = (
 )
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store problem a user can act on; the message says what to do."""
 
 
