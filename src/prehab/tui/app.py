@@ -6,39 +6,56 @@ ctrl+shift combinations); everything is also in the command palette (ctrl+p).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from importlib import import_module
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
-from prehab.tui.commands import PrehabCommands
-from prehab.tui.screens.checkin import CheckinScreen
-from prehab.tui.screens.modals import HelpScreen
-from prehab.tui.screens.rules import RulesScreen
-from prehab.tui.screens.sessions import SessionsScreen
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 from prehab.tui.screens.today import TodayScreen
-from prehab.tui.screens.trends import TrendsScreen
-from prehab.tui.screens.week import WeekScreen
 from prehab.tui.state import AppState
 
 WATCH_SECONDS = 2.0
 
 
+def _commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from prehab.tui.commands import PrehabCommands
+
+    return PrehabCommands
+
+
+def lazy_screen(module: str, name: str) -> Callable[[], Screen[None]]:
+    """A mode whose screen module is imported when first shown (start-up time: Today only)."""
+
+    def make() -> Screen[None]:
+        screen_class = getattr(import_module(f"prehab.tui.screens.{module}"), name)
+        screen: Screen[None] = screen_class()
+        return screen
+
+    return make
+
+
 class PrehabApp(App[None]):
     TITLE = "prehab"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
     MODES = {
         "today": TodayScreen,
-        "week": WeekScreen,
-        "checkin": CheckinScreen,
-        "sessions": SessionsScreen,
-        "trends": TrendsScreen,
-        "rules": RulesScreen,
+        "week": lazy_screen("week", "WeekScreen"),
+        "checkin": lazy_screen("checkin", "CheckinScreen"),
+        "sessions": lazy_screen("sessions", "SessionsScreen"),
+        "trends": lazy_screen("trends", "TrendsScreen"),
+        "rules": lazy_screen("rules", "RulesScreen"),
     }
     DEFAULT_MODE = "today"
-    COMMANDS = App.COMMANDS | {PrehabCommands}
+    COMMANDS = App.COMMANDS | {lambda: _commands()}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "mode('today')", "Today", show=False),
@@ -102,6 +119,8 @@ class PrehabApp(App[None]):
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
                 keys.append((binding.key.replace(",", " / "), binding.description))
+        from prehab.tui.screens.modals import HelpScreen
+
         self.push_screen(HelpScreen(text, keys))
 
     def action_add_session(self) -> None:
@@ -114,8 +133,9 @@ class PrehabApp(App[None]):
     def open_checkin(self, screen_id: str) -> None:
         async def go() -> None:
             await self.action_mode("checkin")
-            if isinstance(self.screen, CheckinScreen):
-                self.screen.show_tab(screen_id)
+            show_tab = getattr(self.screen, "show_tab", None)
+            if callable(show_tab):
+                show_tab(screen_id)
 
         self.call_later(go)
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Button, Static
 
 
 class TextScreen(ModalScreen[None]):
@@ -98,6 +98,8 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # heavy import; only when help is asked for
+
         rows = "\n".join(f"| **{k}** | {d} |" for k, d in self.keys)
         table = f"\n\n| key | does |\n|---|---|\n{rows}\n" if rows else ""
         with Vertical(classes="dialog wide"):
