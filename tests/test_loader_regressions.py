@@ -77,3 +77,82 @@ def test_a_full_stage_still_builds_and_runs(make_pack: Callable[..., Path]) -> N
     run = Engine(result.rulebook).run([{"fact": "tightness", "region": "calves", "level": 9}])
     assert run.errors == []
     assert len(run.firings) == sum(1 for i in range(MAX_RULES_PER_STAGE) if i % 8 == 0)  # every calves rule
+
+
+ENGINE_UNREADABLE = {
+    "date": "1979-05-27",
+    "datetime": "1979-05-27T07:32:00",
+    "time": "07:32:00",
+    "inf": "inf",
+    "nan": "nan",
+    "exponent without a point": "1e-05",
+    "big exponent": "1e+16",
+    "date in a list": "[1, [1979-05-27]]",
+}
+
+
+@pytest.mark.parametrize("value", list(ENGINE_UNREADABLE.values()), ids=list(ENGINE_UNREADABLE))
+def test_values_the_engine_cannot_take_are_refused_in_facts_files(tmp_path: Path, value: str) -> None:
+    """These reached durable-rules and raised EngineError (a traceback from `prehab recommend`)."""
+    from prehab.advice import evaluate
+    from prehab.rulebook.factsfile import load_facts_file
+
+    book = load_rulebook(default_layers(include_user=False)).rulebook
+    assert book is not None
+    path = tmp_path / "facts.toml"
+    path.write_text(f'[[answer]]\nquestion = "q"\nvalue = {value}\n[load]\nweekly_km = {value}\n', "utf-8")
+    facts, problems = load_facts_file(path, book.schema)
+    assert any("value" in p.path for p in problems), [str(p) for p in problems]
+    assert all(p.line is not None for p in problems)
+    assert evaluate(book, facts).errors == []
+
+
+def test_unreadable_threshold_in_a_rule_is_a_loader_error(make_pack: Callable[..., Path]) -> None:
+    rule = """
+[[rule]]
+id = "tiny"
+title = "t"
+when = [ { fact = "load", weekly_km = { above = 1e-05 } } ]
+then.note = "n"
+why = "w"
+source = "s"
+"""
+    result = load_rulebook([make_pack(rule)], require_examples_in=0)
+    assert result.rulebook is None
+    assert any("cannot read 1e-05" in str(p) for p in result.errors), [str(p) for p in result.errors]
+
+
+def test_error_303_on_the_first_fact_is_an_error_not_a_segfault(tmp_path: Path) -> None:
+    """With the loader's 303 guard switched off, the first fact failing left a session where no
+    action had run, and delete_state segfaulted. Run in a subprocess: a regression kills only it."""
+    import subprocess
+    import sys
+
+    code = f"""
+import shutil
+from pathlib import Path
+from prehab.rulebook import analysis
+analysis.MAX_CONDITIONS_PER_FACT = 10**9
+from prehab.rulebook import load_rulebook
+from prehab.engine.runner import Engine, EngineError
+pack = Path({str(tmp_path / "pack")!r})
+pack.mkdir()
+shutil.copy(Path({str(Path(__file__).parent.parent / "rules" / "facts.toml")!r}), pack / "facts.toml")
+(pack / "exercises.toml").write_text("")
+rules = "".join(
+    f'[[rule]]\\nid = "r{{i}}"\\ntitle = "t"\\nwhy = "w"\\nsource = "s"\\n'
+    f'when = [ {{{{ fact = "load", weekly_km = {{{{ above = {{i}} }}}} }}}} ]\\nthen.note = "n"\\n'
+    for i in range(70)
+)
+(pack / "rules.toml").write_text(rules)
+book = load_rulebook([pack], require_examples_in=0).rulebook
+assert book is not None
+try:
+    Engine(book).run([{{"fact": "load", "weekly_km": 500}}])
+    print("no error")
+except EngineError as exc:
+    print("EngineError", exc)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "EngineError" in done.stdout and "303" in done.stdout

@@ -96,6 +96,9 @@ class Engine:
             self._run = run
             sid = f"s{next(self._sessions)}"
             try:
+                # An action must run before anything can fail: delete_state on a session where no
+                # action ran segfaults (DURABLE_RULES.md), e.g. when the first fact hits error 303.
+                self._assert(sid, {"fact": STAGE_KIND, "n": -1, "id": "anchor"})
                 seen: Counter[str] = Counter()
                 for fact in facts:
                     ident = fact_identity(fact, self.book.schema)

@@ -33,12 +33,16 @@ class FieldSpec:
         """Why ``value`` does not fit this field, or None when it does."""
         allowed = regions if self.type == "region" else self.values
         if self.type == "any":
-            return None
+            return _plain(value)
         if self.type == "bool":
             return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
         if self.numeric:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return f"expected a number, got {value!r}"
+            if not math.isfinite(value):
+                return f"expected a finite number, got {value!r}"
+            if _unreadable(value):
+                return _UNREADABLE.format(value)
             if self.type == "int" and isinstance(value, float) and not value.is_integer():
                 return f"expected a whole number, got {value!r}"
             if self.min is not None and value < self.min:
@@ -80,6 +84,34 @@ class FactSchema:
 
     def kind(self, name: str) -> KindSpec | None:
         return self.kinds.get(name)
+
+
+_UNREADABLE = "the engine cannot read {0!r} (a number written as 1e-05 or 1e+16); round it, e.g. to 0"
+
+
+def _unreadable(value: Any) -> bool:
+    """durable-rules rejects JSON numbers in exponent form without a decimal point ("1e-05",
+    "9e-07", "1e+16": error 204) while "1.5e-05" is fine; Python writes floats that way."""
+    if not isinstance(value, float):
+        return False
+    text = repr(value)
+    return "e" in text and "." not in text
+
+
+def _plain(value: Any) -> str | None:
+    """Why ``value`` cannot reach the engine: facts travel as JSON, so a TOML date or time, or an
+    infinite number, made durable-rules raise (a traceback from a three-line facts file)."""
+    if isinstance(value, list):
+        return next((p for p in map(_plain, value) if p), None)
+    if isinstance(value, dict):
+        return next((p for p in map(_plain, value.values()) if p), None)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number, got {value!r}"
+    if _unreadable(value):
+        return _UNREADABLE.format(value)
+    if isinstance(value, str | bool | int | float):
+        return None
+    return f"expected text, a number or true/false, got {value!r}"
 
 
 def _num(x: float | None) -> str:
