@@ -113,6 +113,7 @@ def make_app(pack: Path) -> Iterator[Callable[..., PrehabApp]]:
 
     def make(**kwargs: Any) -> PrehabApp:
         state = AppState(rule_layers=[pack, user_rules_dir()], today_fixed=TODAY)
+        state.open()  # loaded up front: no loading thread, so every picture is the same
         app = PrehabApp(state, watch=False, **kwargs)
         made.append(app)
         return app
@@ -421,6 +422,9 @@ def test_toggle_rule_writes_the_override() -> None:
     async def scenario() -> str:
         app = PrehabApp(AppState(today_fixed=TODAY), watch=False)
         async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()  # the app loads in a thread after drawing
+            await pilot.pause()
+            assert app.ready
             book = app.state.book
             assert book is not None
             plain = next(r.id for r in book.rules.values() if "red-flag" not in r.tags)

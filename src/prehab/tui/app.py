@@ -19,8 +19,9 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from prehab.tui.state import AppState
+
 from prehab.tui.screens.today import TodayScreen
-from prehab.tui.state import AppState
 
 WATCH_SECONDS = 2.0
 
@@ -77,19 +78,56 @@ class PrehabApp(App[None]):
         watch: bool = True,
     ) -> None:
         super().__init__()
-        self.state = state or AppState(rule_layers=rule_layers, today_fixed=today)
+        self._state = state
+        self.today_fixed = today or (state.today_fixed if state else None)
+        self.rule_layers = rule_layers
         self.watch_files = watch
         self.pending_focus: str | None = None
         """An exercise Today should select next time it draws (the first new one)."""
 
-    def on_load(self) -> None:
-        if self.state.store is None:
-            self.state.open()
+    @property
+    def ready(self) -> bool:
+        """True once the rules, screens and history are loaded."""
+        return self._state is not None and self._state.store is not None
+
+    @property
+    def state(self) -> AppState:
+        if self._state is None:
+            raise RuntimeError("the app state is still loading")
+        return self._state
+
+    @property
+    def today(self) -> date:
+        return self.today_fixed or date.today()
 
     def on_mount(self) -> None:
-        for problem in self.state.settings_problems:
+        """Draw first, load after: the screen frame appears while the rulebook, the
+        history and the engine load in a thread (start-up time). A state handed in
+        already open (tests) is used at once."""
+        if self.ready:
+            self._loaded(self.state)
+        else:
+            self.run_worker(self._load, thread=True, exclusive=True, name="load")
+
+    def _load(self) -> None:
+        from prehab.tui.state import AppState
+
+        state = self._state or AppState(rule_layers=self.rule_layers, today_fixed=self.today_fixed)
+        try:
+            state.open()
+        except Exception as exc:  # a store the user must fix: say so, then stop
+            self.call_from_thread(self._failed, exc)
+            return
+        self.call_from_thread(self._loaded, state)
+
+    def _failed(self, exc: Exception) -> None:
+        self.exit(return_code=2, message=f"prehab could not start: {exc}")
+
+    def _loaded(self, state: AppState) -> None:
+        self._state = state
+        for problem in state.settings_problems:
             self.notify(str(problem), title="Settings", severity="warning", timeout=8)
-        errors = [p for p in self.state.problems if p.severity == "error"]
+        errors = [p for p in state.problems if p.severity == "error"]
         if errors:
             self.notify(
                 f"{len(errors)} problem(s) in your rules or screens; see Rules (6).",
@@ -98,9 +136,11 @@ class PrehabApp(App[None]):
             )
         if self.watch_files:
             self.set_interval(WATCH_SECONDS, self._check_files)
+        self._resync()
 
     def on_unmount(self) -> None:
-        self.state.close()
+        if self._state is not None:
+            self._state.close()
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -145,6 +185,8 @@ class PrehabApp(App[None]):
         self.call_later(self.action_mode, "today")
 
     def reload_rules(self, quiet: bool = False) -> bool:
+        if not self.ready:
+            return False
         result = self.state.reload()
         if not quiet or not result.ok:
             self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
@@ -157,10 +199,13 @@ class PrehabApp(App[None]):
             sync()
 
     def _check_files(self) -> None:
-        if self.state.files_changed():
+        if self.ready and self.state.files_changed():
             self.reload_rules()
 
 
 def run(*, mouse: bool = True, today: date | None = None) -> int:
-    PrehabApp(today=today).run(mouse=mouse)
+    app = PrehabApp(today=today)
+    app.run(mouse=mouse)
+    if app.return_code:
+        return app.return_code
     return 0

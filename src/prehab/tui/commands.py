@@ -29,7 +29,8 @@ class PrehabCommands(Provider):
         found: list[Command] = []
         for key, mode, title in MODES:
             found.append((f"Go to {title}", partial(app.action_mode, mode), f"screen {key}"))
-        for form in app.state.screens.ordered("checkin"):
+        forms = app.state.screens.ordered("checkin") if app.ready else []
+        for form in forms:
             found.append((f"Check in: {form.title}", partial(app.open_checkin, form.id), form.intro))
         found += [
             ("Add a session", app.action_add_session, "log a run, a strength or mobility session"),

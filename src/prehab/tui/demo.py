@@ -69,6 +69,7 @@ async def _shoot(out: Path, size: tuple[int, int]) -> None:
 
     app = PrehabApp(today=DEMO_DAY, watch=False)
     async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         app.clear_notifications()
         await pilot.pause()

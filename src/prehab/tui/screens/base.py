@@ -40,7 +40,7 @@ class PrehabScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from textual.widgets import Footer
 
-        day = self.state.today.strftime("%a %d %b %Y")
+        day = self.prehab.today.strftime("%a %d %b %Y")
         yield NavBar(self.MODE, day)
         yield from self.body()
         yield Footer()
@@ -55,6 +55,8 @@ class PrehabScreen(Screen[None]):
         self._sync()
 
     def _sync(self) -> None:
+        if not self.prehab.ready:
+            return  # the app calls _sync again once loading is done
         if self._version != self.state.version:
             self._version = self.state.version
             self.refresh_view()

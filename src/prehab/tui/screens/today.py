@@ -18,7 +18,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.model import Conclusion, Prescription, Reason
-from prehab.render import DISCLAIMER, dose_text, matched_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -38,6 +37,8 @@ class Entry:
 
 def reason_text(reason: Reason) -> Text:
     """One reason as the WHY panel shows it: rule, chain, facts, source."""
+    from prehab.render import matched_text
+
     out = Text()
     out.append(f"{reason.rule_id}", style="bold")
     out.append(f"  {reason.title}\n")
@@ -94,10 +95,13 @@ Today's plan from your rules, your history and your latest check-in.
         with Horizontal(id="today-body", classes="split"):
             yield VimOptionList(id="today-list")
             with VerticalScroll(id="today-why-box", classes="detail"):
-                yield Static("", id="today-why")
-        yield Static(Text(DISCLAIMER, style="dim italic"), id="disclaimer")
+                yield Static(Text("Loading your rules and history...", style="dim"), id="today-why")
+        yield Static("", id="disclaimer")
 
     def refresh_view(self) -> None:
+        from prehab.render import DISCLAIMER
+
+        self.query_one("#disclaimer", Static).update(Text(DISCLAIMER, style="dim italic"))
         state = self.state
         ev = state.evaluation
         listing = self.query_one("#today-list", OptionList)
@@ -205,6 +209,8 @@ Today's plan from your rules, your history and your latest check-in.
         self._show_why(listing.highlighted_option.id if listing.highlighted_option else None)
 
     def _line(self, p: Prescription, done: bool) -> Text:
+        from prehab.render import dose_text
+
         mark = "[x]" if done else "[ ]"
         line = Text(f" {mark} ", style="green" if done else "")
         line.append(p.name, style="bold" if not done else "dim")
@@ -223,6 +229,8 @@ Today's plan from your rules, your history and your latest check-in.
         panel.update(self.why_text(entry) if entry else Text("Select a line to see why.", style="dim"))
 
     def why_text(self, entry: Entry) -> Text:
+        from prehab.render import dose_text
+
         out = Text()
         p = entry.prescription
         out.append("WHY ", style="bold reverse")
