@@ -62,6 +62,8 @@ def choose_strength_days(days: list[WeekDay], count: int) -> list[int]:
     """
     allowed = [i for i, d in enumerate(days) if not d.before_key_run]
     count = min(count, len(allowed))
+    if count == 0:
+        return []
     best: tuple[int, int, tuple[int, ...]] | None = None
     for combo in combinations(allowed, count):
         # Cyclic gaps: the week repeats, so Thursday and the next Wednesday are 1 day apart.
