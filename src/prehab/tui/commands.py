@@ -42,7 +42,11 @@ class PrehabCommands(Provider):
         screen = self.screen
         title = getattr(screen, "MODE", "") or "screen"
         for binding in getattr(screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description and binding.show:
+            if (
+                isinstance(binding, Binding)
+                and binding.description
+                and not binding.action.startswith("scroll")
+            ):
                 action = binding.action
                 found.append(
                     (

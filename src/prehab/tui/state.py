@@ -161,6 +161,13 @@ class AppState:
 
     # -- check-ins -----------------------------------------------------------------------
 
+    def recent_checkin(self) -> bool:
+        """Whether a check-in is recent enough for its facts to count (see facts.history)."""
+        from prehab.facts.history import CHECKIN_MAX_AGE_DAYS
+
+        latest = self.store.latest_checkin() if self.store else None
+        return latest is not None and checkin_age_days(latest, self.today) <= CHECKIN_MAX_AGE_DAYS
+
     def todays_answers(self) -> dict[str, Any]:
         """Answers of today's check-in by screen id (empty if none today)."""
         if self.store is None:

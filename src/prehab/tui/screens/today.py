@@ -76,13 +76,14 @@ Today's plan from your rules, your history and your latest check-in.
 * **Mobility** and **strength** follow, each with its dose and minutes. What does not fit
   your time budget (settings `time_budget_min`) is listed under *If you have more time*.
 * Move with the arrows or **j/k**; the panel shows **why**: the rule, the chain of rules
-  whose flags led to it, the facts it matched and the source. **Enter** opens it full size.
+  whose flags led to it, the facts it matched and the source. **Enter** or **w** opens it
+  full size.
 * **Space** (or **x**) marks an exercise done today (kept for adherence); again to undo.
 * Answer a check-in (**3** or **c**) and the plan changes here.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,x", "done", "Done"),
-        Binding("enter", "why", "Why", show=True, priority=False),
+        Binding("w", "why", "Why"),
         Binding("c", "app.mode('checkin')", "Check in"),
     ]
 
@@ -132,6 +133,13 @@ Today's plan from your rules, your history and your latest check-in.
             self.entries[key] = entry
             options.append(Option(prompt, id=key))
 
+        if not state.recent_checkin():
+            options.append(
+                Option(
+                    Text("No check-in in the last 2 days: press c to tell prehab how you feel.", style="dim"),
+                    disabled=True,
+                )
+            )
         if refs:
             heading("SEE A PROFESSIONAL")
             for i, c in enumerate(refs):
