@@ -2,19 +2,20 @@
 
 Why: each input below once crashed the loader with a traceback (AttributeError/TypeError on a
 user file with a wrong type) or passed the loader only to be refused by durable-rules with a bare
-"error code: 108". Each must now be a located, worded problem.
+"error code: 108". Each must now be a located, worded problem, or simply work.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from prehab.engine.compile import GATE_SIZE
 from prehab.engine.runner import Engine
 from prehab.rulebook import load_rulebook
-from prehab.rulebook.analysis import MAX_RULES_PER_STAGE
 from prehab.rulebook.loader import default_layers
 
 CRASHERS = {
@@ -46,15 +47,26 @@ def test_wrong_types_in_a_user_file_are_problems_not_tracebacks(
     assert any(expected in m and "mine.toml" in m for m in messages), messages
 
 
-def _spread_rules(count: int) -> str:
-    """``count`` tightness rules spread over regions and levels (well under the per-fact limit)."""
-    regions = ["calves", "hamstrings", "glutes", "quadriceps", "hip_flexors", "adductors", "feet", "core"]
+REGIONS = (
+    "core", "lower_back", "quadriceps", "hamstrings", "glutes", "hip_flexors", "adductors",
+    "hip_rotators", "calves", "achilles", "shins", "feet", "knees", "it_band", "upper_body",
+)  # fmt: skip
+KINDS = ("tightness", "soreness", "pain")
+
+
+def _spread(i: int) -> tuple[str, str]:
+    return KINDS[i % len(KINDS)], REGIONS[(i // len(KINDS)) % len(REGIONS)]
+
+
+def _spread_rules(count: int, priority: bool = False) -> str:
+    """``count`` rules spread over fact kinds, regions and levels (under the per-fact limit)."""
     return "".join(
         f"""
 [[rule]]
 id = "r{i}"
 title = "t"
-when = [ {{ fact = "tightness", region = "{regions[i % len(regions)]}", level = {{ at_least = {i % 10} }} }} ]
+priority = {i if priority else 50}
+when = [ {{ fact = "{_spread(i)[0]}", region = "{_spread(i)[1]}", level = {{ at_least = {i % 10} }} }} ]
 then.prescribe = [ {{ exercise = "calf-stretch" }} ]
 why = "w"
 source = "s"
@@ -63,20 +75,28 @@ source = "s"
     )
 
 
-def test_too_many_rules_in_one_stage_is_refused_by_the_loader(make_pack: Callable[..., Path]) -> None:
-    result = load_rulebook([make_pack(_spread_rules(MAX_RULES_PER_STAGE + 1))], require_examples_in=0)
-    assert result.rulebook is None
-    (error,) = [str(p) for p in result.errors]
-    assert f"{MAX_RULES_PER_STAGE + 1} active rules run in evaluation stage 1" in error
-    assert f"allows {MAX_RULES_PER_STAGE} per stage (durable-rules error 108)" in error
-
-
-def test_a_full_stage_still_builds_and_runs(make_pack: Callable[..., Path]) -> None:
-    result = load_rulebook([make_pack(_spread_rules(MAX_RULES_PER_STAGE))], require_examples_in=0)
+def test_a_stage_past_durables_shared_condition_limit_builds_and_runs(make_pack: Callable[..., Path]) -> None:
+    """Every rule of a stage waits for a stage fact; one shared condition past 257 rules made
+    durable refuse the ruleset (error 108), so 258+ rules in one stage could not run at all."""
+    count = 3 * GATE_SIZE + 7
+    result = load_rulebook([make_pack(_spread_rules(count))], require_examples_in=0)
     assert result.rulebook is not None, [str(p) for p in result.errors]
-    run = Engine(result.rulebook).run([{"fact": "tightness", "region": "calves", "level": 9}])
+    engine = Engine(result.rulebook)
+    assert engine.gates == [4]
+    assert max(Counter(c.gate for c in engine.compiled).values()) <= GATE_SIZE
+    run = engine.run([{"fact": "tightness", "region": "calves", "level": 9}])
     assert run.errors == []
-    assert len(run.firings) == sum(1 for i in range(MAX_RULES_PER_STAGE) if i % 8 == 0)  # every calves rule
+    assert len(run.firings) == sum(1 for i in range(count) if _spread(i) == ("tightness", "calves"))
+
+
+def test_gates_open_highest_priority_first(make_pack: Callable[..., Path]) -> None:
+    rules = _spread_rules(GATE_SIZE + 20, priority=True)
+    book = load_rulebook([make_pack(rules)], require_examples_in=0).rulebook
+    assert book is not None
+    engine = Engine(book)
+    first_gate = {c.rule.priority for c in engine.compiled if c.gate == 0}
+    later = {c.rule.priority for c in engine.compiled if c.gate == 1}
+    assert min(first_gate) > max(later)
 
 
 ENGINE_UNREADABLE = {

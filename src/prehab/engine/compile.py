@@ -11,6 +11,10 @@ conditions already matched (``unless athlete.experience = beginner`` never block
 that matched the athlete fact). Stages make the check exact. ``one_of`` inside a
 ``when_any`` alternative is expanded into one alternative per value: durable 2.0.28 never
 matched an ``$or`` there except in the first alternative.
+
+A stage fact opens its rules in gates of at most ``GATE_SIZE``: durable refuses a ruleset
+(error 108, a beta list of 256) when one condition is shared by more than 257 rules, and a
+single stage condition shared by every rule of a stage capped packs at ~250 rules per stage.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from prehab.rulebook.model import Condition, FieldTest, Rule, Rulebook
 
 STAGE_KIND = "$stage"
 CATCH_ALL = "$catch-all"
+GATE_SIZE = 200
+"""Rules per stage gate: under durable's 256-rules-per-shared-condition limit (error 108)."""
 PRI_BASE = 1000
 """durable's ``pri`` runs lower first; a TOML ``priority`` runs higher first: pri = 1000 - priority."""
 
@@ -36,6 +42,8 @@ class CompiledRule:
     aliases: dict[str, Condition]
     """durable alias -> the positive condition it matches (for reading matched facts)."""
     definition: dict[str, Any]
+    gate: int = 0
+    """Which of its stage's gate facts opens this rule (see ``GATE_SIZE``)."""
 
 
 def test_expression(test: FieldTest) -> dict[str, Any]:
@@ -70,9 +78,9 @@ def expand_one_of(conds: tuple[Condition, ...]) -> list[Condition]:
     return out
 
 
-def compile_rule(rule: Rule, stage: int) -> CompiledRule:
+def compile_rule(rule: Rule, stage: int, gate: int = 0) -> CompiledRule:
     aliases: dict[str, Condition] = {}
-    terms: list[dict[str, Any]] = [{"g": {"$and": [{"fact": STAGE_KIND}, {"n": stage}]}}]
+    terms: list[dict[str, Any]] = [{"g": {"$and": [{"fact": STAGE_KIND}, {"n": stage}, {"p": gate}]}}]
     for index, cond in enumerate(rule.when):
         alias = f"c{index}"
         aliases[alias] = cond
@@ -85,13 +93,17 @@ def compile_rule(rule: Rule, stage: int) -> CompiledRule:
             options.append({alias: condition_expression(cond)})
         terms.append({"any$any": options})
     definition = {"all": terms, "pri": PRI_BASE - rule.priority}
-    return CompiledRule(rule, stage, aliases, definition)
+    return CompiledRule(rule, stage, aliases, definition, gate)
 
 
 def compile_rulebook(book: Rulebook) -> tuple[list[CompiledRule], int]:
     """Compiled active rules and the number of stages to run."""
     active = book.active_rules
     strata, _ = analysis.stratify(active)
-    compiled = [compile_rule(rule, strata[rule.id]) for rule in active]
     stages = max(strata.values(), default=0) + 1
+    compiled: list[CompiledRule] = []
+    for stage in range(stages):
+        # Highest priority in the first gate, so gates open in the order the rules would fire.
+        members = sorted((r for r in active if strata[r.id] == stage), key=lambda r: -r.priority)
+        compiled += [compile_rule(rule, stage, index // GATE_SIZE) for index, rule in enumerate(members)]
     return compiled, stages

@@ -70,6 +70,11 @@ class Engine:
     def __init__(self, book: Rulebook) -> None:
         self.book = book
         self.compiled, self.stages = compile_rulebook(book)
+        self.gates = [
+            1 + max((c.gate for c in self.compiled if c.stage == stage), default=0)
+            for stage in range(self.stages)
+        ]
+        """Gate facts to assert per stage (a stage's rules open in gates; see compile.GATE_SIZE)."""
         self._lock = threading.Lock()
         self._sessions = itertools.count()
         self._run: _Run | None = None
@@ -108,7 +113,10 @@ class Engine:
                     self._assert(sid, {**fact, "id": ident})
                     run.memory.append(fact)
                 for stage in range(self.stages):
-                    self._assert(sid, {"fact": STAGE_KIND, "n": stage, "id": f"stage:{stage}"})
+                    for gate in range(self.gates[stage]):
+                        self._assert(
+                            sid, {"fact": STAGE_KIND, "n": stage, "p": gate, "id": f"stage:{stage}:{gate}"}
+                        )
             finally:
                 self._run = None
                 try:

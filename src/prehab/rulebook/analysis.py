@@ -18,10 +18,6 @@ MAX_CONDITIONS_PER_FACT = 60
 """durable-rules fails (error 303) when one fact feeds more than ~64 conditions."""
 MAX_LITERALS_PER_FIELD = 400
 """~520 distinct literals on one attribute made create_ruleset hang forever."""
-MAX_RULES_PER_STAGE = 250
-"""durable-rules refuses a ruleset (error 108, beta limit) when one condition is shared by more
-than 257 rules; every compiled rule waits for its stage fact (prehab.engine.compile), so that is
-the most rules one evaluation stage can hold (measured on 2.0.28: 257 rules built, 258 did not)."""
 
 
 def _flag_names(cond: Condition) -> set[str] | None:
@@ -171,25 +167,7 @@ def fan_out(rules: list[Rule]) -> list[str]:
                     f"{len(values)} distinct values tested on '{kind}.{fname}'; the engine hangs past "
                     f"about 520, so the limit is {MAX_LITERALS_PER_FIELD}: use ranges or fewer rules"
                 )
-    problems.extend(_stage_sizes(rules))
     return problems
-
-
-def _stage_sizes(rules: list[Rule]) -> list[str]:
-    """Messages for stages past the engine's 257-rules-per-shared-condition limit (error 108)."""
-    strata, cycle = stratify(rules)
-    if cycle:
-        return []  # reported as the cycle; there are no stages to count
-    sizes: dict[int, int] = defaultdict(int)
-    for stage in strata.values():
-        sizes[stage] += 1
-    return [
-        f"{count} active rules run in evaluation stage {stage + 1}; the engine allows "
-        f"{MAX_RULES_PER_STAGE} per stage (durable-rules error 108): disable rules you do not need "
-        "(enabled = false) or merge rules that prescribe the same thing"
-        for stage, count in sorted(sizes.items())
-        if count > MAX_RULES_PER_STAGE
-    ]
 
 
 def _worst_case(conds: list[Condition]) -> tuple[int, str]:
