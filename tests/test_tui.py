@@ -607,3 +607,21 @@ def test_snapshot_sessions(snap_compare: Any, make_app: Callable[..., PrehabApp]
 def test_snapshot_trends(snap_compare: Any, make_app: Callable[..., PrehabApp]) -> None:
     _snapshot_data()
     assert snap_compare(make_app(), press=["5"], terminal_size=(80, 24))
+
+
+def test_escape_leaves_the_form_so_digits_switch_screens(make_app: Callable[..., PrehabApp]) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("3")
+            await pilot.pause()
+            await pilot.press("tab")
+            await pilot.pause()
+            assert isinstance(app.focused, Input)
+            await pilot.press("1")  # typed into the field
+            assert isinstance(app.screen, CheckinScreen)
+            await pilot.press("escape", "1")
+            await pilot.pause()
+            assert isinstance(app.screen, TodayScreen)
+
+    run(scenario())

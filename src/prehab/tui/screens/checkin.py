@@ -33,6 +33,7 @@ what feels fine; only answers become facts.
 * Saving keeps today's answers from the other tabs, stores the check-in and opens Today
   with what changed.
 * **ctrl+l** clears the tab. **[** and **]** switch tabs.
+* **Esc** leaves the form (then **1**-**6** switch screens again).
 
 Add your own questions: copy a file from the shipped `screens/` into your config folder's
 `screens/` (see `prehab paths`) and edit it; the format is in screens/README.md.
@@ -102,6 +103,14 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         if event.button.id and event.button.id.startswith("save-"):
             event.stop()
             self.action_save()
+
+    def key_escape(self) -> None:
+        """Leave the form for the tab bar, where 1-6 switch screens again."""
+        from textual.widgets import Tabs
+
+        found = self.query(Tabs)
+        if found:
+            found.first().focus()
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one("#checkin-tabs", TabbedContent)
