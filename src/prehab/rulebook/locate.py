@@ -56,6 +56,16 @@ class Locator:
                 prefix = name
                 i += 2 if isinstance(nxt, int) else 1
                 continue
+            if isinstance(nxt, str):  # [table.key] headers: jump straight to the sub-table
+                sub = f"{name}.{nxt}"
+                off = next((o for o, h in self.headers if h == sub and lo <= o < hi), None)
+                if off is not None:
+                    end = next((o for o, h in self.headers if o > off and not h.startswith(sub + ".")), hi)
+                    lo, hi = off, min(end, hi)
+                    best = self.line(off)
+                    prefix = sub
+                    i += 2
+                    continue
             key = re.compile(r"(?:^|[\s{,.])[\"']?" + re.escape(comp) + r"[\"']?[ \t]*(=|\.)", re.M)
             m = key.search(self.text, lo, hi)
             if not m:
