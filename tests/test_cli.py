@@ -131,3 +131,17 @@ def test_unusable_data_dir_is_one_line_not_a_traceback(
     assert code == 2
     assert err.startswith("error: ") and "not a usable prehab database" in err
     assert "Traceback" not in err
+
+
+def test_plain_prehab_starts_the_app_and_passes_no_mouse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import prehab.commands.ui as ui
+
+    seen: dict[str, object] = {}
+
+    def fake_app(args: object) -> int:
+        seen["no_mouse"] = getattr(args, "no_mouse", None)
+        return 0
+
+    monkeypatch.setattr(ui, "run_app", fake_app)
+    assert main(["--no-mouse"]) == 0
+    assert seen == {"no_mouse": True}

@@ -30,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="where the history database lives (env PREHAB_DATA_DIR)")
     parser.add_argument("--config-dir", help="settings and your rules (env PREHAB_CONFIG_DIR)")
+    parser.add_argument(
+        "--no-mouse",
+        dest="no_mouse_top",
+        action="store_true",
+        help="the app ignores the mouse (keyboard only)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -49,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["PREHAB_DATA_DIR"] = args.data_dir
     if args.config_dir:
         os.environ["PREHAB_CONFIG_DIR"] = args.config_dir
+    if args.no_mouse_top:
+        args.no_mouse = True
     handler = getattr(args, "handler", None)
     if handler is None:
         ui = sys.modules.get("prehab.commands.ui")
