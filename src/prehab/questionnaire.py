@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -524,7 +524,7 @@ def _parse_number(q: Question, raw: Any, units: str) -> tuple[Any, str | None]:
     unit = q.unit_for(units)
     try:
         number = float(str(raw).strip().replace(",", ".")) if not isinstance(raw, int | float) else float(raw)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, f"'{raw}' is not a number" + (f"; give {unit}" if unit else "")
     if not math.isfinite(number):
         return None, "give a finite number"
@@ -542,7 +542,9 @@ def _parse_number(q: Question, raw: Any, units: str) -> tuple[Any, str | None]:
 
 
 def _parse_date(q: Question, raw: Any, today: date) -> tuple[Any, str | None]:
-    if isinstance(raw, date):
+    if isinstance(raw, datetime):
+        day = raw.date()
+    elif isinstance(raw, date):
         day = raw
     else:
         word = str(raw).strip().lower()

@@ -16,6 +16,7 @@ tempo, intervals, race, strides, hills): a ride's kilometres are not a run's.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -110,17 +111,12 @@ def strength_streak_weeks(sessions: Sequence[Session], today: date) -> int:
     The current block counts only once it has two; if it has fewer the streak is counted
     from the block before, since this week is not over yet.
     """
-    days = [s.date for s in sessions if s.kind == "strength" and s.date <= today]
-    if not days:
-        return 0
-
-    def in_block(block: int) -> int:
-        end = today - timedelta(days=7 * block)
-        return sum(1 for d in days if end - timedelta(days=6) <= d <= end)
-
-    block = 0 if in_block(0) >= 2 else 1
+    per_block = Counter(
+        (today - s.date).days // 7 for s in sessions if s.kind == "strength" and s.date <= today
+    )
+    block = 0 if per_block[0] >= 2 else 1
     streak = 0
-    while in_block(block) >= 2:
+    while per_block[block] >= 2:  # one pass to count, then one lookup a week: linear in history
         streak += 1
         block += 1
     return streak

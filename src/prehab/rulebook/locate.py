@@ -58,11 +58,11 @@ class Locator:
                 continue
             if isinstance(nxt, str):  # [table.key] headers: jump straight to the sub-table
                 sub = f"{name}.{nxt}"
-                off = next((o for o, h in self.headers if h == sub and lo <= o < hi), None)
-                if off is not None:
-                    end = next((o for o, h in self.headers if o > off and not h.startswith(sub + ".")), hi)
-                    lo, hi = off, min(end, hi)
-                    best = self.line(off)
+                found = next((o for o, h in self.headers if h == sub and lo <= o < hi), None)
+                if found is not None:
+                    end = next((o for o, h in self.headers if o > found and not h.startswith(sub + ".")), hi)
+                    lo, hi = found, min(end, hi)
+                    best = self.line(found)
                     prefix = sub
                     i += 2
                     continue
