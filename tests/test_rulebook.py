@@ -200,3 +200,28 @@ def test_rule_files_cannot_run_code(make_pack: Callable[..., Path]) -> None:
     )
     errors = _errors(make_pack(sneaky))
     assert any("unknown conclusion 'run'" in e for e in errors)
+
+
+def test_identical_conditions_count_once_towards_the_fan_out_limit(make_pack: Callable[..., Path]) -> None:
+    rules = "".join(
+        f"""
+        [[rule]]
+        id = "r{i}"
+        title = "t"
+        when = [ {{ fact = "load", weekly_km = {{ above = 20 }} }} ]
+        then.note = "n{i}"
+        why = "w"
+        source = "s"
+        [[rule.example]]
+        given = [ {{ fact = "load", weekly_km = 500 }} ]
+        expect.fires = ["r{i}"]
+        """
+        for i in range(70)
+    )
+    result = load_rulebook([make_pack(rules)])
+    assert result.errors == []
+    assert result.rulebook is not None
+    from prehab.advice import evaluate
+
+    ev = evaluate(result.rulebook, [{"fact": "load", "weekly_km": 50.0}])
+    assert ev.errors == [] and len(ev.fired) == 70

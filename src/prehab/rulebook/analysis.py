@@ -147,7 +147,9 @@ def fan_out(rules: list[Rule]) -> list[str]:
         for cond in rule.conditions:
             by_kind[cond.fact].append(cond)
     problems = []
-    for kind, conds in sorted(by_kind.items()):
+    for kind, all_conds in sorted(by_kind.items()):
+        # durable shares the nodes of identical conditions, so they count once
+        conds = list({repr((c.fact, c.tests)): c for c in all_conds}.values())
         worst, value = _worst_case(conds)
         if worst > MAX_CONDITIONS_PER_FACT:
             where = f" (a {kind} fact with {value})" if value else ""
