@@ -45,7 +45,7 @@ def _entry(doc: dict[str, Any], rule_id: str) -> dict[str, Any]:
     return item
 
 
-def _validate(candidate: dict[str, Any], target: Path) -> list[Problem]:
+def _validate(candidate: dict[str, Any], target: Path, base: Path | None) -> list[Problem]:
     """Problems the pack would have with ``candidate`` in place of ``target``'s contents."""
     with tempfile.TemporaryDirectory(prefix="prehab-edit-") as tmp:
         tmp_dir = Path(tmp)
@@ -53,7 +53,7 @@ def _validate(candidate: dict[str, Any], target: Path) -> list[Problem]:
             for path in target.parent.glob("*.toml"):
                 shutil.copy(path, tmp_dir / path.name)
         (tmp_dir / target.name).write_text(tomli_w.dumps(candidate), encoding="utf-8")
-        result = load_rulebook([default_layers(include_user=False)[0], tmp_dir])
+        result = load_rulebook([base or default_layers(include_user=False)[0], tmp_dir])
         return [
             Problem(p.file.replace(str(tmp_dir), str(target.parent)), p.line, p.path, p.message, p.fix)
             for p in result.errors
@@ -74,7 +74,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _apply(rule_id: str, change: dict[str, Any], path: Path | None) -> list[Problem]:
+def _apply(rule_id: str, change: dict[str, Any], path: Path | None, base: Path | None) -> list[Problem]:
     target = path or overrides_path()
     try:
         doc = _read(target)
@@ -86,18 +86,25 @@ def _apply(rule_id: str, change: dict[str, Any], path: Path | None) -> list[Prob
         entry["enabled"] = change["enabled"]
     for dotted, value in change.get("set", {}).items():
         entry.setdefault("set", {})[dotted] = value
-    problems = _validate(doc, target)
+    problems = _validate(doc, target, base)
     if not problems:
-        write_atomic(target, "# Written by prehab; edit freely (see rules/README.md, Overrides).\n"
-                     + tomli_w.dumps(doc))
+        write_atomic(
+            target,
+            "# Written by prehab; edit freely (see rules/README.md, Overrides).\n" + tomli_w.dumps(doc),
+        )
     return problems
 
 
-def set_enabled(rule_id: str, enabled: bool, path: Path | None = None) -> list[Problem]:
-    """Switch a rule on or off in the user's overrides; [] when written."""
-    return _apply(rule_id, {"enabled": enabled}, path)
+def set_enabled(
+    rule_id: str, enabled: bool, path: Path | None = None, base: Path | None = None
+) -> list[Problem]:
+    """Switch a rule on or off in the user's overrides; [] when written. ``base`` is the pack the
+    overrides lay over (default: the shipped one)."""
+    return _apply(rule_id, {"enabled": enabled}, path, base)
 
 
-def set_value(rule_id: str, dotted_path: str, value: Any, path: Path | None = None) -> list[Problem]:
+def set_value(
+    rule_id: str, dotted_path: str, value: Any, path: Path | None = None, base: Path | None = None
+) -> list[Problem]:
     """Change one value of a rule (``when.0.level.at_least``, ``then.prescribe.0.dose.sets``)."""
-    return _apply(rule_id, {"set": {dotted_path: value}}, path)
+    return _apply(rule_id, {"set": {dotted_path: value}}, path, base)

@@ -214,19 +214,14 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         if not isinstance(item, Rule):
             self.notify("Select a rule to switch it on or off.", severity="warning")
             return
-        try:
-            from prehab.rulebook.edits import set_enabled
-        except ImportError:
-            self.notify(
-                "This version cannot switch rules from the app; edit overrides.toml.", severity="error"
-            )
-            return
+        from prehab.rulebook.edits import set_enabled
+
         rule = item
 
         def apply(yes: bool | None = True) -> None:
             if not yes:
                 return
-            problems = set_enabled(rule.id, not rule.enabled)
+            problems = set_enabled(rule.id, not rule.enabled, base=self.state.layers()[0])
             if problems:
                 self.notify("\n".join(str(p) for p in problems[:3]), title="Not changed", severity="error")
                 return
