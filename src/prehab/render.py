@@ -50,7 +50,8 @@ def reason_lines(reason: Reason, indent: str = "      ") -> list[str]:
     return lines
 
 
-def _texts(items: list[Conclusion]) -> list[Conclusion]:
+def unique_texts(items: list[Conclusion]) -> list[Conclusion]:
+    """Conclusions with distinct texts, first kept: several rules may give the same caution."""
     seen: set[str] = set()
     out = []
     for c in items:
@@ -62,14 +63,14 @@ def _texts(items: list[Conclusion]) -> list[Conclusion]:
 
 def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
     lines = ["prehab: today's plan", ""]
-    refs = _texts(ev.referrals)
+    refs = unique_texts(ev.referrals)
     if refs:
         lines.append("SEE A PROFESSIONAL")
         for c in refs:
             lines.append(f"  ! {c.text}")
             lines.extend(reason_lines(c.reason) if verbose else [])
         lines.append("")
-    for title, items in (("CAUTIONS", _texts(ev.cautions)), ("CONTEXT", _texts(ev.notes))):
+    for title, items in (("CAUTIONS", unique_texts(ev.cautions)), ("CONTEXT", unique_texts(ev.notes))):
         if items:
             lines.append(title)
             for c in items:
@@ -148,7 +149,7 @@ def prescription_json(p: Prescription) -> dict[str, Any]:
 
 def evaluation_json(ev: Evaluation, plan: DayPlan) -> dict[str, Any]:
     def texts(items: list[Conclusion]) -> list[dict[str, Any]]:
-        return [{"text": c.text, **reason_json(c.reason)} for c in _texts(items)]
+        return [{"text": c.text, **reason_json(c.reason)} for c in unique_texts(items)]
 
     return {
         "disclaimer": DISCLAIMER,

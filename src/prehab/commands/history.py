@@ -227,21 +227,10 @@ def session_row(s: Session, units: str) -> dict[str, Any]:
     """A session as plain JSON-able data (distance in km, plus in the runner's units)."""
     from prehab.facts.units import to_display
 
-    row: dict[str, Any] = {
-        "id": s.id,
-        "date": s.date.isoformat(),
-        "kind": s.kind,
-        "distance_km": s.distance_km,
-        "distance": round(to_display(s.distance_km, units), 2),
-        "units": units,
-        "duration_min": s.duration_min,
-        "rpe": s.rpe,
-        "surface": s.surface,
-        "cross_plane": s.cross_plane,
-        "notes": s.notes,
-        "source": s.source,
-        "external_id": s.external_id,
-    }
+    row: dict[str, Any] = s.record()
+    row["date"] = s.date.isoformat()
+    row["distance"] = round(to_display(s.distance_km, units), 2)
+    row["units"] = units
     return row
 
 

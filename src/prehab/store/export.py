@@ -35,22 +35,7 @@ def export_toml(store: Store) -> str:
     data: dict[str, Any] = {
         "exported_at": datetime.now(UTC).replace(microsecond=0),
         "schema_version": store.schema_version(),
-        "session": [
-            {
-                "id": s.id,
-                "date": s.date,
-                "kind": s.kind,
-                "distance_km": s.distance_km,
-                "duration_min": s.duration_min,
-                "rpe": s.rpe,
-                "surface": s.surface,
-                "cross_plane": s.cross_plane,
-                "notes": s.notes,
-                "source": s.source,
-                "external_id": s.external_id,
-            }
-            for s in sessions
-        ],
+        "session": [s.record() for s in sessions],
         "checkin": [
             {"id": c.id, "taken_at": c.taken_at, "answers": c.answers, "facts": c.facts}
             for c in reversed(store.checkins(limit=1_000_000))

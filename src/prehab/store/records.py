@@ -50,6 +50,22 @@ class Session:
     external_id: str | None = None
     id: int | None = None
 
+    def record(self) -> dict[str, Any]:
+        """The session as plain data in a fixed order (exports, JSON output)."""
+        return {
+            "id": self.id,
+            "date": self.date,
+            "kind": self.kind,
+            "distance_km": self.distance_km,
+            "duration_min": self.duration_min,
+            "rpe": self.rpe,
+            "surface": self.surface,
+            "cross_plane": self.cross_plane,
+            "notes": self.notes,
+            "source": self.source,
+            "external_id": self.external_id,
+        }
+
     @property
     def is_run(self) -> bool:
         return self.kind in RUN_KINDS

@@ -17,7 +17,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from prehab.model import Conclusion, Prescription, Reason
+from prehab.model import Prescription, Reason
+from prehab.render import unique_texts
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -52,16 +53,6 @@ def reason_text(reason: Reason) -> Text:
         out.append(f"{matched_text(reason.matched)}\n")
     out.append("source: ", style="bold")
     out.append(f"{reason.source}\n", style="italic")
-    return out
-
-
-def _unique(items: list[Conclusion]) -> list[Conclusion]:
-    seen: set[str] = set()
-    out = []
-    for c in items:
-        if c.text not in seen:
-            seen.add(c.text)
-            out.append(c)
     return out
 
 
@@ -113,7 +104,7 @@ Today's plan from your rules, your history and your latest check-in.
         if ev is None:
             banner.update(Text("No usable rulebook: see the Rules screen (6).", style="bold red"))
             return
-        refs = _unique(ev.referrals)
+        refs = unique_texts(ev.referrals)
         banner.update(
             Text(
                 f" ! {len(refs)} referral(s): see a professional before loading that area ",
@@ -148,7 +139,7 @@ Today's plan from your rules, your history and your latest check-in.
                     Entry(c.text, [c.reason], text=c.text, kind="refer"),
                     Text(f" ! {c.text}", style="red"),
                 )
-        cautions = _unique(ev.cautions)
+        cautions = unique_texts(ev.cautions)
         if cautions:
             heading("CAUTIONS")
             for i, c in enumerate(cautions):
@@ -179,7 +170,7 @@ Today's plan from your rules, your history and your latest check-in.
                     Entry(p.name, p.reasons, p, kind="extra"),
                     self._line(p, p.exercise in done),
                 )
-        notes = _unique(ev.notes)
+        notes = unique_texts(ev.notes)
         if notes:
             heading("CONTEXT")
             for i, c in enumerate(notes):
