@@ -18,7 +18,6 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.model import Prescription, Reason
-from prehab.render import unique_texts
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -91,7 +90,7 @@ Today's plan from your rules, your history and your latest check-in.
         yield Static("", id="disclaimer")
 
     def refresh_view(self) -> None:
-        from prehab.render import DISCLAIMER
+        from prehab.render import DISCLAIMER, unique_texts
 
         self.query_one("#disclaimer", Static).update(Text(DISCLAIMER, style="dim italic"))
         state = self.state
