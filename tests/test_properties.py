@@ -29,7 +29,7 @@ from prehab.rulebook import Rulebook, load_rulebook
 from prehab.rulebook.factcheck import check_fact, facts_from_document
 from prehab.rulebook.loader import LoadResult, default_layers
 from prehab.rulebook.model import OPERATORS
-from prehab.rulebook.parse import RULE_KEYS, THEN_KEYS
+from prehab.rulebook.parse import EXERCISE_KEYS, RULE_KEYS, THEN_KEYS
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FIELD_TYPES
 
@@ -253,22 +253,7 @@ OVERRIDE = st.fixed_dictionaries(
     },
 )
 EXERCISE = st.dictionaries(
-    st.sampled_from(
-        [
-            "name",
-            "kind",
-            "works",
-            "loads",
-            "plane",
-            "equipment",
-            "dose",
-            "minutes",
-            "cues",
-            "regression",
-            "note",
-            "x",
-        ]
-    ),
+    st.sampled_from([*EXERCISE_KEYS, "x"]),
     st.one_of(
         st.sampled_from(["mobility", "strength", "plyometric", "sagittal", "frontal", "Calf raise"]),
         st.lists(st.sampled_from([*REGIONS, "nowhere"]), max_size=3),
