@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "prehab.commands.recommend",
     "prehab.commands.rules",
     "prehab.commands.history",
+    "prehab.commands.settings",
     "prehab.commands.ui",
 )
 

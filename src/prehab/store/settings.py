@@ -3,6 +3,11 @@
 Reading never fails: a bad file or a bad value becomes a Problem with the file, the line
 and a fix, and the default for that value is kept. Writing is atomic (temp file, fsync,
 replace) so a crash mid-save leaves the old file, never half a file.
+
+One validator, ``check_value``, judges every value: the file's (here), and what a person types
+at ``prehab settings set`` or in the app's Settings screen (after ``parse_text`` has turned the
+text into the TOML value it stands for), so all three accept the same values, with the same
+messages and fixes.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import dataclass, field, fields
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,6 +52,164 @@ class Settings:
     home_only: bool = False
     key_run_days: list[str] = field(default_factory=list)
     strength_weeks: int = 0
+
+
+class SettingError(ValueError):
+    """A value a setting cannot take: what is wrong and the fix (CLI, app and file alike)."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(f"{message} ({fix})" if fix else message)
+        self.message = message
+        self.fix = fix
+
+
+MEANINGS: dict[str, str] = {
+    "units": "km or mi, for distances everywhere",
+    "time_budget_min": "minutes a day for strength and mobility (1-600)",
+    "equipment": "kit you have, e.g. band,step,dumbbell (none: any kit, unless home_only)",
+    "experience": "beginner, intermediate or advanced at strength work",
+    "goal_race_date": "your goal race as YYYY-MM-DD, or none",
+    "home_only": "true: only the kit listed (bodyweight if none)",
+    "key_run_days": "days of your key runs, e.g. sunday,wednesday: no strength the day before",
+    "strength_weeks": "weeks of regular strength training so far (0-520)",
+}
+"""One line per setting saying what it means, in the order of ``Settings``."""
+
+CHOICES: dict[str, tuple[str, ...]] = {"units": UNITS, "experience": EXPERIENCE}
+LIST_KEYS = ("equipment", "key_run_days")
+NONE_WORDS = ("", "none", "-")
+
+
+def setting_keys() -> list[str]:
+    return [f.name for f in fields(Settings)]
+
+
+def check_value(key: str, value: Any) -> Any:
+    """The value ``key`` keeps for ``value`` (normalised), or SettingError.
+
+    The one validator: ``load_settings`` runs it on each value in the file, and the CLI and
+    the app run it on what the user typed (after ``parse_text``), so all three accept the
+    same values and give the same messages.
+    """
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            what = "unit" if key == "units" else "level"
+            raise SettingError(f"{value!r} is not a {what}", _choice_fix(value, CHOICES[key]))
+        return value
+    if key == "time_budget_min":
+        if not _is_int(value) or not 0 < value <= 600:
+            raise SettingError(f"{value!r} is not a time budget", "give whole minutes from 1 to 600, e.g. 30")
+        return value
+    if key == "strength_weeks":
+        if not _is_int(value) or not 0 <= value <= 520:
+            raise SettingError(f"{value!r} is not a number of weeks", "give a whole number from 0 to 520")
+        return value
+    if key == "home_only":
+        if not isinstance(value, bool):
+            raise SettingError(f"{value!r} is not true or false", "use true or false")
+        return value
+    if key == "goal_race_date":
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        if isinstance(value, str) and _iso_date(value) is not None:
+            raise SettingError("is quoted text, not a date", f"write it without quotes: {key} = {value}")
+        if isinstance(value, datetime):
+            raise SettingError("has a time of day", f"give the day only, e.g. {value.date().isoformat()}")
+        raise SettingError(f"{value!r} is not a date", "give it as YYYY-MM-DD, e.g. 2027-04-12")
+    if key == "equipment":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingError("must be a list of names", 'e.g. equipment = ["dumbbell", "band"]')
+        return _unique(v.strip().lower() for v in value if v.strip())
+    if key == "key_run_days":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingError("must be a list of weekday names", 'e.g. key_run_days = ["tuesday", "sunday"]')
+        days = _unique(v.strip().lower() for v in value)
+        for day in days:
+            if day not in WEEKDAYS:
+                raise SettingError(f"{day!r} is not a weekday", _choice_fix(day, WEEKDAYS))
+        return days
+    raise SettingError(f"no setting {key!r}", _unknown_key_fix(key))
+
+
+def parse_text(key: str, text: str) -> Any:
+    """What a person typed for ``key`` as the TOML value it stands for, without judging it.
+
+    Text that does not convert is returned as it is, so ``check_value`` gives the message:
+    ``"25"`` -> 25, ``"band, step"`` -> ["band", "step"], ``"none"`` -> [] or None.
+    """
+    word = text.strip()
+    if key in LIST_KEYS:
+        if word.lower() in NONE_WORDS:
+            return []
+        return [part for part in re.split(r"[,\s]+", word) if part]
+    if key == "goal_race_date":
+        if word.lower() in NONE_WORDS:
+            return None
+        return _iso_date(word) or word
+    if key == "home_only":
+        return {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}.get(
+            word.lower(), word
+        )
+    if key in ("time_budget_min", "strength_weeks"):
+        return int(word) if re.fullmatch(r"[+-]?\d+", word) else word
+    if key in CHOICES:
+        return word.lower()
+    return word
+
+
+def format_value(key: str, value: Any) -> str:
+    """A value as a person types it (the inverse of ``parse_text``)."""
+    if isinstance(value, list):
+        return ",".join(value) if value else "none"
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def with_value(settings: Settings, key: str, text: str) -> Settings:
+    """A copy of ``settings`` with ``key`` set from typed ``text``; SettingError if it is wrong."""
+    if key not in setting_keys():
+        raise SettingError(f"no setting {key!r}", _unknown_key_fix(key))
+    return replace(settings, **{key: check_value(key, parse_text(key, text))})
+
+
+def blocking_problems(problems: list[Problem], keys: list[str]) -> list[Problem]:
+    """Problems a save would paper over: the file could not be read, or a value or an unknown
+    setting other than ``keys`` would be replaced by its default or dropped."""
+    return [p for p in problems if p.path not in keys]
+
+
+def unknown_names(names: list[str], known: set[str]) -> list[str]:
+    """One hint per name in ``names`` no exercise uses (e.g. a typo in ``equipment``)."""
+    return [f"no exercise uses {n!r} ({_choice_fix(n, known)})" for n in names if n not in known]
+
+
+def _unknown_key_fix(key: str, in_file: bool = False) -> str:
+    hint = _choice_fix(key, setting_keys())
+    if hint.startswith("did you mean"):
+        return hint
+    return ("remove it; " if in_file else "") + f"settings are {', '.join(setting_keys())}"
+
+
+def _choice_fix(value: Any, choices: Iterable[str]) -> str:
+    from prehab.rulebook.suggest import did_you_mean
+
+    return did_you_mean(str(value), choices)
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _default_path(path: Path | None) -> Path:
@@ -90,7 +254,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
             )
         ]
     problems: list[Problem] = []
-    known = {f.name for f in fields(Settings)}
+    known = setting_keys()
     for key, value in data.items():
         line = _line_of(text, key)
         if key not in known:
@@ -100,58 +264,16 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
                     line,
                     key,
                     "unknown setting",
-                    f"remove it; settings are {', '.join(sorted(known))}",
+                    _unknown_key_fix(key, in_file=True),
                     "warning",
                 )
             )
             continue
-        error = _apply(settings, key, value)
-        if error:
-            message, fix = error
-            problems.append(Problem(str(path), line, key, message, fix))
+        try:
+            setattr(settings, key, check_value(key, value))
+        except SettingError as exc:
+            problems.append(Problem(str(path), line, key, exc.message, exc.fix))
     return settings, problems
-
-
-def _apply(settings: Settings, key: str, value: Any) -> tuple[str, str] | None:
-    """Set one value if it is valid; otherwise return (what is wrong, the fix)."""
-    if key == "units":
-        if value not in UNITS:
-            return f"{value!r} is not a unit", 'use units = "km" or units = "mi"'
-        settings.units = value
-    elif key == "time_budget_min":
-        if not _is_int(value) or not 0 < value <= 600:
-            return f"{value!r} is not a time budget", "give whole minutes, e.g. 30"
-        settings.time_budget_min = value
-    elif key == "equipment":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "must be a list of names", 'e.g. equipment = ["dumbbells", "band"]'
-        settings.equipment = list(value)
-    elif key == "experience":
-        if value not in EXPERIENCE:
-            return f"{value!r} is not a level", f"use one of {', '.join(EXPERIENCE)}"
-        settings.experience = value
-    elif key == "goal_race_date":
-        if not isinstance(value, date) or hasattr(value, "hour"):
-            return "must be a date", "write it bare, e.g. goal_race_date = 2026-04-19"
-        settings.goal_race_date = value
-    elif key == "home_only":
-        if not isinstance(value, bool):
-            return "must be true or false", "home_only = true"
-        settings.home_only = value
-    elif key == "key_run_days":
-        days = (
-            [v.lower() for v in value]
-            if isinstance(value, list) and all(isinstance(v, str) for v in value)
-            else None
-        )
-        if days is None or any(d not in WEEKDAYS for d in days):
-            return "must be a list of weekday names", 'e.g. key_run_days = ["tuesday", "sunday"]'
-        settings.key_run_days = days
-    elif key == "strength_weeks":
-        if not _is_int(value) or not 0 <= value <= 520:
-            return f"{value!r} is not a number of weeks", "give a whole number from 0 to 520"
-        settings.strength_weeks = value
-    return None
 
 
 def _is_int(value: Any) -> bool:

@@ -1,4 +1,4 @@
-"""The prehab terminal app: six screens as Textual modes over one shared AppState.
+"""The prehab terminal app: seven screens as Textual modes over one shared AppState.
 
 Keys are plain letters, digits and F1 so they survive tmux, SSH and browsers (no
 ctrl+shift combinations); everything is also in the command palette (ctrl+p).
@@ -54,6 +54,7 @@ class PrehabApp(App[None]):
         "sessions": lazy_screen("sessions", "SessionsScreen"),
         "trends": lazy_screen("trends", "TrendsScreen"),
         "rules": lazy_screen("rules", "RulesScreen"),
+        "settings": lazy_screen("settings", "SettingsScreen"),
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {lambda: _commands()}
@@ -65,6 +66,7 @@ class PrehabApp(App[None]):
         Binding("4", "mode('sessions')", "Sessions", show=False),
         Binding("5", "mode('trends')", "Trends", show=False),
         Binding("6", "mode('rules')", "Rules", show=False),
+        Binding("7", "mode('settings')", "Settings", show=False),
         Binding("f1,question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]

@@ -17,11 +17,11 @@ from typing import Any
 from prehab.advice import evaluate
 from prehab.facts.history import checkin_age_days, facts_from_history
 from prehab.model import Evaluation, Fact, Problem
-from prehab.plan.day import DayPlan, PlanOptions, plan_day
+from prehab.plan.day import DayPlan, PlanOptions, equipment_available, plan_day
 from prehab.plan.week import WeekDay, plan_week
 from prehab.questionnaire import ScreensResult, Validated, combine_checkin, load_screens
 from prehab.rulebook import Rulebook, default_layers, load_rulebook
-from prehab.store import Session, Settings, Store, load_settings
+from prehab.store import Session, Settings, Store, load_settings, save_settings
 from prehab.tui.cache import load_rulebook_cached
 
 
@@ -139,9 +139,10 @@ class AppState:
         self.plan = plan_day(self.evaluation, self.book.exercises, options)
         self.version += 1
 
-    def _equipment(self) -> frozenset[str]:
-        """What the runner has, as ``prehab recommend`` reads it (none listed: bodyweight)."""
-        return frozenset(self.settings.equipment)
+    def _equipment(self) -> frozenset[str] | None:
+        """What the runner has, as ``prehab recommend`` reads it: the kit listed; none listed
+        means any kit, unless ``home_only`` (then bodyweight)."""
+        return equipment_available(self.settings.equipment, self.settings.home_only)
 
     def week(self) -> list[WeekDay]:
         loads = {ex.id: ex.loads or ex.works for ex in self.book.exercises.values()} if self.book else {}
@@ -187,6 +188,22 @@ class AppState:
         self.store.add_checkin(answers, facts, taken_at=taken)
         self.refresh()
         return facts
+
+    # -- settings ------------------------------------------------------------------------
+
+    def save_settings(self, settings: Settings) -> None:
+        """Write ``settings`` (already valid) atomically, use them and re-evaluate."""
+        save_settings(settings)
+        self.settings = settings
+        self.settings_problems = []
+        self.refresh()
+
+    def reload_settings(self) -> None:
+        """Re-read the settings file (it may have been changed by hand or by the CLI)."""
+        settings, self.settings_problems = load_settings()
+        if settings != self.settings:
+            self.settings = settings
+            self.refresh()
 
     # -- sessions ------------------------------------------------------------------------
 

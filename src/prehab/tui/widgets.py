@@ -15,6 +15,7 @@ MODES: tuple[tuple[str, str, str], ...] = (
     ("4", "sessions", "Sessions"),
     ("5", "trends", "Trends"),
     ("6", "rules", "Rules"),
+    ("7", "settings", "Settings"),
 )
 
 

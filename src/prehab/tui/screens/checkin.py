@@ -33,7 +33,7 @@ what feels fine; only answers become facts.
 * Saving keeps today's answers from the other tabs, stores the check-in and opens Today
   with what changed.
 * **ctrl+l** clears the tab. **[** and **]** switch tabs.
-* **Esc** leaves the form (then **1**-**6** switch screens again).
+* **Esc** leaves the form (then **1**-**7** switch screens again).
 
 Add your own questions: copy a file from the shipped `screens/` into your config folder's
 `screens/` (see `prehab paths`) and edit it; the format is in screens/README.md.
@@ -105,7 +105,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             self.action_save()
 
     def key_escape(self) -> None:
-        """Leave the form for the tab bar, where 1-6 switch screens again."""
+        """Leave the form for the tab bar, where 1-7 switch screens again."""
         from textual.widgets import Tabs
 
         found = self.query(Tabs)

@@ -75,7 +75,7 @@ GENERAL_HELP = """\
 
 | key | does |
 |---|---|
-| **1**-**6** | Today, Week, Check-in, Sessions, Trends, Rules |
+| **1**-**7** | Today, Week, Check-in, Sessions, Trends, Rules, Settings |
 | **ctrl+p** | command palette: every action, searchable |
 | **F1** or **?** | this help, for the screen you are on |
 | **j/k**, arrows | move in lists and tables |

@@ -1,0 +1,294 @@
+"""Settings: one field per setting in settings.toml; ctrl+s checks them all, saves, re-plans.
+
+Every field is read as the text a person would type at ``prehab settings set KEY VALUE`` and
+checked by the same function (``store.settings.check_value`` after ``parse_text``), so the app,
+the CLI and the file accept the same values with the same messages. A wrong value is a message
+under its field and nothing is written; a file the form cannot stand in for (not valid TOML,
+unknown settings) is left alone until it is fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from prehab.store.settings import (
+    EXPERIENCE,
+    MEANINGS,
+    UNITS,
+    WEEKDAYS,
+    SettingError,
+    Settings,
+    blocking_problems,
+    check_value,
+    format_value,
+    load_settings,
+    parse_text,
+    setting_keys,
+    unknown_names,
+)
+from prehab.tui.screens.base import PrehabScreen
+
+LABELS: dict[str, str] = {
+    "units": "Units",
+    "time_budget_min": "Time budget (min a day)",
+    "equipment": "Equipment",
+    "experience": "Experience",
+    "goal_race_date": "Goal race date",
+    "home_only": "Home only",
+    "key_run_days": "Key run days",
+    "strength_weeks": "Strength weeks so far",
+}
+PLACEHOLDERS: dict[str, str] = {
+    "time_budget_min": "1-600",
+    "equipment": "band,step or none",
+    "goal_race_date": "YYYY-MM-DD or none",
+    "strength_weeks": "0-520",
+}
+SELECTS: dict[str, list[tuple[str, str]]] = {
+    "units": [(u, u) for u in UNITS],
+    "experience": [(e, e) for e in EXPERIENCE],
+    "home_only": [("false", "false"), ("true", "true")],
+}
+
+
+class SettingsScreen(PrehabScreen):
+    MODE = "settings"
+    HELP = """\
+## Settings
+
+Your settings, kept in `settings.toml` in your config folder (`prehab settings path`).
+
+* **Units**: km or mi, for distances everywhere.
+* **Time budget**: minutes a day for strength and mobility; Today lists what does not fit
+  under *If you have more time*.
+* **Equipment**: the kit you have, separated by commas (`band,step,dumbbell`), or `none`.
+  With none listed, any kit is assumed unless **Home only** is true (then bodyweight only).
+* **Experience**, **Goal race date** (`YYYY-MM-DD`, or `none`), **Key run days** (no strength
+  the day before one) and **Strength weeks so far** feed the rules as facts.
+
+**Tab** moves between fields; choices open with **Enter**, **space** ticks a day.
+**ctrl+s** (or Save) checks every field: a wrong value gets a message under it and **nothing
+is saved**. Saving writes the file atomically and re-plans Today at once. **ctrl+l** puts
+back what is saved. **Esc** leaves the field (then **1**-**7** switch screens).
+
+The same from a shell: `prehab settings` and `prehab settings set time_budget_min 25`.
+Saving rewrites the file, so comments in it are not kept.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+l", "revert", "Revert"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: Settings | None = None
+        """The settings the form was last filled from (a redraw keeps what is being typed)."""
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="settings-problems", classes="error")
+        with VerticalScroll(id="settings-form", classes="question-form"):
+            for key in setting_keys():
+                with Horizontal(classes="question"):
+                    yield Label(LABELS[key], classes="prompt")
+                    yield self._field(key)
+                yield Static(MEANINGS[key], classes="help", id=f"help-{key}")
+                yield Static("", classes="error", id=f"err-set-{key}")
+        with Horizontal(classes="buttons"):
+            yield Button("Save (ctrl+s)", variant="primary", id="settings-save", compact=True)
+            yield Static("", classes="saved-note", id="settings-note")
+
+    def _field(self, key: str) -> Widget:
+        if key in SELECTS:
+            select: Select[str] = Select(SELECTS[key], allow_blank=False, id=f"set-{key}", compact=True)
+            return select
+        if key == "key_run_days":
+            return Horizontal(
+                *(Checkbox(day[:2].title(), id=f"day-{day}", compact=True) for day in WEEKDAYS),
+                id=f"set-{key}",
+                classes="weekdays",
+            )
+        return Input(placeholder=PLACEHOLDERS.get(key, ""), id=f"set-{key}", compact=True)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        if self.prehab.ready:
+            self.state.reload_settings()  # changed by hand or by `prehab settings set` meanwhile
+        super().on_screen_resume()
+        if self.prehab.ready:
+            self._show_problems()  # new problems need no redraw of the form, but must be seen
+
+    def refresh_view(self) -> None:
+        settings = self.state.settings
+        if settings != self.shown:
+            self.fill(settings)
+        self._show_problems()
+        self._equipment_help()
+
+    def fill(self, settings: Settings) -> None:
+        """Put ``settings`` in the form and clear every message."""
+        self.shown = replace(settings)
+        for key in setting_keys():
+            self.set_text(key, format_value(key, getattr(settings, key)))
+        self.show_errors({})
+        self.query_one("#settings-note", Static).update(self._file_note())
+
+    def set_text(self, key: str, text: str) -> None:
+        widget = self.query_one(f"#set-{key}")
+        if isinstance(widget, Select):
+            widget.value = text
+        elif isinstance(widget, Input):
+            widget.value = "" if text == "none" and key != "equipment" else text
+        else:
+            days = set(parse_text(key, text))
+            for day in WEEKDAYS:
+                self.query_one(f"#day-{day}", Checkbox).value = day in days
+
+    def text_of(self, key: str) -> str:
+        """A field as the text one would give ``prehab settings set``."""
+        widget = self.query_one(f"#set-{key}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        if isinstance(widget, Input):
+            return widget.value
+        days = [d for d in WEEKDAYS if self.query_one(f"#day-{d}", Checkbox).value]
+        return ",".join(days) or "none"
+
+    def _file_note(self) -> str:
+        from prehab.paths import settings_file
+
+        path = settings_file()
+        if not path.is_file():
+            return "not saved yet: these are the defaults"
+        home = str(Path.home())
+        shown = str(path)
+        return "~" + shown[len(home) :] if shown.startswith(home + "/") else shown
+
+    def _show_problems(self) -> None:
+        problems = self.state.settings_problems
+        box = self.query_one("#settings-problems", Static)
+        box.update("\n".join(f"! {p}" for p in problems[:3]))
+        box.set_class(bool(problems), "shown")
+
+    def _equipment_help(self) -> None:
+        book = self.state.book
+        kit = sorted({e for ex in book.exercises.values() for e in ex.equipment}) if book else []
+        text = MEANINGS["equipment"] + (f"\nin your exercises: {', '.join(kit)}" if kit else "")
+        self.query_one("#help-equipment", Static).update(text)
+
+    # -- checking and saving ---------------------------------------------------------------
+
+    def check(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Every field through the shared validator: (good values, messages by key)."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for key in setting_keys():
+            try:
+                values[key] = check_value(key, parse_text(key, self.text_of(key)))
+            except SettingError as exc:
+                errors[key] = str(exc)
+        return values, errors
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key in setting_keys():
+            message = errors.get(key, "")
+            box = self.query_one(f"#err-set-{key}", Static)
+            box.update(f"! {message}" if message else "")
+            box.set_class(bool(message), "shown")
+        first = next((k for k in setting_keys() if k in errors), None)
+        if first is not None:
+            widget = self.query_one(f"#set-{first}")
+            target = widget.query(Checkbox).first() if not widget.focusable else widget
+            target.focus()
+            self.query_one("#settings-form", VerticalScroll).scroll_to_widget(widget)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field showing a message is re-checked as it is typed, so the message goes once fixed."""
+        key = (event.input.id or "").removeprefix("set-")
+        box = self.query(f"#err-set-{key}")
+        if key in setting_keys() and box and box.first().has_class("shown"):
+            try:
+                check_value(key, parse_text(key, event.value))
+            except SettingError as exc:
+                box.first(Static).update(f"! {exc}")
+            else:
+                box.first(Static).update("")
+                box.first().remove_class("shown")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "settings-save":
+            event.stop()
+            self.action_save()
+
+    def key_escape(self) -> None:
+        """Leave the field, so 1-7 switch screens again."""
+        self.set_focus(None)
+
+    def action_revert(self) -> None:
+        if not self.prehab.ready:
+            return
+        self.state.reload_settings()
+        self.fill(self.state.settings)
+        self._show_problems()
+        self.notify("Back to the saved settings.", timeout=2)
+
+    def action_save(self) -> None:
+        if not self.prehab.ready:
+            self.notify("Still loading; try again in a moment.", severity="warning", timeout=2)
+            return
+        values, errors = self.check()
+        self.show_errors(errors)
+        if errors:
+            self.notify(f"{len(errors)} setting(s) to fix; nothing was saved.", severity="error")
+            return
+        _, problems = load_settings()
+        blocking = blocking_problems(problems, setting_keys())
+        if blocking:
+            self.state.settings_problems = problems
+            self._show_problems()
+            self.notify(
+                f"{blocking[0]}\nNothing was saved: fix the file first, saving would lose it.",
+                title="Settings file",
+                severity="error",
+                timeout=10,
+            )
+            return
+        before = self.state.settings
+        settings = Settings(**values)
+        try:
+            self.state.save_settings(settings)
+        except OSError as exc:
+            self.notify(
+                f"cannot write the settings: {exc.strerror or exc} (check the folder's permissions)",
+                severity="error",
+            )
+            return
+        self.shown = replace(settings)
+        self._version = self.state.version  # our own save: the form already shows it
+        self.query_one("#settings-note", Static).update(self._file_note())
+        self._show_problems()
+        self.notify(self._saved_message(before, settings), title="Settings saved")
+
+    def _saved_message(self, before: Settings, after: Settings) -> str:
+        changed = [k for k in setting_keys() if getattr(before, k) != getattr(after, k)]
+        what = "; ".join(
+            f"{LABELS[k].split(' (')[0].lower()}: {format_value(k, getattr(after, k))}" for k in changed
+        )
+        plan = self.state.plan
+        lines = [
+            (what or "nothing changed") + ".",
+            f"Today re-planned: {len(plan.items)} exercise(s), about {plan.minutes:g} min.",
+        ]
+        book = self.state.book
+        if "equipment" in changed and book is not None:
+            kit = {e for ex in book.exercises.values() for e in ex.equipment}
+            lines += [f"{hint}; kept anyway." for hint in unknown_names(after.equipment, kit)]
+        return "\n".join(lines)
