@@ -1,4 +1,4 @@
-"""The TUI's widget-free parts: week planning, the rulebook cache, copying a rule to edit,
+"""The TUI's widget-free parts: week planning, copying a rule to edit,
 the editor command, and the serve command line."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import pytest
 from prehab.model import Prescription
 from prehab.plan.day import DayPlan
 from prehab.plan.week import choose_strength_days, plan_week, strength_days_wanted
-from prehab.rulebook import default_layers
-from prehab.tui.cache import cache_file, load_rulebook_cached
+from prehab.rulebook import default_layers, load_rulebook
 from prehab.tui.ruleedit import extract_block, file_to_edit, is_shipped
 from prehab.tui.state import editor_command
 
@@ -73,28 +72,6 @@ def test_every_day_before_a_key_run_leaves_nothing_for_strength() -> None:
     assert {p.exercise for d in week for p in d.strength} == {"plank"}
 
 
-def test_rulebook_cache_hits_and_misses_on_change(tmp_path: Path) -> None:
-    user = tmp_path / "rules"
-    user.mkdir()
-    layers = [default_layers(include_user=False)[0], user]
-    first = load_rulebook_cached(layers)
-    assert first.rulebook is not None and cache_file().exists()
-    again = load_rulebook_cached(layers)
-    assert again.rulebook is not None
-    assert again.rulebook.fingerprint == first.rulebook.fingerprint
-    rule = next(iter(first.rulebook.rules))
-    (user / "off.toml").write_text(f'[[override]]\nid = "{rule}"\nenabled = false\n', encoding="utf-8")
-    changed = load_rulebook_cached(layers)
-    assert changed.rulebook is not None and not changed.rulebook.rules[rule].enabled
-
-
-def test_broken_cache_is_ignored() -> None:
-    layers = default_layers(include_user=False)
-    cache_file().parent.mkdir(parents=True, exist_ok=True)
-    cache_file().write_bytes(b"not a pickle")
-    assert load_rulebook_cached(layers).rulebook is not None
-
-
 def test_extract_block_takes_one_rule_with_its_tables() -> None:
     text = (
         '# head\n[[rule]]\nid = "a"\n[rule.then]\nnote = "x"\n[[rule.example]]\ngiven = []\n\n'
@@ -108,7 +85,7 @@ def test_extract_block_takes_one_rule_with_its_tables() -> None:
 
 
 def test_editing_a_shipped_rule_starts_from_a_copy() -> None:
-    result = load_rulebook_cached(default_layers())
+    result = load_rulebook(default_layers())
     assert result.rulebook is not None
     rule = next(iter(result.rulebook.rules.values()))
     assert is_shipped(rule.file)
@@ -117,7 +94,7 @@ def test_editing_a_shipped_rule_starts_from_a_copy() -> None:
     assert f'id = "{rule.id}"' in path.read_text(encoding="utf-8")
     assert line == 4
     # The copy replaces the shipped rule and the pack still loads.
-    again = load_rulebook_cached(default_layers())
+    again = load_rulebook(default_layers())
     assert again.rulebook is not None and rule.id in again.rulebook.replaced
     assert file_to_edit("rule", rule.id, rule.file, rule.line)[2].startswith("opening your copy")
 

@@ -22,7 +22,6 @@ from prehab.plan.week import WeekDay, plan_week
 from prehab.questionnaire import ScreensResult, Validated, combine_checkin, load_screens
 from prehab.rulebook import Rulebook, default_layers, load_rulebook
 from prehab.store import Session, Settings, Store, load_settings, save_settings
-from prehab.tui.cache import load_rulebook_cached
 
 
 @dataclass
@@ -73,7 +72,7 @@ class AppState:
 
     def reload(self) -> ReloadResult:
         """Re-read rules and screens. With errors, the last good rulebook stays in force."""
-        result = load_rulebook_cached(self.layers())
+        result = load_rulebook(self.layers())
         self.problems = list(result.problems)
         kept = result.rulebook is None
         if result.rulebook is not None:
