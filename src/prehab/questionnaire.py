@@ -192,17 +192,13 @@ def load_screen_file(path: Path, schema: FactSchema, problems: list[Problem]) ->
 
 
 def parse_screen(data: dict[str, Any], schema: FactSchema, rep: Reporter, file: str = "") -> Screen | None:
-    for key in data:
-        if key not in ("screen", "question"):
-            rep.error(f"unknown top-level key '{key}'", did_you_mean(key, ("screen", "question")), key)
+    rep.unknown_keys(data, ("screen", "question"), "top-level key")
     head = data.get("screen")
     if not isinstance(head, dict):
         rep.error("missing [screen] table", '[screen]\nid = "my-check-in"\ntitle = "..."', "screen")
         return None
     hrep = rep.at("screen")
-    for key in head:
-        if key not in SCREEN_KEYS:
-            hrep.error(f"unknown key '{key}'", did_you_mean(key, SCREEN_KEYS), key)
+    hrep.unknown_keys(head, SCREEN_KEYS)
     sid = head.get("id")
     if not isinstance(sid, str) or not _ID.match(sid):
         hrep.error("needs an id: lowercase letters, digits, - and _", 'id = "weekly-checkin"', "id")
@@ -252,11 +248,7 @@ def _parse_question(raw: Any, schema: FactSchema, rep: Reporter) -> Question | N
     if not isinstance(raw, dict):
         rep.error("a question must be a table", "[[question]]")
         return None
-    ok = True
-    for key in raw:
-        if key not in QUESTION_KEYS:
-            rep.error(f"unknown key '{key}'", did_you_mean(key, QUESTION_KEYS), key)
-            ok = False
+    ok = rep.unknown_keys(raw, QUESTION_KEYS)
     qid = raw.get("id")
     if not isinstance(qid, str) or not _ID.match(qid):
         rep.error("needs an id: lowercase letters, digits, - and _", 'id = "tight_calves"', "id")
@@ -352,9 +344,8 @@ def _parse_target(
     for key, value in raw.items():
         if key in ("fact", "field"):
             continue
-        kspec = kind.fields.get(key)
+        kspec = srep.field_of(kind, key)
         if kspec is None:
-            srep.error(f"'{kind_name}' has no field '{key}'", did_you_mean(key, kind.fields), key)
             ok = False
             continue
         if not kspec.key:

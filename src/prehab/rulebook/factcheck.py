@@ -33,9 +33,8 @@ def check_fact(raw: Any, schema: FactSchema, rep: Reporter, *, allow_flags: bool
     for key, value in raw.items():
         if key == "fact":
             continue
-        spec = kind.fields.get(key)
+        spec = rep.field_of(kind, key)
         if spec is None:
-            rep.error(f"'{kind_name}' has no field '{key}'", did_you_mean(key, kind.fields), key)
             ok = False
             continue
         problem = spec.check(value, schema.regions)

@@ -108,9 +108,7 @@ def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadRe
                 sources.append(SourceFile(path, text, data, Locator(text), kind))
     for src in sources:
         rep = src.reporter()
-        for key in src.data:
-            if key not in TOP_KEYS:
-                rep.error(f"unknown top-level key '{key}'", did_you_mean(key, TOP_KEYS), key)
+        rep.unknown_keys(src.data, TOP_KEYS, "top-level key")
         problems.extend(rep.problems)
     schema = _load_schema(sources, problems)
     exercises = _load_exercises(sources, schema, problems)

@@ -105,9 +105,8 @@ def parse_condition(raw: Any, schema: FactSchema, rep: Reporter, names: set[str]
     for key, value in raw.items():
         if key in ("fact", "as"):
             continue
-        spec = kind.fields.get(key)
+        spec = rep.field_of(kind, key)
         if spec is None:
-            rep.error(f"'{kind.name}' has no field '{key}'", did_you_mean(key, kind.fields), key)
             ok = False
             continue
         field_tests = _parse_tests(key, value, spec, schema, rep.at(key))
@@ -235,11 +234,7 @@ def parse_then(
     if not isinstance(raw, dict) or not raw:
         rep.error("'then' must say what the rule concludes", 'add then.prescribe = [{ exercise = "..." }]')
         return None
-    ok = True
-    for key in raw:
-        if key not in THEN_KEYS:
-            rep.error(f"unknown conclusion '{key}'", did_you_mean(key, THEN_KEYS), key)
-            ok = False
+    ok = rep.unknown_keys(raw, THEN_KEYS, "conclusion")
     prescribe: list[PrescribeSpec] = []
     items = raw.get("prescribe", [])
     if not isinstance(items, list):
@@ -356,11 +351,7 @@ def parse_rule(
     if not isinstance(raw, dict):
         rep.error("a rule must be a table", "[[rule]]")
         return None
-    ok = True
-    for key in raw:
-        if key not in RULE_KEYS:
-            rep.error(f"unknown key '{key}'", did_you_mean(key, RULE_KEYS), key)
-            ok = False
+    ok = rep.unknown_keys(raw, RULE_KEYS)
     rule_id = _text(raw, "id", rep, required=True)
     if rule_id and not ID_PATTERN.match(rule_id):
         rep.error(
@@ -451,10 +442,7 @@ def parse_exercise(
     if not ID_PATTERN.match(ex_id):
         rep.error(f"id '{ex_id}' must be lowercase letters, digits and dashes", "rename the table")
         ok = False
-    for key in raw:
-        if key not in EXERCISE_KEYS:
-            rep.error(f"unknown key '{key}'", did_you_mean(key, EXERCISE_KEYS), key)
-            ok = False
+    ok = rep.unknown_keys(raw, EXERCISE_KEYS) and ok
     name = _text(raw, "name", rep, required=True)
     kind = raw.get("kind")
     if kind not in KINDS:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from prehab.model import Problem
 from prehab.rulebook.locate import Locator
+from prehab.rulebook.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from prehab.rulebook.schema import FieldSpec, KindSpec
 
 PathT = tuple[str | int, ...]
 
@@ -38,6 +44,22 @@ class Reporter:
 
     def warn(self, message: str, fix: str = "", *extra: str | int) -> None:
         self._add(message, fix, extra, "warning")
+
+    def unknown_keys(self, keys: Iterable[str], allowed: Collection[str], what: str = "key") -> bool:
+        """Report each key not in ``allowed`` (with the nearest allowed one); True when none."""
+        ok = True
+        for key in keys:
+            if key not in allowed:
+                self.error(f"unknown {what} '{key}'", did_you_mean(key, allowed), key)
+                ok = False
+        return ok
+
+    def field_of(self, kind: KindSpec, key: str) -> FieldSpec | None:
+        """The kind's field spec, or None with an "has no field" problem reported at ``key``."""
+        spec = kind.fields.get(key)
+        if spec is None:
+            self.error(f"'{kind.name}' has no field '{key}'", did_you_mean(key, kind.fields), key)
+        return spec
 
     def _add(self, message: str, fix: str, extra: PathT, severity: str) -> None:
         path = self.path + extra
