@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from prehab.model import Prescription, Reason
+from prehab.model import Conclusion, Prescription, Reason
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -123,6 +123,17 @@ Today's plan from your rules, your history and your latest check-in.
             self.entries[key] = entry
             options.append(Option(prompt, id=key))
 
+        def texts(title: str, kind: str, items: list[Conclusion], mark: str, style: str) -> None:
+            """A heading and one line per conclusion text (referrals, cautions, context)."""
+            if items:
+                heading(title)
+            for i, c in enumerate(items):
+                add(
+                    f"{kind}-{i}",
+                    Entry(c.text, [c.reason], text=c.text, kind=kind),
+                    Text(f" {mark} {c.text}", style=style),
+                )
+
         if not state.recent_checkin():
             options.append(
                 Option(
@@ -130,23 +141,8 @@ Today's plan from your rules, your history and your latest check-in.
                     disabled=True,
                 )
             )
-        if refs:
-            heading("SEE A PROFESSIONAL")
-            for i, c in enumerate(refs):
-                add(
-                    f"refer-{i}",
-                    Entry(c.text, [c.reason], text=c.text, kind="refer"),
-                    Text(f" ! {c.text}", style="red"),
-                )
-        cautions = unique_texts(ev.cautions)
-        if cautions:
-            heading("CAUTIONS")
-            for i, c in enumerate(cautions):
-                add(
-                    f"caution-{i}",
-                    Entry(c.text, [c.reason], text=c.text, kind="caution"),
-                    Text(f" - {c.text}", style="yellow"),
-                )
+        texts("SEE A PROFESSIONAL", "refer", refs, "!", "red")
+        texts("CAUTIONS", "caution", unique_texts(ev.cautions), "-", "yellow")
         for kind, title in GROUPS:
             group = [p for p in state.plan.items if p.kind == kind]
             if not group:
@@ -169,15 +165,7 @@ Today's plan from your rules, your history and your latest check-in.
                     Entry(p.name, p.reasons, p, kind="extra"),
                     self._line(p, p.exercise in done),
                 )
-        notes = unique_texts(ev.notes)
-        if notes:
-            heading("CONTEXT")
-            for i, c in enumerate(notes):
-                add(
-                    f"note-{i}",
-                    Entry(c.text, [c.reason], text=c.text, kind="note"),
-                    Text(f" i {c.text}", style="dim"),
-                )
+        texts("CONTEXT", "note", unique_texts(ev.notes), "i", "dim")
         if ev.suppressed:
             heading("HELD BACK")
             for i, (p, reason) in enumerate(ev.suppressed):
