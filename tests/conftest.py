@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,27 @@ def make_pack(tmp_path: Path) -> Callable[..., Path]:
         return pack
 
     return make
+
+
+@pytest.fixture
+def app_on_pack() -> Iterator[Callable[..., Any]]:
+    """Builds the TUI app on a pack (plus the user's rules) as of 2026-11-26, loaded up front so
+    no loading thread runs and every picture is the same; closes each app's store afterwards."""
+    from datetime import date
+
+    from prehab.paths import user_rules_dir
+    from prehab.tui.app import PrehabApp
+    from prehab.tui.state import AppState
+
+    made: list[PrehabApp] = []
+
+    def make(pack: Path, **kwargs: Any) -> PrehabApp:
+        state = AppState(rule_layers=[pack, user_rules_dir()], today_fixed=date(2026, 11, 26))
+        state.open()
+        app = PrehabApp(state, watch=False, **kwargs)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.state.close()

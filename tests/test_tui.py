@@ -7,7 +7,7 @@ so a change to the shipped pack never breaks these tests.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -108,19 +108,8 @@ def pack(make_pack: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture
-def make_app(pack: Path) -> Iterator[Callable[..., PrehabApp]]:
-    made: list[PrehabApp] = []
-
-    def make(**kwargs: Any) -> PrehabApp:
-        state = AppState(rule_layers=[pack, user_rules_dir()], today_fixed=TODAY)
-        state.open()  # loaded up front: no loading thread, so every picture is the same
-        app = PrehabApp(state, watch=False, **kwargs)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.state.close()
+def make_app(pack: Path, app_on_pack: Callable[..., PrehabApp]) -> Callable[..., PrehabApp]:
+    return lambda **kwargs: app_on_pack(pack, **kwargs)
 
 
 def seed_history(settings: Settings | None = None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
-from prehab.paths import settings_file, user_rules_dir
+from prehab.paths import settings_file
 from prehab.store import Settings, Store, load_settings, save_settings
 from prehab.tui.app import PrehabApp
 from prehab.tui.screens.modals import HelpScreen
 from prehab.tui.screens.settings import SettingsScreen
 from prehab.tui.screens.today import TodayScreen
-from prehab.tui.state import AppState
 
 TODAY = date(2026, 11, 26)
 
@@ -42,25 +41,16 @@ def run(coro: Awaitable[Any]) -> Any:
 
 
 @pytest.fixture
-def make_app(make_pack: Callable[..., Path]) -> Iterator[Callable[[], PrehabApp]]:
+def make_app(
+    make_pack: Callable[..., Path], app_on_pack: Callable[..., PrehabApp]
+) -> Callable[[], PrehabApp]:
     """The app on a small pack, with tight calves checked in today: 12 minutes of work."""
     pack = make_pack(RULES)
     with Store.open() as store:
         store.add_checkin(
             {}, [{"fact": "tightness", "region": "calves", "level": 6}], datetime(2026, 11, 26, 8)
         )
-    made: list[PrehabApp] = []
-
-    def make() -> PrehabApp:
-        state = AppState(rule_layers=[pack, user_rules_dir()], today_fixed=TODAY)
-        state.open()
-        app = PrehabApp(state, watch=False)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.state.close()
+    return lambda: app_on_pack(pack)
 
 
 def field(app: PrehabApp, key: str) -> Any:
