@@ -149,16 +149,11 @@ def _facts_for(args: argparse.Namespace, book: Any) -> list[dict[str, Any]] | No
         facts, problems = load_facts_file(args.facts, book.schema)
         print_problems(problems)
         return None if any(p.severity == "error" for p in problems) else facts
-    from datetime import date
+    from prehab.facts.history import history_facts
 
-    from prehab.facts.history import facts_from_history
-    from prehab.store import Store
-    from prehab.store.settings import load_settings
-
-    settings, problems = load_settings()
+    facts, problems = history_facts()
     print_problems(problems)
-    with Store.open() as store:
-        return list(facts_from_history(store, settings, date.today()))
+    return facts
 
 
 def run_diff(args: argparse.Namespace) -> int:
