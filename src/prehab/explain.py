@@ -58,7 +58,7 @@ def _waits_for(rule: Rule) -> set[str]:
     names: set[str] = set()
     for cond in rule.when + rule.when_any + rule.unless:
         if cond.fact == "flag":
-            names |= analysis._flag_names(cond) or set()
+            names |= analysis.flag_names(cond) or set()
     return names
 
 

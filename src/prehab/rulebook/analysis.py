@@ -20,7 +20,7 @@ MAX_LITERALS_PER_FIELD = 400
 """~520 distinct literals on one attribute made create_ruleset hang forever."""
 
 
-def _flag_names(cond: Condition) -> set[str] | None:
+def flag_names(cond: Condition) -> set[str] | None:
     """Flag names a flag condition can match; None means any flag."""
     for test in cond.tests:
         if test.field == "name":
@@ -44,7 +44,7 @@ def _depends(rule: Rule, made_by: dict[str, list[str]], conds: Iterable[Conditio
     for cond in conds:
         if cond.fact != "flag":
             continue
-        names = _flag_names(cond)
+        names = flag_names(cond)
         for name, rule_ids in made_by.items():
             if names is None or name in names:
                 deps.update(rule_ids)
@@ -135,7 +135,7 @@ def waiting_for_unknown_flags(rules: list[Rule]) -> list[tuple[Rule, str]]:
     for rule in rules:
         for cond in rule.when + rule.when_any:
             if cond.fact == "flag":
-                names = _flag_names(cond) or set()
+                names = flag_names(cond) or set()
                 missing.extend((rule, n) for n in sorted(names - made))
     return missing
 
