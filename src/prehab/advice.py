@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from prehab.engine.runner import Engine
+from prehab.facts.complete import complete_facts
 from prehab.model import Evaluation, Fact
+from prehab.plan.holds import apply_holds
 from prehab.plan.merge import merge_prescriptions
 from prehab.rulebook.model import Rulebook
 
@@ -28,13 +30,17 @@ def engine_for(book: Rulebook) -> Engine:
 
 
 def evaluate(book: Rulebook, facts: list[Fact]) -> Evaluation:
-    run = engine_for(book).run(facts)
-    kept, dropped = merge_prescriptions(run.conclusions, book.exercises)
+    """Rules, then merge, then every hold: what comes out never contains what a hold forbids."""
+    run = engine_for(book).run(complete_facts(facts, book.schema))
+    merged = merge_prescriptions(run.conclusions, book.exercises)
+    holds = [c for c in run.conclusions if c.type == "hold"]
+    kept, removed, regressed = apply_holds(merged, holds, book.exercises)
     return Evaluation(
         prescriptions=kept,
         conclusions=run.conclusions,
         fired=[f.rule_id for f in run.firings],
         flags=run.flags,
-        suppressed=dropped,
+        suppressed=removed,
         errors=run.errors,
+        regressed=regressed,
     )

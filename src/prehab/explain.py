@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from prehab.advice import evaluate
 from prehab.checks import check_example
-from prehab.model import Fact
+from prehab.model import Fact, Hold
 from prehab.render import dose_text
 from prehab.rulebook import analysis
 from prehab.rulebook.matching import describe_condition, explain_conditions
-from prehab.rulebook.model import Rule, Rulebook, ValueRef
+from prehab.rulebook.model import HoldSpec, Rule, Rulebook, ValueRef
 
 
 def _ref(value: str | ValueRef | None) -> str:
@@ -37,11 +37,12 @@ def explain_rule(book: Rulebook, rule: Rule) -> str:
         lines.append(f"  - prescribe {ex.name} ({ex.id}): {dose_text({**ex.dose, **p.dose})}")
     for f in t.flags:
         lines.append(f"  - flag '{f.name}'" + (f" for {_ref(f.region)}" if f.region else ""))
-    for s in t.suppress:
-        lines.append(f"  - hold back {'/'.join(s.kinds)} work loading {_ref(s.region)}")
-    for key in ("refer", "caution", "note"):
+    for h in t.holds:
+        lines.append("  - hold: " + describe_hold(h))
+    for key in ("refer", "caution", "note", "instead"):
         if getattr(t, key):
-            lines.append(f"  - {key}: {getattr(t, key)}")
+            extra = f" [{t.urgency}]" if key == "refer" else ""
+            lines.append(f"  - {key}{extra}: {getattr(t, key)}")
     lines.append(f"WHY: {rule.why}")
     lines.append(f"SOURCE: {rule.source}")
     users = _flag_users(book, rule)
@@ -52,6 +53,11 @@ def explain_rule(book: Rulebook, rule: Rule) -> str:
         lines.append("WAITS FOR FLAGS FROM: " + ", ".join(sorted(feeders)))
     lines.append(f"EXAMPLES: {len(rule.examples)}")
     return "\n".join(lines)
+
+
+def describe_hold(h: HoldSpec) -> str:
+    regions = tuple(_ref(r) for r in h.regions)
+    return Hold(regions, h.kinds, h.loads, h.tags, h.exercises, h.mode).describe()
 
 
 def _waits_for(rule: Rule) -> set[str]:

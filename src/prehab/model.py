@@ -12,7 +12,14 @@ from typing import Any, Literal
 Fact = dict[str, Any]
 """A fact: ``{"fact": kind, field: value, ...}`` as written in TOML (kind under key ``fact``)."""
 
-ConclusionType = Literal["prescribe", "flag", "caution", "refer", "note", "suppress"]
+ConclusionType = Literal["prescribe", "flag", "caution", "refer", "note", "hold", "instead"]
+URGENCY_ORDER = ("emergency", "doctor-today", "doctor-soon", "physio")
+URGENCY_LABEL = {
+    "emergency": "EMERGENCY: get help now",
+    "doctor-today": "see a doctor today",
+    "doctor-soon": "see a doctor within days",
+    "physio": "see a physiotherapist before loading it",
+}
 
 
 class UserError(Exception):
@@ -59,6 +66,38 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """A restriction the planner applies (regions resolved): what no plan item may be.
+
+    Every non-empty criterion must match; within one, any value matches. See
+    ``prehab.plan.holds`` for how it meets an exercise.
+    """
+
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    loads: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    exercises: tuple[str, ...] = ()
+    mode: str = "remove"
+
+    def describe(self) -> str:
+        """The hold in words, so the text shown is derived from what is enforced."""
+        kinds = "/".join(self.kinds) if self.kinds else "any"
+        what = [f"{kinds} work"]
+        if self.loads:
+            what.append(f"at a {' or '.join(self.loads)} load")
+        if self.tags:
+            what.append("that is " + " or ".join(t.replace("_", "-") for t in self.tags))
+        if self.regions:
+            named = ", ".join(r.replace("_", " ") for r in self.regions)
+            what.append(f"loading {'everything' if 'all' in self.regions else named}")
+        if self.exercises:
+            what.append("(" + ", ".join(self.exercises) + ")")
+        verb = {"remove": "no", "regress": "easier versions only:", "reduce": "lighter:"}.get(self.mode, "no")
+        return f"{verb} {' '.join(what)}"
+
+
+@dataclass(frozen=True)
 class Conclusion:
     """One conclusion of one rule firing, before planning."""
 
@@ -69,7 +108,12 @@ class Conclusion:
     text: str = ""
     flag: str = ""
     region: str = ""
-    kinds: tuple[str, ...] = ()
+    hold: Hold | None = None
+    urgency: str = ""
+
+
+COMPLAINT_KINDS = ("tightness", "soreness", "pain", "injury")
+"""Fact kinds that are the runner's own complaint: items answering them come first in Today."""
 
 
 @dataclass
@@ -83,9 +127,24 @@ class Prescription:
     minutes: float
     reasons: list[Reason]
 
+    regressed_from: str = ""
+    """The exercise a hold swapped for this easier one ("" when prescribed as is)."""
+
     @property
     def priority(self) -> int:
         return max((r.priority for r in self.reasons), default=0)
+
+    @property
+    def complaints(self) -> set[str]:
+        """The runner's own complaints this item answers, e.g. ``tightness:hip_flexors``."""
+        out = set()
+        for reason in self.reasons:
+            for m in reason.matched:
+                kind = m.values.get("fact")
+                if kind in COMPLAINT_KINDS:
+                    what = m.values.get("region") or m.values.get("condition") or m.values.get("sign") or ""
+                    out.add(f"{kind}:{what}")
+        return out
 
 
 @dataclass
@@ -97,14 +156,27 @@ class Evaluation:
     fired: list[str]
     flags: list[str]
     suppressed: list[tuple[Prescription, Reason]]
+    """Prescriptions a hold removed, with the reason of the hold."""
     errors: list[str] = field(default_factory=list)
+    regressed: list[tuple[str, Prescription, Reason]] = field(default_factory=list)
+    """(original exercise id, the easier prescription given instead, the hold's reason)."""
 
     def of_type(self, kind: ConclusionType) -> list[Conclusion]:
         return [c for c in self.conclusions if c.type == kind]
 
     @property
     def referrals(self) -> list[Conclusion]:
-        return self.of_type("refer")
+        """Most urgent first (emergency, doctor today, doctor soon, physiotherapist)."""
+        refs = self.of_type("refer")
+        return sorted(refs, key=lambda c: URGENCY_ORDER.index(c.urgency) if c.urgency in URGENCY_ORDER else 9)
+
+    @property
+    def holds(self) -> list[Conclusion]:
+        return self.of_type("hold")
+
+    @property
+    def instead(self) -> list[Conclusion]:
+        return self.of_type("instead")
 
     @property
     def cautions(self) -> list[Conclusion]:

@@ -17,7 +17,7 @@ from typing import Any
 from durable import engine as durable_engine
 
 from prehab.engine.compile import CATCH_ALL, STAGE_KIND, CompiledRule, compile_rulebook
-from prehab.model import Conclusion, Fact, MatchedFact, Reason
+from prehab.model import Conclusion, Fact, Hold, MatchedFact, Reason
 from prehab.rulebook.factcheck import fact_identity
 from prehab.rulebook.matching import condition_holds
 from prehab.rulebook.model import Rulebook, ValueRef
@@ -192,13 +192,19 @@ class Engine:
         out = result.conclusions
         for spec in then.prescribe:
             out.append(Conclusion("prescribe", reason, exercise=spec.exercise, dose=dict(spec.dose)))
-        for key in ("refer", "caution", "note"):
+        for key in ("refer", "caution", "note", "instead"):
             text = getattr(then, key)
             if text:
-                out.append(Conclusion(key, reason, text=text))
-        for sup in then.suppress:
-            region = _resolve(sup.region, by_name)
-            out.append(Conclusion("suppress", reason, region=region, kinds=sup.kinds))
+                urgency = then.urgency if key == "refer" else ""
+                out.append(Conclusion(key, reason, text=text, urgency=urgency))
+        for hold_spec in then.holds:
+            regions = tuple(r for r in (_resolve(v, by_name) for v in hold_spec.regions) if r)
+            if hold_spec.regions and not regions:
+                continue  # a copied region the matched fact did not have: nothing to hold
+            hold = Hold(
+                regions, hold_spec.kinds, hold_spec.loads, hold_spec.tags, hold_spec.exercises, hold_spec.mode
+            )
+            out.append(Conclusion("hold", reason, text=hold.describe(), hold=hold))
         for flag in then.flags:
             region = _resolve(flag.region, by_name) if flag.region is not None else ""
             out.append(Conclusion("flag", reason, flag=flag.name, region=region))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prehab.model import Evaluation, Prescription
+from prehab.model import Conclusion, Evaluation, Prescription, Reason
+from prehab.plan.holds import blocking, forbidden
 from prehab.rulebook.model import Exercise
 
 KIND_ORDER = {"mobility": 0, "strength": 1, "plyometric": 2}
@@ -38,6 +39,9 @@ class DayPlan:
     extra: list[Prescription] = field(default_factory=list)
     swapped: list[tuple[str, Prescription]] = field(default_factory=list)
     missing_equipment: list[tuple[Prescription, tuple[str, ...]]] = field(default_factory=list)
+    held: list[tuple[Prescription, Reason]] = field(default_factory=list)
+    """Items the planner's last guard removed because a hold forbids them (e.g. an equipment
+    swap that would load a held region)."""
 
     @property
     def minutes(self) -> float:
@@ -49,13 +53,20 @@ def _fits(ex: Exercise, equipment: frozenset[str] | None) -> bool:
 
 
 def plan_day(ev: Evaluation, catalogue: dict[str, Exercise], options: PlanOptions) -> DayPlan:
+    """Today's items: holds obeyed, equipment respected, the runner's own complaints first.
+
+    Budget order: first the best item for each complaint (tightness, soreness, pain or injury
+    the runner reported), then the rest by priority, so a routine session never crowds out
+    what the runner asked about.
+    """
     plan = DayPlan()
     chosen: list[Prescription] = []
     taken: set[str] = set()
+    holds = ev.holds
     for presc in ev.prescriptions:
         ex = catalogue[presc.exercise]
         if not _fits(ex, options.equipment):
-            alternative = _regression_that_fits(ex, catalogue, options.equipment)
+            alternative = _regression_that_fits(ex, catalogue, options.equipment, holds)
             if alternative is None or alternative.id in taken:
                 plan.missing_equipment.append((presc, ex.equipment))
                 continue
@@ -66,32 +77,55 @@ def plan_day(ev: Evaluation, catalogue: dict[str, Exercise], options: PlanOption
                 dict(alternative.dose),
                 alternative.minutes,
                 presc.reasons,
+                presc.exercise,
             )
             plan.swapped.append((presc.exercise, swapped))
             presc = swapped
+        blocker = forbidden(presc, holds, catalogue)
+        if blocker is not None:
+            plan.held.append((presc, blocker.reason))
+            continue
         if presc.exercise in taken:
             continue
         taken.add(presc.exercise)
         chosen.append(presc)
+    _fit_budget(plan, chosen, options.time_budget_min)
+    plan.items.sort(key=lambda p: (not p.complaints, KIND_ORDER.get(p.kind, 9), -p.priority))
+    return plan
+
+
+def _fit_budget(plan: DayPlan, chosen: list[Prescription], budget: float | None) -> None:
+    if budget is None:
+        plan.items.extend(chosen)
+        return
+    first: list[Prescription] = []
+    answered: set[str] = set()
+    for presc in chosen:  # already ordered by priority: the first item per complaint is its best
+        new = presc.complaints - answered
+        if new:
+            first.append(presc)
+            answered |= presc.complaints
+    rest = [p for p in chosen if p not in first]
+    rest.sort(key=lambda p: not p.complaints)  # stable: complaint items, then routine, by priority
     used = 0.0
-    for presc in chosen:  # already ordered by priority
-        if options.time_budget_min is None or used + presc.minutes <= options.time_budget_min:
+    for presc in first + rest:
+        if used + presc.minutes <= budget:
             plan.items.append(presc)
             used += presc.minutes
         else:
             plan.extra.append(presc)
-    plan.items.sort(key=lambda p: (KIND_ORDER.get(p.kind, 9), -p.priority))
-    return plan
 
 
 def _regression_that_fits(
-    ex: Exercise, catalogue: dict[str, Exercise], equipment: frozenset[str] | None
+    ex: Exercise, catalogue: dict[str, Exercise], equipment: frozenset[str] | None, holds: list[Conclusion]
 ) -> Exercise | None:
     seen = {ex.id}
     current = ex
     while current.regression and current.regression not in seen:
         seen.add(current.regression)
         current = catalogue[current.regression]
-        if _fits(current, equipment):
+        if _fits(current, equipment) and not any(
+            h.hold is not None and h.hold.mode != "reduce" for h in blocking(holds, current, current.dose)
+        ):
             return current
     return None

@@ -1,6 +1,7 @@
-"""Conclusions -> prescriptions: one per exercise with every reason, minus suppressed ones.
+"""Conclusions -> prescriptions: one per exercise with every reason.
 
-Suppression runs after all rules fired, so a red flag wins whatever order rules fired in.
+Holds are applied afterwards (``prehab.plan.holds``), after all rules fired, so a red flag wins
+whatever order rules fired in.
 """
 
 from __future__ import annotations
@@ -20,16 +21,12 @@ def volume(dose: dict[str, Any]) -> float:
     return sets * max(per_set, 1.0)
 
 
-def merge_prescriptions(
-    conclusions: list[Conclusion], catalogue: dict[str, Exercise]
-) -> tuple[list[Prescription], list[tuple[Prescription, Reason]]]:
+def merge_prescriptions(conclusions: list[Conclusion], catalogue: dict[str, Exercise]) -> list[Prescription]:
     grouped: dict[str, list[Conclusion]] = {}
     for concl in conclusions:
         if concl.type == "prescribe":
             grouped.setdefault(concl.exercise, []).append(concl)
-    suppressions = [c for c in conclusions if c.type == "suppress"]
     kept: list[Prescription] = []
-    dropped: list[tuple[Prescription, Reason]] = []
     for ex_id, items in grouped.items():
         ex = catalogue[ex_id]
         items.sort(key=lambda c: (c.reason.priority, volume({**ex.dose, **c.dose})), reverse=True)
@@ -39,17 +36,6 @@ def merge_prescriptions(
                 reasons.append(item.reason)
         dose = {**ex.dose, **items[0].dose}
         minutes = float(ex.minutes) * (float(dose.get("sets", 1)) / float(ex.dose.get("sets", 1) or 1))
-        presc = Prescription(ex_id, ex.name, ex.kind, dose, round(minutes, 1), reasons)
-        blocker = next((s for s in suppressions if _suppresses(s, ex)), None)
-        if blocker is not None:
-            dropped.append((presc, blocker.reason))
-        else:
-            kept.append(presc)
+        kept.append(Prescription(ex_id, ex.name, ex.kind, dose, round(minutes, 1), reasons))
     kept.sort(key=lambda p: (-p.priority, p.kind, p.exercise))
-    return kept, dropped
-
-
-def _suppresses(sup: Conclusion, ex: Exercise) -> bool:
-    if ex.kind not in sup.kinds:
-        return False
-    return sup.region == "all" or sup.region in ex.loads
+    return kept

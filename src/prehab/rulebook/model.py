@@ -24,6 +24,13 @@ LOADS = ("bodyweight", "light", "moderate", "heavy")
 KINDS = ("mobility", "strength", "plyometric")
 PLANES = ("sagittal", "frontal", "transverse", "multi")
 LOADING_KINDS = ("strength", "plyometric")
+HOLD_MODES = ("remove", "regress", "reduce")
+"""What a hold does to a matching prescription: drop it; swap it for the first catalogue
+regression that the hold no longer matches; or one step easier (a regression, else fewer sets
+and a lighter load) -- the pain-monitoring model's "reduce the load", not "stop all loading"."""
+URGENCIES = ("emergency", "doctor-today", "doctor-soon", "physio")
+"""Referral urgency, most urgent first: call emergency services now; see a doctor today; see a
+doctor within days; see a physiotherapist before loading the area again."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +69,19 @@ class PrescribeSpec:
 
 
 @dataclass(frozen=True)
-class SuppressSpec:
-    region: str | ValueRef
-    kinds: tuple[str, ...] = LOADING_KINDS
+class HoldSpec:
+    """A structured restriction: every given criterion must match (each is "any of" its values).
+
+    ``regions`` match an exercise's ``loads``, and also its ``works`` when the hold covers
+    mobility (stretching a swollen knee loads it too). ``loads`` match the dose's load level.
+    """
+
+    regions: tuple[str | ValueRef, ...] = ()
+    kinds: tuple[str, ...] = ()
+    loads: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    exercises: tuple[str, ...] = ()
+    mode: str = "remove"
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,11 @@ class Then:
     caution: str = ""
     refer: str = ""
     note: str = ""
-    suppress: tuple[SuppressSpec, ...] = ()
+    holds: tuple[HoldSpec, ...] = ()
+    urgency: str = "physio"
+    """How urgent ``refer`` is (one of URGENCIES)."""
+    instead: str = ""
+    """What to do instead of what the holds forbid, shown with them."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,8 @@ class Exercise:
     cues: tuple[str, ...] = ()
     regression: str = ""
     note: str = ""
+    tags: tuple[str, ...] = ()
+    """Traits holds can name: heavy, impact, single_leg, standing, advanced, eccentric, balance..."""
     file: str = ""
     line: int | None = None
 

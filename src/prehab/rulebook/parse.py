@@ -12,19 +12,21 @@ from typing import Any
 from prehab.rulebook.factcheck import check_fact
 from prehab.rulebook.model import (
     DOSE_KEYS,
+    HOLD_MODES,
     KINDS,
     LOADING_KINDS,
     LOADS,
     OPERATORS,
     PLANES,
+    URGENCIES,
     Condition,
     Example,
     Exercise,
     FieldTest,
     FlagSpec,
+    HoldSpec,
     PrescribeSpec,
     Rule,
-    SuppressSpec,
     Then,
     ValueRef,
 )
@@ -46,8 +48,11 @@ RULE_KEYS = (
     "enabled",
     "example",
 )
-THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress")
-EXPECT_KEYS = ("prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution")
+THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress", "hold", "instead")
+HOLD_KEYS = ("region", "regions", "kinds", "loads", "tags", "exercises", "mode")
+EXPECT_KEYS = (
+    "prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution", "urgency", "holds",
+)  # fmt: skip
 EXERCISE_KEYS = (
     "name",
     "kind",
@@ -60,6 +65,7 @@ EXERCISE_KEYS = (
     "cues",
     "regression",
     "note",
+    "tags",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -264,34 +270,42 @@ def parse_then(
         prescribe.append(PrescribeSpec(ex_id, dose))
     flags = _parse_flags(raw["flag"], names, schema, rep.at("flag")) if "flag" in raw else []
     texts: dict[str, str] = {}
-    for key in ("caution", "refer", "note"):
-        if key in raw:
+    urgency = "physio"
+    refer = raw.get("refer")
+    if isinstance(refer, dict):
+        sub = rep.at("refer")
+        ok = sub.unknown_keys(refer, ("text", "urgency")) and ok
+        urgency = refer.get("urgency", "physio")
+        if urgency not in URGENCIES:
+            sub.error(f"unknown urgency {urgency!r}", did_you_mean(str(urgency), URGENCIES), "urgency")
+            ok, urgency = False, "physio"
+        refer = refer.get("text")
+        if not isinstance(refer, str) or not refer.strip():
+            sub.error("'refer.text' must be non-empty text", 'refer = { text = "...", urgency = "physio" }')
+            ok = False
+        else:
+            texts["refer"] = refer
+    for key in ("caution", "refer", "note", "instead"):
+        if key in raw and key not in texts and not (key == "refer" and isinstance(raw[key], dict)):
             if isinstance(raw[key], str) and raw[key].strip():
                 texts[key] = raw[key]
             else:
                 rep.error(f"'{key}' must be non-empty text", f'{key} = "..."', key)
                 ok = False
-    suppress: list[SuppressSpec] = []
-    if "suppress" in raw:
-        entries = raw["suppress"] if isinstance(raw["suppress"], list) else [raw["suppress"]]
+    holds: list[HoldSpec] = []
+    for key in ("suppress", "hold"):
+        if key not in raw:
+            continue
+        entries = raw[key] if isinstance(raw[key], list) else [raw[key]]
         for index, entry in enumerate(entries):
-            sub = rep.at("suppress", index) if isinstance(raw["suppress"], list) else rep.at("suppress")
-            if not isinstance(entry, dict) or "region" not in entry:
-                sub.error("suppress needs a region", 'suppress = { region = "calves" }')
+            sub = rep.at(key, index) if isinstance(raw[key], list) else rep.at(key)
+            hold = _parse_hold(entry, key, names, schema, exercises, sub)
+            if hold is None:
                 ok = False
-                continue
-            region = _parse_ref(entry["region"], names, schema, sub.at("region"))
-            kinds = _str_list(entry.get("kinds", list(LOADING_KINDS)), sub.at("kinds"), "kinds")
-            bad = [k for k in kinds if k not in KINDS]
-            if bad:
-                sub.error(f"unknown kind '{bad[0]}'", did_you_mean(bad[0], KINDS), "kinds")
-                ok = False
-            if region is None:
-                ok = False
-                continue
-            suppress.append(SuppressSpec(region, kinds or LOADING_KINDS))
-    if ok and not (prescribe or flags or texts or suppress):
-        rep.error("'then' concludes nothing", "add prescribe, flag, caution, refer, note or suppress")
+            else:
+                holds.append(hold)
+    if ok and not (prescribe or flags or texts or holds):
+        rep.error("'then' concludes nothing", "add prescribe, flag, caution, refer, note or hold")
         ok = False
     if not ok:
         return None
@@ -301,8 +315,65 @@ def parse_then(
         texts.get("caution", ""),
         texts.get("refer", ""),
         texts.get("note", ""),
-        tuple(suppress),
+        tuple(holds),
+        str(urgency),
+        texts.get("instead", ""),
     )
+
+
+def _parse_hold(
+    entry: Any, key: str, names: set[str], schema: FactSchema, exercises: set[str], rep: Reporter
+) -> HoldSpec | None:
+    """``hold`` (any kind unless ``kinds`` says) or the older ``suppress`` (strength and
+    plyometric unless ``kinds`` says, and it needs a region)."""
+    example = 'hold = { region = "knees", kinds = ["strength", "plyometric"] }'
+    if not isinstance(entry, dict):
+        rep.error(f"'{key}' must be a table", example)
+        return None
+    ok = rep.unknown_keys(entry, HOLD_KEYS, "hold key")
+    raw_regions = entry.get("regions", [])
+    if "region" in entry:
+        raw_regions = [entry["region"], *(raw_regions if isinstance(raw_regions, list) else [])]
+    if not isinstance(raw_regions, list):
+        rep.error("'regions' must be a list", 'regions = ["knees", "shins"]', "regions")
+        return None
+    regions: list[str | ValueRef] = []
+    for value in raw_regions:
+        region = _parse_ref(value, names, schema, rep.at("region"))
+        if region is None:
+            ok = False
+        else:
+            regions.append(region)
+    if key == "suppress" and not regions:
+        rep.error("suppress needs a region", 'suppress = { region = "calves" }')
+        return None
+    default_kinds = list(LOADING_KINDS) if key == "suppress" else []
+    kinds = _str_list(entry.get("kinds", default_kinds), rep.at("kinds"), "kinds")
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        rep.error(f"unknown kind '{bad[0]}'", did_you_mean(bad[0], KINDS), "kinds")
+        ok = False
+    loads = _str_list(entry.get("loads", []), rep.at("loads"), "loads")
+    bad = [v for v in loads if v not in LOADS]
+    if bad:
+        rep.error(f"unknown load '{bad[0]}'", did_you_mean(bad[0], LOADS), "loads")
+        ok = False
+    named = _str_list(entry.get("exercises", []), rep.at("exercises"), "exercise ids")
+    bad = [v for v in named if v not in exercises]
+    if bad:
+        rep.error(f"unknown exercise '{bad[0]}'", did_you_mean(bad[0], exercises), "exercises")
+        ok = False
+    tags = _str_list(entry.get("tags", []), rep.at("tags"), "tags")
+    mode = entry.get("mode", "remove")
+    if mode not in HOLD_MODES:
+        rep.error(f"unknown mode {mode!r}", did_you_mean(str(mode), HOLD_MODES), "mode")
+        ok = False
+    if ok and not (regions or kinds or loads or tags or named):
+        rep.error("a hold that names nothing would hold everything", example)
+        ok = False
+    if not ok:
+        return None
+    return HoldSpec(tuple(regions), tuple(kinds), tuple(loads), tuple(tags), tuple(named), str(mode))
 
 
 def parse_example(raw: Any, schema: FactSchema, rep: Reporter, line: int | None) -> Example | None:
@@ -326,7 +397,11 @@ def parse_example(raw: Any, schema: FactSchema, rep: Reporter, line: int | None)
         if key not in EXPECT_KEYS:
             rep.error(f"unknown expectation '{key}'", did_you_mean(key, EXPECT_KEYS), "expect", key)
             return None
-        if key in ("refer", "caution"):
+        if key == "urgency":
+            if value not in URGENCIES:
+                rep.error(f"unknown urgency {value!r}", did_you_mean(str(value), URGENCIES), "expect", key)
+                return None
+        elif key in ("refer", "caution"):
             if not isinstance(value, bool):
                 rep.error(f"'{key}' expects true or false", f"expect.{key} = true", "expect", key)
                 return None
@@ -490,6 +565,7 @@ def parse_exercise(
         _str_list(raw.get("cues"), rep.at("cues"), "cues"),
         regression,
         str(raw.get("note", "")),
+        _str_list(raw.get("tags"), rep.at("tags"), "tags"),
         file,
         line,
     )
