@@ -82,19 +82,26 @@ class Hold:
 
     def describe(self) -> str:
         """The hold in words, so the text shown is derived from what is enforced."""
-        kinds = "/".join(self.kinds) if self.kinds else "any"
-        what = [f"{kinds} work"]
+        subject = " or ".join(self.kinds) + " work" if self.kinds else "exercise"
+        parts = []
         if self.loads:
-            what.append(f"at a {' or '.join(self.loads)} load")
+            parts.append(f"at a {' or '.join(self.loads)} load")
         if self.tags:
-            what.append("that is " + " or ".join(t.replace("_", "-") for t in self.tags))
-        if self.regions:
-            named = ", ".join(r.replace("_", " ") for r in self.regions)
-            what.append(f"loading {'everything' if 'all' in self.regions else named}")
+            parts.append("that is " + " or ".join(t.replace("_", "-") for t in self.tags))
         if self.exercises:
-            what.append("(" + ", ".join(self.exercises) + ")")
-        verb = {"remove": "no", "regress": "easier versions only:", "reduce": "lighter:"}.get(self.mode, "no")
-        return f"{verb} {' '.join(what)}"
+            parts.append("(" + ", ".join(self.exercises) + ")")
+        if self.regions and "all" not in self.regions:
+            regions = ", ".join(r.replace("_", " ") for r in self.regions)
+            touch = "loads or stretches" if not self.kinds or "mobility" in self.kinds else "loads"
+            parts.append(f"that {touch} the {regions}")
+        what = " ".join([subject, *parts])
+        if self.mode == "regress":
+            return f"easier versions of any {what}"
+        if self.mode == "reduce":
+            return f"one step easier: any {what}"
+        if subject == "exercise" and not parts:
+            return "no exercise at all"
+        return f"no {what}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from prehab.rulebook.locate import Locator
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, FieldSpec
 from prehab.rulebook.suggest import did_you_mean
+from prehab.tomlsafe import toml_files
 
 if TYPE_CHECKING:
     from prehab.store.records import Session
@@ -170,8 +171,7 @@ def load_screens(schema: FactSchema, dirs: Iterable[Path] | None = None) -> Scre
     for folder in dirs if dirs is not None else default_dirs():
         if not folder.exists():
             continue
-        files = [folder] if folder.is_file() else sorted(p for p in folder.glob("*.toml") if p.is_file())
-        for path in files:
+        for path in toml_files(folder, result.problems):
             screen = load_screen_file(path, schema, result.problems)
             if screen is not None:
                 result.screens[screen.id] = screen

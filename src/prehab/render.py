@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from prehab.model import Conclusion, Evaluation, MatchedFact, Prescription, Reason
+from prehab.model import URGENCY_LABEL, Conclusion, Evaluation, MatchedFact, Prescription, Reason
 from prehab.plan.day import DayPlan
+from prehab.plan.restrictions import Restriction, instead_texts, plain_cautions, restrictions
 
 DISCLAIMER = (
     "prehab gives general training ideas, not medical advice. Pain that is sharp, "
@@ -61,16 +62,37 @@ def unique_texts(items: list[Conclusion]) -> list[Conclusion]:
     return out
 
 
+def restriction_lines(r: Restriction, verbose: bool) -> list[str]:
+    lines = [f"  x {r.text}  [{', '.join(r.rule_ids)}]"]
+    if r.removed:
+        lines.append("      left out: " + ", ".join(f"{p.name} ({p.exercise})" for p in r.removed))
+    for original, easier in r.easier:
+        lines.append(f"      easier version: {easier.name} ({easier.exercise}) instead of {original}")
+    if verbose:
+        lines.append("      enforced: " + "; ".join(h.describe() for h in r.holds))
+    return lines
+
+
 def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
     lines = ["prehab: today's plan", ""]
     refs = unique_texts(ev.referrals)
     if refs:
-        lines.append("SEE A PROFESSIONAL")
+        lines.append("SEE A PROFESSIONAL (most urgent first)")
         for c in refs:
-            lines.append(f"  ! {c.text}")
+            label = URGENCY_LABEL.get(c.urgency, "")
+            lines.append(f"  ! [{label}] {c.text}" if label else f"  ! {c.text}")
             lines.extend(reason_lines(c.reason) if verbose else [])
         lines.append("")
-    for title, items in (("CAUTIONS", unique_texts(ev.cautions)), ("CONTEXT", unique_texts(ev.notes))):
+    held = restrictions(ev, plan)
+    if held:
+        lines.append("NOT TODAY")
+        for r in held:
+            lines.extend(restriction_lines(r, verbose))
+        for text in instead_texts(ev):
+            lines.append(f"  > {text}")
+        lines.append("")
+    cautions = unique_texts(plain_cautions(ev))
+    for title, items in (("CAUTIONS", cautions), ("CONTEXT", unique_texts(ev.notes))):
         if items:
             lines.append(title)
             for c in items:
@@ -85,7 +107,7 @@ def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
         for p in group:
             lines.extend(_prescription_lines(p, verbose))
         lines.append("")
-    if not plan.items and not refs:
+    if not plan.items and not refs and not held:
         lines += ["Nothing to add today: no rule asked for extra work. Run easy and enjoy it.", ""]
     if plan.extra:
         lines.append("IF YOU HAVE MORE TIME")
@@ -100,11 +122,6 @@ def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
         lines.append("NEEDS EQUIPMENT YOU DO NOT HAVE")
         lines += [f"  {p.exercise}: needs {', '.join(eq)}" for p, eq in plan.missing_equipment]
         lines.append("")
-    if ev.suppressed:
-        lines.append("HELD BACK")
-        for p, reason in ev.suppressed:
-            lines.append(f"  {p.exercise}: held back by {reason.rule_id} ({reason.title})")
-        lines.append("")
     for err in ev.errors:
         lines.append(f"engine: {err}")
     lines.append(DISCLAIMER)
@@ -112,7 +129,8 @@ def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
 
 
 def _prescription_lines(p: Prescription, verbose: bool) -> list[str]:
-    lines = [f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min"]
+    easier = f" (easier version of {p.regressed_from})" if p.regressed_from else ""
+    lines = [f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min{easier}"]
     first, *others = p.reasons
     if verbose:
         lines.extend(reason_lines(first))
@@ -143,7 +161,31 @@ def prescription_json(p: Prescription) -> dict[str, Any]:
         "dose": p.dose,
         "dose_text": dose_text(p.dose),
         "minutes": p.minutes,
+        "regressed_from": p.regressed_from or None,
+        "complaints": sorted(p.complaints),
         "reasons": [reason_json(r) for r in p.reasons],
+    }
+
+
+def restriction_json(r: Restriction) -> dict[str, Any]:
+    return {
+        "rule": r.rule_id,
+        "rules": r.rule_ids,
+        "text": r.text,
+        "holds": [
+            {
+                "regions": list(h.regions),
+                "kinds": list(h.kinds),
+                "loads": list(h.loads),
+                "tags": list(h.tags),
+                "exercises": list(h.exercises),
+                "mode": h.mode,
+                "description": h.describe(),
+            }
+            for h in r.holds
+        ],
+        "left_out": [p.exercise for p in r.removed],
+        "easier": [{"from": original, "to": p.exercise} for original, p in r.easier],
     }
 
 
@@ -153,8 +195,13 @@ def evaluation_json(ev: Evaluation, plan: DayPlan) -> dict[str, Any]:
 
     return {
         "disclaimer": DISCLAIMER,
-        "referrals": texts(ev.referrals),
-        "cautions": texts(ev.cautions),
+        "referrals": [
+            {"urgency": c.urgency, **t}
+            for c, t in zip(unique_texts(ev.referrals), texts(ev.referrals), strict=True)
+        ],
+        "not_today": [restriction_json(r) for r in restrictions(ev, plan)],
+        "instead": instead_texts(ev),
+        "cautions": texts(plain_cautions(ev)),
         "notes": texts(ev.notes),
         "today": [prescription_json(p) for p in plan.items],
         "if_time": [prescription_json(p) for p in plan.extra],
@@ -162,7 +209,10 @@ def evaluation_json(ev: Evaluation, plan: DayPlan) -> dict[str, Any]:
         "missing_equipment": [
             {"exercise": p.exercise, "needs": list(eq)} for p, eq in plan.missing_equipment
         ],
-        "held_back": [{"exercise": p.exercise, "by": reason_json(r)} for p, r in ev.suppressed],
+        "held_back": [{"exercise": p.exercise, "by": reason_json(r)} for p, r in ev.suppressed + plan.held],
+        "easier": [
+            {"from": original, "to": p.exercise, "by": reason_json(r)} for original, p, r in ev.regressed
+        ],
         "flags": ev.flags,
         "fired": ev.fired,
         "errors": ev.errors,

@@ -34,3 +34,38 @@ def load_for_use(path: Path | None = None) -> Rulebook | None:
             return fallback.rulebook
         print_problems(fallback.problems)
     return None
+
+
+def check_rules_path(path: Path | None) -> None:
+    """A rules path given on the command line must be a rule file or a folder: a missing one
+    would otherwise be skipped silently (the user's own folder may be absent) and a FIFO
+    would be passed over. UserError (one line, exit code 2) otherwise."""
+    if path is None:
+        return
+    from prehab.model import UserError
+    from prehab.safefile import not_regular
+
+    reason = not_regular(path)
+    if reason is not None and not path.is_dir():
+        where = "no such file or folder" if reason == "no such file" else reason
+        fix = "give a rule pack folder or a .toml file; `prehab paths` lists yours"
+        raise UserError(f"{path}: {where} ({fix})")
+
+
+MAX_BUDGET_MIN = 1440
+"""A day's minutes: the largest ``--budget``."""
+
+
+def check_budget(minutes: float | None) -> None:
+    """``--budget`` is minutes from 0 (no limit) to a day; nan, inf and negatives are refused."""
+    import math
+
+    from prehab.model import UserError
+
+    if minutes is None:
+        return
+    if not math.isfinite(minutes) or not 0 <= minutes <= MAX_BUDGET_MIN:
+        raise UserError(
+            f"--budget {minutes:g} is not a number of minutes "
+            f"(give minutes from 1 to {MAX_BUDGET_MIN}, e.g. --budget 20, or 0 for no limit)"
+        )

@@ -76,11 +76,12 @@ def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namesp
     """Turn the errors a user can cause into one line and exit code 2, never a traceback."""
 
     def run(args: argparse.Namespace) -> int:
+        from prehab.model import UserError as KnownError  # StoreError, FileRefused, TomlError, ...
         from prehab.store.db import StoreError
 
         try:
             return fn(args)
-        except (UserError, StoreError) as exc:
+        except (UserError, StoreError, KnownError) as exc:
             print(f"prehab: error: {exc}", file=sys.stderr)
             return USAGE_ERROR
         except BrokenPipeError:
@@ -216,11 +217,39 @@ def cmd_import(args: argparse.Namespace) -> int:
             sys.stderr.write("\n")
         sys.stderr.flush()
 
+    paths = _import_paths(args.paths)
     with _open() as store:
-        report = import_paths(store, args.paths, progress)
+        report = import_paths(store, paths, progress)
     for line in summary(report):
         print(line)
     return 1 if report.failures else 0
+
+
+def _import_paths(given: list[str]) -> list[str]:
+    """The paths to import. An empty one is an error (``Path("")`` is the current folder, and
+    importing that is never what was meant); a FIFO, device or socket is skipped with a
+    warning (reading one could block for ever), and if nothing is left that is an error."""
+    import os
+    import stat
+
+    from prehab.safefile import kind_of
+
+    if any(not p.strip() for p in given):
+        raise UserError("an empty path was given; name the file or folder to import (e.g. export.zip)")
+    kept = []
+    for path in given:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            kept.append(path)  # missing or unreadable: the import reports it with the others
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            kept.append(path)
+        else:
+            print(f"prehab: warning: {path}: is {kind_of(mode)}, not a file; skipped", file=sys.stderr)
+    if not kept:
+        raise UserError("nothing to import: give Strava exports, activity files or folders")
+    return kept
 
 
 def session_row(s: Session, units: str) -> dict[str, Any]:
@@ -306,12 +335,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write everything stored as TOML (sessions, check-ins, done work) or CSV (sessions)."""
     from prehab.store.export import export_csv, export_toml
 
+    if args.output:
+        from pathlib import Path
+
+        from prehab.safefile import write_target
+
+        write_target(Path(args.output))  # a device, FIFO or folder: refused before anything is read
     with _open() as store:
         data = export_toml(store) if args.format == "toml" else export_csv(store)
     if args.output:
         from pathlib import Path
 
-        from prehab.store.settings import atomic_write
+        from prehab.safefile import atomic_write
 
         target = Path(args.output)
         if not target.parent.is_dir():

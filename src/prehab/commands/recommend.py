@@ -28,7 +28,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--brief", action="store_true", help="one reason line per exercise")
-    p.add_argument("--budget", type=float, help="minutes available today (default: settings, else all)")
+    p.add_argument(
+        "--budget",
+        type=float,
+        help="minutes available today, up to 1440; 0 means no limit (default: settings, else all)",
+    )
     p.add_argument(
         "--equipment",
         help="comma-separated equipment you have, e.g. band,dumbbell,step "
@@ -40,10 +44,12 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from prehab.advice import evaluate
-    from prehab.commands.common import load_for_use, print_problems
+    from prehab.commands.common import check_budget, check_rules_path, load_for_use, print_problems
     from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available, plan_day
     from prehab.render import evaluation_json, render_text
 
+    check_rules_path(args.rules)
+    check_budget(args.budget)
     book = load_for_use(args.rules)
     if book is None:
         return EXIT_USER_ERROR

@@ -55,9 +55,10 @@ def register(sub: Any) -> None:
 
 
 def _load(path: Path | None, *, strict: bool = True) -> Any:
-    from prehab.commands.common import load_for_use, print_problems
+    from prehab.commands.common import check_rules_path, load_for_use, print_problems
     from prehab.rulebook import default_layers, load_rulebook
 
+    check_rules_path(path)
     if not strict:
         return load_for_use(path)
     result = load_rulebook(default_layers(path))
@@ -157,11 +158,12 @@ def _facts_for(args: argparse.Namespace, book: Any) -> list[dict[str, Any]] | No
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from prehab.commands.common import print_problems
+    from prehab.commands.common import check_rules_path, print_problems
     from prehab.explain import diff_examples
     from prehab.paths import user_rules_dir
     from prehab.rulebook import default_layers, load_rulebook
 
+    check_rules_path(args.path)
     overlay = args.path or user_rules_dir()
     base = load_rulebook(default_layers(include_user=False))
     mine = load_rulebook(default_layers(overlay))

@@ -84,6 +84,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     """Check the new value, then save the whole file atomically; nothing is written on error."""
     from prehab.commands.common import print_problems
+    from prehab.safefile import FileRefused
     from prehab.store.settings import (
         SettingError,
         blocking_problems,
@@ -116,6 +117,8 @@ def cmd_set(args: argparse.Namespace) -> int:
     _warn_unknown_equipment(key, changed.equipment)
     try:
         save_settings(changed, path)
+    except FileRefused:
+        raise  # says what the file is and what to do; nothing was written
     except OSError as exc:
         raise UserError(
             f"cannot write {path}: {exc.strerror or exc} (check the folder's permissions)"

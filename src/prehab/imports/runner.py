@@ -150,14 +150,14 @@ def _no_rows() -> tuple[list[Session], list[tuple[str, str]]]:
 
 def _restore(store: Store, path: Path) -> ImportCount:
     """Restore a ``prehab export`` TOML file (sessions counted; check-ins and done too)."""
-    import tomllib
-
     from prehab.store.backup import BackupError, restore
+    from prehab.tomlsafe import TomlError, read_toml
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"not valid TOML ({exc})") from exc
+        data = read_toml(path)  # a FIFO, a huge number or deep nesting: one clear reason
+    except TomlError as exc:
+        where = f"line {exc.problem.line}: " if exc.problem.line else ""
+        raise ImportFailed(where + exc.problem.message) from exc
     try:
         done = restore(store, data)
     except BackupError as exc:

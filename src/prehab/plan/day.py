@@ -95,25 +95,27 @@ def plan_day(ev: Evaluation, catalogue: dict[str, Exercise], options: PlanOption
 
 
 def _fit_budget(plan: DayPlan, chosen: list[Prescription], budget: float | None) -> None:
+    """Complaints first: each complaint gets its best item that still fits, then the rest
+    (complaint items before routine ones) by priority, as long as they fit."""
     if budget is None:
         plan.items.extend(chosen)
         return
-    first: list[Prescription] = []
-    answered: set[str] = set()
-    for presc in chosen:  # already ordered by priority: the first item per complaint is its best
-        new = presc.complaints - answered
-        if new:
-            first.append(presc)
-            answered |= presc.complaints
-    rest = [p for p in chosen if p not in first]
-    rest.sort(key=lambda p: not p.complaints)  # stable: complaint items, then routine, by priority
     used = 0.0
-    for presc in first + rest:
+    answered: set[str] = set()
+    taken: list[Prescription] = []
+    for presc in chosen:  # ordered by priority: the first fitting item per complaint is its best
+        if presc.complaints - answered and used + presc.minutes <= budget:
+            taken.append(presc)
+            answered |= presc.complaints
+            used += presc.minutes
+    rest = sorted((p for p in chosen if p not in taken), key=lambda p: not p.complaints)
+    for presc in rest:
         if used + presc.minutes <= budget:
-            plan.items.append(presc)
+            taken.append(presc)
             used += presc.minutes
         else:
             plan.extra.append(presc)
+    plan.items.extend(taken)
 
 
 def _regression_that_fits(

@@ -7,10 +7,8 @@ crash mid-write never leaves a half-written file in force.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,8 @@ import tomli_w
 
 from prehab.model import Problem
 from prehab.rulebook.loader import default_layers, load_rulebook
+from prehab.safefile import atomic_write
+from prehab.tomlsafe import TomlError, read_toml, toml_files
 
 OVERRIDES_FILE = "overrides.toml"
 
@@ -29,10 +29,9 @@ def overrides_path() -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    return read_toml(path)
 
 
 def _entry(doc: dict[str, Any], rule_id: str) -> dict[str, Any]:
@@ -50,7 +49,7 @@ def _validate(candidate: dict[str, Any], target: Path, base: Path | None) -> lis
     with tempfile.TemporaryDirectory(prefix="prehab-edit-") as tmp:
         tmp_dir = Path(tmp)
         if target.parent.exists():
-            for path in target.parent.glob("*.toml"):
+            for path in toml_files(target.parent, []):  # regular files only: never a FIFO
                 shutil.copy(path, tmp_dir / path.name)
         (tmp_dir / target.name).write_text(tomli_w.dumps(candidate), encoding="utf-8")
         result = load_rulebook([base or default_layers(include_user=False)[0], tmp_dir])
@@ -61,26 +60,18 @@ def _validate(candidate: dict[str, Any], target: Path, base: Path | None) -> lis
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """``prehab.safefile.atomic_write`` for text: through symlinks, mode kept, all or nothing."""
+    atomic_write(path, text.encode("utf-8"))
 
 
 def _apply(rule_id: str, change: dict[str, Any], path: Path | None, base: Path | None) -> list[Problem]:
     target = path or overrides_path()
     try:
         doc = _read(target)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        message = f"cannot read your overrides: {exc}"
-        return [Problem(str(target), None, "", message, "fix or remove the file")]
+    except TomlError as exc:
+        p = exc.problem
+        why = f"cannot read your overrides: {p.message}"
+        return [Problem(p.file, p.line, "", why, "fix or remove the file")]
     entry = _entry(doc, rule_id)
     if "enabled" in change:
         entry["enabled"] = change["enabled"]
@@ -88,10 +79,14 @@ def _apply(rule_id: str, change: dict[str, Any], path: Path | None, base: Path |
         entry.setdefault("set", {})[dotted] = value
     problems = _validate(doc, target, base)
     if not problems:
-        write_atomic(
-            target,
-            "# Written by prehab; edit freely (see rules/README.md, Overrides).\n" + tomli_w.dumps(doc),
-        )
+        try:
+            write_atomic(
+                target,
+                "# Written by prehab; edit freely (see rules/README.md, Overrides).\n" + tomli_w.dumps(doc),
+            )
+        except OSError as exc:
+            why = f"cannot write your overrides: {exc.strerror or exc}"
+            return [Problem(str(target), None, "", why, "check the file and its folder's permissions")]
     return problems
 
 

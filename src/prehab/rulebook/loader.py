@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +20,10 @@ from prehab.rulebook.parse import parse_exercise, parse_rule
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean
+from prehab.tomlsafe import TomlError, read_toml_text, toml_files
 
 SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
-_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass
@@ -56,38 +54,13 @@ class LoadResult:
 
 
 def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]] | None:
-    """Text and data of a TOML file; a syntax error becomes a located problem."""
+    """Text and data of a TOML file; anything wrong with it (not a readable file, syntax,
+    a huge number, deep nesting) becomes one located problem (``prehab.tomlsafe``)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), None, "", f"cannot read the file: {exc}", "check the path"))
+        return read_toml_text(path)
+    except TomlError as exc:
+        problems.append(exc.problem)
         return None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else None
-        if line is None and "end of document" in str(exc):
-            line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        message = (
-            _TOML_LINE.sub("", str(exc)).replace("(at end of document)", "at the end of the file").strip()
-        )
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                "",
-                f"TOML syntax: {message}",
-                'check quotes, brackets and commas on that line (strings need "quotes")',
-            )
-        )
-        return None
-
-
-def _pack_files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.glob("*.toml") if p.is_file())
 
 
 def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadResult:
@@ -96,11 +69,11 @@ def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadRe
     problems: list[Problem] = []
     sources: list[SourceFile] = []
     for index, layer in enumerate(layers):
-        if not layer.exists():
+        if not layer.exists() and not layer.is_symlink():
             if index == 0:
                 problems.append(Problem(str(layer), None, "", "no such file or folder", "check the path"))
             continue
-        for path in _pack_files(layer):
+        for path in toml_files(layer, problems):
             read = read_toml(path, problems)
             if read is not None:
                 text, data = read

@@ -1,8 +1,12 @@
 """The runner's settings: a small TOML file they may also edit by hand.
 
-Reading never fails: a bad file or a bad value becomes a Problem with the file, the line
-and a fix, and the default for that value is kept. Writing is atomic (temp file, fsync,
-replace) so a crash mid-save leaves the old file, never half a file.
+Reading never fails: a bad file or a bad value (even a 5,000-digit number or a FIFO named
+settings.toml) becomes a Problem with the file, the line and a fix, and the default for that
+value is kept. Saving respects the file as its owner wrote it: only the lines of
+the changed keys are rewritten (a missing key is added), so comments and layout stay; if that
+cannot be done safely, nothing is written and the error says so. Writing is atomic (temp file,
+fsync, replace, through a symlink to its target, the file's mode kept) so a crash mid-save
+leaves the old file, never half a file.
 
 One validator, ``check_value``, judges every value: the file's (here), and what a person types
 at ``prehab settings set`` or in the app's Settings screen (after ``parse_text`` has turned the
@@ -12,11 +16,8 @@ messages and fixes.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
@@ -26,6 +27,9 @@ from typing import Any, Literal
 import tomli_w
 
 from prehab.model import Problem
+from prehab.safefile import FileRefused, write_target
+from prehab.safefile import atomic_write as _atomic_write
+from prehab.tomlsafe import TomlError, parse_toml, read_text, scan_lines
 
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -94,19 +98,23 @@ def check_value(key: str, value: Any) -> Any:
     if key in CHOICES:
         if value not in CHOICES[key]:
             what = "unit" if key == "units" else "level"
-            raise SettingError(f"{value!r} is not a {what}", _choice_fix(value, CHOICES[key]))
+            raise SettingError(f"{_shown(value)} is not a {what}", _choice_fix(value, CHOICES[key]))
         return value
     if key == "time_budget_min":
         if not _is_int(value) or not 0 < value <= 600:
-            raise SettingError(f"{value!r} is not a time budget", "give whole minutes from 1 to 600, e.g. 30")
+            raise SettingError(
+                f"{_shown(value)} is not a time budget", "give whole minutes from 1 to 600, e.g. 30"
+            )
         return value
     if key == "strength_weeks":
         if not _is_int(value) or not 0 <= value <= 520:
-            raise SettingError(f"{value!r} is not a number of weeks", "give a whole number from 0 to 520")
+            raise SettingError(
+                f"{_shown(value)} is not a number of weeks", "give a whole number from 0 to 520"
+            )
         return value
     if key == "home_only":
         if not isinstance(value, bool):
-            raise SettingError(f"{value!r} is not true or false", "use true or false")
+            raise SettingError(f"{_shown(value)} is not true or false", "use true or false")
         return value
     if key == "goal_race_date":
         if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
@@ -115,7 +123,7 @@ def check_value(key: str, value: Any) -> Any:
             raise SettingError("is quoted text, not a date", f"write it without quotes: {key} = {value}")
         if isinstance(value, datetime):
             raise SettingError("has a time of day", f"give the day only, e.g. {value.date().isoformat()}")
-        raise SettingError(f"{value!r} is not a date", "give it as YYYY-MM-DD, e.g. 2027-04-12")
+        raise SettingError(f"{_shown(value)} is not a date", "give it as YYYY-MM-DD, e.g. 2027-04-12")
     if key == "equipment":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SettingError("must be a list of names", 'e.g. equipment = ["dumbbell", "band"]')
@@ -126,9 +134,9 @@ def check_value(key: str, value: Any) -> Any:
         days = _unique(v.strip().lower() for v in value)
         for day in days:
             if day not in WEEKDAYS:
-                raise SettingError(f"{day!r} is not a weekday", _choice_fix(day, WEEKDAYS))
+                raise SettingError(f"{_shown(day)} is not a weekday", _choice_fix(day, WEEKDAYS))
         return days
-    raise SettingError(f"no setting {key!r}", _unknown_key_fix(key))
+    raise SettingError(f"no setting {_shown(key)}", _unknown_key_fix(key))
 
 
 def parse_text(key: str, text: str) -> Any:
@@ -151,7 +159,8 @@ def parse_text(key: str, text: str) -> Any:
             word.lower(), word
         )
     if key in ("time_budget_min", "strength_weeks"):
-        return int(word) if re.fullmatch(r"[+-]?\d+", word) else word
+        # a number of more than 18 digits is out of every range; int() of 4,300+ digits raises
+        return int(word) if re.fullmatch(r"[+-]?\d{1,18}", word) else word
     if key in CHOICES:
         return word.lower()
     return word
@@ -173,7 +182,7 @@ def format_value(key: str, value: Any) -> str:
 def with_value(settings: Settings, key: str, text: str) -> Settings:
     """A copy of ``settings`` with ``key`` set from typed ``text``; SettingError if it is wrong."""
     if key not in setting_keys():
-        raise SettingError(f"no setting {key!r}", _unknown_key_fix(key))
+        raise SettingError(f"no setting {_shown(key)}", _unknown_key_fix(key))
     return replace(settings, **{key: check_value(key, parse_text(key, text))})
 
 
@@ -185,7 +194,7 @@ def blocking_problems(problems: list[Problem], keys: list[str]) -> list[Problem]
 
 def unknown_names(names: list[str], known: set[str]) -> list[str]:
     """One hint per name in ``names`` no exercise uses (e.g. a typo in ``equipment``)."""
-    return [f"no exercise uses {n!r} ({_choice_fix(n, known)})" for n in names if n not in known]
+    return [f"no exercise uses {_shown(n)} ({_choice_fix(n, known)})" for n in names if n not in known]
 
 
 def _unknown_key_fix(key: str, in_file: bool = False) -> str:
@@ -225,34 +234,16 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
     path = _default_path(path)
     settings = Settings()
     try:
-        text = path.read_text(encoding="utf-8")
+        os.lstat(path)
     except FileNotFoundError:
         return settings, []
-    except (OSError, UnicodeDecodeError) as exc:
-        return settings, [
-            Problem(
-                str(path),
-                None,
-                "",
-                f"cannot read the settings: {exc}",
-                "check the file's permissions and that it is UTF-8 text",
-            )
-        ]
+    except OSError:
+        pass  # e.g. no permission on a folder on the way: read_text says so
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return settings, [
-            Problem(
-                str(path),
-                line,
-                "",
-                f"not valid TOML: {message}",
-                "fix that line, or delete the file to start from the defaults",
-            )
-        ]
+        text = read_text(path)
+        data = parse_toml(text, str(path))
+    except TomlError as exc:
+        return settings, [_file_problem(path, exc)]
     problems: list[Problem] = []
     known = setting_keys()
     for key, value in data.items():
@@ -300,32 +291,176 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write ``settings`` atomically: the file is the old one or the new one, never half."""
+    """Write ``settings`` atomically: the file is the old one or the new one, never half.
+
+    An existing file keeps its comments and layout: only the lines of keys whose value
+    changes are rewritten, a key that is missing is added, a cleared one (no goal race date)
+    removed. FileRefused (an OSError and a UserError) if the file is not a regular file, cannot
+    be read, is not valid TOML, or cannot be edited that way; nothing is written then.
+    """
     path = _default_path(path)
-    atomic_write(path, tomli_w.dumps(settings_to_dict(settings)).encode("utf-8"))
+    _, existing = write_target(path)
+    if existing is None:
+        atomic_write(path, tomli_w.dumps(settings_to_dict(settings)).encode("utf-8"))
+        return
+    try:
+        text = read_text(path)
+    except TomlError as exc:
+        raise FileRefused(path, exc.problem.message, "check the file and its permissions") from None
+    new_text = settings_text(text, settings, str(path))
+    if new_text != text:
+        atomic_write(path, new_text.encode("utf-8"))
 
 
 def atomic_write(path: Path, data: bytes, make_parents: bool = True) -> None:
-    """Replace ``path`` with ``data`` via a synced temp file in the same directory."""
-    if make_parents:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Replace ``path`` with ``data`` via a synced temp file next to the real file (see
+    ``prehab.safefile.atomic_write``: symlinks followed, mode kept, non-regular files refused)."""
+    _atomic_write(path, data, make_parents)
+
+
+def settings_text(text: str, settings: Settings, file: str = "settings.toml") -> str:
+    """``text`` (a settings file) changed to hold ``settings``, touching only changed keys.
+
+    FileRefused if ``text`` is not valid TOML or a key cannot be changed without disturbing
+    the rest (say, it is set inside a table): the caller then writes nothing.
+    """
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+        data = parse_toml(text, file)
+    except TomlError as exc:
+        raise FileRefused(
+            file, f"cannot save: {exc.problem}", "fix the file first; saving would lose what is in it"
+        ) from None
+    defaults = Settings()
+    lines = text.split("\n")
+    for key in setting_keys():
+        want = getattr(settings, key)
+        if key in data:
+            try:
+                if check_value(key, data[key]) == want:
+                    continue
+            except SettingError:
+                pass
+        elif want is None or want == getattr(defaults, key):
+            continue
+        lines = _set_line(lines, key, want, file)
+    new_text = "\n".join(lines)
+    _check_edit(data, new_text, settings, file)
+    return new_text
+
+
+def _set_line(lines: list[str], key: str, value: Any, file: str) -> list[str]:
+    """``lines`` with ``key = value`` at the top level: the key's own lines replaced (a
+    trailing comment kept), added after the last top-level key if missing, removed if None."""
+    scans = scan_lines("\n".join(lines))
+    raw_key = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    code_key = re.compile(rf"""^\s*(?:{re.escape(key)}|"_"|'_')\s*=""")
+    found: tuple[int, int] | None = None
+    top_end = 0  # the line after the last top-level key/value
+    depth = 0
+    i = 0
+    while i < len(lines):
+        start, scan = i, scans[i]
+        if scan.code.strip().startswith("["):
+            break  # the first [table]: top-level keys all come before it
+        depth = _brackets(scan.code, 0)
+        while i + 1 < len(lines) and (depth > 0 or scans[i].in_string):  # a value over lines
+            i += 1
+            depth = _brackets(scans[i].code, depth)
+        if "=" in scan.code:
+            top_end = i + 1
+            if raw_key.match(lines[start]) and code_key.match(scan.code):
+                if found is not None:
+                    raise _layout_error(file, key, value)
+                found = (start, i)
+        i += 1
+    newline = "\r" if lines and lines[0].endswith("\r") else ""
+    new = [] if value is None else [f"{key} = {_toml_value(value)}"]
+    if found is None:
+        if not new:
+            return lines
+        at = top_end or (len(lines) - 1 if lines[-1] == "" else len(lines))
+        if at == len(lines) and lines[-1] != "":
+            lines = [*lines[:-1], lines[-1] + newline]
+        return lines[:at] + [new[0] + newline] + lines[at:]
+    start, end = found
+    first, last = lines[start], lines[end]
+    indent = first[: len(first) - len(first.lstrip())]
+    comment = scans[end].comment
+    tail = last[len(last[:comment].rstrip()) :].rstrip("\r") if comment >= 0 else ""
+    ending = "\r" if last.endswith("\r") else ""
+    if new:
+        new = [indent + new[0] + tail + ending]
+    elif tail:
+        new = [indent + tail.lstrip() + ending]  # the key goes, its comment stays
+    return lines[:start] + new + lines[end + 1 :]
+
+
+def _brackets(code: str, depth: int) -> int:
+    for ch in code:
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return depth
+
+
+def _toml_value(value: Any) -> str:
+    """A setting's value as TOML on one line (lists inline)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return tomli_w.dumps({"v": value}).strip()[len("v = ") :]
+
+
+def _check_edit(before: dict[str, Any], text: str, settings: Settings, file: str) -> None:
+    """Refuse an edit that did not give exactly ``settings`` and every other key unchanged."""
     try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(dir_fd)  # make the rename itself durable where the OS allows
-    finally:
-        os.close(dir_fd)
+        after = parse_toml(text, file)
+    except TomlError:
+        after = None
+    ok = after is not None
+    if after is not None:
+        for key in setting_keys():
+            want = getattr(settings, key)
+            if key in after:
+                try:
+                    ok = ok and check_value(key, after[key]) == want
+                except SettingError:
+                    ok = False
+            else:
+                ok = ok and (want is None or want == getattr(Settings(), key))
+        others = {k: v for k, v in before.items() if k not in setting_keys()}
+        ok = ok and all(after.get(k) == v for k, v in others.items())
+    if not ok:
+        raise FileRefused(
+            file,
+            "cannot change the settings without losing its comments or layout",
+            "edit the file by hand, or move it aside to let prehab write a new one",
+        )
+
+
+def _layout_error(file: str, key: str, value: Any) -> FileRefused:
+    shown = "(remove the line)" if value is None else f"{key} = {_toml_value(value)}"
+    return FileRefused(
+        file,
+        f"cannot change {key} without disturbing the rest of the file (its layout is unusual)",
+        f"edit it by hand: {shown}",
+    )
+
+
+def _file_problem(path: Path, exc: TomlError) -> Problem:
+    """The settings file cannot be used at all: the problem, with the settings' own fixes."""
+    p = exc.problem
+    if exc.kind == "read":
+        fix = "check the file's permissions and that it is UTF-8 text"
+        if ": it is " in p.message:  # a FIFO, a folder, a device, a dangling symlink
+            fix = "make it a regular file, or remove it to use the defaults"
+        return Problem(str(path), p.line, "", p.message.replace("the file", "the settings"), fix)
+    message = f"not valid TOML: {exc.detail}" if exc.kind == "syntax" else p.message
+    fix = "fix that line, or delete the file to start from the defaults"
+    return Problem(str(path), p.line, "", message, fix)
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, cut short: a 5,000-digit number stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:24]}...{text[-6:]} ({len(text)} characters)"

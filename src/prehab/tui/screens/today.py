@@ -62,7 +62,9 @@ class TodayScreen(PrehabScreen):
 
 Today's plan from your rules, your history and your latest check-in.
 
-* **Referrals** (see a professional) and **cautions** come first, always.
+* **Referrals** (see a professional, most urgent first) come first, always; then
+  **Not today**: what the plan leaves out and why (each warning sign or caution is a hold the
+  planner obeys), the easier versions it gave instead, and what to do instead.
 * **Mobility** and **strength** follow, each with its dose and minutes. What does not fit
   your time budget (settings `time_budget_min`) is listed under *If you have more time*.
 * Move with the arrows or **j/k**; the panel shows **why**: the rule, the chain of rules
@@ -90,6 +92,8 @@ Today's plan from your rules, your history and your latest check-in.
         yield Static("", id="disclaimer")
 
     def refresh_view(self) -> None:
+        from prehab.model import URGENCY_LABEL
+        from prehab.plan.restrictions import instead_texts, plain_cautions, restrictions
         from prehab.render import DISCLAIMER, unique_texts
 
         self.query_one("#disclaimer", Static).update(Text(DISCLAIMER, style="dim italic"))
@@ -141,8 +145,31 @@ Today's plan from your rules, your history and your latest check-in.
                     disabled=True,
                 )
             )
-        texts("SEE A PROFESSIONAL", "refer", refs, "!", "red")
-        texts("CAUTIONS", "caution", unique_texts(ev.cautions), "-", "yellow")
+        if refs:
+            heading("SEE A PROFESSIONAL (most urgent first)")
+        for i, c in enumerate(refs):
+            label = URGENCY_LABEL.get(c.urgency, "")
+            add(
+                f"refer-{i}",
+                Entry(c.text, [c.reason], text=c.text, kind="refer"),
+                Text(f" ! [{label}] {c.text}" if label else f" ! {c.text}", style="bold red"),
+            )
+        held = restrictions(ev, state.plan)
+        if held:
+            heading("NOT TODAY")
+        for i, r in enumerate(held):
+            left_out = ", ".join(p.name for p in r.removed)
+            easier = "; ".join(f"{e.name} instead of {o}" for o, e in r.easier)
+            parts = (f"left out: {left_out}" if left_out else "", f"easier: {easier}" if easier else "")
+            detail = "\n".join(x for x in parts if x)
+            add(
+                f"hold-{i}",
+                Entry(r.text, [r.reason], text=f"{r.text}\n{detail}".strip(), kind="hold"),
+                Text(f" x {r.text}", style="yellow"),
+            )
+        for i, text in enumerate(instead_texts(ev)):
+            options.append(Option(Text(f" > {text}", style="green"), id=f"instead-{i}", disabled=True))
+        texts("CAUTIONS", "caution", unique_texts(plain_cautions(ev)), "-", "yellow")
         for kind, title in GROUPS:
             group = [p for p in state.plan.items if p.kind == kind]
             if not group:
@@ -155,7 +182,7 @@ Today's plan from your rules, your history and your latest check-in.
                     Entry(p.name, p.reasons, p, kind=kind),
                     self._line(p, p.exercise in done),
                 )
-        if not state.plan.items and not refs:
+        if not state.plan.items and not refs and not held:
             heading("Nothing extra today: no rule asked for work. Run easy and enjoy it.")
         if state.plan.extra:
             heading("IF YOU HAVE MORE TIME")
@@ -166,16 +193,6 @@ Today's plan from your rules, your history and your latest check-in.
                     self._line(p, p.exercise in done),
                 )
         texts("CONTEXT", "note", unique_texts(ev.notes), "i", "dim")
-        if ev.suppressed:
-            heading("HELD BACK")
-            for i, (p, reason) in enumerate(ev.suppressed):
-                add(
-                    f"held-{i}",
-                    Entry(
-                        p.name, [reason], p, text=f"{p.name} is held back by {reason.rule_id}", kind="held"
-                    ),
-                    Text(f" - {p.name} (held back)", style="dim strike"),
-                )
         listing.add_options(options)
         focus = self.prehab.pending_focus
         self.prehab.pending_focus = None
@@ -201,6 +218,8 @@ Today's plan from your rules, your history and your latest check-in.
         line = Text(f" {mark} ", style="green" if done else "")
         line.append(p.name, style="bold" if not done else "dim")
         line.append(f"  {dose_text(p.dose)} · {p.minutes:g} min", style="dim" if done else "")
+        if p.regressed_from:
+            line.append("  (easier version)", style="dim")
         return line
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

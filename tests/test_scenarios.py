@@ -1,0 +1,265 @@
+"""Runner scenarios, end to end (facts -> rules -> holds -> today's plan), each asserting what a
+physiotherapist would check, never a copy of today's output. See tests/clinical.py."""
+
+from __future__ import annotations
+
+import re
+
+from tests.clinical import LOWER_LIMB, advise
+
+from prehab.model import Fact
+
+
+def athlete(**fields: object) -> Fact:
+    return {"fact": "athlete", **fields}
+
+
+def load(**fields: object) -> Fact:
+    return {"fact": "load", **fields}
+
+
+def pain(region: str, level: int, **fields: object) -> Fact:
+    return {"fact": "pain", "region": region, "level": level, **fields}
+
+
+def tight(region: str, level: int) -> Fact:
+    return {"fact": "tightness", "region": region, "level": level}
+
+
+def sign(name: str) -> Fact:
+    return {"fact": "symptom", "sign": name, "present": True}
+
+
+def injury(condition: str, status: str = "current") -> Fact:
+    return {"fact": "injury", "condition": condition, "status": status}
+
+
+def goal(focus: str) -> Fact:
+    return {"fact": "goal", "focus": focus}
+
+
+def schedule(**fields: object) -> Fact:
+    return {"fact": "schedule", **fields}
+
+
+LIFTER = athlete(experience="advanced", strength_weeks=16, age=34)
+DUE = load(days_since_strength=4, strength_sessions_7d=1, weekly_km=50, previous_week_km=48)
+
+
+def test_swollen_sharp_knee_that_changes_the_stride() -> None:
+    out = advise([LIFTER, DUE, goal("economy"), pain("knees", 7, swelling=True, changes_stride=True)])
+    assert out.ev.referrals, "sharp, swollen knee pain needs a referral"
+    assert out.touching({"knees"}) == [], "nothing may load or stretch a swollen knee"
+    assert out.tagged("single_leg") == [], "no single-leg work on a swollen knee"
+    assert out.impact() == [] and out.heavy() == []
+    assert "Don't run" in out.texts()
+    assert out.ev.instead, "say what to do instead"
+    assert {"plank", "side-plank"} <= out.ids, "core work that spares the knee stays"
+
+
+def test_beginner_who_never_lifted_gets_bodyweight_versions_only() -> None:
+    out = advise([athlete(experience="beginner"), load(runs_7d=3, weekly_km=25)])
+    strength = [p for p in out.items if p.kind == "strength"]
+    assert strength, "a strength session is due: runs logged, no strength ever"
+    assert out.heavy() == [] and out.plyometric() == [] and out.tagged("advanced") == []
+    assert all(p.dose.get("load", "bodyweight") in ("bodyweight", "light") for p in strength)
+
+
+def test_63_year_old_who_never_lifted() -> None:
+    out = advise([athlete(age=63, experience="beginner"), load(runs_7d=3, weekly_km=20)])
+    assert out.tagged("balance"), "balance work for a masters runner"
+    assert out.heavy() == [] and out.plyometric() == []
+    assert re.search(r"48-72 hours", out.texts()), "more recovery between hard sessions"
+
+
+def test_back_after_six_weeks_off_gets_walk_run_not_spike_alarms() -> None:
+    facts = [
+        athlete(experience="intermediate", strength_weeks=10, weeks_off=6),
+        load(
+            weekly_km=15, previous_week_km=0, weekly_change_pct=1000, days_since_strength=40, run_spike_pct=80
+        ),
+    ]
+    out = advise(facts)
+    assert "walk-run" in out.texts()
+    assert not out.ev.cautions or all("longer than your longest" not in c.text for c in out.ev.cautions)
+    assert "load-spike-weekly" not in out.ev.fired
+    assert out.heavy() == [] and out.plyometric() == []
+
+
+def test_taper_ten_days_out_for_an_experienced_lifter() -> None:
+    facts = [LIFTER, DUE, goal("speed"), injury("hamstring", "history"), schedule(days_to_goal_race=10)]
+    out = advise(facts)
+    assert out.heavy() == [] and out.plyometric() == []
+    assert out.tagged("eccentric") == [], "no Nordic curls or other soreness-heavy eccentrics in a taper"
+    assert "heavier loads" not in out.texts(), "no 'progress the load' in a taper"
+
+
+def test_race_in_two_days_is_mobility_only_but_the_complaint_is_answered() -> None:
+    out = advise([LIFTER, DUE, tight("hip_flexors", 6), schedule(days_to_goal_race=2)])
+    assert [p.exercise for p in out.items if p.kind != "mobility"] == []
+    assert "hip-flexor-kneeling-stretch" in {p.exercise for p in out.plan.items}
+
+
+def test_key_run_tomorrow_no_heavy_jumping_or_calf_strength() -> None:
+    facts = [LIFTER, load(days_since_strength=4, weekly_km=70), goal("speed"), injury("achilles", "history")]
+    out = advise([*facts, schedule(key_run_tomorrow=True)])
+    assert out.heavy() == [] and out.plyometric() == []
+    assert out.strength_loading({"calves", "achilles"}) == []
+    assert any("Key run tomorrow" in c.text for c in out.ev.cautions)
+
+
+def test_diffuse_shin_pain_is_a_bone_site_not_a_tendon() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), pain("shins", 3)])
+    text = out.texts()
+    assert "5/10" not in text, "the tendon rule 'up to 5/10 is fine' does not apply to bone"
+    assert "pain-free" in text
+    assert out.impact_on("shins") == []
+
+
+def test_pinpoint_tenderness_on_the_foot() -> None:
+    out = advise([LIFTER, DUE, pain("feet", 4, bone_tenderness=True)])
+    assert out.ev.referrals[0].urgency == "doctor-soon"
+    assert out.touching({"feet"}) == [] and out.impact() == []
+    assert "stop running" in out.texts().lower() or "Don't run" in out.texts()
+
+
+def test_mid_portion_achilles_gets_heavy_slow_loading_within_the_pain_limit() -> None:
+    out = advise([LIFTER, DUE, pain("achilles", 4, pattern="achilles_midportion")])
+    assert {"heavy-calf-raise-straight-knee", "bent-knee-calf-raise"} <= out.ids
+    assert "5/10" in out.texts(), "tendons follow the pain-monitoring model"
+    assert out.impact_on("achilles") == []
+    assert out.ev.referrals == []
+
+
+def test_insertional_achilles_keeps_the_heel_above_the_floor() -> None:
+    out = advise([LIFTER, DUE, injury("achilles_insertional"), load(days_since_strength=4, weekly_km=60)])
+    assert out.tagged("below_step") == [], "no heel drops below a step for insertional pain"
+    assert "heavy-calf-raise-floor" in out.ids
+
+
+def test_achilles_worse_next_morning_reduces_the_load_not_stops_it() -> None:
+    out = advise([LIFTER, DUE, pain("achilles", 3, pattern="achilles_midportion", worse_next_morning=True)])
+    calf = [p for p in out.items if p.kind == "strength" and "achilles" in out.ex(p).loads]
+    assert calf, "tendons keep loading when worse next morning, one step easier"
+    assert out.heavy() == [] or all(p not in {c.exercise for c in calf} for p in out.heavy())
+    assert out.impact_on("achilles") == []
+
+
+def test_numbness_in_the_foot_is_a_nerve_sign() -> None:
+    out = advise([LIFTER, DUE, pain("feet", 2, numbness=True)])
+    assert out.ev.referrals and out.ev.referrals[0].urgency == "doctor-soon"
+    assert out.touching({"feet"}) == []
+
+
+def test_night_pain_goes_to_a_doctor_not_only_a_physio() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), pain("hip_flexors", 3, at_night=True)])
+    assert out.ev.referrals[0].urgency == "doctor-soon"
+    assert "doctor" in out.ev.referrals[0].text
+    assert out.touching({"hip_flexors"}) == []
+
+
+def test_chest_pain_on_a_run_is_an_emergency_and_empties_the_plan() -> None:
+    out = advise([LIFTER, DUE, tight("calves", 5), sign("chest_pain")])
+    assert out.ev.referrals[0].urgency == "emergency"
+    assert out.items == []
+
+
+def test_the_most_urgent_referral_comes_first() -> None:
+    out = advise([LIFTER, pain("knees", 8), sign("saddle_numbness")])
+    assert [c.urgency for c in out.ev.referrals][0] == "emergency"
+    assert "physio" in [c.urgency for c in out.ev.referrals]
+
+
+def test_swollen_warm_calf_possible_clot() -> None:
+    out = advise([LIFTER, DUE, tight("calves", 6), sign("swollen_warm_calf")])
+    assert out.ev.referrals[0].urgency == "doctor-today"
+    assert out.touching(LOWER_LIMB) == [], "no stretching, massage or loading of the leg"
+    assert "massage" in out.texts()
+
+
+def test_groin_pain_on_load_possible_femoral_neck_stress_fracture() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), sign("groin_pain_on_load")])
+    assert out.ev.referrals[0].urgency == "doctor-soon"
+    assert out.touching({"hip_flexors", "adductors", "hip_rotators", "glutes"}) == []
+    assert out.impact() == [] and "stop running" in out.texts()
+
+
+def test_missed_periods_red_s_routes_and_caps_the_load() -> None:
+    out = advise([LIFTER, DUE, sign("missed_periods")])
+    assert out.ev.referrals and out.ev.referrals[0].urgency == "doctor-soon"
+    assert "dietitian" in out.ev.referrals[0].text
+    assert any("Don't increase" in c.text for c in out.ev.cautions)
+    assert [p for p in out.items if p.kind == "strength"], "strength work is good for bone: it stays"
+
+
+def test_high_volume_steady_runner_with_tight_hip_flexors_gets_the_stretch_first() -> None:
+    facts = [LIFTER, load(days_since_strength=5, weekly_km=80, previous_week_km=78), tight("hip_flexors", 6)]
+    out = advise(facts, budget=30)
+    today = {p.exercise for p in out.plan.items}
+    assert "hip-flexor-kneeling-stretch" in today, "the runner's own complaint outranks the routine session"
+    assert "load-spike-weekly" not in out.ev.fired
+
+
+def test_ten_minutes_and_no_kit() -> None:
+    facts = [athlete(experience="intermediate"), load(days_since_strength=6), tight("calves", 5)]
+    out = advise(facts, budget=10, equipment=frozenset())
+    assert out.plan.minutes <= 10
+    assert all(not out.ex(p).equipment for p in out.plan.items)
+    assert any("tightness:calves" in p.complaints for p in out.plan.items), "the calf complaint keeps an item"
+
+
+def test_six_to_eight_km_a_week_is_not_a_load_spike() -> None:
+    out = advise([athlete(), load(weekly_km=8, previous_week_km=6)])
+    assert "load-spike-weekly" not in out.ev.fired and not out.ev.cautions
+
+
+def test_a_single_run_spike_is_the_main_trigger_and_weekly_advice_is_said_once() -> None:
+    out = advise([athlete(), load(weekly_km=52, previous_week_km=38, run_spike_pct=25)])
+    assert "run-spike" in out.ev.fired
+    weekly = [c for c in out.ev.cautions if "Weekly distance" in c.text]
+    assert len(weekly) <= 1
+    assert any("weak" in c.text for c in weekly), "the weekly rule says its evidence is weak"
+
+
+def test_knee_pain_without_a_pattern_is_not_read_as_runners_knee() -> None:
+    out = advise([athlete(), pain("knees", 3)])
+    assert "patellofemoral-hip-and-quads" not in out.ev.fired
+    assert "patellar-tendon-loading" not in out.ev.fired
+    assert "diagnosis" in out.texts()
+
+
+def test_first_steps_heel_pain_gets_the_plantar_programme_and_no_hopping() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), pain("feet", 3, pattern="first_steps_heel")])
+    assert "single-leg-heel-raise-towel" in out.ids
+    assert out.impact_on("feet") == []
+    assert "3 months" in out.texts() or "small trial" in out.texts(), "say the evidence is one small trial"
+
+
+def test_named_shin_splints_say_that_nothing_is_proven() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), injury("shin_splints")])
+    text = out.texts()
+    assert "Winters" in text or "No exercise has been shown" in text
+    assert "Moen" in text
+    assert out.impact_on("shins") == []
+
+
+def test_strength_yesterday_means_no_heavy_or_jumping_today() -> None:
+    out = advise([LIFTER, load(days_since_strength=1, strength_sessions_7d=2), goal("economy")])
+    assert out.heavy() == [] and out.plyometric() == []
+
+
+def test_three_sessions_this_week_no_session_is_due() -> None:
+    out = advise([LIFTER, load(days_since_strength=3, strength_sessions_7d=3), goal("economy")])
+    assert "strength-due" not in out.ev.fired
+    assert out.heavy() == [] and out.plyometric() == []
+
+
+def test_treadmill_runner_is_not_told_ground_contact_is_shorter() -> None:
+    out = advise([athlete(), load(treadmill_share_pct=90, weekly_km=30)])
+    assert "shorter ground contact" not in out.texts()
+    assert "treadmill-share" in out.ev.fired
+
+
+def test_current_calf_strain_no_calf_stretching_or_loading() -> None:
+    out = advise([LIFTER, DUE, injury("calf_strain"), tight("calves", 6)])
+    assert out.touching({"calves"}) == []
