@@ -35,8 +35,11 @@ def check_example(ev: Evaluation, expect: dict[str, object]) -> list[str]:
         if ex not in prescribed:
             why = ""
             dropped = [r.rule_id for p, r in ev.suppressed if p.exercise == ex]
+            easier = [(p.exercise, r.rule_id) for orig, p, r in ev.regressed if orig == ex]
             if dropped:
-                why = f" (suppressed by {dropped[0]})"
+                why = f" (held back by {dropped[0]})"
+            elif easier:
+                why = f" (swapped for {easier[0][0]} by {easier[0][1]})"
             failures.append(f"expected '{ex}' prescribed{why}; got {sorted(prescribed) or 'none'}")
     for ex in _ids(expect.get("not_prescribe")):
         if ex in prescribed:
@@ -54,6 +57,10 @@ def check_example(ev: Evaluation, expect: dict[str, object]) -> list[str]:
     for key, items in (("refer", ev.referrals), ("caution", ev.cautions)):
         if key in expect and bool(items) != expect[key]:
             failures.append(f"expected {key} = {str(expect[key]).lower()}; got {len(items)}")
+    if "urgency" in expect:
+        top = ev.referrals[0].urgency if ev.referrals else "none"
+        if top != expect["urgency"]:
+            failures.append(f"expected the most urgent referral to be {expect['urgency']}; got {top}")
     failures.extend(f"engine: {e}" for e in ev.errors)
     return failures
 

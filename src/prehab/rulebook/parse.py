@@ -51,7 +51,7 @@ RULE_KEYS = (
 THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress", "hold", "instead")
 HOLD_KEYS = ("region", "regions", "kinds", "loads", "tags", "exercises", "mode")
 EXPECT_KEYS = (
-    "prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution", "urgency", "holds",
+    "prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution", "urgency",
 )  # fmt: skip
 EXERCISE_KEYS = (
     "name",
