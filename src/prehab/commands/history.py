@@ -154,10 +154,19 @@ def _settings() -> Settings:
     return settings
 
 
-def _open() -> Store:
-    from prehab.store.db import Store
+def _open(for_write: bool = False) -> Store:
+    """The history. A damaged file is refused ``for_write`` (StoreDamaged says how to
+    recover); to read it, that is a warning and the reads get every row that can be read."""
+    from prehab.store.db import Store, StoreDamaged, damaged_message
 
-    return Store.open()
+    store = Store.open()
+    if store.damaged:
+        message = damaged_message(store.path, store.damaged)
+        if for_write:
+            store.close()
+            raise StoreDamaged(message)
+        print(f"prehab: warning: {message}", file=sys.stderr)
+    return store
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -189,7 +198,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     problems = validate_session(session)
     if problems:
         raise UserError("; ".join(problems))
-    with _open() as store:
+    with _open(for_write=True) as store:
         new_id = store.add_session(session)
     what = [session.date.isoformat(), session.kind]
     if session.distance_km:
@@ -218,7 +227,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     paths = _import_paths(args.paths)
-    with _open() as store:
+    with _open(for_write=True) as store:
         report = import_paths(store, paths, progress)
     for line in summary(report):
         print(line)
@@ -343,6 +352,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_target(Path(args.output))  # a device, FIFO or folder: refused before anything is read
     with _open() as store:
         data = export_toml(store) if args.format == "toml" else export_csv(store)
+        lost = store.lost_rows
     if args.output:
         from pathlib import Path
 
@@ -355,4 +365,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(data)
+    if lost:
+        print(f"prehab: warning: {lost} row(s) of the damaged history could not be read", file=sys.stderr)
+        return 1
     return 0

@@ -28,9 +28,15 @@ SINGLE_KINDS = ("athlete", "schedule", "load")
 
 
 def load_context() -> tuple[Store, Settings, list[Problem]]:
-    """Open the default store and read the default settings (the caller closes the store)."""
+    """Open the default store and read the default settings (the caller closes the store).
+    A damaged history is a warning among the problems: the advice uses what can be read."""
     settings, problems = load_settings()
-    return Store.open(), settings, problems
+    store = Store.open()
+    if store.damaged:
+        why = f"the history is damaged ({store.damaged}); the advice uses what can still be read"
+        fix = "prehab export -o rescue.toml, move the file aside, then prehab import rescue.toml"
+        problems = [*problems, Problem(str(store.path), None, "", why, fix, "warning")]
+    return store, settings, problems
 
 
 def history_facts(today: date | None = None) -> tuple[list[Fact], list[Problem]]:

@@ -4,6 +4,20 @@ Why these settings: WAL lets the TUI read while an import writes; ``BEGIN IMMEDI
 the write lock up front so two writers queue (busy timeout) instead of failing half-way;
 ``synchronous=FULL`` makes every commit survive a crash or power cut. Every write is one
 transaction, so a killed process leaves either all of a write or none of it.
+
+Faults are told apart, each with a true message and what to do (``StoreError``):
+
+- busy: another prehab holds the write lock (a long import). Readers never wait for it
+  (opening takes the write lock only when the schema must change); a writer waits up to
+  ``BUSY_TIMEOUT_MS`` and retries, then says the history is busy. It never suggests moving
+  the file aside, which would split the history in two.
+- read-only (the file, or its folder): the history opens read-only; reading works, a write
+  says why it cannot be done.
+- damaged (``database disk image is malformed``): found by ``PRAGMA quick_check`` on open
+  (for files up to ``QUICK_CHECK_MAX_BYTES``; bigger ones before their first write) or by
+  any read that meets a bad page. Writes stop; reads still try, and ``prehab export`` saves
+  every row that can be read (``store.rescue``) so the history can be restored into a new
+  file with ``prehab import``.
 """
 
 from __future__ import annotations
@@ -11,18 +25,27 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from prehab.model import Fact, UserError
 from prehab.store.records import Checkin, ImportCount, Session, validate_session
-from prehab.store.schema import SchemaTooNew, migrate
+from prehab.store.schema import LATEST_VERSION, SchemaTooNew, current_version, migrate
 
 BUSY_TIMEOUT_MS = 10_000
+"""How long a write waits for another process's write lock."""
+BUSY_RETRIES = 3
+"""Extra attempts when SQLite reports the lock busy without waiting (it does so during WAL
+recovery and to break a deadlock); a full busy timeout is not waited twice."""
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+"""Files up to this size are checked on open (about 25 ms for 15 MB, 100k sessions)."""
 ATHLETE_ID = 1
 DUPLICATE_KM = 0.05
 """Two sessions on one day of one kind whose distances differ by less than this are one."""
@@ -36,53 +59,161 @@ class StoreError(UserError):
     """A store problem a user can act on; the message says what to do."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the write lock longer than we wait."""
+
+
+class StoreReadOnly(StoreError):
+    """The history can be read but not written (file or folder permissions, read-only disk)."""
+
+
+class StoreDamaged(StoreError):
+    """The database file is damaged; writing is refused, the message says how to recover."""
+
+
+def fault(exc: sqlite3.Error) -> str | None:
+    """What kind of store fault ``exc`` is: "busy", "readonly", "damaged", "notadb", "cantopen",
+    "full", "io" or None (a bug or a constraint, not the environment)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return "busy"
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return "readonly"
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return "damaged"
+    if name == "SQLITE_NOTADB" or "file is not a database" in text:
+        return "notadb"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return "cantopen"
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return "full"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return "io"
+    return None
+
+
+def busy_message(path: Path) -> str:
+    return (
+        f"the history is busy: another prehab is writing to {path} (an import?) and held it "
+        f"for over {BUSY_TIMEOUT_MS // 1000} s; try again when it has finished"
+    )
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    return (
+        f"the history {path} is damaged ({detail}); prehab will not write to it. To recover: "
+        f"`prehab export -o rescue.toml` saves every row that can still be read, then move "
+        f"{path.name} aside (keep it) and `prehab import rescue.toml` restores them into a new "
+        "history (a newer `prehab export` of yours can be imported the same way)"
+    )
+
+
 class Store:
     """One open history database. Use ``Store.open()``; close it or use it in ``with``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: str | None = None) -> None:
         self._conn = conn
         self._lock = threading.RLock()  # one connection, maybe several threads (TUI workers)
         self.path = path
+        self.read_only = read_only
+        """Why the history cannot be written (None: it can)."""
+        self.damaged: str | None = None
+        """What ``quick_check`` or a read found wrong with the file (None: nothing yet)."""
+        self.lost_rows = 0
+        """Rows of a damaged file that could not be read (set by ``rescue``)."""
+        self._rescued: Rescue | None = None
+        self._checked = False
 
     # -- opening and closing -------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
-        """Open (creating if needed) the database at ``path``, migrated to the latest schema."""
+        """Open (creating if needed) the database at ``path``, migrated to the latest schema.
+
+        A history that cannot be written is opened read-only (``read_only`` says why); a
+        damaged one is opened with ``damaged`` set. StoreError when it cannot be read at all.
+        """
         if path is None:
             from prehab.paths import database_file
 
             path = database_file()
         path = Path(path)
+        exists = path.exists()
+        if not exists:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create {path.parent}: {exc.strerror}; "
+                    "choose another place with --data-dir or PREHAB_DATA_DIR"
+                ) from exc
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create {path.parent}: {exc.strerror}; "
-                "choose another place with --data-dir or PREHAB_DATA_DIR"
-            ) from exc
-        try:
-            conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-            )
+            store = cls._open_writable(path)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {path}: {exc}; check the permissions or use --data-dir") from exc
+            kind = fault(exc)
+            if not exists or kind not in ("readonly", "cantopen"):
+                raise _open_error(path, exc, exists) from exc
+            store = cls._open_read_only(path, exc)
+        if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            store.check()
+        return store
+
+    @classmethod
+    def _open_writable(cls, path: Path) -> Store:
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
+            if current_version(conn) != LATEST_VERSION:  # readers never take the write lock
+                _retry_busy(lambda: migrate(conn))
         except SchemaTooNew as exc:
             conn.close()
             raise StoreError(f"{path}: {exc}; upgrade prehab to read it") from exc
-        except sqlite3.DatabaseError as exc:
+        except BaseException:
             conn.close()
-            raise StoreError(
-                f"{path} is not a usable prehab database ({exc}); move it aside and prehab "
-                "will start a new one, or point --data-dir elsewhere"
-            ) from exc
+            raise
         return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, why: sqlite3.Error) -> Store:
+        """Open for reading only: plain ``mode=ro`` first; in a read-only folder a WAL
+        database whose -shm file is missing can only be opened ``immutable``."""
+        uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+        last: sqlite3.Error = why
+        for suffix in ("", "&immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    uri + suffix, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                    check_same_thread=False,
+                )  # fmt: skip
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                version = current_version(conn)
+            except sqlite3.Error as exc:
+                conn.close()
+                last = exc
+                continue
+            if version > LATEST_VERSION:
+                conn.close()
+                raise StoreError(f"{path}: the history database is schema version {version}; upgrade prehab")
+            if version < LATEST_VERSION:
+                conn.close()
+                raise StoreReadOnly(
+                    f"the history {path} needs an upgrade (schema {version} to {LATEST_VERSION}) "
+                    "but cannot be written; give yourself write permission on it and its folder"
+                )
+            reason = _read_only_reason(path)
+            return cls(conn, path, read_only=reason)
+        raise _open_error(path, last, True) from last
 
     def close(self) -> None:
         self._conn.close()
@@ -98,23 +229,92 @@ class Store:
     ) -> None:
         self.close()
 
+    # -- faults --------------------------------------------------------------------------
+
+    def check(self) -> str | None:
+        """Run ``PRAGMA quick_check`` (once); what it found wrong, or None. Sets ``damaged``."""
+        if self._checked:
+            return self.damaged
+        self._checked = True
+        try:
+            with self._lock:
+                rows = self._conn.execute("PRAGMA quick_check(1)").fetchall()
+        except sqlite3.Error as exc:
+            if fault(exc) not in ("damaged", "notadb"):
+                raise self._error(exc) from exc
+            self.damaged = str(exc)
+            return self.damaged
+        found = str(rows[0][0]) if rows else "ok"
+        if found != "ok":
+            detail = "; ".join(x.strip() for x in found.splitlines() if x.strip() and "***" not in x)
+            self.damaged = f"database disk image is malformed: {detail}"
+        return self.damaged
+
+    def _error(self, exc: sqlite3.Error) -> Exception:
+        """The StoreError that says what ``exc`` means here (or ``exc`` if it is not a fault)."""
+        kind = fault(exc)
+        if kind == "busy":
+            return StoreBusy(busy_message(self.path))
+        if kind == "readonly":
+            why = self.read_only or _read_only_reason(self.path)
+            return StoreReadOnly(_read_only_message(self.path, why))
+        if kind in ("damaged", "notadb"):
+            self.damaged = self.damaged or str(exc)
+            return StoreDamaged(damaged_message(self.path, self.damaged))
+        if kind == "full":
+            return StoreError(f"cannot write the history {self.path}: the disk is full; free some space")
+        if kind in ("io", "cantopen"):
+            return StoreError(f"cannot use the history {self.path}: {exc}; check the disk and the file")
+        return exc
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of a read; a fault becomes its StoreError."""
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
+    def _writable(self) -> None:
+        """Refuse a write into a read-only or damaged history, checking it first if need be."""
+        if self.read_only:
+            raise StoreReadOnly(_read_only_message(self.path, self.read_only))
+        if self.check():
+            raise StoreDamaged(damaged_message(self.path, self.damaged or "damaged"))
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: the write lock is taken first, all or nothing is kept."""
+        """One write transaction: the write lock is taken first, all or nothing is kept.
+
+        Refused (StoreReadOnly, StoreDamaged) before anything is written when the history
+        cannot take it; a lock held by another process is waited for, then StoreBusy.
+        """
+        self._writable()
         conn = self._conn
         with self._lock:
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                _retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    error = self._error(exc)
+                    if error is not exc:
+                        raise error from exc
                 raise
-            conn.execute("COMMIT")
 
     def schema_version(self) -> int:
-        from prehab.store.schema import current_version
-
-        return current_version(self._conn)
+        try:
+            with self._lock:
+                return current_version(self._conn)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -146,11 +346,14 @@ class Store:
             conn.execute("DELETE FROM sessions WHERE id = ? AND athlete_id = ?", (id, ATHLETE_ID))
 
     def get_session(self, id: int) -> Session | None:
-        row = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ? AND athlete_id = ?",
-            (id, ATHLETE_ID),
-        ).fetchone()
-        return _session(row) if row else None
+        try:
+            rows = self._rows(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ? AND athlete_id = ?",
+                (id, ATHLETE_ID),
+            )
+        except StoreDamaged:
+            return next((s for s in self.rescue().sessions if s.id == id), None)
+        return _session(rows[0]) if rows else None
 
     def sessions(
         self, since: date | None = None, until: date | None = None, kind: str | None = None
@@ -167,11 +370,20 @@ class Store:
         if kind is not None:
             where.append("kind = ?")
             params.append(kind)
-        rows = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE {' AND '.join(where)} "
-            "ORDER BY date DESC, id DESC",
-            params,
-        ).fetchall()
+        try:
+            rows = self._rows(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE {' AND '.join(where)} "
+                "ORDER BY date DESC, id DESC",
+                params,
+            )
+        except StoreDamaged:
+            return [
+                s
+                for s in self.rescue().sessions
+                if (since is None or s.date >= since)
+                and (until is None or s.date <= until)
+                and (kind is None or s.kind == kind)
+            ]
         return [_session(r) for r in rows]
 
     def add_sessions(self, items: Iterable[Session], keep_repeats: bool = False) -> ImportCount:
@@ -206,11 +418,14 @@ class Store:
 
     def checkins(self, limit: int = 20) -> list[Checkin]:
         """The latest ``limit`` check-ins, newest first."""
-        rows = self._conn.execute(
-            "SELECT id, taken_at, answers, facts FROM checkins WHERE athlete_id = ? "
-            "ORDER BY taken_at DESC, id DESC LIMIT ?",
-            (ATHLETE_ID, limit),
-        ).fetchall()
+        try:
+            rows = self._rows(
+                "SELECT id, taken_at, answers, facts FROM checkins WHERE athlete_id = ? "
+                "ORDER BY taken_at DESC, id DESC LIMIT ?",
+                (ATHLETE_ID, limit),
+            )
+        except StoreDamaged:
+            return self.rescue().checkins[:limit]
         return [
             Checkin(
                 id=r[0],
@@ -245,27 +460,97 @@ class Store:
             )
 
     def done_on(self, day: date) -> set[str]:
-        rows = self._conn.execute(
-            "SELECT exercise_id FROM done WHERE athlete_id = ? AND day = ?",
-            (ATHLETE_ID, day.isoformat()),
-        ).fetchall()
+        try:
+            rows = self._rows(
+                "SELECT exercise_id FROM done WHERE athlete_id = ? AND day = ?",
+                (ATHLETE_ID, day.isoformat()),
+            )
+        except StoreDamaged:
+            return {exercise for when, exercise, _ in self.rescue().done if when == day}
         return {r[0] for r in rows}
 
     def adherence(self, since: date) -> dict[date, int]:
         """Exercises done per day from ``since`` on; days with nothing done are absent."""
-        rows = self._conn.execute(
-            "SELECT day, COUNT(*) FROM done WHERE athlete_id = ? AND day >= ? GROUP BY day ORDER BY day",
-            (ATHLETE_ID, since.isoformat()),
-        ).fetchall()
+        try:
+            rows = self._rows(
+                "SELECT day, COUNT(*) FROM done WHERE athlete_id = ? AND day >= ? GROUP BY day ORDER BY day",
+                (ATHLETE_ID, since.isoformat()),
+            )
+        except StoreDamaged:
+            counts: dict[date, int] = {}
+            for when, _, _ in self.rescue().done:
+                if when >= since:
+                    counts[when] = counts.get(when, 0) + 1
+            return counts
         return {date.fromisoformat(r[0]): int(r[1]) for r in rows}
 
     def done_records(self) -> list[tuple[date, str, list[str]]]:
         """Every done record, oldest first (for export)."""
-        rows = self._conn.execute(
-            "SELECT day, exercise_id, rule_ids FROM done WHERE athlete_id = ? ORDER BY day, exercise_id",
-            (ATHLETE_ID,),
-        ).fetchall()
+        try:
+            rows = self._rows(
+                "SELECT day, exercise_id, rule_ids FROM done WHERE athlete_id = ? ORDER BY day, exercise_id",
+                (ATHLETE_ID,),
+            )
+        except StoreDamaged:
+            return list(self.rescue().done)
         return [(date.fromisoformat(r[0]), r[1], json.loads(r[2])) for r in rows]
+
+    # -- rescue (a damaged file) ---------------------------------------------------------
+
+    def rescue(self) -> Rescue:
+        """Every session, check-in and done record that can still be read, row by row
+        (``store.rescue``), and how many rows could not (also in ``lost_rows``). The reads
+        above fall back to it when a damaged page stops them; worked out once per Store
+        (a damaged history is not written to)."""
+        from prehab.store.rescue import readable_rows
+
+        if self._rescued is not None:
+            return self._rescued
+        out = Rescue()
+        with self._lock:
+            sessions = readable_rows(self._conn, "sessions", _SESSION_COLUMNS + ", athlete_id")
+            checkins = readable_rows(self._conn, "checkins", "id, taken_at, answers, facts, athlete_id")
+            done = readable_rows(self._conn, "done", "id, day, exercise_id, rule_ids, athlete_id")
+        out.lost = sessions.lost + checkins.lost + done.lost
+        for row in sessions.rows.values():
+            try:
+                if row[-1] == ATHLETE_ID:
+                    out.sessions.append(_session(row))
+            except (TypeError, ValueError):
+                out.lost += 1
+        for row in checkins.rows.values():
+            try:
+                if row[-1] == ATHLETE_ID:
+                    when = datetime.fromisoformat(row[1])
+                    out.checkins.append(Checkin(row[0], when, json.loads(row[2]), json.loads(row[3])))
+            except (TypeError, ValueError):
+                out.lost += 1
+        for row in done.rows.values():
+            try:
+                if row[-1] == ATHLETE_ID:
+                    out.done.append((date.fromisoformat(row[1]), str(row[2]), json.loads(row[3])))
+            except (TypeError, ValueError):
+                out.lost += 1
+        out.sessions.sort(key=lambda s: (s.date, s.id or 0), reverse=True)
+        out.checkins.sort(key=lambda c: (c.taken_at, c.id or 0), reverse=True)
+        out.done.sort(key=lambda d: (d[0], d[1]))
+        self._rescued = out
+        self.lost_rows = out.lost
+        return out
+
+
+@dataclass
+class Rescue:
+    """What :meth:`Store.rescue` could read, in the order the normal reads give it."""
+
+    sessions: list[Session] = field(default_factory=list)
+    """Newest first."""
+    checkins: list[Checkin] = field(default_factory=list)
+    """Newest first."""
+    done: list[tuple[date, str, list[str]]] = field(default_factory=list)
+    """Oldest first."""
+    lost: int = 0
+    """Rows known to exist that could not be read."""
 
 
 # -- row helpers ---------------------------------------------------------------------------
@@ -379,3 +664,61 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise TypeError(f"cannot store {type(value).__name__} in a check-in")
+
+
+# -- opening helpers -------------------------------------------------------------------------
+
+
+def _retry_busy(step: Any) -> Any:
+    """Run ``step``, which waits up to the busy timeout for a lock itself; if SQLite said
+    "busy" without waiting that long (WAL recovery, deadlock avoidance), try again."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            return step()
+        except sqlite3.Error as exc:
+            if fault(exc) != "busy" or attempt == BUSY_RETRIES or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None  # pragma: no cover - the loop returns or raises
+
+
+def _read_only_reason(path: Path) -> str:
+    """Why ``path`` cannot be written, as far as the permissions tell."""
+    import os
+
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file {path.name} is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is read-only"
+    return "the file system does not allow writing"
+
+
+def _read_only_message(path: Path, why: str) -> str:
+    return (
+        f"cannot write to the history {path}: {why}; reading works. Give yourself write "
+        "permission on the file and its folder, or use --data-dir for a writable copy"
+    )
+
+
+def _open_error(path: Path, exc: sqlite3.Error, exists: bool) -> StoreError:
+    """The StoreError for a history that could not be opened at all."""
+    kind = fault(exc)
+    if kind == "busy":
+        return StoreBusy(busy_message(path))
+    if kind == "damaged":
+        return StoreDamaged(damaged_message(path, str(exc)))
+    if kind == "notadb":
+        return StoreError(
+            f"{path} is not a usable prehab database ({exc}): if it is your history, it is damaged; "
+            "keep it: move it aside and prehab will start a new one, into which `prehab import` "
+            "restores your last `prehab export`; or point --data-dir elsewhere"
+        )
+    if kind in ("readonly", "cantopen") and not exists:
+        return StoreReadOnly(
+            f"cannot create the history {path}: {_read_only_reason(path)}; "
+            "choose another place with --data-dir or PREHAB_DATA_DIR"
+        )
+    if kind == "full":
+        return StoreError(f"cannot open the history {path}: the disk is full; free some space")
+    return StoreError(f"cannot open {path}: {exc}; check the permissions or use --data-dir")

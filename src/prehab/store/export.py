@@ -2,6 +2,10 @@
 
 TOML holds everything (sessions, check-ins, done work); CSV holds the sessions, one per row,
 for spreadsheets. Distances are kilometres in both (the unit is in the column/key name).
+
+From a damaged history (``Store.damaged``, or a read that meets a bad page) the export holds
+every row that can still be read (``Store.rescue``); ``Store.lost_rows`` then says how many
+could not be, so the command can say so.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from typing import Any
 
 import tomli_w
 
-from prehab.store.db import Store
+from prehab.store.db import Store, StoreDamaged
+from prehab.store.records import Checkin, Session
+from prehab.store.schema import LATEST_VERSION
 
 CSV_COLUMNS = (
     "id", "date", "kind", "distance_km", "duration_min", "rpe", "surface", "cross_plane",
@@ -30,20 +36,30 @@ def _without_none(value: Any) -> Any:
     return value
 
 
+def contents(store: Store) -> tuple[list[Session], list[Checkin], list[tuple[Any, str, list[str]]], int]:
+    """Sessions and check-ins (oldest first), done work and the schema version. From a damaged
+    file the reads fall back to every row that can be read (``store.lost_rows`` counts the
+    rest)."""
+    sessions = store.sessions()
+    checkins = store.checkins(limit=1_000_000)
+    done = store.done_records()
+    try:
+        version = store.schema_version()
+    except StoreDamaged:
+        version = LATEST_VERSION
+    return list(reversed(sessions)), list(reversed(checkins)), done, version
+
+
 def export_toml(store: Store) -> str:
-    sessions = list(reversed(store.sessions()))
+    sessions, checkins, done, version = contents(store)
     data: dict[str, Any] = {
         "exported_at": datetime.now(UTC).replace(microsecond=0),
-        "schema_version": store.schema_version(),
+        "schema_version": version,
         "session": [s.record() for s in sessions],
         "checkin": [
-            {"id": c.id, "taken_at": c.taken_at, "answers": c.answers, "facts": c.facts}
-            for c in reversed(store.checkins(limit=1_000_000))
+            {"id": c.id, "taken_at": c.taken_at, "answers": c.answers, "facts": c.facts} for c in checkins
         ],
-        "done": [
-            {"day": day, "exercise": exercise, "rule_ids": rules}
-            for day, exercise, rules in store.done_records()
-        ],
+        "done": [{"day": day, "exercise": exercise, "rule_ids": rules} for day, exercise, rules in done],
     }
     return tomli_w.dumps(_without_none(data))
 
@@ -52,7 +68,7 @@ def export_csv(store: Store) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for s in reversed(store.sessions()):
+    for s in contents(store)[0]:
         writer.writerow(
             [
                 s.id, s.date.isoformat(), s.kind, s.distance_km,
