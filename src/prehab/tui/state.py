@@ -14,10 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from prehab.advice import evaluate
 from prehab.facts.history import checkin_age_days, facts_from_history
 from prehab.model import Evaluation, Fact, Problem
-from prehab.plan.day import DayPlan, PlanOptions, equipment_available, plan_day
+from prehab.plan.day import DayPlan
+from prehab.plan.today import advise, options_from_settings
 from prehab.plan.week import WeekDay, plan_week
 from prehab.questionnaire import ScreensResult, Validated, combine_checkin, load_screens
 from prehab.rulebook import Rulebook, default_layers, load_rulebook
@@ -132,16 +132,10 @@ class AppState:
         """Facts from the history and the latest check-in, then the evaluation and plan."""
         if self.book is None:
             return
-        self.facts = facts_from_history(self.store, self.settings, self.today) if self.store else []
-        self.evaluation = evaluate(self.book, self.facts)
-        options = PlanOptions(float(self.settings.time_budget_min), self._equipment())
-        self.plan = plan_day(self.evaluation, self.book.exercises, options)
+        facts = facts_from_history(self.store, self.settings, self.today) if self.store else []
+        today = advise(self.book, facts, options_from_settings(self.settings))
+        self.facts, self.evaluation, self.plan = today.facts, today.evaluation, today.plan
         self.version += 1
-
-    def _equipment(self) -> frozenset[str] | None:
-        """What the runner has, as ``prehab recommend`` reads it: the kit listed; none listed
-        means any kit, unless ``home_only`` (then bodyweight)."""
-        return equipment_available(self.settings.equipment, self.settings.home_only)
 
     def week(self) -> list[WeekDay]:
         loads = {ex.id: ex.loads or ex.works for ex in self.book.exercises.values()} if self.book else {}
