@@ -174,6 +174,7 @@ def _open(for_write: bool = False) -> Store:
 
 def cmd_log(args: argparse.Namespace) -> int:
     """Add one session, in the runner's units."""
+    from prehab.facts.dates import day_problem
     from prehab.facts.units import format_distance, from_display
     from prehab.store.records import Session, validate_session
 
@@ -195,7 +196,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         cross_plane=bool(args.cross_plane),
         notes=args.notes,
     )
-    problems = validate_session(session)
+    problems = [p for p in (day_problem(session.date),) if p] + validate_session(session)
     if problems:
         raise UserError("; ".join(problems))
     with _open(for_write=True) as store:

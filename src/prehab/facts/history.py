@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from prehab.facts.dates import usable
 from prehab.facts.metrics import load_metrics, strength_streak_weeks
 from prehab.model import Fact, Problem
 from prehab.store.db import Store
@@ -56,7 +57,12 @@ def facts_from_history(store: Store, settings: Settings, today: date) -> list[Fa
 def build_facts(
     sessions: Sequence[Session], settings: Settings, today: date, checkin: Checkin | None
 ) -> list[Fact]:
-    """:func:`facts_from_history` without the store, for tests and callers holding sessions."""
+    """:func:`facts_from_history` without the store, for tests and callers holding sessions.
+
+    Sessions the metrics cannot use (dated before 1980 or after ``today``) are dropped first,
+    so a bad stored row never stops the advice.
+    """
+    sessions = usable(sessions, today)
     single: dict[str, Fact] = {
         "load": {"fact": "load", **load_metrics(sessions, today)},
         "athlete": athlete_fact(settings, sessions, today),
@@ -125,7 +131,10 @@ def checkin_age_days(checkin: Checkin, today: date) -> int:
 
 
 def _local_date(when: datetime) -> date:
-    return when.astimezone().date() if when.tzinfo else when.date()
+    try:
+        return when.astimezone().date() if when.tzinfo else when.date()
+    except OverflowError:  # a check-in stamped at the very start or end of the calendar
+        return when.date()
 
 
 def _merge_checkin(

@@ -9,7 +9,9 @@ Windows, all inclusive and counted back from ``today`` (day 0):
   this week = days 0..6, previous week = days 7..13,
   last two weeks = days 0..13 vs days 14..27,
   acute (ACWR) = days 0..6, chronic = days 7..34 (the 28 days before the acute week).
-Sessions dated after ``today`` are ignored. Distances are running kilometres only (easy, long,
+Sessions dated after ``today`` are ignored, and so are any dated before 1980 (a device clock
+that was never set: see :mod:`prehab.facts.dates`), so one bad stored row cannot stop the
+metrics. Distances are running kilometres only (easy, long,
 tempo, intervals, race, strides, hills): a ride's kilometres are not a run's.
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from prehab.facts.dates import usable
 from prehab.store.records import HARD_KINDS, RUN_KINDS, Session
 
 ACWR_CAVEAT = (
@@ -58,6 +61,16 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "cycling_share_pct": (0, 100),
 }
 """The ranges rules/facts.toml declares; values are clamped into them."""
+
+INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "days_since_strength": (0, 10000),
+    "days_since_mobility": (0, 10000),
+    "days_since_cross_plane": (0, 10000),
+    "hard_sessions_7d": (0, 50),
+    "strength_sessions_7d": (0, 50),
+    "runs_7d": (0, 50),
+}
+"""The same for the whole-number fields (a session from 1985 is more than 10,000 days ago)."""
 
 
 def _window(sessions: Iterable[Session], today: date, first: int, last: int) -> list[Session]:
@@ -111,9 +124,7 @@ def strength_streak_weeks(sessions: Sequence[Session], today: date) -> int:
     The current block counts only once it has two; if it has fewer the streak is counted
     from the block before, since this week is not over yet.
     """
-    per_block = Counter(
-        (today - s.date).days // 7 for s in sessions if s.kind == "strength" and s.date <= today
-    )
+    per_block = Counter((today - s.date).days // 7 for s in usable(sessions, today) if s.kind == "strength")
     block = 0 if per_block[0] >= 2 else 1
     streak = 0
     while per_block[block] >= 2:  # one pass to count, then one lookup a week: linear in history
@@ -124,7 +135,7 @@ def strength_streak_weeks(sessions: Sequence[Session], today: date) -> int:
 
 def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
     """The ``load`` fact fields for ``today`` (without the ``fact`` key); see module doc."""
-    history = [s for s in sessions if s.date <= today]
+    history = usable(sessions, today)
     if not history:
         return {}
     out: dict[str, Any] = {}
@@ -200,7 +211,8 @@ def _tidy(values: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if key not in BOUNDS:  # the int fields: counts and days
-            out[key] = int(value)
+            low_int, high_int = INT_BOUNDS.get(key, (0, 10**9))
+            out[key] = min(max(int(value), low_int), high_int)
             continue
         low, high = BOUNDS[key]
         out[key] = round(min(max(float(value), low), high), 1)

@@ -13,6 +13,7 @@ import math
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
+from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed
 from prehab.imports.mapping import classify
 from prehab.store.records import Session
@@ -70,6 +71,10 @@ def _session(
 ) -> Session:
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)  # GPX, TCX and FIT times are UTC
+    problem = start_problem(start)  # before any conversion: year 1 in local time can overflow
+    if problem:
+        what = " ".join(part for part in (activity.lower() or "activity", repr(name) if name else "") if part)
+        raise ImportFailed(f"the {what} {problem}; nothing of this file was imported")
     kind, surface = classify(activity, name, sub)
     return Session(
         date=_local_date(start).date(),

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed
 from prehab.imports.files import start_id
 from prehab.imports.mapping import classify
@@ -151,6 +152,9 @@ def _row_session(header: Header, row: Sequence[str], unit: str) -> Session:
         raise ImportFailed("no Activity ID")
     start = parse_date(header.get(row, "Activity Date"))
     title = header.get(row, "Activity Name")
+    problem = start_problem(start)  # before astimezone(): year 1 in local time can overflow
+    if problem:
+        raise ImportFailed(f"the activity {title or activity_id!r} {problem}")
     kind, surface = classify(header.get(row, "Activity Type"), title)
 
     metres = parse_number(header.get(row, "Distance", -1)) if header.count("Distance") > 1 else None
