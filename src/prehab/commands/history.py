@@ -232,7 +232,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = import_paths(store, paths, progress)
     for line in summary(report):
         print(line)
-    return 1 if report.failures else 0
+    return USAGE_ERROR if report.refused else 1 if report.failures else 0
 
 
 def _import_paths(given: list[str]) -> list[str]:

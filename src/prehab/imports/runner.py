@@ -13,9 +13,23 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
-from prehab.imports.errors import ImportFailed
-from prehab.imports.files import activity_format, parse_activity
+from prehab.imports.errors import ImportFailed, ImportRefused
+from prehab.imports.files import ACTIVITY, activity_format, parse_activity_stream
+from prehab.imports.limits import (
+    BOMB,
+    MAX_ACTIVITY_BYTES,
+    MAX_CSV_BYTES,
+    MAX_MEMBERS,
+    MAX_ZIP_BYTES,
+    UNPACK_ERRORS,
+    Budget,
+    capped,
+    check_directory,
+    check_member,
+    size,
+)
 from prehab.imports.strava import StravaRows, parse_activities_csv
 from prehab.store.db import Store
 from prehab.store.records import ImportCount, Session, validate_session
@@ -35,6 +49,9 @@ class ImportReport:
     """(file or row name, reason) for everything that could not be imported."""
     items: int = 0
     seconds: float = 0.0
+    refused: int = 0
+    """How many of the failures are refusals past a size, ratio or count cap (a zip bomb):
+    ``prehab import`` then exits with status 2."""
 
 
 @dataclass
@@ -45,6 +62,8 @@ class _Item:
     load: Callable[[], tuple[list[Session], list[tuple[str, str]]]]
     restore: Callable[[Store], ImportCount] | None = None
     """Set for a prehab export: it stores itself (sessions, check-ins, done) in one go."""
+    group: str = ""
+    """The zip the item comes from: once that zip's total cap is reached, its other items stop."""
 
 
 def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress | None = None) -> ImportReport:
@@ -60,6 +79,7 @@ def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress |
                 items.extend(_plan(path, opened))
             except ImportFailed as exc:
                 report.failures.append((path.name or str(path), str(exc)))
+                report.refused += isinstance(exc, ImportRefused)
         _run(store, items, report, progress)
     finally:
         for tree in opened:
@@ -71,9 +91,12 @@ def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress |
 def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progress | None) -> None:
     """Parse and store each item in turn; one transaction per item."""
     total = len(items)
+    stopped: set[str] = set()
     for done, item in enumerate(items):
         if progress:
             progress(done, total, item.name)
+        if item.group in stopped:
+            continue
         if item.restore is not None:
             try:
                 count = item.restore(store)
@@ -88,6 +111,15 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
             continue
         try:
             sessions, row_failures = item.load()
+        except ImportRefused as exc:
+            reason = str(exc)
+            if exc.stops_zip and item.group:
+                stopped.add(item.group)
+                rest = sum(1 for later in items[done + 1 :] if later.group == item.group)
+                reason += f"; stopped here: the files before it were imported, {rest} after it were not"
+            report.failures.append((item.name, reason))
+            report.refused += 1
+            continue
         except ImportFailed as exc:
             report.failures.append((item.name, str(exc)))
             continue
@@ -128,14 +160,14 @@ def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
     if path.suffix.lower() == ".zip":
         try:
             tree = _ZipTree(path)
-            opened.append(tree)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise ImportFailed(f"not a readable zip file ({exc})") from exc
+        opened.append(tree)
         return _export_items(tree, path.name)
     if path.suffix.lower() == ".toml":
         return [_Item(path.name, _no_rows, restore=lambda store: _restore(store, path))]
     if path.suffix.lower() == ".csv":
-        return [_Item(path.name, lambda: _csv_sessions(path.read_bytes(), path.name, None))]
+        return [_Item(path.name, lambda: _csv_file_sessions(path))]
     if activity_format(path.name) is not None:
         return [_file_item(path)]
     raise ImportFailed(
@@ -166,11 +198,17 @@ def _restore(store: Store, path: Path) -> ImportCount:
 
 
 def _file_item(path: Path) -> _Item:
-    return _Item(path.name, lambda: (parse_activity(path.name, path.read_bytes()), []))
+    return _Item(path.name, lambda: _file_sessions(path))
 
 
-def _csv_sessions(data: bytes, name: str, tree: _Tree | None) -> tuple[list[Session], list[tuple[str, str]]]:
-    return _rows_sessions(parse_activities_csv(data, name), tree)
+def _file_sessions(path: Path) -> tuple[list[Session], list[tuple[str, str]]]:
+    with path.open("rb") as raw:
+        return parse_activity_stream(path.name, raw, path.stat().st_size), []
+
+
+def _csv_file_sessions(path: Path) -> tuple[list[Session], list[tuple[str, str]]]:
+    with path.open("rb") as raw:
+        return _rows_sessions(parse_activities_csv(raw, path.name), None)
 
 
 def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Session], list[tuple[str, str]]]:
@@ -180,10 +218,14 @@ def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Session],
     if tree is not None:
         for where, filename in rows.failed_files.items():
             member = tree.find(filename)
-            if member is None:
+            if member is None or activity_format(member) is None:
                 continue
             try:
-                sessions.extend(parse_activity(member, tree.read(member)))
+                sessions.extend(tree.activity(member))
+            except ImportRefused as exc:
+                if exc.stops_zip:
+                    raise
+                continue
             except ImportFailed:
                 continue
             rescued.add(where)
@@ -193,66 +235,138 @@ def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Session],
 class _Tree:
     """Files of an export by relative POSIX name; a zip or a folder."""
 
-    def names(self) -> list[str]:
-        raise NotImplementedError
-
-    def read(self, name: str) -> bytes:
-        raise NotImplementedError
-
-    def find(self, relative: str) -> str | None:
-        """The member called ``relative`` (as activities.csv names it), if present."""
-        wanted = relative.strip().lstrip("/")
-        for name in self.names():
-            if name == wanted or name.endswith("/" + wanted):
-                return name
-        return None
-
-
-class _ZipTree(_Tree):
-    def __init__(self, path: Path) -> None:
-        self._zip = zipfile.ZipFile(path)
-        self._names = [i.filename for i in self._zip.infolist() if not i.is_dir()]
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._by_suffix: dict[str, str] | None = None
 
     def names(self) -> list[str]:
         return self._names
 
+    def open(self, name: str, cap: int, what: str) -> BinaryIO:
+        """The member as a stream that refuses to go past ``cap`` bytes."""
+        raise NotImplementedError
+
+    def size(self, name: str) -> int:
+        """The member's size in bytes as read from the tree (a .gz still packed)."""
+        raise NotImplementedError
+
+    def activity(self, name: str) -> list[Session]:
+        """The sessions of the activity file ``name``, streamed and capped."""
+        with self.open(name, MAX_ACTIVITY_BYTES, ACTIVITY) as raw:
+            return parse_activity_stream(name, raw, self.size(name), self.budget())
+
+    def budget(self) -> Budget | None:
+        return None
+
+    def find(self, relative: str) -> str | None:
+        """The member called ``relative`` (as activities.csv names it), if present: the first,
+        in member order, that is ``relative`` or ends with ``/relative``.
+
+        Answered from an index of every member's path suffixes, built once: a CSV with many
+        bad rows used to scan every member for each row (rows x members).
+        """
+        if self._by_suffix is None:
+            self._by_suffix = {}
+            for name in self._names:
+                parts = name.split("/")
+                for i in range(len(parts)):
+                    self._by_suffix.setdefault("/".join(parts[i:]), name)
+        return self._by_suffix.get(relative.strip().lstrip("/"))
+
+
+class _ZipTree(_Tree):
+    """A zip, opened only after its end record shows a member list of sane size; members are
+    streamed and capped, and everything unpacked counts against one ``Budget``."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as fp:
+            check_directory(fp)
+        self._zip = zipfile.ZipFile(path)
+        infos = [i for i in self._zip.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            self._zip.close()
+            raise ImportRefused(f"refused: it holds {len(infos):,} files (over {MAX_MEMBERS:,}); {BOMB}")
+        self._infos = {i.filename: i for i in infos}
+        self._budget = Budget()
+        super().__init__([i.filename for i in infos])
+
     def close(self) -> None:
         self._zip.close()
 
-    def read(self, name: str) -> bytes:
+    def budget(self) -> Budget:
+        return self._budget
+
+    def size(self, name: str) -> int:
+        return self._infos[name].file_size
+
+    def check(self, reads: dict[str, tuple[int, str]]) -> None:
+        """Refuse the zip, before anything is unpacked, if a member prehab would read (name ->
+        (cap, what)) declares a size or ratio past the caps, or all of them together do."""
+        total = 0
+        for name, (cap, what) in reads.items():
+            info = self._infos[name]
+            try:
+                check_member(info, cap, what)
+            except ImportRefused as exc:
+                raise ImportRefused(f"{name}: {exc}; nothing of this zip was imported") from None
+            total += info.file_size
+        if total > MAX_ZIP_BYTES:
+            raise ImportRefused(
+                f"refused: its activity files unpack to {size(total)}, over {size(MAX_ZIP_BYTES)} in all; "
+                f"{BOMB} (a real export this big: unzip it and import the folder)"
+            )
+
+    def open(self, name: str, cap: int, what: str) -> BinaryIO:
+        info = self._infos[name]
+        check_member(info, cap, what)
         try:
-            return self._zip.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raw = self._zip.open(info)
+        except UNPACK_ERRORS as exc:
             raise ImportFailed(f"cannot unpack it from the zip ({exc})") from exc
+        return capped(raw, cap, what, damaged="cannot unpack it from the zip")
 
 
 class _DirTree(_Tree):
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        super().__init__(sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()))
 
-    def names(self) -> list[str]:
-        return self._names
+    def size(self, name: str) -> int:
+        return (self._root / name).stat().st_size
 
-    def read(self, name: str) -> bytes:
-        return (self._root / name).read_bytes()
+    def open(self, name: str, cap: int, what: str) -> BinaryIO:
+        return capped((self._root / name).open("rb"), cap, what)
 
 
 def _export_items(tree: _Tree, label: str) -> list[_Item]:
-    """A Strava export: activities.csv, plus any activity file no CSV row accounts for."""
+    """A Strava export: activities.csv, plus any activity file no CSV row accounts for.
+
+    For a zip every member that may be read is checked against the caps first, so a zip bomb
+    is refused whole before a byte is unpacked; the CSV is read (streamed) while planning,
+    and past its caps the whole export is refused, since importing only the files the CSV
+    does not list would be half an import.
+    """
     csv_name = tree.find("activities.csv")
+    if isinstance(tree, _ZipTree):
+        reads = {name: (MAX_ACTIVITY_BYTES, ACTIVITY) for name in tree.names() if activity_format(name)}
+        if csv_name is not None:
+            reads[csv_name] = (MAX_CSV_BYTES, "activities.csv")
+        tree.check(reads)
     items: list[_Item] = []
     referenced: set[str] = set()
     if csv_name is not None:
         where = f"{label}:{csv_name}"
         try:
-            rows = parse_activities_csv(tree.read(csv_name), where)
+            with tree.open(csv_name, MAX_CSV_BYTES, "activities.csv") as raw:
+                rows = parse_activities_csv(raw, where)
+        except ImportRefused as exc:
+            raise ImportRefused(f"{csv_name}: {exc}; nothing of this export was imported") from None
         except ImportFailed as exc:
-            items.append(_Item(where, _fails(exc)))
+            items.append(_Item(where, _fails(exc), group=label))
         else:
             referenced = {PurePosixPath(f).name for f in rows.files.values()}
             referenced |= {PurePosixPath(f).name for f in rows.failed_files.values()}
-            items.append(_Item(where, lambda: _rows_sessions(rows, tree)))
+            items.append(_Item(where, lambda: _rows_sessions(rows, tree), group=label))
     for name in tree.names():
         if activity_format(name) is None or PurePosixPath(name).name in referenced:
             continue
@@ -270,7 +384,7 @@ def _fails(exc: ImportFailed) -> Callable[[], tuple[list[Session], list[tuple[st
 
 
 def _activity_item(tree: _Tree, name: str, label: str) -> _Item:
-    return _Item(f"{label}:{name}", lambda: (parse_activity(name, tree.read(name)), []))
+    return _Item(f"{label}:{name}", lambda: (tree.activity(name), []), group=label)
 
 
 def summary(report: ImportReport) -> Sequence[str]:

@@ -13,13 +13,22 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from prehab.facts.dates import start_problem
-from prehab.imports.errors import ImportFailed
+from prehab.imports.errors import ImportFailed, ImportRefused
 from prehab.imports.files import start_id
+from prehab.imports.limits import (
+    BOMB,
+    MAX_CSV_BYTES,
+    MAX_CSV_LINES,
+    MAX_LINE_CHARS,
+    Readable,
+    capped,
+    size,
+)
 from prehab.imports.mapping import classify
 from prehab.store.records import Session
 
@@ -109,23 +118,50 @@ def detect_distance_unit(header: Header, rows: Sequence[Sequence[str]]) -> str:
     return "mi" if abs(statistics.median(ratios) - 1 / KM_PER_MILE) < 0.05 else "km"
 
 
-def parse_activities_csv(data: bytes, name: str = "activities.csv") -> StravaRows:
-    """Every row of an activities.csv; a bad row is a failure, the others still import."""
-    text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+USED = (
+    "Activity ID",
+    "Activity Date",
+    "Activity Name",
+    "Activity Type",
+    "Distance",
+    "Moving Time",
+    "Elapsed Time",
+    "Perceived Exertion",
+    "Filename",
+)
+"""The columns prehab reads; a row keeps only these (Strava writes ~90), so a big CSV stays small."""
+
+
+def parse_activities_csv(data: bytes | Readable, name: str = "activities.csv") -> StravaRows:
+    """Every row of an activities.csv; a bad row is a failure, the others still import.
+
+    ``data`` is the file's bytes or a binary stream of them (a zip member is streamed, never
+    read whole). Past ``MAX_CSV_BYTES``, ``MAX_CSV_LINES`` lines (blank ones count) or a line of
+    ``MAX_LINE_CHARS``, the whole file is refused (ImportRefused) before any row is stored.
+    """
+    raw = io.BytesIO(data) if isinstance(data, bytes) else data
+    stream = capped(raw, MAX_CSV_BYTES, "activities.csv", damaged="cannot unpack it from the zip")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    reader = csv.reader(_lines(text))
     try:
-        header = Header(next(reader))
+        names = next(reader)
     except StopIteration as exc:
         raise ImportFailed("the file is empty") from exc
     except csv.Error as exc:
         raise ImportFailed(f"not a CSV file ({exc})") from exc
-    missing = [col for col in REQUIRED if not header.count(col)]
+    full = Header(names)
+    missing = [col for col in REQUIRED if not full.count(col)]
     if missing:
         raise ImportFailed(
             f"no {', '.join(repr(m) for m in missing)} column; is this Strava's activities.csv?"
         )
+    keep = sorted(i for col in USED for i in full.positions.get(col, []))
+    header = Header([names[i] for i in keep])
+    rows: list[list[str]] = []
     try:
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append([row[i] if i < len(row) else "" for i in keep])
     except csv.Error as exc:
         raise ImportFailed(f"the CSV is damaged ({exc})") from exc
     out = StravaRows(distance_unit=detect_distance_unit(header, rows))
@@ -144,6 +180,23 @@ def parse_activities_csv(data: bytes, name: str = "activities.csv") -> StravaRow
         if filename and session.external_id:
             out.files[session.external_id] = filename
     return out
+
+
+def _lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The lines of ``text``, refusing past MAX_CSV_LINES lines or a line of MAX_LINE_CHARS.
+
+    Blank lines are counted like any other: reading them costs the same, and a 1 MB zip can
+    hold a billion of them.
+    """
+    for count in range(1, MAX_CSV_LINES + 2):
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        if count > MAX_CSV_LINES:
+            raise ImportRefused(f"refused: more than {MAX_CSV_LINES:,} lines (blank ones count); {BOMB}")
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportRefused(f"refused: line {count:,} is over {size(MAX_LINE_CHARS)}; {BOMB}")
+        yield line
 
 
 def _row_session(header: Header, row: Sequence[str], unit: str) -> Session:
