@@ -365,7 +365,7 @@ def test_sessions_filter(make_app: Callable[..., PrehabApp]) -> None:
             await pilot.press(*"long")
             await pilot.pause()
             table = app.screen.query_one("#sessions-table", DataTable)
-            kinds = {table.get_row_at(i)[1] for i in range(table.row_count)}
+            kinds = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
             assert kinds == {"long"}
 
     run(scenario())

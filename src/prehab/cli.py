@@ -77,7 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from prehab.textsafe import clean_text
+
+        print(f"error: {clean_text(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -11,10 +11,13 @@ from prehab.rulebook import LoadResult, Rulebook, default_layers, load_rulebook
 
 
 def print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
+    """One line per problem; what a problem quotes from a file is shown without control characters."""
+    from prehab.textsafe import clean_text
+
     out = stream or sys.stderr
     for problem in problems:
         label = "warning" if problem.severity == "warning" else "error"
-        print(f"{label}: {problem}", file=out)
+        print(clean_text(f"{label}: {problem}"), file=out)
 
 
 def load_for_use(path: Path | None = None) -> Rulebook | None:

@@ -78,19 +78,20 @@ def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namesp
     def run(args: argparse.Namespace) -> int:
         from prehab.model import UserError as KnownError  # StoreError, FileRefused, TomlError, ...
         from prehab.store.db import StoreError
+        from prehab.textsafe import clean_text
 
         try:
             return fn(args)
         except (UserError, StoreError, KnownError) as exc:
-            print(f"prehab: error: {exc}", file=sys.stderr)
+            print(f"prehab: error: {clean_text(str(exc))}", file=sys.stderr)
             return USAGE_ERROR
         except BrokenPipeError:
             raise  # the reader went away (e.g. `| head`): the CLI exits quietly
         except OSError as exc:
             where = f" {exc.filename}" if exc.filename else ""
             print(
-                f"prehab: error: cannot use{where}: {exc.strerror or exc}; "
-                "check the path and its permissions",
+                clean_text(f"prehab: error: cannot use{where}: {exc.strerror or exc}; ")
+                + "check the path and its permissions",
                 file=sys.stderr,
             )
             return USAGE_ERROR
@@ -147,10 +148,11 @@ def _number(text: str, what: str, fix: str) -> float:
 def _settings() -> Settings:
     """The settings; their problems are warnings on stderr, never a stop."""
     from prehab.store.settings import load_settings
+    from prehab.textsafe import clean_text
 
     settings, problems = load_settings()
     for problem in problems:
-        print(f"prehab: warning: {problem}", file=sys.stderr)
+        print(f"prehab: warning: {clean_text(str(problem))}", file=sys.stderr)
     return settings
 
 
@@ -177,6 +179,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     from prehab.facts.dates import day_problem
     from prehab.facts.units import format_distance, from_display
     from prehab.store.records import Session, validate_session
+    from prehab.textsafe import clean_text
 
     settings = _settings()
     rpe: int | None = None
@@ -194,7 +197,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         rpe=rpe,
         surface=args.surface.strip().lower() if args.surface else None,
         cross_plane=bool(args.cross_plane),
-        notes=args.notes,
+        notes=clean_text(args.notes),
     )
     problems = [p for p in (day_problem(session.date),) if p] + validate_session(session)
     if problems:
@@ -213,6 +216,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import paths; progress on stderr when it is a terminal, a summary on stdout."""
     from prehab.imports import import_paths, summary
+    from prehab.textsafe import clean_text, one_line
 
     show = sys.stderr.isatty()
 
@@ -221,6 +225,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             return
         width = 30
         filled = width * done // total
+        name = one_line(name)  # a zip member's name is the zip author's text
         label = name if len(name) <= 40 else "…" + name[-39:]
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<40}")
         if done == total:
@@ -231,7 +236,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open(for_write=True) as store:
         report = import_paths(store, paths, progress)
     for line in summary(report):
-        print(line)
+        print(clean_text(line))
     return USAGE_ERROR if report.refused else 1 if report.failures else 0
 
 
@@ -278,6 +283,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     import json
 
     from prehab.store.records import KINDS
+    from prehab.textsafe import json_text
 
     settings = _settings()
     if args.kind and args.kind not in KINDS:
@@ -291,7 +297,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         out: Any = [session_row(s, settings.units) for s in sessions]
         if metrics is not None:
             out = {"sessions": out, "load": metrics}
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json_text(json.dumps(out, indent=2, ensure_ascii=False)))
         return 0
     if not sessions:
         print("no sessions yet; add one with `prehab log` or `prehab import PATH`")
@@ -320,7 +326,10 @@ def _print_metrics(metrics: dict[str, Any]) -> None:
 
 
 def _table(sessions: list[Session], units: str) -> str:
+    """Sessions as aligned columns; every cell on one line and free of control characters
+    (an imported name may carry escape sequences that would retitle or clear the terminal)."""
     from prehab.facts.units import to_display
+    from prehab.textsafe import one_line
 
     head = ("id", "date", "kind", units, "min", "rpe", "surface", "notes")
     rows = [head]
@@ -329,12 +338,12 @@ def _table(sessions: list[Session], units: str) -> str:
             (
                 str(s.id),
                 s.date.isoformat(),
-                s.kind + (" +x" if s.cross_plane else ""),
+                one_line(s.kind) + (" +x" if s.cross_plane else ""),
                 f"{to_display(s.distance_km, units):.1f}" if s.distance_km else "-",
                 f"{s.duration_min:.0f}" if s.duration_min is not None else "-",
                 str(s.rpe) if s.rpe is not None else "-",
-                s.surface or "-",
-                s.notes[:30],
+                one_line(s.surface or "-"),
+                one_line(s.notes)[:30],
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]

@@ -84,5 +84,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(evaluation_json(ev, plan), sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(render_text(ev, plan, verbose=not args.brief))
+        from prehab.textsafe import clean_text
+
+        print(clean_text(render_text(ev, plan, verbose=not args.brief)))
     return 1 if ev.errors else 0

@@ -1,4 +1,8 @@
-"""``prehab rules check|test|list|diff``, ``prehab explain`` and ``prehab paths``."""
+"""``prehab rules check|test|list|diff``, ``prehab explain`` and ``prehab paths``.
+
+Rule files are text a person (or a download) wrote: what they say is printed through
+``clean_text``, so an escape sequence in a title or an example cannot drive the terminal.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+
+from prehab.textsafe import clean_text
 
 EXIT_USER_ERROR = 2
 
@@ -94,17 +100,20 @@ def run_test(args: argparse.Namespace) -> int:
             from prehab.rulebook.suggest import did_you_mean
 
             name = sorted(unknown)[0]
-            print(f"error: no rule '{name}' ({did_you_mean(name, result.rulebook.rules)})", file=sys.stderr)
+            print(
+                clean_text(f"error: no rule '{name}' ({did_you_mean(name, result.rulebook.rules)})"),
+                file=sys.stderr,
+            )
             return EXIT_USER_ERROR
     results = run_examples(result.rulebook, wanted)
     failed = [r for r in results if not r.passed]
     for r in results:
         if not r.passed:
-            print(f"FAIL {r.label}  ({r.rule.file}:{r.example.line or r.rule.line})")
+            print(clean_text(f"FAIL {r.label}  ({r.rule.file}:{r.example.line or r.rule.line})"))
             for failure in r.failures:
-                print(f"     {failure}")
+                print(clean_text(f"     {failure}"))
         elif args.verbose:
-            print(f"ok   {r.label}")
+            print(clean_text(f"ok   {r.label}"))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
@@ -115,7 +124,7 @@ def run_list(args: argparse.Namespace) -> int:
         return EXIT_USER_ERROR
     for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
         state = "" if rule.enabled else "  (disabled)"
-        print(f"{rule.priority:>4}  {rule.id:<36} {rule.title}{state}")
+        print(clean_text(f"{rule.priority:>4}  {rule.id:<36} {rule.title}{state}"))
     return 0
 
 
@@ -129,15 +138,18 @@ def run_explain(args: argparse.Namespace) -> int:
     if rule is None:
         from prehab.rulebook.suggest import did_you_mean
 
-        print(f"error: no rule '{args.rule_id}' ({did_you_mean(args.rule_id, book.rules)})", file=sys.stderr)
+        print(
+            clean_text(f"error: no rule '{args.rule_id}' ({did_you_mean(args.rule_id, book.rules)})"),
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
-    print(explain_rule(book, rule))
+    print(clean_text(explain_rule(book, rule)))
     if args.why_not:
         facts = _facts_for(args, book)
         if facts is None:
             return EXIT_USER_ERROR
         print()
-        print(why_not(book, rule, facts))
+        print(clean_text(why_not(book, rule, facts)))
     return 0
 
 
@@ -172,20 +184,20 @@ def run_diff(args: argparse.Namespace) -> int:
         return EXIT_USER_ERROR
     changes = diff_examples(base.rulebook, mine.rulebook)
     if not changes:
-        print(f"no default example changes outcome under {overlay}")
+        print(clean_text(f"no default example changes outcome under {overlay}"))
         return 0
     for line in changes:
-        print(line)
-    print(f"{len(changes)} example(s) change outcome under {overlay}")
+        print(clean_text(line))
+    print(clean_text(f"{len(changes)} example(s) change outcome under {overlay}"))
     return 0
 
 
 def run_paths(args: argparse.Namespace) -> int:
     from prehab import paths
 
-    print(f"shipped rules:  {paths.default_rules_dir()}")
-    print(f"your rules:     {paths.user_rules_dir()}")
-    print(f"your screens:   {paths.user_screens_dir()}")
-    print(f"settings:       {paths.settings_file()}")
-    print(f"history:        {paths.database_file()}")
+    print(clean_text(f"shipped rules:  {paths.default_rules_dir()}"))
+    print(clean_text(f"your rules:     {paths.user_rules_dir()}"))
+    print(clean_text(f"your screens:   {paths.user_screens_dir()}"))
+    print(clean_text(f"settings:       {paths.settings_file()}"))
+    print(clean_text(f"history:        {paths.database_file()}"))
     return 0

@@ -54,6 +54,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """Every setting, its value and a one-line meaning (problems in the file on stderr)."""
     from prehab.commands.common import print_problems
     from prehab.store.settings import MEANINGS, format_value, load_settings, setting_keys
+    from prehab.textsafe import clean_text, json_text, one_line
 
     path = _path()
     settings, problems = load_settings(path)
@@ -68,15 +69,15 @@ def cmd_show(args: argparse.Namespace) -> int:
             "meanings": dict(MEANINGS),
             "problems": [str(p) for p in problems],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json_text(json.dumps(out, indent=2, ensure_ascii=False)))
         return 0
-    rows = [(k, format_value(k, getattr(settings, k)), MEANINGS[k]) for k in setting_keys()]
+    rows = [(k, one_line(format_value(k, getattr(settings, k))), MEANINGS[k]) for k in setting_keys()]
     key_width = max(len(k) for k, _, _ in rows)
     value_width = max(len(v) for _, v, _ in rows)
     for key, value, meaning in rows:
         print(f"{key:<{key_width}}  {value:<{value_width}}  {meaning}")
     state = "" if path.is_file() else " (not written yet: these are the defaults)"
-    print(f"\nfile: {path}{state}")
+    print(clean_text(f"\nfile: {path}{state}"))
     print("change one: prehab settings set KEY VALUE")
     return 0
 
@@ -94,6 +95,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         setting_keys,
         with_value,
     )
+    from prehab.textsafe import clean_text
 
     key = args.key.strip()
     text = " ".join(args.value)
@@ -124,12 +126,14 @@ def cmd_set(args: argparse.Namespace) -> int:
             f"cannot write {path}: {exc.strerror or exc} (check the folder's permissions)"
         ) from None
     before, after = format_value(key, getattr(settings, key)), format_value(key, getattr(changed, key))
-    print(f"{key} = {after}  " + ("(unchanged)" if before == after else f"(was {before})"))
+    print(clean_text(f"{key} = {after}  " + ("(unchanged)" if before == after else f"(was {before})")))
     return 0
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    print(_path())
+    from prehab.textsafe import clean_text
+
+    print(clean_text(str(_path())))
     return 0
 
 
@@ -156,5 +160,7 @@ def _warn_unknown_equipment(key: str, names: list[str]) -> None:
     if book is None:
         return
     known = {e for ex in book.exercises.values() for e in ex.equipment}
+    from prehab.textsafe import clean_text
+
     for hint in unknown_names(names, known):
-        print(f"warning: {hint}; kept anyway", file=sys.stderr)
+        print(clean_text(f"warning: {hint}; kept anyway"), file=sys.stderr)

@@ -4,6 +4,10 @@ Each file is parsed on its own and stored in its own transaction, so a broken fi
 only itself: it is listed with its name and reason, everything before it is already safe,
 and everything after it still imports. Re-importing is harmless: sessions are recognised by
 their start time (or same day, kind and distance) and skipped.
+
+Names and notes are someone else's text (a GPX ``<name>``, a Strava title): every session
+passes through ``_clean`` before it is checked and stored, so escape sequences and other
+control characters never reach the history (``prehab.textsafe``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from prehab.imports.limits import (
 from prehab.imports.strava import StravaRows, parse_activities_csv
 from prehab.store.db import Store
 from prehab.store.records import ImportCount, Session, validate_session
+from prehab.textsafe import clean_text
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, name): called before each item (done = items finished so far)
@@ -129,6 +134,7 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
         report.failures.extend(row_failures)
         valid = []
         for s in sessions:
+            _clean(s)
             problems = validate_session(s)
             if problems:
                 report.failures.append((f"{item.name} ({s.date} {s.kind})", "; ".join(problems)))
@@ -144,6 +150,13 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
     report.items = total
     if progress:
         progress(total, total, "")
+
+
+def _clean(s: Session) -> None:
+    """Strip control characters from the free text of an imported session, in place."""
+    s.notes = clean_text(s.notes)
+    if s.surface is not None:
+        s.surface = clean_text(s.surface)
 
 
 def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
@@ -190,6 +203,10 @@ def _restore(store: Store, path: Path) -> ImportCount:
     except TomlError as exc:
         where = f"line {exc.problem.line}: " if exc.problem.line else ""
         raise ImportFailed(where + exc.problem.message) from exc
+    rows = data.get("session")
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and isinstance(row.get("notes"), str):
+            row["notes"] = clean_text(row["notes"])
     try:
         done = restore(store, data)
     except BackupError as exc:

@@ -2,6 +2,9 @@
 
 Keys are plain letters, digits and F1 so they survive tmux, SSH and browsers (no
 ctrl+shift combinations); everything is also in the command palette (ctrl+p).
+
+Messages here quote files and paths, so they are never read as markup (``markup=False``) and
+lose their control characters (``prehab.textsafe``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+
+from prehab.textsafe import clean_text, plain
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -123,12 +128,14 @@ class PrehabApp(App[None]):
         self.call_from_thread(self._loaded, state)
 
     def _failed(self, exc: Exception) -> None:
-        self.exit(return_code=2, message=f"prehab could not start: {exc}")
+        self.exit(return_code=2, message=plain(f"prehab could not start: {exc}"))
 
     def _loaded(self, state: AppState) -> None:
         self._state = state
         for problem in state.settings_problems:
-            self.notify(str(problem), title="Settings", severity="warning", timeout=8)
+            self.notify(
+                clean_text(str(problem)), title="Settings", severity="warning", timeout=8, markup=False
+            )
         errors = [p for p in state.problems if p.severity == "error"]
         if errors:
             self.notify(
@@ -191,7 +198,12 @@ class PrehabApp(App[None]):
             return False
         result = self.state.reload()
         if not quiet or not result.ok:
-            self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
+            self.notify(
+                clean_text(result.message),
+                severity="information" if result.ok else "error",
+                timeout=6,
+                markup=False,
+            )
         self._resync()
         return result.ok
 

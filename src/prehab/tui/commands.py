@@ -2,6 +2,9 @@
 
 Why generated from bindings: an action added to a screen's BINDINGS with a description
 appears here by itself, so the palette never falls behind the keys.
+
+The palette reads names and help as markup; check-in titles and intros come from TOML files,
+so every entry is escaped (``markup_escape``) first.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from prehab.textsafe import markup_escape
 from prehab.tui.widgets import MODES
 
 if TYPE_CHECKING:
@@ -59,11 +63,12 @@ class PrehabCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self.commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(markup_escape(name), callback, text=name, help=markup_escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self.commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                shown = matcher.highlight(markup_escape(name))
+                yield Hit(score, shown, callback, text=name, help=markup_escape(help_text))

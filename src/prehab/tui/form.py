@@ -3,20 +3,25 @@
 Why generic: the form knows question kinds, not questions, so a new question in a TOML
 file appears here with its prompt, unit, range, help and validation message without any
 Python. Validation itself lives in prehab.questionnaire; this widget only shows it.
+
+Prompts, help and intro come from TOML anyone can edit, and messages quote what was typed:
+all are shown as plain text (``prehab.textsafe.plain``), never read as markup.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from prehab.questionnaire import Question, Screen
+from prehab.textsafe import clean_text, plain
 
-YES_NO = [("yes", "yes"), ("no", "no")]
+YES_NO: list[tuple[RenderableType, str]] = [("yes", "yes"), ("no", "no")]
 
 
 def _label(value: str) -> str:
@@ -46,17 +51,17 @@ class QuestionForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         if self.questionnaire.intro:
-            yield Static(self.questionnaire.intro, classes="intro")
+            yield Static(plain(self.questionnaire.intro), classes="intro")
         section = ""
         for q in self.questionnaire.questions:
             if q.section and q.section != section:
                 section = q.section
-                yield Static(section, classes="section")
+                yield Static(plain(section), classes="section")
             with Horizontal(classes="question"):
-                yield Label(self._prompt(q), classes="prompt")
+                yield Label(plain(self._prompt(q)), classes="prompt")
                 yield self._input(q)
             if q.help:
-                yield Static(q.help, classes="help")
+                yield Static(plain(q.help), classes="help")
             yield Static("", classes="error", id=f"err-{self.wid(q)}")
 
     def _prompt(self, q: Question) -> str:
@@ -67,7 +72,7 @@ class QuestionForm(VerticalScroll):
     def _input(self, q: Question) -> Widget:
         value = self.values.get(q.id, "")
         if q.kind in ("choice", "yes-no"):
-            options = YES_NO if q.kind == "yes-no" else [(_label(c), c) for c in q.choices]
+            options = YES_NO if q.kind == "yes-no" else [(plain(_label(c)), c) for c in q.choices]
             select: Select[str] = Select(
                 options,
                 prompt="-",
@@ -84,7 +89,9 @@ class QuestionForm(VerticalScroll):
             "scale": rng,
             "number": f"{rng} {unit}".strip(),
         }.get(q.kind, "")
-        return Input(value=value, placeholder=placeholder, id=self.wid(q), compact=True)
+        return Input(
+            value=clean_text(value), placeholder=clean_text(placeholder), id=self.wid(q), compact=True
+        )
 
     def raw_answers(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -100,7 +107,7 @@ class QuestionForm(VerticalScroll):
         for q in self.questionnaire.questions:
             message = errors.get(q.id, "")
             box = self.query_one(f"#err-{self.wid(q)}", Static)
-            box.update(f"! {message}" if message else "")
+            box.update(plain(f"! {message}" if message else ""))
             box.set_class(bool(message), "shown")
         first = next((q for q in self.questionnaire.questions if q.id in errors), None)
         if first is not None:

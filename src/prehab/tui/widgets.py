@@ -7,6 +7,9 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.data_table import RowKey
+
+from prehab.textsafe import one_line
 
 MODES: tuple[tuple[str, str, str], ...] = (
     ("1", "today", "Today"),
@@ -48,10 +51,27 @@ class VimOptionList(OptionList):
     ]
 
 
-class VimTable(DataTable[str]):
+class VimTable(DataTable[str | Text]):
+    """A table whose ``str`` cells are shown as given, never read as markup.
+
+    A plain ``DataTable`` parses ``str`` cells as Rich markup: a session note ``[/oops]`` would
+    raise ``MarkupError`` on every redraw and ``[red]`` would restyle the row. Here each ``str``
+    becomes a ``Text`` on one line, without control characters (``prehab.textsafe``).
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "scroll_top", "First", show=False),
         Binding("G", "scroll_bottom", "Last", show=False),
     ]
+
+    def add_row(
+        self,
+        *cells: str | Text,
+        height: int | None = 1,
+        key: str | None = None,
+        label: str | Text | None = None,
+    ) -> RowKey:
+        shown = [Text(one_line(c)) if isinstance(c, str) else c for c in cells]
+        return super().add_row(*shown, height=height, key=key, label=label)

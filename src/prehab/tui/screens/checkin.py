@@ -3,6 +3,9 @@
 Saving validates every answer first (an out-of-range answer is a message under its
 question and nothing is stored), keeps today's answers from the other tabs, stores the
 check-in, re-evaluates and shows Today with the first new prescription selected.
+
+Titles come from screens/*.toml and exercise names from the rule pack: tab titles and
+messages show them as plain text, never as markup.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from prehab.questionnaire import answers_for_display, validate
+from prehab.textsafe import clean_text
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
 
@@ -73,7 +78,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             values = answers_for_display(screen, stored.get(screen.id, {}), units)
             form = QuestionForm(screen, units=units, values=values, id=f"form-{screen.id}")
             pane = TabPane(
-                screen.title,
+                Content(clean_text(screen.title)),
                 Vertical(
                     form,
                     Horizontal(
@@ -144,5 +149,5 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         message = f"{screen.title} saved: {len(facts)} fact(s)."
         if new:
             message += f" New today: {', '.join(p.name for p in new[:3])}" + ("..." if len(new) > 3 else "")
-        self.notify(message, title="Check-in saved")
+        self.notify(clean_text(message), title="Check-in saved", markup=False)
         self.prehab.show_today(new[0].exercise if new else None)

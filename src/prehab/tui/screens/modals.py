@@ -1,4 +1,8 @@
-"""Modal screens: a long text, a yes/no confirmation for destructive actions, help."""
+"""Modal screens: a long text, a yes/no confirmation for destructive actions, help.
+
+Titles, bodies and questions quote rules, notes and file names, so they are shown as plain
+text (``prehab.textsafe.plain``), never read as markup; a ``Text`` body keeps its styles.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from prehab.textsafe import clean_styled, plain
 
 
 class TextScreen(ModalScreen[None]):
@@ -24,11 +30,11 @@ class TextScreen(ModalScreen[None]):
     def __init__(self, title: str, body: Text | str) -> None:
         super().__init__(classes="modal")
         self.title_text = title
-        self.body = body
+        self.body = plain(body) if isinstance(body, str) else clean_styled(body)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(plain(self.title_text, style="bold"), classes="dialog-title")
             with VerticalScroll(id="text-scroll"):
                 yield Static(self.body)
             yield Static(Text("Esc to close", style="dim"))
@@ -55,7 +61,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(plain(self.question), classes="dialog-title")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes", compact=True)
                 yield Button("Cancel (n)", variant="primary", id="confirm-no", compact=True)

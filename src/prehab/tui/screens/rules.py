@@ -3,6 +3,9 @@
 Reloading (r, or automatically when a file changes) validates the whole pack first; with
 errors the last good rulebook stays in force and the problems are listed here with file,
 line and fix, so a typo never leaves the runner without advice.
+
+Rule and exercise text is the pack author's: it is built into ``Text`` (never markup) and
+cleaned of control characters (``clean_styled``) before any widget shows it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from prehab.render import dose_text
 from prehab.rulebook.model import Exercise, Rule
+from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -39,7 +43,7 @@ def exercise_text(ex: Exercise, used_by: list[str]) -> Text:
         out.append(f"{ex.note}\n", style="italic")
     out.append(f"prescribed by: {', '.join(used_by) or 'no rule'}\n", style="dim")
     out.append(f"defined in {ex.file}:{ex.line}\n", style="dim")
-    return out
+    return clean_styled(out)
 
 
 class RulesScreen(PrehabScreen):
@@ -102,7 +106,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
                 line.append(rule.id, style="bold" if rule.enabled else "dim strike")
                 if not rule.enabled:
                     line.append(" (off)", style="dim")
-                options.append(Option(line, id=f"rule:{rule.id}"))
+                options.append(Option(clean_styled(line), id=f"rule:{rule.id}"))
         elif book is not None:
             for ex in sorted(book.exercises.values(), key=lambda e: (e.kind, e.id)):
                 hay = " ".join([ex.id, ex.name, ex.kind, *ex.works]).lower()
@@ -110,7 +114,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
                     continue
                 line = Text(f"{ex.kind[:3]} ", style="dim")
                 line.append(ex.name)
-                options.append(Option(line, id=f"exercise:{ex.id}"))
+                options.append(Option(clean_styled(line), id=f"exercise:{ex.id}"))
         listing.add_options(options)
         ids = [o.id for o in options]
         listing.highlighted = ids.index(keep) if keep in ids else (0 if options else None)
@@ -137,7 +141,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
             )
         for p in (errors + warnings)[:2]:
             out.append(f"{p.severity}: {p}\n", style="red" if p.severity == "error" else "yellow")
-        box.update(out)
+        box.update(clean_styled(out))
         box.set_class(bool(errors), "bad")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -173,7 +177,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
             text.append(why_not(book, item, self.state.facts), style="cyan")
         else:
             text.append("\n\nw: why (not) on today's facts", style="dim")
-        panel.update(text)
+        panel.update(clean_styled(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "rules-filter":
@@ -223,10 +227,15 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
                 return
             problems = set_enabled(rule.id, not rule.enabled, base=self.state.layers()[0])
             if problems:
-                self.notify("\n".join(str(p) for p in problems[:3]), title="Not changed", severity="error")
+                self.notify(
+                    clean_text("\n".join(str(p) for p in problems[:3])),
+                    title="Not changed",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.prehab.reload_rules(quiet=True)
-            self.notify(f"{rule.id} is now {'off' if rule.enabled else 'on'}.")
+            self.notify(clean_text(f"{rule.id} is now {'off' if rule.enabled else 'on'}."), markup=False)
 
         if rule.enabled and "red-flag" in rule.tags:
             from prehab.tui.screens.modals import ConfirmScreen
@@ -249,15 +258,19 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         kind = "rule" if isinstance(item, Rule) else "exercise"
         path, line, note = file_to_edit(kind, item.id, item.file, item.line)
         if note:
-            self.notify(note)
+            self.notify(clean_text(note), markup=False)
         command = editor_command(path, line)
         try:
             with self.app.suspend():
                 subprocess.run(command, check=False)
         except FileNotFoundError:
-            self.notify(f"Cannot run {command[0]}: set $EDITOR.", severity="error")
+            self.notify(clean_text(f"Cannot run {command[0]}: set $EDITOR."), severity="error", markup=False)
             return
         except Exception as exc:  # SuspendNotSupported (browser) and friends
-            self.notify(f"Cannot open an editor here ({type(exc).__name__}); edit {path}", severity="error")
+            self.notify(
+                clean_text(f"Cannot open an editor here ({type(exc).__name__}); edit {path}"),
+                severity="error",
+                markup=False,
+            )
             return
         self.prehab.reload_rules()

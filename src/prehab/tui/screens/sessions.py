@@ -3,6 +3,9 @@
 The add/edit form is the session questionnaire (screens/session.toml), so its questions,
 ranges and help are data like every other questionnaire's; the store's own validation
 (prehab.store.validate_session) runs last, so the CLI and the app accept the same rows.
+
+Notes and names come from imports as much as from the keyboard: the table shows them as
+plain text (VimTable never reads markup) and messages quoting them are not markup either.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from prehab.questionnaire import (
     validate,
 )
 from prehab.store import Session, validate_session
+from prehab.textsafe import clean_text, plain
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.screens.modals import ConfirmScreen
@@ -90,7 +94,7 @@ class SessionForm(ModalScreen[Session | None]):
             return
         session = session_from_answers(self.questionnaire, checked.answers, today=today, base=self.base)
         found = validate_session(session)
-        problems.update("\n".join(f"! {p}" for p in found))
+        problems.update(plain("\n".join(f"! {p}" for p in found)))
         if not found:
             self.dismiss(session)
 
@@ -200,8 +204,9 @@ Your training log, newest first. Distances in your units (settings `units`).
         def saved(session: Session | None) -> None:
             if session is None:
                 return
+            session.notes = clean_text(session.notes)
             self.state.save_session(session)
-            self.notify(f"Session {session.date.isoformat()} {session.kind} saved.")
+            self.notify(f"Session {session.date.isoformat()} {session.kind} saved.", markup=False)
 
         units = self.state.settings.units
         self.app.push_screen(SessionForm(questionnaire, units, base, self.state.today.isoformat()), saved)
@@ -229,7 +234,7 @@ Your training log, newest first. Distances in your units (settings `units`).
         def answer(yes: bool | None) -> None:
             if yes:
                 self.state.delete_session(sid)
-                self.notify(f"Deleted {label}.")
+                self.notify(f"Deleted {label}.", markup=False)
             else:
                 self.notify("Nothing deleted.", timeout=2)
 

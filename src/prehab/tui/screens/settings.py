@@ -5,6 +5,10 @@ checked by the same function (``store.settings.check_value`` after ``parse_text`
 the CLI and the file accept the same values with the same messages. A wrong value is a message
 under its field and nothing is written; a file the form cannot stand in for (not valid TOML,
 unknown settings) is left alone until it is fixed.
+
+Values, problems and paths are the runner's (or a hand-edited file's) text: every message that
+quotes them is shown as plain text, never read as markup, so ``[/oops]`` in a setting is just
+shown back.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from prehab.store.settings import (
     setting_keys,
     unknown_names,
 )
+from prehab.textsafe import clean_text, plain
 from prehab.tui.screens.base import PrehabScreen
 
 LABELS: dict[str, str] = {
@@ -139,14 +144,14 @@ Saving rewrites the file, so comments in it are not kept.
         for key in setting_keys():
             self.set_text(key, format_value(key, getattr(settings, key)))
         self.show_errors({})
-        self.query_one("#settings-note", Static).update(self._file_note())
+        self.query_one("#settings-note", Static).update(plain(self._file_note()))
 
     def set_text(self, key: str, text: str) -> None:
         widget = self.query_one(f"#set-{key}")
         if isinstance(widget, Select):
             widget.value = text
         elif isinstance(widget, Input):
-            widget.value = "" if text == "none" and key != "equipment" else text
+            widget.value = "" if text == "none" and key != "equipment" else clean_text(text)
         else:
             days = set(parse_text(key, text))
             for day in WEEKDAYS:
@@ -175,14 +180,14 @@ Saving rewrites the file, so comments in it are not kept.
     def _show_problems(self) -> None:
         problems = self.state.settings_problems
         box = self.query_one("#settings-problems", Static)
-        box.update("\n".join(f"! {p}" for p in problems[:3]))
+        box.update(plain("\n".join(f"! {p}" for p in problems[:3])))
         box.set_class(bool(problems), "shown")
 
     def _equipment_help(self) -> None:
         book = self.state.book
         kit = sorted({e for ex in book.exercises.values() for e in ex.equipment}) if book else []
         text = MEANINGS["equipment"] + (f"\nin your exercises: {', '.join(kit)}" if kit else "")
-        self.query_one("#help-equipment", Static).update(text)
+        self.query_one("#help-equipment", Static).update(plain(text))
 
     # -- checking and saving ---------------------------------------------------------------
 
@@ -201,7 +206,7 @@ Saving rewrites the file, so comments in it are not kept.
         for key in setting_keys():
             message = errors.get(key, "")
             box = self.query_one(f"#err-set-{key}", Static)
-            box.update(f"! {message}" if message else "")
+            box.update(plain(f"! {message}" if message else ""))
             box.set_class(bool(message), "shown")
         first = next((k for k in setting_keys() if k in errors), None)
         if first is not None:
@@ -218,7 +223,7 @@ Saving rewrites the file, so comments in it are not kept.
             try:
                 check_value(key, parse_text(key, event.value))
             except SettingError as exc:
-                box.first(Static).update(f"! {exc}")
+                box.first(Static).update(plain(f"! {exc}"))
             else:
                 box.first(Static).update("")
                 box.first().remove_class("shown")
@@ -255,10 +260,11 @@ Saving rewrites the file, so comments in it are not kept.
             self.state.settings_problems = problems
             self._show_problems()
             self.notify(
-                f"{blocking[0]}\nNothing was saved: fix the file first, saving would lose it.",
+                clean_text(f"{blocking[0]}\nNothing was saved: fix the file first, saving would lose it."),
                 title="Settings file",
                 severity="error",
                 timeout=10,
+                markup=False,
             )
             return
         before = self.state.settings
@@ -267,15 +273,17 @@ Saving rewrites the file, so comments in it are not kept.
             self.state.save_settings(settings)
         except OSError as exc:
             self.notify(
-                f"cannot write the settings: {exc.strerror or exc} (check the folder's permissions)",
+                clean_text(f"cannot write the settings: {exc.strerror or exc}")
+                + " (check the folder's permissions)",
                 severity="error",
+                markup=False,
             )
             return
         self.shown = replace(settings)
         self._version = self.state.version  # our own save: the form already shows it
-        self.query_one("#settings-note", Static).update(self._file_note())
+        self.query_one("#settings-note", Static).update(plain(self._file_note()))
         self._show_problems()
-        self.notify(self._saved_message(before, settings), title="Settings saved")
+        self.notify(clean_text(self._saved_message(before, settings)), title="Settings saved", markup=False)
 
     def _saved_message(self, before: Settings, after: Settings) -> str:
         changed = [k for k in setting_keys() if getattr(before, k) != getattr(after, k)]

@@ -1,4 +1,8 @@
-"""Week plan: today's prescriptions spread over the next seven days (prehab.plan.week)."""
+"""Week plan: today's prescriptions spread over the next seven days (prehab.plan.week).
+
+Notes and exercise names are rule-pack text: the table (VimTable) and the panel show them as
+plain, cleaned text (``prehab.textsafe``), never as markup.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from prehab.plan.week import WeekDay
 from prehab.render import dose_text
+from prehab.textsafe import clean_styled
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimTable
 
@@ -86,4 +91,4 @@ facts, so a check-in can change it.
                 out.append(f"  {dose_text(p.dose)} · {p.minutes:g} min\n", style="dim")
         if not (wd.strength or wd.mobility):
             out.append("  Rest from extra work.\n", style="dim")
-        panel.update(out)
+        panel.update(clean_styled(out))

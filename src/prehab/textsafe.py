@@ -1,0 +1,119 @@
+"""Text from outside (imports, notes, settings, rule and screen files) made safe to show.
+
+Two dangers, one module every layer can use (it imports neither Textual nor Rich at start-up):
+
+* **Control characters.** An activity name like ``"Run\\x1b]0;title\\x07"`` or ``"\\x1b[2J"`` would
+  retitle the window, clear the screen or (OSC 52) write the clipboard when printed to a
+  terminal. ``clean_text`` removes every escape sequence whole, then every other C0/C1 control
+  character except newline and tab. It runs on import (names and notes are stored clean) and
+  again on output (rows stored before, files written by hand).
+* **Markup.** Textual's ``Static``, ``Label``, notifications, tab titles and palette entries read
+  a ``str`` as markup, and so does a ``DataTable`` cell given as ``str`` (Rich markup): a note
+  like ``"[/oops]"`` raises ``MarkupError`` and ``"[red]"`` restyles the screen. The app shows
+  user text as ``rich.text.Text`` / ``Content`` objects (never parsed), or escapes it with
+  ``markup_escape`` (Textual's content markup) or ``rich_markup_escape`` (Rich's) when it has
+  to sit inside a markup string. The two parsers differ on backslashes, so there are two.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?: \x1b\[ | \x9b ) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]           # CSI: colours, clear, cursor
+  | (?: \x1b[\]PX^_] | [\x90\x98\x9d\x9e\x9f] )                         # OSC, DCS, SOS, PM, APC ...
+    [^\x07\x1b\x9c]* (?: \x07 | \x1b\\ | \x9c )                         # ... up to BEL or ST
+  | \x1b [\x20-\x2f]* [\x30-\x7e]                                        # any other ESC sequence
+    """,
+    re.VERBOSE,
+)
+"""Whole ECMA-48 escape sequences; an unterminated one loses its ESC to ``_CONTROL`` below."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 controls but tab and newline, DEL, and C1 controls (carriage return goes too: it lets a
+line overwrite what was printed before it)."""
+
+_LINE_BREAKS = re.compile(r"[ ]*[\n\t][\n\t ]*")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without escape sequences and control characters (newline and tab are kept)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """``clean_text`` on one line: newlines and tabs become single spaces (table cells)."""
+    return _LINE_BREAKS.sub(" ", clean_text(text)).strip()
+
+
+def markup_escape(text: str) -> str:
+    """``text`` cleaned and escaped for Textual content markup (``Static``, ``Label``, ``notify``).
+
+    Textual treats any ``[`` not preceded by a backslash as the start of a tag (``[$accent]``,
+    ``[b]``, ``[ bold]`` all are), and ``\\[`` as a literal ``[``: so every ``[`` is escaped.
+    ``rich.markup.escape`` (and Textual's own ``escape``) only escape tags that look like Rich's,
+    which leaves ``[$accent]`` or ``[B]`` live in Textual. Textual has no escape for a backslash:
+    put escaped text where no tag follows it directly (a trailing ``\\`` would disable that tag).
+    """
+    return clean_text(text).replace("[", "\\[")
+
+
+_RICH_BRACKET = re.compile(r"(\\*)\[(?=([a-z#/@][^\[]*?\])?)|(\\+)\Z")
+
+
+def _rich_bracket(match: re.Match[str]) -> str:
+    if match.group(3):  # trailing backslashes: doubled, so markup after the text stays markup
+        return match.group(3) * 2
+    backslashes, tag = match.group(1), match.group(2)
+    # before a tag Rich reads 2n backslashes as n and one more as the escape; before any
+    # other "[" it drops exactly one backslash ("\\[" -> "[")
+    return (backslashes * 2 + "\\[") if tag else (backslashes + "\\[")
+
+
+def rich_markup_escape(text: str) -> str:
+    """``text`` cleaned and escaped for Rich console markup (``Text.from_markup``, ``DataTable``
+    cells given as ``str``, ``Console.print``): it reads back as ``text`` whatever brackets and
+    backslashes it holds. (``rich.markup.escape`` leaves ``a\\[b`` reading as ``a[b``.) Rich
+    still turns ``:smile:`` codes into emoji: prefer ``plain`` where a ``Text`` will do.
+    """
+    return _RICH_BRACKET.sub(_rich_bracket, clean_text(text))
+
+
+def plain(text: str, style: str = "") -> Text:
+    """``text`` cleaned, as a Rich ``Text`` that no widget parses as markup."""
+    from rich.text import Text
+
+    return Text(clean_text(text), style=style)
+
+
+def clean_styled(text: Text) -> Text:
+    """A Rich ``Text`` built from outside text, with ``clean_text`` applied and its styles kept."""
+    if not _CONTROL.search(text.plain):
+        return text
+    from rich.text import Text
+
+    cuts = sorted({offset for span in text.spans for offset in (span.start, span.end)})
+    out = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap, end=text.end)
+    for piece in text.divide(cuts):
+        part = Text(clean_text(piece.plain))
+        for span in piece.spans:  # each span now covers its whole piece
+            part.stylize(span.style)
+        out.append_text(part)
+    return out
+
+
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
+
+
+def json_text(dumped: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with DEL and C1 controls written
+    as ``\\u`` escapes: the data is unchanged, but a terminal never sees them raw (``json``
+    escapes C0 controls, ESC among them, by itself)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
