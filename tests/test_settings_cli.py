@@ -49,6 +49,12 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
             "home_only": False,
             "key_run_days": ["sunday"],
             "strength_weeks": 0,
+            "mqtt_host": "localhost",
+            "mqtt_port": 1883,
+            "mqtt_tls": False,
+            "mqtt_username": "",
+            "mqtt_password_file": "",
+            "ha_name": "",
         }
         assert set(data["meanings"]) == set(data["settings"]) and data["problems"] == []
 

@@ -56,6 +56,14 @@ class Settings:
     home_only: bool = False
     key_run_days: list[str] = field(default_factory=list)
     strength_weeks: int = 0
+    mqtt_host: str = "localhost"
+    mqtt_port: int = 1883
+    mqtt_tls: bool = False
+    mqtt_username: str = ""
+    mqtt_password_file: str = ""
+    """A file holding the broker's password: the password itself is never in settings.toml."""
+    ha_name: str = ""
+    """This runner's name in Home Assistant when several share a broker ("": the only one)."""
 
 
 class SettingError(ValueError):
@@ -76,12 +84,24 @@ MEANINGS: dict[str, str] = {
     "home_only": "true: only the kit listed (bodyweight if none)",
     "key_run_days": "days of your key runs, e.g. sunday,wednesday: no strength the day before",
     "strength_weeks": "weeks of regular strength training so far (0-520)",
+    "mqtt_host": "the MQTT broker Home Assistant uses, for prehab ha (name or address)",
+    "mqtt_port": "the broker's port (1883; usually 8883 with TLS)",
+    "mqtt_tls": "true: talk to the broker over TLS (its certificate is checked)",
+    "mqtt_username": "your user name at the broker, or none",
+    "mqtt_password_file": "a file holding the broker password (never the password itself), or none",
+    "ha_name": "this runner's name in Home Assistant when several share a broker, or none",
 }
 """One line per setting saying what it means, in the order of ``Settings``."""
 
 CHOICES: dict[str, tuple[str, ...]] = {"units": UNITS, "experience": EXPERIENCE}
 LIST_KEYS = ("equipment", "key_run_days")
 NONE_WORDS = ("", "none", "-")
+INT_KEYS = ("time_budget_min", "strength_weeks", "mqtt_port")
+BOOL_KEYS = ("home_only", "mqtt_tls")
+OPTIONAL_TEXT_KEYS = ("mqtt_username", "mqtt_password_file", "ha_name")
+"""Text settings that may be empty: ``none`` clears them."""
+_HOST = re.compile(r"[A-Za-z0-9._:\[\]%-]{1,253}")
+_HA_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 
 def setting_keys() -> list[str]:
@@ -112,7 +132,7 @@ def check_value(key: str, value: Any) -> Any:
                 f"{_shown(value)} is not a number of weeks", "give a whole number from 0 to 520"
             )
         return value
-    if key == "home_only":
+    if key in BOOL_KEYS:
         if not isinstance(value, bool):
             raise SettingError(f"{_shown(value)} is not true or false", "use true or false")
         return value
@@ -136,7 +156,45 @@ def check_value(key: str, value: Any) -> Any:
             if day not in WEEKDAYS:
                 raise SettingError(f"{_shown(day)} is not a weekday", _choice_fix(day, WEEKDAYS))
         return days
+    if key in ("mqtt_host", "mqtt_port", "mqtt_username", "mqtt_password_file", "ha_name"):
+        return _check_mqtt(key, value)
     raise SettingError(f"no setting {_shown(key)}", _unknown_key_fix(key))
+
+
+def _check_mqtt(key: str, value: Any) -> Any:
+    """The broker settings of ``prehab ha`` (see ``check_value``)."""
+    if key == "mqtt_port":
+        if not _is_int(value) or not 0 < value <= 65535:
+            raise SettingError(f"{_shown(value)} is not a port", "give a number from 1 to 65535, e.g. 1883")
+        return value
+    if not isinstance(value, str) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise SettingError(f"{_shown(value)} is not one line of text", f'e.g. {key} = "{_EXAMPLES[key]}"')
+    text = value.strip()
+    if key == "mqtt_host" and not _HOST.fullmatch(text):
+        raise SettingError(
+            f"{_shown(value)} is not a host name or address", "e.g. localhost, 192.168.1.10 or ha.local"
+        )
+    if key == "mqtt_username" and len(text) > 256:
+        raise SettingError("is longer than 256 characters", "give your user name at the broker")
+    if key == "mqtt_password_file" and text and not (text.startswith(("/", "~")) and len(text) <= 4096):
+        raise SettingError(
+            f"{_shown(value)} is not a full path",
+            "give the path from / or ~ of a file holding only the password, e.g. ~/.config/prehab/mqtt-password",
+        )
+    if key == "ha_name" and text and not _HA_NAME.fullmatch(text):
+        raise SettingError(
+            f"{_shown(value)} is not a short name",
+            "use up to 32 lowercase letters, digits, - and _, e.g. alice",
+        )
+    return text
+
+
+_EXAMPLES = {
+    "mqtt_host": "localhost",
+    "mqtt_username": "prehab",
+    "mqtt_password_file": "~/.config/prehab/mqtt-password",
+    "ha_name": "alice",
+}
 
 
 def parse_text(key: str, text: str) -> Any:
@@ -154,11 +212,13 @@ def parse_text(key: str, text: str) -> Any:
         if word.lower() in NONE_WORDS:
             return None
         return _iso_date(word) or word
-    if key == "home_only":
+    if key in BOOL_KEYS:
         return {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}.get(
             word.lower(), word
         )
-    if key in ("time_budget_min", "strength_weeks"):
+    if key in OPTIONAL_TEXT_KEYS and word.lower() in NONE_WORDS:
+        return ""
+    if key in INT_KEYS:
         # a number of more than 18 digits is out of every range; int() of 4,300+ digits raises
         return int(word) if re.fullmatch(r"[+-]?\d{1,18}", word) else word
     if key in CHOICES:
@@ -170,7 +230,7 @@ def format_value(key: str, value: Any) -> str:
     """A value as a person types it (the inverse of ``parse_text``)."""
     if isinstance(value, list):
         return ",".join(value) if value else "none"
-    if value is None:
+    if value is None or (value == "" and key in OPTIONAL_TEXT_KEYS):
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -198,6 +258,9 @@ def unknown_names(names: list[str], known: set[str]) -> list[str]:
 
 
 def _unknown_key_fix(key: str, in_file: bool = False) -> str:
+    if "password" in key.lower() and key != "mqtt_password_file":
+        where = "remove it from settings.toml; " if in_file else ""
+        return f"{where}put the password in a file only you can read and set mqtt_password_file to its path"
     hint = _choice_fix(key, setting_keys())
     if hint.startswith("did you mean"):
         return hint

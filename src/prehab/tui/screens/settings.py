@@ -50,17 +50,28 @@ LABELS: dict[str, str] = {
     "home_only": "Home only",
     "key_run_days": "Key run days",
     "strength_weeks": "Strength weeks so far",
+    "mqtt_host": "MQTT broker (Home Assistant)",
+    "mqtt_port": "MQTT port",
+    "mqtt_tls": "MQTT over TLS",
+    "mqtt_username": "MQTT user name",
+    "mqtt_password_file": "MQTT password file",
+    "ha_name": "Name in Home Assistant",
 }
 PLACEHOLDERS: dict[str, str] = {
     "time_budget_min": "1-600",
     "equipment": "band,step or none",
     "goal_race_date": "YYYY-MM-DD or none",
     "strength_weeks": "0-520",
+    "mqtt_port": "1883",
+    "mqtt_username": "none",
+    "mqtt_password_file": "~/.config/prehab/mqtt-password or none",
+    "ha_name": "none (only one runner)",
 }
 SELECTS: dict[str, list[tuple[str, str]]] = {
     "units": [(u, u) for u in UNITS],
     "experience": [(e, e) for e in EXPERIENCE],
     "home_only": [("false", "false"), ("true", "true")],
+    "mqtt_tls": [("false", "false"), ("true", "true")],
 }
 
 
