@@ -263,3 +263,94 @@ def test_treadmill_runner_is_not_told_ground_contact_is_shorter() -> None:
 def test_current_calf_strain_no_calf_stretching_or_loading() -> None:
     out = advise([LIFTER, DUE, injury("calf_strain"), tight("calves", 6)])
     assert out.touching({"calves"}) == []
+
+
+# -- scenarios added after the physiotherapist's review -------------------------------------
+
+
+def test_patellar_tendon_pain_gets_isometrics_and_no_jumping() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), pain("knees", 4, pattern="below_kneecap")])
+    assert "wall-sit" in out.ids
+    assert out.impact_on("knees") == []
+    assert "patellofemoral-hip-and-quads" not in out.ev.fired
+
+
+def test_current_hamstring_strain_no_stretching_swings_or_strides() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), tight("hamstrings", 5), injury("hamstring")])
+    stretches = [p.exercise for p in out.items if p.kind == "mobility" and "hamstrings" in out.ex(p).works]
+    assert stretches == [], "no stretching of a fresh hamstring strain"
+    assert "kettlebell-swing" not in out.ids and "nordic-curl" not in out.ids
+    assert "strides" not in out.texts()
+
+
+def test_current_bone_stress_injury_no_single_leg_or_impact() -> None:
+    out = advise([LIFTER, DUE, goal("economy"), injury("bone_stress")])
+    assert out.tagged("single_leg") == [] and out.impact() == [] and out.heavy() == []
+    assert out.ev.referrals
+
+
+def test_not_sure_where_on_the_foot_shin_or_achilles_is_still_protected() -> None:
+    for region in ("feet", "shins"):
+        out = advise([LIFTER, DUE, goal("speed"), pain(region, 4, pattern="not_sure")])
+        assert out.impact_on(region) == [], f"impact through {region} with pain, pattern not sure"
+    out = advise([LIFTER, DUE, pain("achilles", 3, pattern="not_sure")])
+    assert out.tagged("below_step") == [], "not sure which part of the Achilles: heel stays above the floor"
+
+
+def test_diffuse_inner_shin_pain_no_impact() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), pain("shins", 3, pattern="inner_shin_diffuse")])
+    assert out.impact_on("shins") == []
+
+
+def test_dizziness_on_runs_doctor_today_and_only_gentle_work() -> None:
+    out = advise([LIFTER, DUE, tight("calves", 5), sign("dizziness")])
+    assert out.ev.referrals[0].urgency == "doctor-today"
+    assert [p.exercise for p in out.items if p.kind != "mobility"] == []
+    assert all("strength" not in c.text for c in out.ev.instead)
+
+
+def test_insertional_achilles_with_tight_calves_no_deep_calf_stretch() -> None:
+    out = advise([LIFTER, DUE, injury("achilles_insertional"), tight("calves", 6)])
+    assert "calf-stretch-wall" not in out.ids and out.tagged("below_step") == []
+
+
+def test_returning_runner_with_a_past_hamstring_strain_no_nordics_yet() -> None:
+    facts = [athlete(experience="advanced", strength_weeks=20, weeks_off=5), load(days_since_strength=35)]
+    out = advise([*facts, injury("hamstring", "history"), goal("speed")])
+    assert out.tagged("eccentric") == [] and out.tagged("advanced") == []
+    assert out.heavy() == [] and out.plyometric() == []
+
+
+def test_several_emergencies_at_once_are_all_routed_most_urgent_first() -> None:
+    out = advise([LIFTER, DUE, pain("lower_back", 7), sign("saddle_numbness"), sign("swollen_warm_calf")])
+    urgencies = [c.urgency for c in out.ev.referrals]
+    assert urgencies[0] == "emergency" and "doctor-today" in urgencies
+    assert urgencies == sorted(urgencies, key=["emergency", "doctor-today", "doctor-soon", "physio"].index)
+    assert out.items == []
+    assert not any("2-3 sessions" in c.text for c in out.ev.notes)
+    assert all("cross-training" not in c.text and "strength" not in c.text for c in out.ev.instead)
+
+
+def test_63_year_old_runner_who_never_lifted_gets_beginner_loads() -> None:
+    out = advise(
+        [athlete(age=63, experience="intermediate", strength_weeks=0), load(runs_7d=4, weekly_km=30)]
+    )
+    assert all(
+        p.dose.get("load", "bodyweight") in ("bodyweight", "light") for p in out.items if p.kind == "strength"
+    )
+    assert out.tagged("advanced") == [] and out.tagged("eccentric") == []
+
+
+def test_chest_pain_and_swollen_calf_say_nothing_about_training_instead() -> None:
+    for facts in ([LIFTER, DUE, sign("chest_pain")], [LIFTER, DUE, sign("swollen_warm_calf")]):
+        out = advise(facts)
+        instead = " ".join(c.text for c in out.ev.instead).lower()
+        assert "cycling" not in instead and "strength" not in instead and "cross-training" not in instead
+    out = advise([LIFTER, DUE, sign("swollen_warm_calf")])
+    assert "short of breath" in out.ev.referrals[0].text, "a clot can travel to the lung: say when to call"
+
+
+def test_groin_pain_on_load_means_no_standing_exercise() -> None:
+    out = advise([LIFTER, DUE, goal("speed"), sign("groin_pain_on_load"), tight("calves", 5)])
+    assert out.tagged("standing") == []
+    assert "crutches" in out.texts()
