@@ -71,6 +71,7 @@ def run_cli(tmp_path: Path, *argv: str) -> tuple[int, list[str], int]:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" not in done.stderr, done.stderr
     lines = done.stdout.splitlines()
+    assert lines and lines[-1].startswith("peak-rss-kb"), (done.stdout, done.stderr)
     rss_kb = int(lines.pop().split()[1])
     return done.returncode, lines, rss_kb // 1024
 
@@ -133,8 +134,9 @@ def test_a_big_csv_is_streamed_with_flat_memory(tmp_path: Path) -> None:
         code, lines, rss_mb = run_cli(tmp_path, "import", str(path))
     finally:
         path.unlink()
-    assert code == 0 and lines[0].startswith("imported 1 session, skipped 0 already stored, 0 failed")
-    assert rss_mb < 150
+    assert code == 0, lines
+    assert lines[0].startswith("imported 1 session, skipped 0 already stored, 0 failed"), lines
+    assert rss_mb < 150, f"peak {rss_mb} MB"
 
 
 def test_csv_cap_on_disk(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -352,7 +352,11 @@ class _DirTree(_Tree):
         return (self._root / name).stat().st_size
 
     def open(self, name: str, cap: int, what: str) -> BinaryIO:
-        return capped((self._root / name).open("rb"), cap, what)
+        try:
+            raw = (self._root / name).open("rb")
+        except OSError as exc:  # gone or unreadable since the folder was listed
+            raise ImportFailed(f"cannot read it ({exc.strerror or exc})") from exc
+        return capped(raw, cap, what)
 
 
 def _export_items(tree: _Tree, label: str) -> list[_Item]:
