@@ -79,8 +79,9 @@ class Outcome:
         """Plyometric or impact items that load ``region``."""
         return [e for e in self.impact() if region in self.book.exercises[e].loads]
 
-    def strength_loading(self, regions: set[str]) -> list[str]:
-        return [p.exercise for p in self.items if p.kind == "strength" and regions & set(self.ex(p).loads)]
+    def strength_for(self, regions: set[str]) -> list[str]:
+        """Strength items that train (work) any of ``regions``, e.g. calf strength."""
+        return [p.exercise for p in self.items if p.kind == "strength" and regions & set(self.ex(p).works)]
 
     def tagged(self, tag: str) -> list[str]:
         return [p.exercise for p in self.items if tag in self.ex(p).tags]

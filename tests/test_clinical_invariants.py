@@ -213,7 +213,7 @@ def test_no_heavy_or_plyometric_work_when_the_day_or_the_runner_is_not_ready(cas
         assert out.heavy() == [] and out.plyometric() == [], f"heavy/plyometric despite: {reasons}"
     schedule = one(out.facts, "schedule")
     if schedule.get("key_run_tomorrow") is True:
-        assert out.strength_loading({"calves", "achilles"}) == [], "calf strength the day before a key run"
+        assert out.strength_for({"calves", "achilles"}) == [], "calf strength the day before a key run"
     if schedule.get("days_to_goal_race", 999) <= 3:
         assert [p for p in out.items if p.kind != "mobility"] == [], "race week is mobility only"
     if schedule.get("days_to_goal_race", 999) <= 14:

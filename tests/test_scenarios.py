@@ -104,7 +104,7 @@ def test_key_run_tomorrow_no_heavy_jumping_or_calf_strength() -> None:
     facts = [LIFTER, load(days_since_strength=4, weekly_km=70), goal("speed"), injury("achilles", "history")]
     out = advise([*facts, schedule(key_run_tomorrow=True)])
     assert out.heavy() == [] and out.plyometric() == []
-    assert out.strength_loading({"calves", "achilles"}) == []
+    assert out.strength_for({"calves", "achilles"}) == []
     assert any("Key run tomorrow" in c.text for c in out.ev.cautions)
 
 

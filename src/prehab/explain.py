@@ -57,7 +57,7 @@ def explain_rule(book: Rulebook, rule: Rule) -> str:
 
 def describe_hold(h: HoldSpec) -> str:
     regions = tuple(_ref(r) for r in h.regions)
-    return Hold(regions, h.kinds, h.loads, h.tags, h.exercises, h.mode).describe()
+    return Hold(regions, h.kinds, h.loads, h.tags, h.exercises, h.mode, h.works).describe()
 
 
 def _waits_for(rule: Rule) -> set[str]:

@@ -79,6 +79,7 @@ class Hold:
     tags: tuple[str, ...] = ()
     exercises: tuple[str, ...] = ()
     mode: str = "remove"
+    works: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """The hold in words, so the text shown is derived from what is enforced."""
@@ -90,6 +91,8 @@ class Hold:
             parts.append("that is " + " or ".join(t.replace("_", "-") for t in self.tags))
         if self.exercises:
             parts.append("(" + ", ".join(self.exercises) + ")")
+        if self.works:
+            parts.append("for the " + ", ".join(r.replace("_", " ") for r in self.works))
         if self.regions and "all" not in self.regions:
             regions = ", ".join(r.replace("_", " ") for r in self.regions)
             touch = "loads or stretches" if not self.kinds or "mobility" in self.kinds else "loads"

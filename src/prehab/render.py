@@ -175,6 +175,7 @@ def restriction_json(r: Restriction) -> dict[str, Any]:
         "holds": [
             {
                 "regions": list(h.regions),
+                "works": list(h.works),
                 "kinds": list(h.kinds),
                 "loads": list(h.loads),
                 "tags": list(h.tags),

@@ -202,7 +202,13 @@ class Engine:
             if hold_spec.regions and not regions:
                 continue  # a copied region the matched fact did not have: nothing to hold
             hold = Hold(
-                regions, hold_spec.kinds, hold_spec.loads, hold_spec.tags, hold_spec.exercises, hold_spec.mode
+                regions,
+                hold_spec.kinds,
+                hold_spec.loads,
+                hold_spec.tags,
+                hold_spec.exercises,
+                hold_spec.mode,
+                hold_spec.works,
             )
             out.append(Conclusion("hold", reason, text=hold.describe(), hold=hold))
         for flag in then.flags:

@@ -37,6 +37,8 @@ def hold_matches(hold: Hold, ex: Exercise, dose: dict[str, Any]) -> bool:
             return False
     if hold.tags and not set(hold.tags) & set(ex.tags):
         return False
+    if hold.works and not set(hold.works) & set(ex.works):
+        return False
     if hold.regions and "all" not in hold.regions:
         touched = set(ex.loads) | set(ex.works)
         if not touched & set(hold.regions):

@@ -37,6 +37,7 @@ def restrictions(ev: Evaluation, plan: DayPlan | None = None) -> list[Restrictio
     """One entry per rule that concluded a hold, strongest rule first."""
     by_rule: dict[str, Restriction] = {}
     cautions = {c.reason.rule_id: c.text for c in ev.cautions}
+    referring = {c.reason.rule_id for c in ev.referrals}
     for concl in ev.holds:
         if concl.hold is None:
             continue
@@ -57,7 +58,12 @@ def restrictions(ev: Evaluation, plan: DayPlan | None = None) -> list[Restrictio
     out: list[Restriction] = []
     for entry in sorted(by_rule.values(), key=lambda r: -r.reason.priority):
         if not entry.text:
-            entry.text = "; ".join(h.describe() for h in entry.holds)
+            if entry.rule_id in referring:  # a warning sign: say what not to do, in the hold's words
+                entry.text = "; ".join(h.describe() for h in entry.holds)
+            elif entry.removed or entry.easier:
+                entry.text = entry.reason.title
+            else:
+                continue  # a silent hold that changed nothing today: nothing to tell
         same = next((o for o in out if o.text == entry.text), None)
         if same is None:
             out.append(entry)

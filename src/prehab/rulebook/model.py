@@ -82,6 +82,9 @@ class HoldSpec:
     tags: tuple[str, ...] = ()
     exercises: tuple[str, ...] = ()
     mode: str = "remove"
+    works: tuple[str, ...] = ()
+    """Regions the exercise trains (its ``works``), e.g. "calf strength" without every
+    standing exercise that merely loads the calf of the standing leg."""
 
 
 @dataclass(frozen=True)

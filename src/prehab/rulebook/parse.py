@@ -49,7 +49,7 @@ RULE_KEYS = (
     "example",
 )
 THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress", "hold", "instead")
-HOLD_KEYS = ("region", "regions", "kinds", "loads", "tags", "exercises", "mode")
+HOLD_KEYS = ("region", "regions", "works", "kinds", "loads", "tags", "exercises", "mode")
 EXPECT_KEYS = (
     "prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution", "urgency",
 )  # fmt: skip
@@ -364,16 +364,23 @@ def _parse_hold(
         rep.error(f"unknown exercise '{bad[0]}'", did_you_mean(bad[0], exercises), "exercises")
         ok = False
     tags = _str_list(entry.get("tags", []), rep.at("tags"), "tags")
+    works = _str_list(entry.get("works", []), rep.at("works"), "regions")
+    bad = [v for v in works if v not in schema.regions]
+    if bad:
+        rep.error(f"unknown region '{bad[0]}'", did_you_mean(bad[0], schema.regions), "works")
+        ok = False
     mode = entry.get("mode", "remove")
     if mode not in HOLD_MODES:
         rep.error(f"unknown mode {mode!r}", did_you_mean(str(mode), HOLD_MODES), "mode")
         ok = False
-    if ok and not (regions or kinds or loads or tags or named):
+    if ok and not (regions or kinds or loads or tags or named or works):
         rep.error("a hold that names nothing would hold everything", example)
         ok = False
     if not ok:
         return None
-    return HoldSpec(tuple(regions), tuple(kinds), tuple(loads), tuple(tags), tuple(named), str(mode))
+    return HoldSpec(
+        tuple(regions), tuple(kinds), tuple(loads), tuple(tags), tuple(named), str(mode), tuple(works)
+    )
 
 
 def parse_example(raw: Any, schema: FactSchema, rep: Reporter, line: int | None) -> Example | None:
