@@ -30,7 +30,7 @@ LOAD_FIELDS = {
     "longest_run_30d_km", "last_run_km", "run_spike_pct", "acwr", "monotony", "strain",
     "days_since_strength", "days_since_mobility", "days_since_cross_plane", "hard_sessions_7d",
     "strength_sessions_7d", "long_run_share_pct", "treadmill_share_pct", "cycling_share_pct",
-    "runs_7d",
+    "runs_7d", "weekly_increase_km", "return_break_days",
 }  # fmt: skip
 
 
@@ -367,3 +367,22 @@ def test_vanishing_denominators_are_undefined_not_infinite() -> None:
     m = load_metrics([Session(ago(7), "easy", 5e-324), Session(ago(0), "easy", 5)], T)
     assert "acwr" not in m and "weekly_change_pct" not in m and "run_spike_pct" not in m
     assert m["weekly_km"] == 5.0
+
+
+def test_weekly_increase_is_this_weeks_km_minus_last_weeks() -> None:
+    m = load_metrics([Session(ago(1), "easy", 8), Session(ago(9), "easy", 6)], T)
+    assert m["weekly_increase_km"] == 2.0
+    assert m["weekly_change_pct"] == pytest.approx(33.3, abs=0.1)
+
+
+def test_return_break_counts_a_recent_gap_of_two_weeks_or_more() -> None:
+    # runs 40 and 20 days ago, then 5 days ago: the 14-day gap ended 5 days ago, the 19-day one
+    # before it ended 20 days ago: both within 28 days, the longer wins.
+    runs = [Session(ago(40), "easy", 5), Session(ago(20), "easy", 5), Session(ago(5), "easy", 5)]
+    assert load_metrics(runs, T)["return_break_days"] == 19
+    # a gap that ended more than 28 days ago no longer counts
+    old = [Session(ago(80), "easy", 5), Session(ago(40), "easy", 5), Session(ago(38), "easy", 5)]
+    assert load_metrics(old, T)["return_break_days"] == 0
+    # 13 rest days is not a break
+    steady = [Session(ago(20), "easy", 5), Session(ago(6), "easy", 5)]
+    assert load_metrics(steady, T)["return_break_days"] == 0

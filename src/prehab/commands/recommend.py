@@ -43,9 +43,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prehab.advice import evaluate
     from prehab.commands.common import check_budget, check_rules_path, load_for_use, print_problems
-    from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available, plan_day
+    from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available
+    from prehab.plan.today import advise
     from prehab.render import evaluation_json, render_text
 
     check_rules_path(args.rules)
@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
         equipment = frozenset() if items == {"none"} else frozenset(items)
     if budget is None:
         budget = DEFAULT_BUDGET_MIN
-    ev = evaluate(book, facts)
-    plan = plan_day(ev, book.exercises, PlanOptions(budget or None, equipment))
+    today = advise(book, facts, PlanOptions(budget or None, equipment))
+    ev, plan = today.evaluation, today.plan
     if args.json:
         json.dump(evaluation_json(ev, plan), sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")

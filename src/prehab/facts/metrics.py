@@ -59,6 +59,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "long_run_share_pct": (0, 100),
     "treadmill_share_pct": (0, 100),
     "cycling_share_pct": (0, 100),
+    "weekly_increase_km": (-2000, 2000),
 }
 """The ranges rules/facts.toml declares; values are clamped into them."""
 
@@ -69,6 +70,7 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "hard_sessions_7d": (0, 50),
     "strength_sessions_7d": (0, 50),
     "runs_7d": (0, 50),
+    "return_break_days": (0, 3650),
 }
 """The same for the whole-number fields (a session from 1985 is more than 10,000 days ago)."""
 
@@ -145,11 +147,13 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
     out["weekly_km"] = weekly
     out["previous_week_km"] = previous
     out["weekly_change_pct"] = _pct_change(weekly, previous)
+    out["weekly_increase_km"] = float(weekly - previous)
     out["two_week_change_pct"] = _pct_change(
         _run_km(_window(history, today, 0, 13)), _run_km(_window(history, today, 14, 27))
     )
 
     runs = [s for s in history if s.is_run and s.distance_km > 0]
+    out["return_break_days"] = return_break_days(runs, today)
     if runs:
         last_day = max(s.date for s in runs)
         last = max(s.distance_km for s in runs if s.date == last_day)
@@ -188,6 +192,25 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
         )
     out["cycling_share_pct"] = _cycling_share(week)
     return _tidy(out)
+
+
+RETURN_BREAK_MIN_DAYS = 14
+RETURN_WINDOW_DAYS = 28
+
+
+def return_break_days(runs: Sequence[Session], today: date) -> int:
+    """The longest break of 14+ days without a run that ended (with a run) in the last 28 days.
+
+    After such a break a runner is rebuilding (walk-run) and week-on-week percentages from a
+    near-zero base are noise, so the rules use this to replace spike alarms.
+    """
+    days = sorted({s.date for s in runs if s.date <= today})
+    longest = 0
+    for before, after in zip(days, days[1:], strict=False):
+        gap = (after - before).days - 1
+        if gap >= RETURN_BREAK_MIN_DAYS and (today - after).days <= RETURN_WINDOW_DAYS:
+            longest = max(longest, gap)
+    return longest
 
 
 def _cycling_share(week: Sequence[Session]) -> float | None:

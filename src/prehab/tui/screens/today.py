@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.model import Conclusion, Prescription, Reason
+from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -121,11 +122,11 @@ Today's plan from your rules, your history and your latest check-in.
         options: list[Option | None] = []
 
         def heading(title: str) -> None:
-            options.append(Option(Text(title, style="bold"), disabled=True))
+            options.append(Option(clean_styled(Text(title, style="bold")), disabled=True))
 
         def add(key: str, entry: Entry, prompt: Text) -> None:
             self.entries[key] = entry
-            options.append(Option(prompt, id=key))
+            options.append(Option(clean_styled(prompt), id=key))
 
         def texts(title: str, kind: str, items: list[Conclusion], mark: str, style: str) -> None:
             """A heading and one line per conclusion text (referrals, cautions, context)."""
@@ -168,7 +169,8 @@ Today's plan from your rules, your history and your latest check-in.
                 Text(f" x {r.text}", style="yellow"),
             )
         for i, text in enumerate(instead_texts(ev)):
-            options.append(Option(Text(f" > {text}", style="green"), id=f"instead-{i}", disabled=True))
+            line = clean_styled(Text(f" > {text}", style="green"))
+            options.append(Option(line, id=f"instead-{i}", disabled=True))
         texts("CAUTIONS", "caution", unique_texts(plain_cautions(ev)), "-", "yellow")
         for kind, title in GROUPS:
             group = [p for p in state.plan.items if p.kind == kind]
@@ -231,7 +233,9 @@ Today's plan from your rules, your history and your latest check-in.
     def _show_why(self, key: str | None) -> None:
         panel = self.query_one("#today-why", Static)
         entry = self.entries.get(key or "")
-        panel.update(self.why_text(entry) if entry else Text("Select a line to see why.", style="dim"))
+        panel.update(
+            clean_styled(self.why_text(entry)) if entry else Text("Select a line to see why.", style="dim")
+        )
 
     def why_text(self, entry: Entry) -> Text:
         from prehab.render import dose_text
@@ -273,8 +277,10 @@ Today's plan from your rules, your history and your latest check-in.
         listing = self.query_one("#today-list", OptionList)
         option = listing.highlighted_option
         if option is not None and option.id:
-            listing.replace_option_prompt(option.id, self._line(p, now_done))
-        self.notify(f"{p.name}: {'done, well done' if now_done else 'not done'}", timeout=2)
+            listing.replace_option_prompt(option.id, clean_styled(self._line(p, now_done)))
+        self.notify(
+            clean_text(f"{p.name}: {'done, well done' if now_done else 'not done'}"), timeout=2, markup=False
+        )
 
     def action_why(self) -> None:
         entry = self.selected()
