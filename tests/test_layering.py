@@ -32,6 +32,10 @@ DOMAIN = [
     "prehab.commands.recommend",
     "prehab.commands.rules",
     "prehab.commands.ui",
+    "prehab.commands.ha",
+    "prehab.integrations.ha.source",
+    "prehab.integrations.ha.bridge",
+    "prehab.integrations.ha.watch",
     "prehab.tui.state",
     "prehab.tui.ruleedit",
 ]

@@ -179,7 +179,8 @@ def _check_mqtt(key: str, value: Any) -> Any:
     if key == "mqtt_password_file" and text and not (text.startswith(("/", "~")) and len(text) <= 4096):
         raise SettingError(
             f"{_shown(value)} is not a full path",
-            "give the path from / or ~ of a file holding only the password, e.g. ~/.config/prehab/mqtt-password",
+            "give the path from / or ~ of a file holding only the password, "
+            "e.g. ~/.config/prehab/mqtt-password",
         )
     if key == "ha_name" and text and not _HA_NAME.fullmatch(text):
         raise SettingError(

@@ -1,0 +1,380 @@
+"""The MQTT side of ``prehab ha``: paho-mqtt 2.x, MQTT 3.1.1 (what Home Assistant speaks).
+
+- ``publish_once``: connect, publish discovery, states and "online", wait for the broker's
+  acknowledgements, disconnect (a cron job or a systemd timer).
+- ``run``: stay connected. A last will marks the device "offline" if prehab dies or the
+  network drops; a clean stop says "offline" itself. paho reconnects with an exponential
+  back-off (1 s doubling to ``max_backoff``); every (re)connect, and every "online" from Home
+  Assistant, republishes everything, since a restarted broker may have lost retained
+  messages. Between, a poll every ``poll_s`` seconds republishes what a change of the
+  history, settings, rules or day altered (only topics whose payload changed), and commands
+  from Home Assistant (a check-in, the button) are answered on the result topic.
+- ``remove``: empty retained messages on every retained topic, so the entities go cleanly.
+
+paho's network thread only queues what arrives and sets flags; every store access and
+publish happens in the caller's thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import stat
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
+from prehab.integrations.ha.source import Source, _dumps
+from prehab.integrations.ha.topics import OFFLINE, ONLINE, Topics
+from prehab.model import UserError
+from prehab.store import Settings
+
+log = logging.getLogger("prehab.ha")
+
+KEEPALIVE_S = 30
+CONNECT_TIMEOUT_S = 10.0
+ACK_TIMEOUT_S = 10.0
+MAX_BACKOFF_S = 60
+MAX_PASSWORD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Broker:
+    host: str = "localhost"
+    port: int = 1883
+    tls: bool = False
+    username: str = ""
+    password: str | None = None
+
+    def __str__(self) -> str:
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
+
+
+def broker_from_settings(settings: Settings) -> Broker:
+    """The broker in the settings, the password read from ``mqtt_password_file``."""
+    password = read_password(settings.mqtt_password_file) if settings.mqtt_password_file else None
+    return Broker(settings.mqtt_host, settings.mqtt_port, settings.mqtt_tls, settings.mqtt_username, password)
+
+
+def read_password(name: str) -> str:
+    """The first line of the password file. UserError if it cannot be used; a warning if
+    others may read it."""
+    path = Path(name).expanduser()
+    fix = "put the broker password alone in it, readable only by you (chmod 600)"
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UserError(f"mqtt_password_file {path} is not a regular file ({fix})")
+        if st.st_size > MAX_PASSWORD_BYTES:
+            raise UserError(f"mqtt_password_file {path} is over {MAX_PASSWORD_BYTES} bytes ({fix})")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"mqtt_password_file {path} does not exist ({fix})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"mqtt_password_file {path} is not UTF-8 text ({fix})") from None
+    except OSError as exc:
+        raise UserError(f"cannot read mqtt_password_file {path}: {exc.strerror or exc} ({fix})") from None
+    lines = text.splitlines()
+    if not lines or not lines[0]:
+        raise UserError(f"mqtt_password_file {path} is empty ({fix})")
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning("warning: others may read %s: chmod 600 %s", path, path)
+    return lines[0]
+
+
+class Client:
+    """A paho client set up for Home Assistant: will, credentials, TLS, back-off."""
+
+    def __init__(self, broker: Broker, topics: Topics, *, max_backoff: int = MAX_BACKOFF_S) -> None:
+        self.broker = broker
+        self.topics = topics
+        self.inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
+        self.fresh = threading.Event()
+        """Set on each successful (re)connect and Home Assistant's "online": republish all."""
+        self.listening = threading.Event()
+        """Set once the broker has confirmed the command subscriptions of this connection."""
+        self.refused = ""
+        """Why the broker refused the last connection ("" if it did not)."""
+        self.connects = 0
+        self._acked = threading.Event()
+        client_id = f"{topics.device_id}-{uuid.uuid4().hex[:8]}"
+        c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
+        if broker.username or broker.password is not None:
+            c.username_pw_set(broker.username or None, broker.password)
+        if broker.tls:
+            c.tls_set()  # the system's CA certificates; the host name is checked
+        c.will_set(topics.availability, OFFLINE, qos=1, retain=True)
+        c.reconnect_delay_set(min_delay=1, max_delay=max(1, max_backoff))
+        c.on_connect = self._on_connect
+        c.on_disconnect = self._on_disconnect
+        c.on_connect_fail = self._on_connect_fail
+        c.on_message = self._on_message
+        c.on_subscribe = self._on_subscribe
+        self.paho = c
+        self._listen: list[str] = []
+
+    # -- paho's thread -------------------------------------------------------------------
+
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        if reason.is_failure:
+            self.refused = refusal(str(reason))
+            log.error("the broker %s refused prehab: %s", self.broker, self.refused)
+            self._acked.set()
+            return
+        self.refused = ""
+        self.connects += 1
+        log.info("connected to %s", self.broker)
+        if self._listen:
+            client.subscribe([(topic, 1) for topic in self._listen])
+        self.fresh.set()
+        self._acked.set()
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, codes: Any, props: Any) -> None:
+        self.listening.set()
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        self.listening.clear()
+        if reason.is_failure:
+            log.warning("lost the broker %s (%s); reconnecting with back-off", self.broker, reason)
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        self.inbox.put((message.topic, bytes(message.payload)))
+
+    # -- the caller's thread -------------------------------------------------------------
+
+    def listen(self, topics: list[str]) -> None:
+        """Subscribe to ``topics`` on every (re)connect."""
+        self._listen = list(topics)
+
+    def connect(self, timeout: float = CONNECT_TIMEOUT_S) -> None:
+        """Connect now or raise UserError saying why (for the one-shot commands)."""
+        try:
+            self.paho.connect(self.broker.host, self.broker.port, KEEPALIVE_S)
+        except OSError as exc:
+            raise UserError(
+                f"cannot reach the MQTT broker {self.broker}: {exc.strerror or exc} "
+                "(is it running? check mqtt_host, mqtt_port and mqtt_tls: prehab settings)"
+            ) from None
+        self.paho.loop_start()
+        if not self._acked.wait(timeout) or self.refused:
+            self.paho.loop_stop()
+            why = self.refused or f"no answer in {timeout:g} s"
+            raise UserError(f"the MQTT broker {self.broker} did not let prehab in: {why}")
+
+    def start(self) -> None:
+        """Connect in the background, retrying with back-off until it works (for ``run``)."""
+        self.paho.connect_async(self.broker.host, self.broker.port, KEEPALIVE_S)
+        self.paho.loop_start()
+
+    def connected(self) -> bool:
+        return bool(self.paho.is_connected())
+
+    def publish(self, topic: str, payload: str | bytes, retain: bool = True) -> mqtt.MQTTMessageInfo:
+        return self.paho.publish(topic, payload, qos=1, retain=retain)
+
+    def publish_all(self, messages: dict[str, str | bytes], timeout: float = ACK_TIMEOUT_S) -> None:
+        """Publish retained ``messages`` in order and wait until the broker has them all."""
+        infos = [self.publish(topic, payload) for topic, payload in messages.items()]
+        deadline = time.monotonic() + timeout
+        for info in infos:
+            try:
+                info.wait_for_publish(max(0.0, deadline - time.monotonic()))
+            except (RuntimeError, ValueError) as exc:
+                raise UserError(f"the MQTT broker {self.broker} took no message: {exc}") from None
+            if not info.is_published():
+                raise UserError(f"the MQTT broker {self.broker} did not acknowledge in {timeout:g} s")
+
+    def stop(self, say_offline: bool) -> None:
+        """Disconnect cleanly (no will), after saying "offline" if asked and connected."""
+        if say_offline and self.connected():
+            info = self.publish(self.topics.availability, OFFLINE)
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(2.0)
+        self.paho.disconnect()
+        self.paho.loop_stop()
+
+
+def refusal(reason: str) -> str:
+    """A broker's refusal, with what to change."""
+    lowered = reason.lower()
+    if "password" in lowered or "authori" in lowered:
+        return f"{reason} (check mqtt_username and mqtt_password_file: prehab settings)"
+    return reason
+
+
+def retained_messages(source: Source, topics: Topics) -> dict[str, str | bytes]:
+    """Discovery, states and attributes, then "online": the order Home Assistant wants them in."""
+    messages: dict[str, str | bytes] = {}
+    messages.update(source.discovery(topics))
+    messages.update(source.payloads(topics))
+    messages[topics.availability] = ONLINE
+    return messages
+
+
+def publish_once(source: Source, broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
+    """Publish everything once; the number of messages the broker acknowledged."""
+    messages = retained_messages(source, topics)
+    client = Client(broker, topics)
+    client.connect(timeout)
+    try:
+        client.publish_all(messages, timeout)
+    finally:
+        client.stop(say_offline=False)  # the states stay valid after we leave: keep "online"
+    return len(messages)
+
+
+def remove(broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
+    """Clear every retained topic (discovery first): Home Assistant removes the entities."""
+    client = Client(broker, topics)
+    client.connect(timeout)
+    try:
+        client.publish_all(dict.fromkeys(topics.retained(ATTRIBUTE_ENTITIES), b""), timeout)
+    finally:
+        client.paho.disconnect()
+        client.paho.loop_stop()
+    return len(topics.retained(ATTRIBUTE_ENTITIES))
+
+
+class Runner:
+    """``prehab ha run``: keeps Home Assistant up to date until ``stop`` is set."""
+
+    def __init__(
+        self,
+        source: Source,
+        broker: Broker,
+        topics: Topics,
+        *,
+        poll_s: float = 0.5,
+        max_backoff: int = MAX_BACKOFF_S,
+        watcher: Any = None,
+        on_publish: Callable[[str, str | bytes], None] | None = None,
+    ) -> None:
+        from prehab.integrations.ha.watch import Watcher
+
+        self.source = source
+        self.broker = broker
+        self.topics = topics
+        self.poll_s = poll_s
+        self.client = Client(broker, self.topics, max_backoff=max_backoff)
+        self.client.listen([self.topics.done_command, self.topics.checkin_command, self.topics.ha_status])
+        self.published: dict[str, str | bytes] = {}
+        self.dirty = True
+        self.on_publish = on_publish
+        self.stop_event = threading.Event()
+        if watcher is None:
+            from prehab.paths import settings_file
+            from prehab.questionnaire import default_dirs
+            from prehab.rulebook import default_layers
+
+            watcher = Watcher(
+                source.store.path, settings_file(), lambda: default_layers() + default_dirs(), source.clock
+            )
+        self.watcher = watcher
+        self._broker_settings = _broker_settings(source.settings)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def run(self) -> None:
+        self.client.start()
+        try:
+            while not self.stop_event.is_set():
+                self.step()
+        finally:
+            self.watcher.close()
+            self.client.stop(say_offline=True)
+
+    def step(self) -> None:
+        """Wait for a command or the poll interval, then bring Home Assistant up to date."""
+        try:
+            topic, payload = self.client.inbox.get(timeout=self.poll_s)
+        except queue.Empty:
+            pass
+        else:
+            self.handle(topic, payload)
+        self.notice(self.watcher.poll())
+        self.sync()
+
+    def handle(self, topic: str, payload: bytes) -> None:
+        log.debug("message on %s (%d bytes)", topic, len(payload))
+        if topic == self.topics.ha_status:
+            if payload.strip() == b"online":
+                log.info("Home Assistant is online: republishing")
+                self.client.fresh.set()
+            return
+        if topic == self.topics.checkin_command:
+            result = self.source.checkin(payload)
+        elif topic == self.topics.done_command:
+            result = self.source.mark_done(payload)
+        else:
+            return
+        if result.get("ok"):
+            self.dirty = True
+        else:
+            log.warning("refused a command on %s: %s", topic, result.get("error"))
+        self.sync()  # the new states first, then the answer: a reader of the result sees them
+        self.client.publish(self.topics.result, _dumps(result), retain=False)
+
+    def notice(self, changes: set[str]) -> None:
+        if not changes:
+            return
+        log.info("changed: %s", ", ".join(sorted(changes)))
+        self.dirty = True
+        problems = []
+        if "settings" in changes:
+            problems += self.source.reload_settings()
+            if Topics(self.source.settings.ha_name, self.topics.discovery_prefix) != self.topics or (
+                _broker_settings(self.source.settings) != self._broker_settings
+            ):
+                log.warning("the broker settings or ha_name changed: restart prehab ha run to use them")
+        if "rules" in changes:
+            problems += self.source.reload_rules()
+        for p in problems:
+            log.warning("%s: %s", p.severity, p)
+
+    def sync(self) -> None:
+        """After a change or a (re)connect, publish the topics whose payload changed
+        (everything after a (re)connect). The advice is computed only then."""
+        if self.client.fresh.is_set():
+            self.client.fresh.clear()
+            self.published.clear()
+            self.dirty = True
+        if not self.dirty or not self.client.connected():
+            return
+        try:
+            messages = retained_messages(self.source, self.topics)
+        except UserError as exc:  # e.g. the history became unreadable: say so, keep going
+            log.error("cannot compute today's advice: %s", exc)
+            return
+        self.dirty = False
+        for topic, payload in messages.items():
+            if self.published.get(topic) == payload:
+                continue
+            self.client.publish(topic, payload)
+            self.published[topic] = payload
+            log.debug("published %s (%d bytes)", topic, len(payload))
+            if self.on_publish is not None:
+                self.on_publish(topic, payload)
+
+
+def _broker_settings(settings: Settings) -> tuple[Any, ...]:
+    return (
+        settings.mqtt_host,
+        settings.mqtt_port,
+        settings.mqtt_tls,
+        settings.mqtt_username,
+        settings.mqtt_password_file,
+    )
