@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import RULES as SHIPPED_RULES
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from prehab.paths import user_rules_dir, user_screens_dir
@@ -527,17 +528,26 @@ def test_palette_runs_a_command(make_app: Callable[..., PrehabApp]) -> None:
     run(scenario())
 
 
-def test_week_keeps_strength_off_the_day_before_a_key_run(make_app: Callable[..., PrehabApp]) -> None:
-    save_settings(Settings(equipment=["step"], key_run_days=["sunday"]))
+def test_week_keeps_heavy_jumping_and_calf_work_off_the_day_before_a_key_run(
+    app_on_pack: Callable[..., PrehabApp],
+) -> None:
+    """The week comes from the same rules as Today (the shipped pack's key-run rule), day by day."""
+    seed_history(Settings(equipment=["step", "dumbbell"], key_run_days=["sunday"], time_budget_min=30))
     with Store.open() as store:
         store.add_checkin({}, [CALVES_6], datetime(2026, 11, 26, 9))
 
     async def scenario() -> None:
-        app = make_app()
+        app = app_on_pack(SHIPPED_RULES)
         async with app.run_test(size=(80, 24)):
             week = app.state.week()
+            assert [p.exercise for p in week[0].plan.items] == [p.exercise for p in app.state.plan.items]
             saturday = next(d for d in week if d.weekday == "saturday")
-            assert saturday.before_key_run and not saturday.strength
+            book = app.state.book
+            assert saturday.before_key_run and book is not None
+            for p in saturday.strength:
+                ex = book.exercises[p.exercise]
+                assert p.kind != "plyometric" and p.dose.get("load") != "heavy", p.exercise
+                assert not {"calves", "achilles"} & set(ex.works), f"calf strength on {p.exercise}"
             assert sum(1 for d in week if d.strength) >= 2
 
     run(scenario())

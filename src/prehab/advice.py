@@ -2,43 +2,36 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
+from prehab.engine import cache
 from prehab.engine.runner import Engine
 from prehab.facts.complete import complete_facts
 from prehab.model import Evaluation, Fact
 from prehab.plan.holds import apply_holds
 from prehab.plan.merge import merge_prescriptions
+from prehab.plan.progression import apply_progression
 from prehab.rulebook.model import Rulebook
-
-_ENGINES: OrderedDict[str, Engine] = OrderedDict()
-_KEEP = 4
 
 
 def engine_for(book: Rulebook) -> Engine:
-    """Compiling costs milliseconds and a host per pack, so keep the last few packs' engines."""
-    key = f"{book.fingerprint}:{id(book)}"
-    engine = _ENGINES.get(key)
-    if engine is None:
-        engine = Engine(book)
-        _ENGINES[key] = engine
-        while len(_ENGINES) > _KEEP:
-            _ENGINES.popitem(last=False)
-    else:
-        _ENGINES.move_to_end(key)
-    return engine
+    """The pack's engine: built once per pack (by content, so an unchanged reload reuses it);
+    see ``prehab.engine.cache``."""
+    return cache.engine_for(book)
 
 
 def evaluate(book: Rulebook, facts: list[Fact]) -> Evaluation:
-    """Rules, then merge, then every hold: what comes out never contains what a hold forbids."""
-    run = engine_for(book).run(complete_facts(facts, book.schema))
-    merged = merge_prescriptions(run.conclusions, book.exercises)
+    """Rules, then merge, then each ladder's step, then every hold: what comes out never
+    contains what a hold forbids, whatever a progression asked for."""
+    completed = complete_facts(facts, book.schema)
+    run = engine_for(book).run(completed)
+    merged = apply_progression(
+        merge_prescriptions(run.conclusions, book.exercises), run.conclusions, completed, book.exercises
+    )
     holds = [c for c in run.conclusions if c.type == "hold"]
     kept, removed, regressed = apply_holds(merged, holds, book.exercises)
     return Evaluation(
         prescriptions=kept,
         conclusions=run.conclusions,
-        fired=[f.rule_id for f in run.firings],
+        fired=run.fired,
         flags=run.flags,
         suppressed=removed,
         errors=run.errors,

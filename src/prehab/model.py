@@ -12,7 +12,7 @@ from typing import Any, Literal
 Fact = dict[str, Any]
 """A fact: ``{"fact": kind, field: value, ...}`` as written in TOML (kind under key ``fact``)."""
 
-ConclusionType = Literal["prescribe", "flag", "caution", "refer", "note", "hold", "instead"]
+ConclusionType = Literal["prescribe", "flag", "caution", "refer", "note", "hold", "instead", "progress"]
 URGENCY_ORDER = ("emergency", "doctor-today", "doctor-soon", "physio")
 URGENCY_LABEL = {
     "emergency": "EMERGENCY: get help now",
@@ -120,6 +120,8 @@ class Conclusion:
     region: str = ""
     hold: Hold | None = None
     urgency: str = ""
+    direction: str = ""
+    """For ``progress``: up, hold or down along the ladder named in ``exercise``."""
 
 
 COMPLAINT_KINDS = ("tightness", "soreness", "pain", "injury")
@@ -139,6 +141,8 @@ class Prescription:
 
     regressed_from: str = ""
     """The exercise a hold swapped for this easier one ("" when prescribed as is)."""
+    progress_note: str = ""
+    """Why this step of its ladder today ("2 sessions of X at RPE 7 or less: progress to Y")."""
 
     @property
     def priority(self) -> int:

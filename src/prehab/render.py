@@ -67,7 +67,10 @@ def restriction_lines(r: Restriction, verbose: bool) -> list[str]:
     if r.removed:
         lines.append("      left out: " + ", ".join(f"{p.name} ({p.exercise})" for p in r.removed))
     for original, easier in r.easier:
-        lines.append(f"      easier version: {easier.name} ({easier.exercise}) instead of {original}")
+        if original == easier.exercise:
+            lines.append(f"      lighter: {easier.name} at {dose_text(easier.dose)}")
+        else:
+            lines.append(f"      easier version: {easier.name} ({easier.exercise}) instead of {original}")
     if verbose:
         lines.append("      enforced: " + "; ".join(h.describe() for h in r.holds))
     return lines
@@ -138,6 +141,8 @@ def _prescription_lines(p: Prescription, verbose: bool) -> list[str]:
         lines.append(f"      why: {first.why}")
     if others:
         lines.append("      also: " + "; ".join(f"{r.rule_id} ({r.title})" for r in others))
+    if p.progress_note:
+        lines.append(f"      step: {p.progress_note}")
     return lines
 
 
@@ -162,6 +167,7 @@ def prescription_json(p: Prescription) -> dict[str, Any]:
         "dose_text": dose_text(p.dose),
         "minutes": p.minutes,
         "regressed_from": p.regressed_from or None,
+        "progress": p.progress_note or None,
         "complaints": sorted(p.complaints),
         "reasons": [reason_json(r) for r in p.reasons],
     }

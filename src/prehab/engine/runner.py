@@ -1,37 +1,52 @@
-"""The only module that imports durable-rules: runs one athlete's facts through a rulebook.
+"""The only module that touches durable-rules: runs one athlete's facts through a rulebook.
 
-Wrapping follows what was measured on durable-rules 2.0.28 (DURABLE_RULES.md): a host
-without background threads (synchronous, survives session churn), a fresh host per
-rulebook (ruleset names register once), a catch-all rule (unhandled facts raise and
-delete_state can crash), stable fact ids, and actions that never let an exception vanish.
+Wrapping follows what was measured on durable-rules 2.0.28 (DURABLE_RULES.md), driving the C
+extension (``durable_rules_engine``) directly rather than through durable's Python ``Host``:
+
+- no Host, so no timer threads (the default Host's threads segfault under session churn), and
+  no per-action ``Closure``, state re-serialisation and lease bookkeeping: an action is one
+  ``json.loads`` of the facts it matched and a call (durable's layer cost three JSON round
+  trips per action);
+- an anchor fact fires the anchor rule first in every session (``delete_state`` on a session
+  where no action ran segfaults), and a catch-all keeps every fact stored but never fires
+  (see ``compile.internal_definitions``); facts of kinds no rule mentions are not asserted;
+- every fact gets a stable id (durable's duplicate check is a 32-bit content hash);
+- the facts and the first stage's gates go in one ``assert_facts`` call, each later stage in one;
+- an exception in an action is collected, never swallowed;
+- each ruleset is deleted when its Engine is closed (``close``, or by the engine cache when it
+  is evicted): durable has no other way to free one (~1.8 MiB for the shipped pack), and
+  deleting it is safe once every session is gone, which ``run`` guarantees.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable import engine as durable_engine
+import durable_rules_engine as _durable
 
-from prehab.engine.compile import CATCH_ALL, STAGE_KIND, CompiledRule, compile_rulebook
+from prehab.engine.compile import (
+    ANCHOR,
+    CATCH_ALL,
+    STAGE_KIND,
+    CompiledRule,
+    compile_rulebook,
+    internal_definitions,
+    mentioned_kinds,
+)
 from prehab.model import Conclusion, Fact, Hold, MatchedFact, Reason
-from prehab.rulebook.factcheck import fact_identity
 from prehab.rulebook.matching import condition_holds
-from prehab.rulebook.model import Rulebook, ValueRef
+from prehab.rulebook.model import Condition, Rulebook, ValueRef
 
 MAX_FIRINGS = 2000
 """Loop guard: an evaluation that fires more than this is stopped and reported."""
 _INTERNAL = ("sid", "id", "$s")
-
-
-class _SyncHost(durable_engine.Host):  # type: ignore[misc]
-    """No timer threads: evaluation happens inside assert_fact, and nothing lingers."""
-
-    def _run(self) -> None:
-        return None
+_NOT_HANDLED, _OBSERVED = 1, 2
+"""durable's result codes for a fact no rule matched / a fact already in the session."""
 
 
 class EngineError(Exception):
@@ -52,18 +67,26 @@ class RunResult:
     flags: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def fired(self) -> list[str]:
+        """Each rule that fired, once, in the order it first fired."""
+        return list(dict.fromkeys(f.rule_id for f in self.firings))
+
 
 @dataclass
 class _Run:
+    sid: str
     result: RunResult = field(default_factory=RunResult)
     flag_origin: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    memory: list[Fact] = field(default_factory=list)
-    """Every fact in the session (asserted and derived), for the ``unless`` check."""
+    memory: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))
+    """Every fact in the session (asserted and derived) by kind, for the ``unless`` check."""
+    bindings: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    """(rule id, ids of the facts it matched): a rule fires once per distinct binding."""
     stopped: bool = False
 
 
 class Engine:
-    """A rulebook compiled into its own durable host; evaluate() is safe to call repeatedly."""
+    """A rulebook compiled into its own durable ruleset; run() is safe to call repeatedly."""
 
     _names = itertools.count()
 
@@ -75,91 +98,138 @@ class Engine:
             for stage in range(self.stages)
         ]
         """Gate facts to assert per stage (a stage's rules open in gates; see compile.GATE_SIZE)."""
+        self.kinds = mentioned_kinds(self.compiled) | {STAGE_KIND}
+        """Fact kinds worth asserting: a fact of another kind could only feed the catch-all."""
         self._lock = threading.Lock()
         self._sessions = itertools.count()
-        self._run: _Run | None = None
         self.name = f"prehab_{book.fingerprint}_{next(self._names)}"
-        definitions: dict[str, Any] = {}
-        for index, compiled in enumerate(self.compiled):
-            definition = dict(compiled.definition)
-            definition["run"] = self._action(compiled)
-            definitions[f"r{index}"] = definition
-        definitions["catch_all"] = {
-            "all": [{"x": {"$ex": {"fact": 1}}}],
-            "pri": 65000,
-            "run": _ignore,
+        definitions: dict[str, Any] = {f"r{i}": c.definition for i, c in enumerate(self.compiled)}
+        definitions.update(internal_definitions())
+        self._by_name: dict[str, CompiledRule] = {f"r{i}": c for i, c in enumerate(self.compiled)}
+        self._keys = {name: kind.key_fields for name, kind in book.schema.kinds.items()}
+        self._reads: dict[str, list[tuple[str, Condition, frozenset[str]]]] = {
+            name: [(alias, cond, self._shown_fields(cond)) for alias, cond in c.aliases.items()]
+            for name, c in self._by_name.items()
         }
-        self._host = _SyncHost()
+        """Per durable rule: each alias, its condition and the fields a matched fact is shown with."""
+        self._definitions = json.dumps(definitions, ensure_ascii=False)
+        self._handle: int | None = None
+        self._open()
+
+    # -- the ruleset's life ----------------------------------------------------------------
+
+    def _open(self) -> None:
         try:
-            self._host.set_rulesets({self.name: definitions})
+            self._handle = _durable.create_ruleset(self.name, self._definitions)
         except Exception as exc:  # durable raises its own error type with only a code
             raise EngineError(f"the engine refused the rule pack: {exc}") from exc
 
+    def close(self) -> None:
+        """Free durable's memory for this ruleset. A later run() builds it again."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+            if handle is not None:
+                _durable.delete_ruleset(handle)
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def __del__(self) -> None:
+        handle = getattr(self, "_handle", None)
+        if handle is not None and _durable is not None:
+            try:  # noqa: SIM105 (at interpreter shutdown even contextlib may be gone)
+                _durable.delete_ruleset(handle)
+            except Exception:
+                pass
+
+    # -- evaluation ------------------------------------------------------------------------
+
     def run(self, facts: list[Fact]) -> RunResult:
         with self._lock:
-            run = _Run()
-            self._run = run
-            sid = f"s{next(self._sessions)}"
+            if self._handle is None:
+                self._open()
+            handle = self._handle
+            assert handle is not None
+            run = _Run(f"s{next(self._sessions)}")
             try:
                 # An action must run before anything can fail: delete_state on a session where no
                 # action ran segfaults (DURABLE_RULES.md), e.g. when the first fact hits error 303.
-                self._assert(sid, {"fact": STAGE_KIND, "n": -1, "id": "anchor"})
+                self._assert(handle, run, [ANCHOR])
+                batch: list[dict[str, Any]] = []
                 seen: Counter[str] = Counter()
                 for fact in facts:
-                    ident = fact_identity(fact, self.book.schema)
+                    kind = str(fact.get("fact"))
+                    run.memory[kind].append(fact)
+                    if kind not in self.kinds:
+                        continue
+                    ident = ":".join(
+                        [kind, *(f"{k}={fact[k]}" for k in self._keys.get(kind, ()) if k in fact)]
+                    )
                     seen[ident] += 1
                     if seen[ident] > 1:
                         ident = f"{ident}#{seen[ident]}"
-                    self._assert(sid, {**fact, "id": ident})
-                    run.memory.append(fact)
+                    batch.append({**fact, "id": ident})
                 for stage in range(self.stages):
-                    for gate in range(self.gates[stage]):
-                        self._assert(
-                            sid, {"fact": STAGE_KIND, "n": stage, "p": gate, "id": f"stage:{stage}:{gate}"}
-                        )
+                    batch += [
+                        {"fact": STAGE_KIND, "n": stage, "p": gate, "id": f"stage:{stage}:{gate}"}
+                        for gate in range(self.gates[stage])
+                    ]
+                    self._assert(handle, run, batch)
+                    batch = []
             finally:
-                self._run = None
                 try:
-                    self._host.delete_state(self.name, sid)
+                    _durable.delete_state(handle, run.sid)
                 except Exception as exc:
                     run.result.errors.append(f"engine cleanup failed: {exc}")
             return run.result
 
-    def _assert(self, sid: str, fact: dict[str, Any]) -> None:
+    def _assert(self, handle: int, run: _Run, facts: list[dict[str, Any]]) -> None:
+        """Assert ``facts`` in one call, then fire every rule they (and what follows) activate."""
+        text = json.dumps([{**f, "sid": run.sid} for f in facts], ensure_ascii=False)
         try:
-            self._host.assert_fact(self.name, {**fact, "sid": sid})
+            _, state = _durable.assert_facts(handle, text)
         except Exception as exc:
-            text = str(exc)
-            if "303" in text:
-                raise EngineError(
-                    "a fact matched more conditions than the engine allows (durable-rules error "
-                    "303, about 64 per fact): split rules by region or merge them"
-                ) from exc
-            if "observed" not in text.lower():
-                raise EngineError(f"the engine rejected a fact {fact!r}: {exc}") from exc
+            raise _refused(exc, facts) from exc
+        self._dispatch(handle, state, run)
 
-    def _action(self, compiled: CompiledRule) -> Any:
-        def fire(c: Any) -> None:
-            run = self._run
-            if run is None or run.stopped:
-                return
-            try:
-                self._fire(compiled, c, run)
-            except Exception as exc:  # durable would swallow it: keep it visible
-                run.result.errors.append(f"rule {compiled.rule.id}: {type(exc).__name__}: {exc}")
+    def _dispatch(self, handle: int, state: int, run: _Run) -> None:
+        started = _durable.start_action_for_state(handle, state)
+        if started is None:
+            return
+        message: str | None = started[1]
+        while message:
+            for name, frame in json.loads(message).items():
+                compiled = self._by_name.get(name)
+                if compiled is not None and not run.stopped:
+                    try:
+                        self._fire(compiled, self._reads[name], frame, run, handle)
+                    except Exception as exc:  # durable would swallow it: keep it visible
+                        run.result.errors.append(f"rule {compiled.rule.id}: {type(exc).__name__}: {exc}")
+            message = _durable.complete_and_start_action(handle, state)
 
-        return fire
-
-    def _shown_fields(self, cond: Any) -> set[str]:
+    def _shown_fields(self, cond: Condition) -> frozenset[str]:
         """A matched fact is reported by its kind, key fields and the fields the rule tested."""
         kind = self.book.schema.kind(cond.fact)
         keys = set(kind.key_fields) if kind else set()
-        return {"fact", *keys, *(t.field for t in cond.tests)}
+        return frozenset({"fact", *keys, *(t.field for t in cond.tests)})
 
-    def _fire(self, compiled: CompiledRule, c: Any, run: _Run) -> None:
+    def _fire(
+        self,
+        compiled: CompiledRule,
+        reads: list[tuple[str, Condition, frozenset[str]]],
+        frame: dict[str, Any],
+        run: _Run,
+        handle: int,
+    ) -> None:
         rule = compiled.rule
         result = run.result
-        if any(condition_holds(cond, fact) for cond in rule.unless for fact in run.memory):
+        matched_facts = [(cond, shown, frame.get(alias)) for alias, cond, shown in reads]
+        binding = (rule.id, tuple(str(f.get("id")) for _, _, f in matched_facts if f))
+        if binding in run.bindings:
+            return  # one fact matched by two when_any alternatives: one firing
+        run.bindings.add(binding)
+        if any(condition_holds(cond, fact) for cond in rule.unless for fact in run.memory.get(cond.fact, ())):
             return
         if len(result.firings) >= MAX_FIRINGS:
             run.stopped = True
@@ -172,12 +242,10 @@ class Engine:
         matched: list[MatchedFact] = []
         by_name: dict[str, dict[str, Any]] = {}
         chain: list[str] = []
-        for alias, cond in compiled.aliases.items():
-            fact = getattr(c, alias, None)
+        for cond, shown, fact in matched_facts:
             if not fact:
                 continue
             values = {k: v for k, v in fact.items() if k not in _INTERNAL}
-            shown = self._shown_fields(cond)
             matched.append(MatchedFact(cond.name, {k: v for k, v in values.items() if k in shown}))
             by_name[cond.name] = values
             if values.get("fact") == "flag":
@@ -211,6 +279,10 @@ class Engine:
                 hold_spec.works,
             )
             out.append(Conclusion("hold", reason, text=hold.describe(), hold=hold))
+        for move in then.progress:
+            ladder = _resolve(move.ladder, by_name)
+            if ladder:
+                out.append(Conclusion("progress", reason, exercise=ladder, direction=move.direction))
         for flag in then.flags:
             region = _resolve(flag.region, by_name) if flag.region is not None else ""
             out.append(Conclusion("flag", reason, flag=flag.name, region=region))
@@ -223,22 +295,30 @@ class Engine:
             flag_id = flag_fact["id"]
             if flag_id not in run.flag_origin:
                 run.flag_origin[flag_id] = (*chain, rule.id)
-                run.memory.append({k: v for k, v in flag_fact.items() if k != "id"})
-                try:
-                    c.assert_fact(flag_fact)
-                except Exception as exc:
-                    if "observed" not in str(exc).lower():
-                        raise
+                run.memory["flag"].append({k: v for k, v in flag_fact.items() if k != "id"})
+                if "flag" in self.kinds:
+                    text = json.dumps({**flag_fact, "sid": run.sid}, ensure_ascii=False)
+                    try:
+                        _durable.assert_fact(handle, text)  # its rules join the agenda now
+                    except Exception as exc:
+                        raise _refused(exc, [flag_fact]) from exc
+
+
+def _refused(exc: Exception, facts: list[dict[str, Any]]) -> EngineError:
+    text = str(exc)
+    if "303" in text:
+        return EngineError(
+            "a fact matched more conditions than the engine allows (durable-rules error "
+            "303, about 64 per fact): split rules by region or merge them"
+        )
+    shown = facts[0] if len(facts) == 1 else f"{len(facts)} facts"
+    return EngineError(f"the engine rejected {shown!r}: {exc}")
 
 
 def _resolve(value: str | ValueRef | None, by_name: dict[str, dict[str, Any]]) -> str:
     if isinstance(value, ValueRef):
         return str(by_name.get(value.condition, {}).get(value.field, ""))
     return value or ""
-
-
-def _ignore(c: Any) -> None:
-    return None
 
 
 __all__ = ["CATCH_ALL", "Engine", "EngineError", "Firing", "RunResult"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prehab.model import Conclusion, Evaluation, Prescription, Reason
-from prehab.plan.holds import blocking, forbidden
+from prehab.plan.holds import blocking, forbidden, forbids
 from prehab.rulebook.model import Exercise
 
 KIND_ORDER = {"mobility": 0, "strength": 1, "plyometric": 2}
@@ -126,8 +126,6 @@ def _regression_that_fits(
     while current.regression and current.regression not in seen:
         seen.add(current.regression)
         current = catalogue[current.regression]
-        if _fits(current, equipment) and not any(
-            h.hold is not None and h.hold.mode != "reduce" for h in blocking(holds, current, current.dose)
-        ):
+        if _fits(current, equipment) and not any(forbids(h) for h in blocking(holds, current, current.dose)):
             return current
     return None

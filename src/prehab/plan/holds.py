@@ -68,13 +68,31 @@ def _as(ex: Exercise, base: Prescription, dose: dict[str, Any] | None = None) ->
     return Prescription(ex.id, ex.name, ex.kind, dose, minutes, list(base.reasons), base.exercise)
 
 
+SOFT_MODES = ("reduce", "deload")
+"""Modes that change a dose but forbid nothing: the item stays, easier."""
+
+
+def forbids(h: Conclusion) -> bool:
+    return h.hold is not None and h.hold.mode not in SOFT_MODES
+
+
+def _one_set_fewer(presc: Prescription) -> Prescription:
+    dose = dict(presc.dose)
+    sets = int(dose.get("sets", 1) or 1)
+    if sets <= 1:
+        return presc
+    dose["sets"] = sets - 1
+    return replace(presc, dose=dose, minutes=round(presc.minutes * (sets - 1) / sets, 1))
+
+
 def easier_version(
     presc: Prescription, blockers: list[Conclusion], holds: list[Conclusion], catalogue: dict[str, Exercise]
 ) -> Prescription | None:
-    """What a regress/reduce hold leaves of ``presc``, or None when nothing safe is left.
+    """What regress/reduce/deload holds leave of ``presc``, or None when nothing safe is left.
 
     ``regress`` walks the catalogue's regression chain to the first exercise no hold forbids;
-    ``reduce`` takes one step (the regression if it is allowed, else a lighter dose of the same).
+    ``reduce`` takes one step (the regression if it is allowed, else a lighter dose of the same);
+    ``deload`` keeps the exercise and load with a set fewer.
     """
     modes = {b.hold.mode for b in blockers if b.hold is not None}
     ex = catalogue[presc.exercise]
@@ -86,18 +104,23 @@ def easier_version(
         while step.regression and step.regression not in seen:
             seen.add(step.regression)
             step = catalogue[step.regression]
-            if not any(h.hold and h.hold.mode != "reduce" for h in blocking(holds, step, step.dose)):
+            if not any(forbids(h) for h in blocking(holds, step, step.dose)):
                 candidate = _as(step, presc)
                 break
-    if candidate is None or "reduce" not in modes:
-        return candidate
-    current = catalogue[candidate.exercise]
-    if current.id == ex.id and ex.regression:
-        step = catalogue[ex.regression]
-        if not any(h.hold and h.hold.mode != "reduce" for h in blocking(holds, step, step.dose)):
-            return _as(step, presc)
-    reduced = lighter_dose(candidate.dose)
-    return replace(candidate, dose=reduced, regressed_from=candidate.regressed_from or presc.exercise)
+    if candidate is not None and "reduce" in modes:
+        if candidate.exercise == ex.id and ex.regression:
+            step = catalogue[ex.regression]
+            if not any(forbids(h) for h in blocking(holds, step, step.dose)):
+                candidate = _as(step, presc)
+            else:
+                candidate = replace(
+                    candidate, dose=lighter_dose(candidate.dose), regressed_from=presc.exercise
+                )
+        else:
+            candidate = replace(candidate, dose=lighter_dose(candidate.dose), regressed_from=presc.exercise)
+    if candidate is not None and "deload" in modes:
+        candidate = _one_set_fewer(candidate)
+    return candidate
 
 
 def apply_holds(
@@ -145,6 +168,6 @@ def forbidden(
     """The hold that still forbids a planned item (remove or regress), if any: the planner's guard."""
     ex = catalogue[presc.exercise]
     for h in blocking(holds, ex, presc.dose):
-        if h.hold is not None and h.hold.mode != "reduce":
+        if forbids(h):
             return h
     return None

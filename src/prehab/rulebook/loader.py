@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from prehab.model import Problem
-from prehab.rulebook import analysis
+from prehab.rulebook import analysis, holdcheck
+from prehab.rulebook.ladders import ladder_problems
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
 from prehab.rulebook.parse import parse_exercise, parse_rule
@@ -181,16 +182,18 @@ def _load_exercises(
                 exercises[ex_id] = ex
         problems.extend(rep.problems)
     for ex in exercises.values():
-        if ex.regression and ex.regression not in exercises:
-            problems.append(
-                Problem(
-                    ex.file,
-                    ex.line,
-                    f"exercise.{ex.id}.regression",
-                    f"unknown exercise '{ex.regression}'",
-                    did_you_mean(ex.regression, exercises),
+        for key, target in (("regression", ex.regression), ("progression", ex.progression)):
+            if target and target not in exercises:
+                problems.append(
+                    Problem(
+                        ex.file,
+                        ex.line,
+                        f"exercise.{ex.id}.{key}",
+                        f"unknown exercise '{target}'",
+                        did_you_mean(target, exercises),
+                    )
                 )
-            )
+    problems.extend(ladder_problems(exercises))
     return exercises
 
 
@@ -338,6 +341,41 @@ def _cross_check(
         )
     for message in analysis.fan_out(active):
         problems.append(Problem("rule pack", None, "", message, "", "error"))
+    if not cycle:  # every other engine limit, counted on the compiled pack (prehab.engine.limits)
+        from prehab.engine.limits import check as engine_limits
+
+        for limit in engine_limits(active, schema):
+            if limit.rule is not None:
+                at = limit.rule
+                where = f"rule.{at.id}.{limit.path}" if limit.path else f"rule.{at.id}"
+                problems.append(Problem(at.file, at.line, where, limit.message, limit.fix))
+            else:
+                file = SCHEMA_FILE if limit.path.startswith("fact.") else "rule pack"
+                problems.append(Problem(file, None, limit.path, limit.message, limit.fix))
+    for rule in active:
+        for key, category in holdcheck.uncovered(rule):
+            problems.append(
+                Problem(
+                    rule.file,
+                    rule.line,
+                    f"rule.{rule.id}.then.{key}",
+                    f"the {key} forbids {category} but no hold of the rule enforces it, so the plan "
+                    "could contradict it",
+                    f"add {holdcheck.fix_for(category)}, or reword the {key}",
+                )
+            )
+    tags = {t for ex in exercises.values() for t in ex.tags}
+    for rule, tag in holdcheck.unknown_hold_tags(active, tags):
+        problems.append(
+            Problem(
+                rule.file,
+                rule.line,
+                f"rule.{rule.id}.then.hold",
+                f"no exercise in the catalogue has tag '{tag}', so this hold matches nothing",
+                did_you_mean(tag, tags),
+                "warning",
+            )
+        )
 
 
 def default_layers(extra: Path | None = None, *, include_user: bool = True) -> list[Path]:

@@ -24,10 +24,12 @@ LOADS = ("bodyweight", "light", "moderate", "heavy")
 KINDS = ("mobility", "strength", "plyometric")
 PLANES = ("sagittal", "frontal", "transverse", "multi")
 LOADING_KINDS = ("strength", "plyometric")
-HOLD_MODES = ("remove", "regress", "reduce")
+HOLD_MODES = ("remove", "regress", "reduce", "deload")
 """What a hold does to a matching prescription: drop it; swap it for the first catalogue
 regression that the hold no longer matches; or one step easier (a regression, else fewer sets
-and a lighter load) -- the pain-monitoring model's "reduce the load", not "stop all loading"."""
+and a lighter load) -- the pain-monitoring model's "reduce the load", not "stop all loading";
+or deload: the same exercise and load with a set fewer (every 4th week, taper)."""
+PROGRESS_DIRECTIONS = ("up", "hold", "down")
 URGENCIES = ("emergency", "doctor-today", "doctor-soon", "physio")
 """Referral urgency, most urgent first: call emergency services now; see a doctor today; see a
 doctor within days; see a physiotherapist before loading the area again."""
@@ -88,6 +90,14 @@ class HoldSpec:
 
 
 @dataclass(frozen=True)
+class ProgressSpec:
+    """Move the runner along one catalogue ladder: ``up`` a step, ``hold`` it, or ``down``."""
+
+    ladder: str | ValueRef
+    direction: str
+
+
+@dataclass(frozen=True)
 class Then:
     prescribe: tuple[PrescribeSpec, ...] = ()
     flags: tuple[FlagSpec, ...] = ()
@@ -99,6 +109,7 @@ class Then:
     """How urgent ``refer`` is (one of URGENCIES)."""
     instead: str = ""
     """What to do instead of what the holds forbid, shown with them."""
+    progress: tuple[ProgressSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,8 @@ class Exercise:
     cues: tuple[str, ...] = ()
     regression: str = ""
     note: str = ""
+    progression: str = ""
+    """The next harder step on this exercise's ladder (the inverse of ``regression``)."""
     tags: tuple[str, ...] = ()
     """Traits holds can name: heavy, impact, single_leg, standing, advanced, eccentric, balance..."""
     file: str = ""

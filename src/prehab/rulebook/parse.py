@@ -18,6 +18,7 @@ from prehab.rulebook.model import (
     LOADS,
     OPERATORS,
     PLANES,
+    PROGRESS_DIRECTIONS,
     URGENCIES,
     Condition,
     Example,
@@ -26,6 +27,7 @@ from prehab.rulebook.model import (
     FlagSpec,
     HoldSpec,
     PrescribeSpec,
+    ProgressSpec,
     Rule,
     Then,
     ValueRef,
@@ -48,7 +50,7 @@ RULE_KEYS = (
     "enabled",
     "example",
 )
-THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress", "hold", "instead")
+THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress", "hold", "instead", "progress")
 HOLD_KEYS = ("region", "regions", "works", "kinds", "loads", "tags", "exercises", "mode")
 EXPECT_KEYS = (
     "prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution", "urgency",
@@ -64,6 +66,7 @@ EXERCISE_KEYS = (
     "minutes",
     "cues",
     "regression",
+    "progression",
     "note",
     "tags",
 )
@@ -304,7 +307,17 @@ def parse_then(
                 ok = False
             else:
                 holds.append(hold)
-    if ok and not (prescribe or flags or texts or holds):
+    progress: list[ProgressSpec] = []
+    if "progress" in raw:
+        entries = raw["progress"] if isinstance(raw["progress"], list) else [raw["progress"]]
+        for index, entry in enumerate(entries):
+            sub = rep.at("progress", index) if isinstance(raw["progress"], list) else rep.at("progress")
+            spec = _parse_progress(entry, names, exercises, sub)
+            if spec is None:
+                ok = False
+            else:
+                progress.append(spec)
+    if ok and not (prescribe or flags or texts or holds or progress):
         rep.error("'then' concludes nothing", "add prescribe, flag, caution, refer, note or hold")
         ok = False
     if not ok:
@@ -318,7 +331,36 @@ def parse_then(
         tuple(holds),
         str(urgency),
         texts.get("instead", ""),
+        tuple(progress),
     )
+
+
+def _parse_progress(entry: Any, names: set[str], exercises: set[str], rep: Reporter) -> ProgressSpec | None:
+    example = 'progress = { ladder = { from = "progress.ladder" }, direction = "up" }'
+    if not isinstance(entry, dict) or not rep.unknown_keys(entry, ("ladder", "direction"), "progress key"):
+        if not isinstance(entry, dict):
+            rep.error("'progress' must be a table", example)
+        return None
+    direction = entry.get("direction")
+    if direction not in PROGRESS_DIRECTIONS:
+        rep.error(f"direction must be one of {', '.join(PROGRESS_DIRECTIONS)}", example, "direction")
+        return None
+    ladder = entry.get("ladder")
+    if isinstance(ladder, str):
+        if ladder not in exercises:
+            rep.error(f"unknown exercise '{ladder}'", did_you_mean(ladder, exercises), "ladder")
+            return None
+        return ProgressSpec(ladder, str(direction))
+    if isinstance(ladder, dict) and set(ladder) == {"from"} and isinstance(ladder["from"], str):
+        cond, _, fname = ladder["from"].partition(".")
+        if cond in names and fname:
+            return ProgressSpec(ValueRef(cond, fname), str(direction))
+    rep.error(
+        'ladder must be an exercise id or { from = "name.field" } of a matched progress fact',
+        example,
+        "ladder",
+    )
+    return None
 
 
 def _parse_hold(
@@ -557,6 +599,10 @@ def parse_exercise(
     if not isinstance(regression, str):
         rep.error("regression must be an exercise id", 'regression = "glute-bridge"', "regression")
         ok = False
+    progression = raw.get("progression", "")
+    if not isinstance(progression, str):
+        rep.error("progression must be an exercise id", 'progression = "calf-raise"', "progression")
+        ok = False
     if not ok or dose is None:
         return None
     return Exercise(
@@ -572,6 +618,7 @@ def parse_exercise(
         _str_list(raw.get("cues"), rep.at("cues"), "cues"),
         regression,
         str(raw.get("note", "")),
+        str(progression),
         _str_list(raw.get("tags"), rep.at("tags"), "tags"),
         file,
         line,

@@ -9,6 +9,7 @@ and keeps the problems for the Rules screen to show.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,9 +18,9 @@ from typing import Any
 from prehab.facts.history import checkin_age_days, facts_from_history
 from prehab.model import Evaluation, Fact, Problem
 from prehab.plan.day import DayPlan
+from prehab.plan.days import PlannedDay, plan_days
 from prehab.plan.today import advise, options_from_settings
-from prehab.plan.week import WeekDay, plan_week
-from prehab.questionnaire import ScreensResult, Validated, combine_checkin, load_screens
+from prehab.questionnaire import ScreensResult, Validated, combine_checkins, load_screens
 from prehab.rulebook import Rulebook, default_layers, load_rulebook
 from prehab.store import Session, Settings, Store, load_settings, save_settings
 
@@ -50,6 +51,8 @@ class AppState:
     version: int = 0
     """Bumped on every re-evaluation, so screens know when to redraw."""
     _stamp: dict[str, float] = field(default_factory=dict)
+    _settings_stamp: tuple[int, int, int] | None = None
+    _data_version: int | None = None
 
     @property
     def today(self) -> date:
@@ -58,8 +61,10 @@ class AppState:
     # -- loading -------------------------------------------------------------------------
 
     def open(self) -> None:
+        self._settings_stamp = settings_stamp()
         self.settings, self.settings_problems = load_settings()
         self.store = Store.open()
+        self._data_version = data_version(self.store)
         self.reload()
 
     def close(self) -> None:
@@ -72,11 +77,18 @@ class AppState:
 
     def reload(self) -> ReloadResult:
         """Re-read rules and screens. With errors, the last good rulebook stays in force."""
+        from prehab.engine.cache import engine_problem
+
         result = load_rulebook(self.layers())
         self.problems = list(result.problems)
-        kept = result.rulebook is None
-        if result.rulebook is not None:
-            self.book = result.rulebook
+        book = result.rulebook
+        refused = engine_problem(book) if book is not None else None
+        if refused is not None:  # the engine cannot run it (a limit the check missed): keep the last good
+            self.problems.append(refused)
+            book = None
+        kept = book is None
+        if book is not None:
+            self.book = book
         elif self.book is None:
             # First start with broken user rules: fall back to the shipped pack alone.
             fallback = load_rulebook(self.layers()[:1])
@@ -97,9 +109,7 @@ class AppState:
         elif errors:
             message = f"{len(errors)} error(s) in screens; the good ones are in use"
         elif self.book is not None:
-            message = (
-                f"rules reloaded: {len(self.book.active_rules)} rules, {len(self.book.exercises)} exercises"
-            )
+            message = f"rules reloaded: {pack_summary(self.book)}"
         else:
             message = "no usable rulebook"
         return ReloadResult(not errors, self.problems, message)
@@ -126,6 +136,21 @@ class AppState:
     def files_changed(self) -> bool:
         return self.file_stamps() != self._stamp
 
+    def settings_changed(self) -> bool:
+        """True when settings.toml changed since it was last read or written (the CLI, a hand edit)."""
+        return settings_stamp() != self._settings_stamp
+
+    def store_changed(self) -> bool:
+        """True when another connection (a second app session, ``prehab log``, an import)
+        committed to the history since the last look. Our own writes do not count: they
+        re-evaluate at once."""
+        if self.store is None:
+            return False
+        now = data_version(self.store)
+        changed = now is not None and now != self._data_version
+        self._data_version = now
+        return changed
+
     # -- advice --------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -137,9 +162,13 @@ class AppState:
         self.facts, self.evaluation, self.plan = today.facts, today.evaluation, today.plan
         self.version += 1
 
-    def week(self) -> list[WeekDay]:
-        loads = {ex.id: ex.loads or ex.works for ex in self.book.exercises.values()} if self.book else {}
-        return plan_week(self.plan, self.today, self.settings.key_run_days, loads)
+    def week(self, skip_strength: Collection[int] = ()) -> list[PlannedDay]:
+        """The next seven days from the one planner; day 0 is Today's plan exactly."""
+        if self.book is None:
+            return []
+        options = options_from_settings(self.settings)
+        key_runs = self.settings.key_run_days
+        return plan_days(self.book, self.facts, options, self.today, key_runs, skip_strength=skip_strength)
 
     def done_today(self) -> set[str]:
         return self.store.done_on(self.today) if self.store else set()
@@ -173,9 +202,15 @@ class AppState:
 
     def save_checkin(self, screen_id: str, checked: Validated) -> list[Fact]:
         """Store ``checked`` (already valid) with today's other answers; re-evaluate."""
-        assert self.store is not None and checked.ok
-        answers, facts = combine_checkin(
-            self.screens.screens, self.todays_answers(), screen_id, checked.answers, today=self.today
+        return self.save_checkins({screen_id: checked})
+
+    def save_checkins(self, checked: dict[str, Validated]) -> list[Fact]:
+        """Store the answers of several check-in screens at once (each already valid) with
+        today's answers to the others, as one check-in; re-evaluate. Returns its facts."""
+        assert self.store is not None and all(c.ok for c in checked.values())
+        answered = {sid: c.answers for sid, c in checked.items()}
+        answers, facts = combine_checkins(
+            self.screens.screens, self.todays_answers(), answered, today=self.today
         )
         taken = datetime.combine(self.today, datetime.now().time()) if self.today_fixed else None
         self.store.add_checkin(answers, facts, taken_at=taken)
@@ -187,12 +222,14 @@ class AppState:
     def save_settings(self, settings: Settings) -> None:
         """Write ``settings`` (already valid) atomically, use them and re-evaluate."""
         save_settings(settings)
+        self._settings_stamp = settings_stamp()
         self.settings = settings
         self.settings_problems = []
         self.refresh()
 
     def reload_settings(self) -> None:
         """Re-read the settings file (it may have been changed by hand or by the CLI)."""
+        self._settings_stamp = settings_stamp()
         settings, self.settings_problems = load_settings()
         if settings != self.settings:
             self.settings = settings
@@ -215,6 +252,39 @@ class AppState:
         assert self.store is not None
         self.store.delete_session(session_id)
         self.refresh()
+
+
+def pack_summary(book: Rulebook) -> str:
+    """"113 rules (1 off), 83 exercises": the one count the Rules screen and the reload toast show."""
+    off = len(book.rules) - len(book.active_rules)
+    return f"{len(book.rules)} rules" + (f" ({off} off)" if off else "") + f", {len(book.exercises)} exercises"
+
+
+def settings_stamp() -> tuple[int, int, int] | None:
+    """settings.toml's modification time, inode and size (None while there is no file): an
+    atomic save replaces the file, so even two saves within one clock tick differ."""
+    from prehab.paths import settings_file
+
+    try:
+        info = settings_file().stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_ino, info.st_size)
+
+
+def data_version(store: Store) -> int | None:
+    """SQLite's ``PRAGMA data_version`` on the store's own connection: it changes when another
+    connection commits, and costs one call (no file read), so the app can poll it."""
+    import sqlite3
+
+    conn: sqlite3.Connection | None = getattr(store, "_conn", None)
+    if conn is None:
+        return None
+    try:
+        row = conn.execute("PRAGMA data_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return int(row[0]) if row else None
 
 
 def _default_screen_dirs() -> list[Path]:

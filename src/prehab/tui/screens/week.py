@@ -14,7 +14,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from prehab.plan.week import WeekDay
+from prehab.plan.days import PlannedDay
 from prehab.render import dose_text
 from prehab.textsafe import clean_styled
 from prehab.tui.screens.base import PrehabScreen
@@ -39,7 +39,7 @@ facts, so a check-in can change it.
 
     def __init__(self) -> None:
         super().__init__()
-        self.days: list[WeekDay] = []
+        self.days: list[PlannedDay] = []
 
     def body(self) -> ComposeResult:
         yield VimTable(id="week-table", cursor_type="row")

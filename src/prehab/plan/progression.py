@@ -1,0 +1,163 @@
+"""Where the runner stands on each catalogue ladder, and today's step on it.
+
+``progress_facts`` turns done work (and the latest responses) into one ``progress`` fact per
+ladder; rules in the pack (rules/progression.toml) decide ``up``, ``hold`` or ``down``; then
+``apply_progression`` gives every prescription on a ladder the runner's step instead of the
+rule's default. Holds run afterwards, so a warning sign, a taper or a missing strength base still
+wins over a progression (one source of truth for safety).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from prehab.model import Conclusion, Fact, Prescription
+from prehab.rulebook.ladders import ladder_of, ladders
+from prehab.rulebook.model import Exercise
+
+WINDOW_DAYS = 28
+"""A step not done for four weeks fades: the rules' own choice applies again."""
+BLOCK_WEEKS = 4
+"""Strength blocks of four weeks: three building, the fourth a deload."""
+BLOCK_BREAK_DAYS = 14
+"""A gap this long without strength work starts a new block."""
+
+
+class DoneLike(Protocol):
+    @property
+    def day(self) -> date: ...
+    @property
+    def exercise(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rpe(self) -> int | None: ...
+
+
+def progress_facts(
+    done: Sequence[DoneLike], responses: Sequence[Fact], catalogue: dict[str, Exercise], today: date
+) -> list[Fact]:
+    """One ``progress`` fact per ladder the runner has done work on in the last four weeks."""
+    where = ladder_of(catalogue)
+    steps_of = ladders(catalogue)
+    recent = sorted(
+        (d for d in done if d.exercise in where and today - timedelta(days=WINDOW_DAYS) <= d.day <= today),
+        key=lambda d: d.day,
+    )
+    worse = {
+        str(r.get("region"))
+        for r in responses
+        if r.get("fact") == "response" and r.get("next_morning") == "worse"
+    }
+    out: list[Fact] = []
+    for ladder in dict.fromkeys(where[d.exercise][0] for d in recent):
+        items = [d for d in recent if where[d.exercise][0] == ladder]
+        current = items[-1].exercise
+        days: list[date] = []
+        for item in reversed(items):
+            if item.exercise != current:
+                break
+            if item.day not in days:
+                days.append(item.day)
+        ex = catalogue[current]
+        step = where[current][1]
+        fact: Fact = {
+            "fact": "progress",
+            "ladder": ladder,
+            "exercise": current,
+            "step": step,
+            "top": step == len(steps_of[ladder]) - 1,
+            "sessions_at_step": len(days),
+            "worse_next_morning": bool(worse & (set(ex.loads) | set(ex.works))),
+        }
+        rpe = next((i.rpe for i in reversed(items) if i.exercise == current and i.rpe is not None), None)
+        if rpe is not None:
+            fact["last_rpe"] = rpe
+        out.append(fact)
+    return out
+
+
+def block_week(done: Sequence[DoneLike], today: date) -> int | None:
+    """Week 1-4 of the current strength block (4 = deload), or None without recent strength work."""
+    days = sorted(
+        {d.day for d in done if d.kind in ("strength", "plyometric") and d.day <= today}, reverse=True
+    )
+    if not days or (today - days[0]).days > BLOCK_BREAK_DAYS:
+        return None
+    start = days[0]
+    for earlier in days[1:]:
+        if (start - earlier).days > BLOCK_BREAK_DAYS:
+            break
+        start = earlier
+    return (today - start).days // 7 % BLOCK_WEEKS + 1
+
+
+def apply_progression(
+    prescriptions: list[Prescription],
+    conclusions: list[Conclusion],
+    facts: Sequence[Fact],
+    catalogue: dict[str, Exercise],
+) -> list[Prescription]:
+    """Each prescription on a ladder becomes the runner's step, moved as the rules decided."""
+    where = ladder_of(catalogue)
+    steps_of = ladders(catalogue)
+    progress = {str(f.get("ladder")): f for f in facts if f.get("fact") == "progress"}
+    moves = {c.exercise: c for c in conclusions if c.type == "progress"}
+    out: dict[str, Prescription] = {}
+    for presc in prescriptions:
+        ladder = where.get(presc.exercise, ("", 0))[0]
+        fact = progress.get(ladder)
+        if fact is None or fact.get("exercise") not in where:
+            _keep(out, presc)
+            continue
+        steps = steps_of[ladder]
+        index = steps.index(str(fact["exercise"]))
+        move = moves.get(ladder)
+        direction = move.direction if move is not None else "hold"
+        target = steps[min(index + 1, len(steps) - 1)] if direction == "up" else steps[index]
+        if direction == "down":
+            target = steps[max(index - 1, 0)]
+        _keep(out, _at_step(presc, catalogue[target], fact, direction, move, catalogue))
+    return sorted(out.values(), key=lambda p: -p.priority)
+
+
+def _at_step(
+    presc: Prescription,
+    target: Exercise,
+    fact: Fact,
+    direction: str,
+    move: Conclusion | None,
+    catalogue: dict[str, Exercise],
+) -> Prescription:
+    current = catalogue[str(fact["exercise"])]
+    sessions = int(fact.get("sessions_at_step", 0))
+    rpe = fact.get("last_rpe")
+    effort = f" at RPE {rpe}" if rpe is not None else ""
+    done = f"{sessions} session{'s' if sessions != 1 else ''} of {current.name}{effort}"
+    note = {
+        "up": f"{done}: progress to {target.name}",
+        "down": f"worse the next morning after {current.name}: one step down to {target.name}",
+        "hold": f"{done}: stay at this step",
+    }[direction]
+    reasons = list(presc.reasons)
+    if move is not None and all(r.rule_id != move.reason.rule_id for r in reasons):
+        reasons.append(move.reason)
+    dose: dict[str, Any] = dict(target.dose) if target.id != presc.exercise else dict(presc.dose)
+    minutes = float(target.minutes) if target.id != presc.exercise else presc.minutes
+    return Prescription(
+        target.id, target.name, target.kind, dose, minutes, reasons, presc.regressed_from, note
+    )
+
+
+def _keep(out: dict[str, Prescription], presc: Prescription) -> None:
+    existing = out.get(presc.exercise)
+    if existing is None:
+        out[presc.exercise] = presc
+        return
+    for reason in presc.reasons:
+        if all(r.rule_id != reason.rule_id for r in existing.reasons):
+            existing.reasons.append(reason)
+    if presc.progress_note and not existing.progress_note:
+        existing.progress_note = presc.progress_note
