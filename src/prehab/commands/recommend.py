@@ -65,12 +65,13 @@ def run(args: argparse.Namespace) -> int:
         home_only = any(f.get("fact") == "athlete" and f.get("home_only") is True for f in facts)
         equipment = equipment_available((), home_only)
     else:
-        from prehab.facts.history import facts_from_history, load_context
+        from prehab.facts.history import load_context
+        from prehab.plan.today import facts_for_day
 
         store, settings, problems = load_context()
         print_problems(problems)
         with store:
-            facts = facts_from_history(store, settings, args.date or date.today())
+            facts = facts_for_day(book, store, settings, args.date or date.today())
         budget = budget if budget is not None else float(settings.time_budget_min)
         equipment = equipment_available(settings.equipment, settings.home_only)
     if args.equipment:

@@ -7,7 +7,7 @@ runner on the same day gets the same plan whichever way they look at it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from prehab.advice import evaluate
@@ -41,9 +41,30 @@ def advise(book: Rulebook, facts: list[Fact], options: PlanOptions) -> Today:
     return Today(facts, ev, plan_day(ev, book.exercises, options))
 
 
-def advise_from_store(book: Rulebook, store: Store, settings: Settings, day: date) -> Today:
-    """Today's advice from the stored history, the settings and the latest check-in."""
+DONE_HISTORY_DAYS = 182
+"""How far back done work is read: enough to place today in a strength block of 4 weeks."""
+
+
+def facts_for_day(book: Rulebook, store: Store, settings: Settings, day: date) -> list[Fact]:
+    """Every fact for ``day``: the history's and the latest check-in's (facts.history), plus
+    where the runner stands on each catalogue ladder and in the strength block (done work)."""
     from prehab.facts.history import facts_from_history
+    from prehab.plan.progression import block_week, progress_facts
 
     facts = facts_from_history(store, settings, day)
-    return advise(book, facts, options_from_settings(settings))
+    done = store.done_items(day - timedelta(days=DONE_HISTORY_DAYS), day)
+    responses = [f for f in facts if f.get("fact") == "response"]
+    facts += progress_facts(done, responses, book.exercises, day)
+    week = block_week(done, day)
+    if week is not None:
+        schedule = next((f for f in facts if f.get("fact") == "schedule"), None)
+        if schedule is None:
+            schedule = {"fact": "schedule"}
+            facts.append(schedule)
+        schedule["block_week"] = week
+    return facts
+
+
+def advise_from_store(book: Rulebook, store: Store, settings: Settings, day: date) -> Today:
+    """Today's advice from the stored history, done work, the settings and the latest check-in."""
+    return advise(book, facts_for_day(book, store, settings, day), options_from_settings(settings))

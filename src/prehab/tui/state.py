@@ -15,11 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from prehab.facts.history import checkin_age_days, facts_from_history
+from prehab.facts.history import checkin_age_days
 from prehab.model import Evaluation, Fact, Problem
 from prehab.plan.day import DayPlan
 from prehab.plan.days import PlannedDay, plan_days
-from prehab.plan.today import advise, options_from_settings
+from prehab.plan.today import advise, facts_for_day, options_from_settings
 from prehab.questionnaire import ScreensResult, Validated, combine_checkins, load_screens
 from prehab.rulebook import Rulebook, default_layers, load_rulebook
 from prehab.store import Session, Settings, Store, load_settings, save_settings
@@ -157,7 +157,7 @@ class AppState:
         """Facts from the history and the latest check-in, then the evaluation and plan."""
         if self.book is None:
             return
-        facts = facts_from_history(self.store, self.settings, self.today) if self.store else []
+        facts = facts_for_day(self.book, self.store, self.settings, self.today) if self.store else []
         today = advise(self.book, facts, options_from_settings(self.settings))
         self.facts, self.evaluation, self.plan = today.facts, today.evaluation, today.plan
         self.version += 1
