@@ -21,12 +21,18 @@ def print_problems(problems: list[Problem], stream: TextIO | None = None) -> Non
 
 
 def load_for_use(path: Path | None = None) -> Rulebook | None:
-    """The rulebook to advise with. Broken user rules are reported and the shipped pack
-    (the last good one) stays in force, so a typo never leaves the runner without advice."""
+    """The rulebook to advise with. Broken user rules (or rules the engine refuses) are reported
+    and the shipped pack (the last good one) stays in force, so a typo never leaves the runner
+    without advice; with an explicit ``path`` there is no fallback: None (a one-line error)."""
+    from prehab.engine.cache import engine_problem
+
     result: LoadResult = load_rulebook(default_layers(path))
     print_problems(result.problems)
     if result.rulebook is not None:
-        return result.rulebook
+        refused = engine_problem(result.rulebook)  # a limit the check missed: never a traceback
+        if refused is None:
+            return result.rulebook
+        print_problems([refused])
     if path is None:
         fallback = load_rulebook(default_layers(include_user=False))
         if fallback.rulebook is not None:

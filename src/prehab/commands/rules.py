@@ -79,6 +79,13 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{errors} error(s), {warnings} warning(s): the pack was NOT loaded", file=sys.stderr)
         return EXIT_USER_ERROR
     book = result.rulebook
+    from prehab.engine.cache import engine_problem
+
+    refused = engine_problem(book)  # the loader predicts every measured limit; this proves it
+    if refused is not None:
+        print(clean_text(f"error: {refused}"), file=sys.stderr)
+        print(f"1 error(s), {warnings} warning(s): the pack was NOT loaded", file=sys.stderr)
+        return EXIT_USER_ERROR
     print(
         f"ok: {len(book.rules)} rules ({len(book.active_rules)} enabled), {len(book.exercises)} exercises, "
         f"{len(book.files)} files, {warnings} warning(s)"

@@ -3,8 +3,9 @@
 Negation (``unless``) is only sound when every rule that could conclude the negated
 flag has finished first, so rules are layered into strata; a cycle through ``unless``
 has no such order and is reported with the rules in it. Engine limits measured on
-durable-rules 2.0.28 (see DURABLE_RULES.md) are enforced here so a big pack fails with
-a message instead of error 303 or a hang.
+durable-rules 2.0.28 (see DURABLE_RULES.md) are counted on the compiled pack by
+``prehab.engine.limits``, so a big pack fails ``prehab rules check`` with a message instead
+of a durable error or a hang.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from collections.abc import Iterable
 from prehab.rulebook.model import Condition, Rule
 
 MAX_CONDITIONS_PER_FACT = 60
-"""durable-rules fails (error 303) when one fact feeds more than ~64 conditions."""
-MAX_LITERALS_PER_FIELD = 400
-"""~520 distinct literals on one attribute made create_ruleset hang forever."""
+"""durable-rules fails (error 303) when one fact reaches more than ~64 conditions; checked with
+the other engine limits on the compiled pack (``prehab.engine.limits``)."""
 
 
 def flag_names(cond: Condition) -> set[str] | None:
@@ -138,58 +138,3 @@ def waiting_for_unknown_flags(rules: list[Rule]) -> list[tuple[Rule, str]]:
                 names = flag_names(cond) or set()
                 missing.extend((rule, n) for n in sorted(names - made))
     return missing
-
-
-def fan_out(rules: list[Rule]) -> list[str]:
-    """Messages for packs past durable's per-fact limits (error 303, create_ruleset hang)."""
-    by_kind: dict[str, list[Condition]] = defaultdict(list)
-    for rule in rules:
-        for cond in rule.conditions:
-            by_kind[cond.fact].append(cond)
-    problems = []
-    for kind, all_conds in sorted(by_kind.items()):
-        # durable shares the nodes of identical conditions, so they count once
-        conds = list({repr((c.fact, c.tests)): c for c in all_conds}.values())
-        worst, value = _worst_case(conds)
-        if worst > MAX_CONDITIONS_PER_FACT:
-            where = f" (a {kind} fact with {value})" if value else ""
-            problems.append(
-                f"{worst} conditions can match one '{kind}' fact{where}; the engine allows "
-                f"{MAX_CONDITIONS_PER_FACT} (durable-rules error 303): "
-                "merge rules or split them by a key field"
-            )
-        literals: dict[str, set[str]] = defaultdict(set)
-        for cond in conds:
-            for test in cond.tests:
-                if test.op == "equals":
-                    literals[test.field].add(repr(test.value))
-        for fname, values in literals.items():
-            if len(values) > MAX_LITERALS_PER_FIELD:
-                problems.append(
-                    f"{len(values)} distinct values tested on '{kind}.{fname}'; the engine hangs past "
-                    f"about 520, so the limit is {MAX_LITERALS_PER_FIELD}: use ranges or fewer rules"
-                )
-    return problems
-
-
-def _worst_case(conds: list[Condition]) -> tuple[int, str]:
-    """Most conditions one fact could match: split by the key field with most literal values."""
-    best_field, best_values = "", 0
-    for cond in conds:
-        for test in cond.tests:
-            if test.op == "equals":
-                count = len({repr(t.value) for c in conds for t in c.tests if t.field == test.field})
-                if count > best_values:
-                    best_field, best_values = test.field, count
-    if not best_field:
-        return len(conds), ""
-    groups: dict[str, int] = defaultdict(int)
-    unkeyed = 0
-    for cond in conds:
-        values = [t.value for t in cond.tests if t.field == best_field and t.op == "equals"]
-        if values:
-            groups[repr(values[0])] += 1
-        else:
-            unkeyed += 1
-    key, most = max(groups.items(), key=lambda kv: kv[1]) if groups else ("", 0)
-    return most + unkeyed, f"{best_field} = {key}" if key else ""

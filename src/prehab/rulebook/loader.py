@@ -339,9 +339,7 @@ def _cross_check(
                 "warning",
             )
         )
-    for message in analysis.fan_out(active):
-        problems.append(Problem("rule pack", None, "", message, "", "error"))
-    if not cycle:  # every other engine limit, counted on the compiled pack (prehab.engine.limits)
+    if not cycle:  # the engine's limits, counted on the compiled pack (prehab.engine.limits)
         from prehab.engine.limits import check as engine_limits
 
         for limit in engine_limits(active, schema):
