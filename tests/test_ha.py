@@ -198,6 +198,9 @@ BAD_CHECKINS = [
     (b'{"screen": "body-map", "answers": {"tight_calves": 11}}', "out of range"),
     (b'{"screen": "body-map", "answers": {"tight_calves": 6, "tight_shins": "lots"}}', "not a number"),
     (b'{"screen": "weekly-checkin", "answers": {"goal_focus": "glory"}}', "not one of the choices"),
+    (b'{"screen": "body-map", "answers": {"tight_calves": true}}', "only yes-no questions"),
+    (b'{"screen": "body-map", "answers": {"tight_calves": [6]}}', "not a list"),
+    (b'{"screen": "weekly-checkin", "answers": {"rest_day": "perhaps"}}', "answer yes or no"),
 ]
 
 

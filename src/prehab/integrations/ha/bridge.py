@@ -274,6 +274,7 @@ class Runner:
         self.dirty = True
         self.on_publish = on_publish
         self.stop_event = threading.Event()
+        self._next_poll = 0.0
         if watcher is None:
             from prehab.paths import settings_file
             from prehab.questionnaire import default_dirs
@@ -298,14 +299,21 @@ class Runner:
             self.client.stop(say_offline=True)
 
     def step(self) -> None:
-        """Wait for a command or the poll interval, then bring Home Assistant up to date."""
+        """Answer a command as soon as it comes; look for changes every ``poll_s`` seconds on
+        a fixed beat (commands do not push the next look back); publish what changed."""
+        now = time.monotonic()
         try:
-            topic, payload = self.client.inbox.get(timeout=self.poll_s)
+            topic, payload = self.client.inbox.get(timeout=max(0.0, self._next_poll - now))
         except queue.Empty:
             pass
         else:
             self.handle(topic, payload)
-        self.notice(self.watcher.poll())
+        now = time.monotonic()
+        if now >= self._next_poll:
+            self._next_poll += self.poll_s
+            if self._next_poll <= now:  # fell behind (a slow evaluation): no burst of polls
+                self._next_poll = now + self.poll_s
+            self.notice(self.watcher.poll())
         self.sync()
 
     def handle(self, topic: str, payload: bytes) -> None:

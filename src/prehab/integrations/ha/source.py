@@ -183,7 +183,7 @@ class Source:
             return _refused("'answers' must be an object of question id: answer", echo)
         day = self.clock()
         checked = validate(screen, answers, units=self.settings.units, today=day)
-        errors = _unknown_questions(screen, answers) or checked.errors
+        errors = _shape_errors(screen, answers) or checked.errors
         if errors:
             first = next(iter(errors.items()))
             return {
@@ -291,13 +291,20 @@ def today_attributes(full: Mapping[str, Any], plan: DayPlan, day: date) -> dict[
     return out
 
 
-def _unknown_questions(screen: Screen, answers: Mapping[str, Any]) -> dict[str, str]:
+def _shape_errors(screen: Screen, answers: Mapping[str, Any]) -> dict[str, str]:
+    """What JSON can send but a form cannot: unknown question ids, lists and objects, and
+    true/false for a question that is not yes-or-no (it would count as 1 or 0)."""
     ids = [q.id for q in screen.questions]
-    return {
-        str(k): f"no question {str(k)!r} in {screen.id}: {did_you_mean(str(k), ids)}"
-        for k in answers
-        if k not in ids
-    }
+    errors: dict[str, str] = {}
+    for key, value in answers.items():
+        q = screen.question(key)
+        if q is None:
+            errors[key] = f"no question {key!r} in {screen.id}: {did_you_mean(key, ids)}"
+        elif isinstance(value, list | dict):
+            errors[key] = "give one answer (text, a number, true or false), not a list or an object"
+        elif isinstance(value, bool) and q.kind != "yes-no":
+            errors[key] = f"true/false answers only yes-no questions; {key} is a {q.kind} question"
+    return errors
 
 
 def _json_object(payload: bytes) -> tuple[dict[str, Any] | None, str]:
