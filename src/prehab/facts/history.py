@@ -7,15 +7,16 @@ and the facts of a recent check-in, merged so that no kind meant to appear once 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from prehab.facts.dates import usable
+from prehab.facts.dates import EARLIEST, usable
 from prehab.facts.metrics import load_metrics, strength_streak_weeks
 from prehab.model import Fact, Problem
 from prehab.store.db import Store
-from prehab.store.records import Checkin, Session
+from prehab.store.records import RUN_KINDS, Checkin, Session
 from prehab.store.settings import WEEKDAYS, Settings, load_settings
 
 RECENT_SESSION_DAYS = 7
@@ -49,15 +50,94 @@ def history_facts(today: date | None = None) -> tuple[list[Fact], list[Problem]]
 
 def facts_from_history(store: Store, settings: Settings, today: date) -> list[Fact]:
     """Every fact the history, the settings and a recent check-in give for ``today``."""
-    sessions = store.sessions(until=today)
+    sessions = metric_sessions(store, today)
     checkin = store.latest_checkin()
-    return build_facts(sessions, settings, today, checkin)
+    return build_facts(sessions, settings, today, checkin, strength_streak=strength_streak(store, today))
+
+
+LOAD_DAYS = 35
+"""Days back the load metrics read: the ACWR's chronic window is days 7..34 (see metrics)."""
+LONGEST_RUN_DAYS = 30
+"""longest_run_30d_km looks at the 30 days before the last run, however old that run is."""
+STREAK_WEEKS = 8
+"""Weeks of strength sessions read first for the strength streak; more only if it is longer."""
+STRENGTH_WEEKS_MAX = 520
+"""athlete.strength_weeks is 0..520 in facts.toml: a longer streak is 520, and no more is read."""
+LATEST_KINDS = ("strength", "mobility")
+"""Kinds whose last session a ``days_since_*`` metric needs even when it is older than the
+window (one indexed query each). A new ``days_since_<kind>`` metric adds its kind here."""
+
+
+def metric_sessions(store: Store, today: date) -> list[Session]:
+    """The sessions the facts for ``today`` need, not the whole history (which took 13 s at a
+    million sessions); :func:`build_facts` gives the same facts on these as on everything:
+
+    - the last ``LOAD_DAYS`` days (weekly changes, acute and chronic load, recent sessions),
+      reaching back to 30 days before the last run when that run is older (the run spike);
+    - the last run day before those (a break that ended in the last 28 days: return_break_days);
+    - the last strength, mobility and cross-plane sessions (``days_since_*``), each found by
+      one query that stops at the first match.
+
+    The strength streak (``strength_weeks``) is counted by :func:`strength_streak` from per-day
+    counts. Cost: a few indexed queries (``Store.latest_date`` for a kind never logged scans the
+    rows older than a year once).
+    """
+    start = today - timedelta(days=LOAD_DAYS - 1)
+    found = store.sessions(since=start, until=today)
+    runs = [s.date for s in found if s.is_run and s.distance_km > 0]
+    last_run = max(runs) if runs else store.latest_date(EARLIEST, today, kinds=RUN_KINDS, with_distance=True)
+    if last_run is not None and last_run - timedelta(days=LONGEST_RUN_DAYS) < start:
+        older = max(last_run - timedelta(days=LONGEST_RUN_DAYS), EARLIEST)
+        found += store.sessions(since=older, until=start - timedelta(days=1))
+        start = older
+    before = start - timedelta(days=1)
+    days: set[date | None] = set()
+    if last_run is not None and before >= EARLIEST:
+        days.add(store.latest_date(EARLIEST, before, kinds=RUN_KINDS, with_distance=True))
+    for kind in LATEST_KINDS:
+        if before >= EARLIEST and not any(s.kind == kind for s in found):
+            days.add(store.latest_date(EARLIEST, before, kinds=(kind,)))
+    if before >= EARLIEST and not any(s.cross_plane for s in found):
+        days.add(store.latest_date(EARLIEST, before, cross_plane=True))
+    for day in sorted(d for d in days if d is not None):
+        found += store.sessions(since=day, until=day)
+    unique = {(s.id if s.id is not None else id(s)): s for s in found}
+    return sorted(unique.values(), key=lambda s: (s.date, s.id or 0), reverse=True)
+
+
+def strength_streak(store: Store, today: date) -> int:
+    """``metrics.strength_streak_weeks`` from per-day counts of strength sessions, read a few
+    weeks at a time until the streak breaks (or reaches ``STRENGTH_WEEKS_MAX``)."""
+    per_block: Counter[int] = Counter()
+    read_from = today + timedelta(days=1)
+    weeks = STREAK_WEEKS
+    while True:
+        since = max(today - timedelta(days=7 * weeks - 1), EARLIEST)  # blocks 0 .. weeks-1, whole
+        if since < read_from:
+            for day, count in store.daily_counts(since, read_from - timedelta(days=1), "strength").items():
+                per_block[(today - day).days // 7] += count
+            read_from = since
+        block = 0 if per_block[0] >= 2 else 1
+        streak = 0
+        while per_block[block] >= 2:
+            streak += 1
+            block += 1
+        # the block that broke the streak was read whole, or nothing older can count
+        if block < weeks or since <= EARLIEST or streak >= STRENGTH_WEEKS_MAX:
+            return min(streak, STRENGTH_WEEKS_MAX)
+        weeks = min(weeks * 4, STRENGTH_WEEKS_MAX + 2)
 
 
 def build_facts(
-    sessions: Sequence[Session], settings: Settings, today: date, checkin: Checkin | None
+    sessions: Sequence[Session],
+    settings: Settings,
+    today: date,
+    checkin: Checkin | None,
+    *,
+    strength_streak: int | None = None,
 ) -> list[Fact]:
-    """:func:`facts_from_history` without the store, for tests and callers holding sessions.
+    """:func:`facts_from_history` without the store, for tests and callers holding sessions
+    (``strength_streak``: the streak counted already, when ``sessions`` is only a window).
 
     Sessions the metrics cannot use (dated before 1980 or after ``today``) are dropped first,
     so a bad stored row never stops the advice.
@@ -65,7 +145,7 @@ def build_facts(
     sessions = usable(sessions, today)
     single: dict[str, Fact] = {
         "load": {"fact": "load", **load_metrics(sessions, today)},
-        "athlete": athlete_fact(settings, sessions, today),
+        "athlete": athlete_fact(settings, sessions, today, strength_streak),
         "schedule": schedule_fact(settings, today),
     }
     recent = session_facts(sessions, today)
@@ -75,13 +155,17 @@ def build_facts(
     return [single["load"], single["athlete"], single["schedule"], *recent.values(), *others]
 
 
-def athlete_fact(settings: Settings, sessions: Sequence[Session], today: date) -> Fact:
-    """The runner from the settings; strength_weeks is the larger of the setting and the log."""
+def athlete_fact(
+    settings: Settings, sessions: Sequence[Session], today: date, streak: int | None = None
+) -> Fact:
+    """The runner from the settings; strength_weeks is the larger of the setting and the log
+    (``streak``, else counted on ``sessions``), at most ``STRENGTH_WEEKS_MAX`` as facts.toml says."""
+    logged = strength_streak_weeks(sessions, today) if streak is None else streak
     return {
         "fact": "athlete",
         "experience": settings.experience,
         "home_only": settings.home_only,
-        "strength_weeks": max(settings.strength_weeks, strength_streak_weeks(sessions, today)),
+        "strength_weeks": min(max(settings.strength_weeks, logged), STRENGTH_WEEKS_MAX),
     }
 
 

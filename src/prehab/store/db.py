@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -47,6 +47,8 @@ recovery and to break a deadlock); a full busy timeout is not waited twice."""
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 """Files up to this size are checked on open (about 25 ms for 15 MB, 100k sessions)."""
 ATHLETE_ID = 1
+LATEST_WALK_DAYS = 366
+"""``latest_date`` walks the date index over this many days before scanning older rows."""
 DUPLICATE_KM = 0.05
 """Two sessions on one day of one kind whose distances differ by less than this are one."""
 
@@ -385,6 +387,70 @@ class Store:
                 and (kind is None or s.kind == kind)
             ]
         return [_session(r) for r in rows]
+
+    def latest_date(
+        self,
+        since: date,
+        until: date,
+        *,
+        kinds: Sequence[str] | None = None,
+        cross_plane: bool = False,
+        with_distance: bool = False,
+    ) -> date | None:
+        """The date of the latest session from ``since`` to ``until`` (of one of ``kinds``; only
+        cross-plane ones; only ones with a distance), or None, without reading the history:
+        the date index is walked back over the last ``LATEST_WALK_DAYS`` (stopping at the first
+        match); only if nothing is there are the older rows scanned once, in table order (at a
+        million sessions a scan takes ~70 ms where walking the index over them took ~350)."""
+        where = ["athlete_id = ?"]
+        params: list[Any] = [ATHLETE_ID]
+        if kinds is not None:
+            where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
+            params += list(kinds)
+        if cross_plane:
+            where.append("cross_plane = 1")
+        if with_distance:
+            where.append("distance_km > 0")
+        test = " AND ".join(where)
+        recent = max(since, until - timedelta(days=LATEST_WALK_DAYS))
+        try:
+            rows = self._rows(
+                f"SELECT date FROM sessions WHERE {test} AND date >= ? AND date <= ? "
+                "ORDER BY date DESC LIMIT 1",
+                [*params, recent.isoformat(), until.isoformat()],
+            )
+            if not rows and recent > since:
+                rows = self._rows(
+                    f"SELECT MAX(date) FROM sessions NOT INDEXED WHERE {test} AND date >= ? AND date < ?",
+                    [*params, since.isoformat(), recent.isoformat()],
+                )
+        except StoreDamaged:
+            found = [
+                s.date
+                for s in self.rescue().sessions
+                if since <= s.date <= until
+                and (kinds is None or s.kind in kinds)
+                and (s.cross_plane or not cross_plane)
+                and (s.distance_km > 0 or not with_distance)
+            ]
+            return max(found, default=None)
+        return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
+    def daily_counts(self, since: date, until: date, kind: str) -> dict[date, int]:
+        """How many sessions of ``kind`` each day from ``since`` to ``until`` had (days with none
+        are left out): a streak over years without building a Session per row."""
+        try:
+            rows = self._rows(
+                "SELECT date, COUNT(*) FROM sessions WHERE athlete_id = ? AND kind = ? "
+                "AND date >= ? AND date <= ? GROUP BY date",
+                (ATHLETE_ID, kind, since.isoformat(), until.isoformat()),
+            )
+        except StoreDamaged:
+            counts: dict[date, int] = {}
+            for s in self.sessions(since, until, kind):
+                counts[s.date] = counts.get(s.date, 0) + 1
+            return counts
+        return {date.fromisoformat(day): int(count) for day, count in rows}
 
     def add_sessions(self, items: Iterable[Session], keep_repeats: bool = False) -> ImportCount:
         """Store many sessions in one transaction, skipping ones already stored.
