@@ -58,15 +58,29 @@ def _spread(i: int) -> tuple[str, str]:
     return KINDS[i % len(KINDS)], REGIONS[(i // len(KINDS)) % len(REGIONS)]
 
 
+STOPPER = """
+[[rule]]
+id = "stopper"
+title = "t"
+when = [ { fact = "answer", question = "stop" } ]
+then.flag = "stop"
+why = "w"
+source = "s"
+"""
+
+
 def _spread_rules(count: int, priority: bool = False) -> str:
-    """``count`` rules spread over fact kinds, regions and levels (under the per-fact limit)."""
-    return "".join(
+    """``count`` rules spread over fact kinds, regions and levels (under the per-fact limit), all
+    waiting for ``stopper`` through their unless: every one in stage 1, which opens in gates
+    (rules of stage 0 wait for no stage fact)."""
+    return STOPPER + "".join(
         f"""
 [[rule]]
 id = "r{i}"
 title = "t"
 priority = {i if priority else 50}
 when = [ {{ fact = "{_spread(i)[0]}", region = "{_spread(i)[1]}", level = {{ at_least = {i % 10} }} }} ]
+unless = [ {{ fact = "flag", name = "stop" }} ]
 then.prescribe = [ {{ exercise = "calf-stretch" }} ]
 why = "w"
 source = "s"
@@ -82,8 +96,8 @@ def test_a_stage_past_durables_shared_condition_limit_builds_and_runs(make_pack:
     result = load_rulebook([make_pack(_spread_rules(count))], require_examples_in=0)
     assert result.rulebook is not None, [str(p) for p in result.errors]
     engine = Engine(result.rulebook)
-    assert engine.gates == [4]
-    assert max(Counter(c.gate for c in engine.compiled).values()) <= GATE_SIZE
+    assert engine.gates == [0, 4]
+    assert max(Counter(c.gate for c in engine.compiled if c.stage == 1).values()) <= GATE_SIZE
     run = engine.run([{"fact": "tightness", "region": "calves", "level": 9}])
     assert run.errors == []
     assert len(run.firings) == sum(1 for i in range(count) if _spread(i) == ("tightness", "calves"))
@@ -94,8 +108,8 @@ def test_gates_open_highest_priority_first(make_pack: Callable[..., Path]) -> No
     book = load_rulebook([make_pack(rules)], require_examples_in=0).rulebook
     assert book is not None
     engine = Engine(book)
-    first_gate = {c.rule.priority for c in engine.compiled if c.gate == 0}
-    later = {c.rule.priority for c in engine.compiled if c.gate == 1}
+    first_gate = {c.rule.priority for c in engine.compiled if c.stage == 1 and c.gate == 0}
+    later = {c.rule.priority for c in engine.compiled if c.stage == 1 and c.gate == 1}
     assert min(first_gate) > max(later)
 
 

@@ -82,7 +82,8 @@ def test_a_fact_two_alternatives_match_fires_once(make_pack: Callable[..., Path]
 def test_when_and_when_any_fire_once_per_binding(make_pack: Callable[..., Path]) -> None:
     book = _pack(
         make_pack,
-        '{ fact = "tightness", region = "calves", as = "t" }, { fact = "tightness", region = "shins", as = "t" }',
+        '{ fact = "tightness", region = "calves", as = "t" }, '
+        '{ fact = "tightness", region = "shins", as = "t" }',
         when='{ fact = "athlete" }',
     )
     run = Engine(book).run([{"fact": "athlete"}, *_tight(["calves", "shins", "feet"])])

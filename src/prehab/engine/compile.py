@@ -1,9 +1,11 @@
 """Rulebook -> durable-rules ruleset definitions (plain dicts; no durable import needed).
 
-Every rule waits for a stage fact of its stratum, so negation (``unless``) only runs
-once every rule that could conclude the negated flag has fired: durable fires actions
-inside ``assert_fact`` and keeps no truth maintenance, so without stages an ``unless``
-would depend on the order facts happen to arrive in.
+Every rule of a later stratum waits for a stage fact of its stratum, so negation (``unless``)
+only runs once every rule that could conclude the negated flag has fired: durable fires
+actions inside ``assert_fact`` and keeps no truth maintenance, so without stages an
+``unless`` would depend on the order facts happen to arrive in. Rules of the first stratum
+wait for nothing: the runner asserts every fact in one call, and durable fires actions
+only once the call has matched them all.
 
 ``unless`` is checked by the runner against the session's facts when a rule fires, not
 compiled into a durable ``$not``: durable's negation skips facts the rule's positive
@@ -100,10 +102,11 @@ def gate_expression(stage: int, gate: int) -> dict[str, Any]:
 
 
 def compile_rule(rule: Rule, stage: int, gate: int = 0) -> list[CompiledRule]:
-    """The durable rules for ``rule``: one, or one per (expanded) ``when_any`` alternative."""
+    """The durable rules for ``rule``: one, or one per (expanded) ``when_any`` alternative;
+    after stage 0, each waits for its stage's gate fact (alias ``g``)."""
     aliases: dict[str, Condition] = {}
     sources: dict[str, str] = {}
-    terms: list[dict[str, Any]] = [{"g": gate_expression(stage, gate)}]
+    terms: list[dict[str, Any]] = [{"g": gate_expression(stage, gate)}] if stage else []
     for index, cond in enumerate(rule.when):
         alias = f"c{index}"
         aliases[alias] = cond
@@ -141,7 +144,9 @@ def compile_rules(rules: list[Rule]) -> tuple[list[CompiledRule], int]:
         for rule in members:
             for one in compile_rule(rule, stage):
                 gate = len(in_stage) // GATE_SIZE
-                in_stage.append(replace(one, gate=gate, definition=_with_gate(one.definition, stage, gate)))
+                if stage:
+                    one = replace(one, gate=gate, definition=_with_gate(one.definition, stage, gate))
+                in_stage.append(one)
         compiled += in_stage
     return compiled, stages
 

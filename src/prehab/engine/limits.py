@@ -17,8 +17,9 @@ the hard limit; prehab's limit):
   node: more than 128 is error 107; ``MAX_ONE_OF_PER_VALUE`` = 120.
 - durable rules in a pack (each ``when_any`` alternative is one) plus the 2 internal ones:
   more than 4,096 is error 106; ``MAX_RULES`` = 4,000.
-- facts one rule joins (its ``when`` conditions, one ``when_any`` alternative, the stage
-  gate): more than 16 is error 304 when the facts arrive; ``MAX_JOIN`` = 16.
+- facts one rule joins (its ``when`` conditions, one ``when_any`` alternative, and after the
+  first stage the stage gate): more than 16 is error 304 when the facts arrive;
+  ``MAX_JOIN`` = 16.
 - ``one_of`` tests in one condition (two expressions each, 32 in all is too many): more than
   14 is error 113; ``MAX_ONE_OF_TESTS`` = 14.
 - fields of one fact kind (plus fact, id and sid; 255 properties is too many): more than 251
@@ -53,8 +54,9 @@ MAX_RULES = 4000
 MAX_JOIN = 16
 MAX_ONE_OF_TESTS = 14
 MAX_FIELDS = 240
-MAX_STAGES = MAX_TESTS_PER_NODE - 1
-"""Stage numbers are tests after the stage kind's node, and so is the anchor's."""
+MAX_STAGES = MAX_TESTS_PER_NODE
+"""Stage numbers after the first (which has no stage fact) and the anchor's are tests after
+the stage kind's node: a pack of N stages puts N there."""
 INTERNAL_RULES = 2
 """The anchor and the catch-all (``compile.internal_definitions``)."""
 
@@ -243,12 +245,13 @@ def check(rules: list[Rule], schema: FactSchema | None = None) -> list[LimitProb
         terms = one.definition["all"]
         if len(terms) > MAX_JOIN and one.rule.id not in joined:
             joined.add(one.rule.id)
+            gate = ", and the stage fact its unless waits for" if one.stage else ""
             problems.append(
                 LimitProblem(
                     one.rule,
                     "when",
-                    f"the rule joins {len(terms) - 1} facts (its when conditions plus one when_any "
-                    f"alternative); the engine joins at most {MAX_JOIN - 1} (durable-rules error 304)",
+                    f"the rule joins {len(terms)} facts (its when conditions, one when_any "
+                    f"alternative{gate}); durable-rules joins at most {MAX_JOIN} (error 304)",
                     "split it into rules that chain through a flag",
                 )
             )
@@ -297,8 +300,8 @@ def _network_problems(network: _Network) -> list[LimitProblem]:
             count = node.tests
             if node.label == STAGE_KIND:
                 message = (
-                    f"the rules wait for each other through 'unless' in {count - 1} stages; durable-rules "
-                    f"hangs past 510, so the limit is {MAX_STAGES}"
+                    f"the rules wait for each other through 'unless' in {count} stages; durable-rules "
+                    f"hangs past 511, so the limit is {MAX_STAGES}"
                 )
                 fix = "fewer rules whose unless waits on another rule's flag in a long chain"
             else:

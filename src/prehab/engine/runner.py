@@ -11,7 +11,8 @@ extension (``durable_rules_engine``) directly rather than through durable's Pyth
   where no action ran segfaults), and a catch-all keeps every fact stored but never fires
   (see ``compile.internal_definitions``); facts of kinds no rule mentions are not asserted;
 - every fact gets a stable id (durable's duplicate check is a 32-bit content hash);
-- the facts and the first stage's gates go in one ``assert_facts`` call, each later stage in one;
+- the facts go in one ``assert_facts`` call (the first stage's rules wait for no stage fact:
+  they fire once every fact is in), then each later stage's gate facts in one call;
 - an exception in an action is collected, never swallowed;
 - each ruleset is deleted when its Engine is closed (``close``, or by the engine cache when it
   is evicted): durable has no other way to free one (~1.8 MiB for the shipped pack), and
@@ -94,10 +95,11 @@ class Engine:
         self.book = book
         self.compiled, self.stages = compile_rulebook(book)
         self.gates = [
-            1 + max((c.gate for c in self.compiled if c.stage == stage), default=0)
+            1 + max((c.gate for c in self.compiled if c.stage == stage), default=0) if stage else 0
             for stage in range(self.stages)
         ]
-        """Gate facts to assert per stage (a stage's rules open in gates; see compile.GATE_SIZE)."""
+        """Gate facts to assert per stage (a stage's rules open in gates; see compile.GATE_SIZE).
+        Stage 0 has none: its rules match as the facts arrive, all in one call, and fire after."""
         self.kinds = mentioned_kinds(self.compiled) | {STAGE_KIND}
         """Fact kinds worth asserting: a fact of another kind could only feed the catch-all."""
         self._lock = threading.Lock()
@@ -175,7 +177,8 @@ class Engine:
                         {"fact": STAGE_KIND, "n": stage, "p": gate, "id": f"stage:{stage}:{gate}"}
                         for gate in range(self.gates[stage])
                     ]
-                    self._assert(handle, run, batch)
+                    if batch:
+                        self._assert(handle, run, batch)
                     batch = []
             finally:
                 try:
