@@ -293,8 +293,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     with _open() as store:
         sessions = store.sessions(since=since, until=until, kind=args.kind)
         metrics = _metrics(store) if args.metrics else None
+        kinds_from = _kinds_from(store, sessions)
     if args.json:
-        out: Any = [session_row(s, settings.units) for s in sessions]
+        out: Any = [_with_kind_from(session_row(s, settings.units), kinds_from) for s in sessions]
         if metrics is not None:
             out = {"sessions": out, "load": metrics}
         print(json_text(json.dumps(out, indent=2, ensure_ascii=False)))
@@ -302,10 +303,24 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not sessions:
         print("no sessions yet; add one with `prehab log` or `prehab import PATH`")
     else:
-        print(_table(sessions, settings.units))
+        print(_table(sessions, settings.units, kinds_from))
     if metrics is not None:
         _print_metrics(metrics)
     return 0
+
+
+def _with_kind_from(row: dict[str, Any], kinds_from: dict[str, str]) -> dict[str, Any]:
+    """``row`` plus "kind_from" when the importer kept how it decided the kind."""
+    how = kinds_from.get(row.get("external_id") or "")
+    return row if how is None else {**row, "kind_from": how}
+
+
+def _kinds_from(store: Store, sessions: list[Session]) -> dict[str, str]:
+    """How the importer decided each imported session's kind, by external id ("type Run",
+    "type Run, title 'tempo'", "no type, 19.0 km/h: too fast for a run")."""
+    from prehab.imports.ledger import kinds_decided
+
+    return kinds_decided(store, (s.external_id for s in sessions))
 
 
 def _metrics(store: Store) -> dict[str, Any]:
@@ -325,13 +340,15 @@ def _print_metrics(metrics: dict[str, Any]) -> None:
         print(f"\n  acwr: {ACWR_CAVEAT}")
 
 
-def _table(sessions: list[Session], units: str) -> str:
+def _table(sessions: list[Session], units: str, kinds_from: dict[str, str] | None = None) -> str:
     """Sessions as aligned columns; every cell on one line and free of control characters
-    (an imported name may carry escape sequences that would retitle or clear the terminal)."""
+    (an imported name may carry escape sequences that would retitle or clear the terminal).
+    "kind from" says how an import decided the kind (its type, a title word, its speed)."""
     from prehab.facts.units import to_display
     from prehab.textsafe import one_line
 
-    head = ("id", "date", "kind", units, "min", "rpe", "surface", "notes")
+    kinds_from = kinds_from or {}
+    head = ("id", "date", "kind", units, "min", "rpe", "surface", "notes", "kind from")
     rows = [head]
     for s in sessions:
         rows.append(
@@ -344,6 +361,7 @@ def _table(sessions: list[Session], units: str) -> str:
                 str(s.rpe) if s.rpe is not None else "-",
                 one_line(s.surface or "-"),
                 one_line(s.notes)[:30],
+                one_line(kinds_from.get(s.external_id or "", "-" if s.source != "manual" else "logged")),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]

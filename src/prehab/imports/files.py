@@ -11,18 +11,35 @@ import gzip
 import io
 import math
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO, cast
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed
 from prehab.imports.limits import MAX_ACTIVITY_BYTES, Budget, Readable, capped
-from prehab.imports.mapping import classify
-from prehab.store.records import Session
+from prehab.imports.mapping import decide
+from prehab.store.records import RUN_KINDS, Session
 
 ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit")
 
 TCX_NS = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
+
+MIN_SECONDS = 60
+"""An activity shorter than this is a recording started by mistake, not a session."""
+
+
+@dataclass
+class Found:
+    """One activity read from a file or a CSV row: the session, how its kind was decided
+    (``mapping.Kind.how``, shown by ``prehab history``) and what to call it in a message."""
+
+    session: Session
+    how: str
+    label: str
+    """ "the ride 'Midsummer 474' of 2023-06-22"."""
+    where: str = ""
+    """Where it came from when that is more than the file: "activities.csv row 7"."""
 
 
 def activity_format(name: str) -> str | None:
@@ -36,14 +53,12 @@ def activity_format(name: str) -> str | None:
     return None
 
 
-def parse_activity(name: str, data: bytes) -> list[Session]:
+def parse_activity(name: str, data: bytes) -> list[Found]:
     """The sessions in one activity file held in memory; raises ImportFailed with the reason."""
     return parse_activity_stream(name, io.BytesIO(data), len(data))
 
 
-def parse_activity_stream(
-    name: str, raw: Readable, packed: int, budget: Budget | None = None
-) -> list[Session]:
+def parse_activity_stream(name: str, raw: Readable, packed: int, budget: Budget | None = None) -> list[Found]:
     """The sessions in one activity file read from ``raw`` (``packed`` bytes: a file's size, or a
     zip member's), streamed and capped (:mod:`prehab.imports.limits`); raises ImportFailed."""
     fmt = activity_format(name)
@@ -115,6 +130,15 @@ def _local_date(start: datetime) -> datetime:
     return start.astimezone() if start.tzinfo else start.replace(tzinfo=UTC).astimezone()
 
 
+def describe(activity: str, name: str, when: datetime | None = None) -> str:
+    """ "the running 'Tempo 2x5k'" (and " of 2024-01-16" given ``when``): what a message calls
+    an activity."""
+    what = activity.strip().lower() or "activity"
+    if name:
+        what += f" {name!r}"
+    return f"the {what}" + (f" of {when.date().isoformat()}" if when is not None else "")
+
+
 def _session(
     start: datetime,
     activity: str,
@@ -123,27 +147,36 @@ def _session(
     source: str,
     name: str = "",
     sub: str = "",
-) -> Session:
+) -> Found:
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)  # GPX, TCX and FIT times are UTC
     problem = start_problem(start)  # before any conversion: year 1 in local time can overflow
     if problem:
-        what = " ".join(part for part in (activity.lower() or "activity", repr(name) if name else "") if part)
-        raise ImportFailed(f"the {what} {problem}; nothing of this file was imported")
-    kind, surface = classify(activity, name, sub)
-    return Session(
+        raise ImportFailed(f"{describe(activity, name)} {problem}; nothing of this file was imported")
+    label = describe(activity, name, _local_date(start))
+    if seconds is not None and 0 < seconds < MIN_SECONDS:
+        raise ImportFailed(
+            f"{label} lasts {seconds:g} s ({max(distance_m, 0):.0f} m): too short to be a session (a "
+            "recording started by mistake?); nothing of this file was imported"
+        )
+    metres = max(distance_m, 0.0)
+    found = decide(activity, name, sub, metres / 1000, seconds)
+    if found.kind in RUN_KINDS and metres == 0 and not seconds:
+        raise ImportFailed(f"{label} has no distance and no duration: nothing to import")
+    session = Session(
         date=_local_date(start).date(),
-        kind=kind,
-        distance_km=round(max(distance_m, 0.0) / 1000, 3),
+        kind=found.kind,
+        distance_km=round(metres / 1000, 3),
         duration_min=round(seconds / 60, 1) if seconds else None,
-        surface=surface,
+        surface=found.surface,
         notes=name,
         source=source,
         external_id=start_id(start),
     )
+    return Found(session, found.how, label)
 
 
-def parse_gpx(data: Source) -> Session:
+def parse_gpx(data: Source) -> Found:
     """One GPX file (all its tracks) as one session: start, moving span and 2-D distance.
 
     Read with ElementTree rather than gpxpy: we need only the first and last times and the
@@ -163,6 +196,7 @@ def parse_gpx(data: Source) -> Session:
     last: datetime | None = None
     previous: tuple[float, float] | None = None
     in_segment = False
+    timed = 0
     try:
         for event, elem in ET.iterparse(_stream(data), events=("start", "end")):
             if event == "start":
@@ -190,6 +224,7 @@ def parse_gpx(data: Source) -> Session:
                 if when is not None:
                     first = first or when
                     last = when
+                    timed += 1
             elif elem.tag == f"{ns}trkseg":
                 in_segment = False
                 if first is not None and last is not None:
@@ -203,7 +238,13 @@ def parse_gpx(data: Source) -> Session:
         raise ImportFailed(f"not valid GPX ({exc})") from exc
     if start is None:
         raise ImportFailed("the GPX track has no times, so its date is unknown")
-    activity = meta.get("type", "").strip() or "run"
+    if timed == 1 and start_problem(start) is None:  # a bad date is the first thing to say
+        raise ImportFailed(
+            f"the GPX track has a single point with a time ({start:%Y-%m-%d %H:%M} UTC): no distance "
+            "or duration to import (a recording stopped as it started?)"
+        )
+    # no <type>: "" lets the speed and the title decide (mapping.decide), where "run" was assumed
+    activity = meta.get("type", "").strip()
     return _session(start, activity, metres, seconds or None, "gpx", meta.get("name", "").strip())
 
 
@@ -224,14 +265,20 @@ def _gpx_time(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def parse_tcx(data: Source) -> list[Session]:
+def parse_tcx(data: Source) -> list[Found]:
     """Each <Activity> of a TCX file as a session (laps summed).
 
-    Streamed: every <Trackpoint> is dropped as soon as it is read (only the lap totals count),
-    so memory does not grow with the track.
+    The start is the first lap's ``StartTime`` (else the first trackpoint's time), not the
+    activity's ``<Id>``: Garmin Connect writes some ``<Id>``s as the time the device synced, a
+    day after every lap and trackpoint, which put the run on the wrong day. ``<Id>`` is used
+    only when there is nothing else.
+
+    Streamed: every <Trackpoint> is dropped as soon as it is read (only its time is kept, for
+    the first of each activity), so memory does not grow with the track.
     """
     root: ET.Element | None = None
     path: list[ET.Element] = []
+    first_point: dict[ET.Element, str] = {}
     try:
         for event, elem in ET.iterparse(_stream(data), events=("start", "end")):
             if event == "start":
@@ -240,6 +287,10 @@ def parse_tcx(data: Source) -> list[Session]:
                 continue
             path.pop()
             if elem.tag == f"{TCX_NS}Trackpoint" and path:
+                activity = next((e for e in reversed(path) if e.tag == f"{TCX_NS}Activity"), None)
+                when = elem.findtext(f"{TCX_NS}Time")
+                if activity is not None and when and when.strip() and activity not in first_point:
+                    first_point[activity] = when
                 path[-1].remove(elem)
     except ET.ParseError as exc:
         raise ImportFailed(f"not valid XML ({exc})") from exc
@@ -251,9 +302,10 @@ def parse_tcx(data: Source) -> list[Session]:
     out = []
     for activity in activities:
         laps = activity.findall(f"{TCX_NS}Lap")
-        start_text = activity.findtext(f"{TCX_NS}Id") or (laps[0].get("StartTime") if laps else None)
-        if not start_text:
-            raise ImportFailed("a TCX activity has no start time")
+        lap_start = next((lap.get("StartTime") for lap in laps if (lap.get("StartTime") or "").strip()), None)
+        start_text = lap_start or first_point.get(activity) or activity.findtext(f"{TCX_NS}Id")
+        if not start_text or not start_text.strip():
+            raise ImportFailed("a TCX activity has no start time (no lap StartTime, trackpoint time or <Id>)")
         try:
             start = datetime.fromisoformat(start_text.strip().replace("Z", "+00:00"))
             distance = sum(float(lap.findtext(f"{TCX_NS}DistanceMeters") or 0) for lap in laps)
@@ -265,22 +317,29 @@ def parse_tcx(data: Source) -> list[Session]:
     return out
 
 
-def parse_fit(data: Source) -> list[Session]:
-    """Each ``session`` message of a FIT file as a session (a triathlon gives several)."""
+def parse_fit(data: Source) -> list[Found]:
+    """Each ``session`` message of a FIT file as a session (a triathlon gives several).
+
+    fitdecode's complaints about parts prehab does not read (a developer field whose
+    definition is missing, an odd field size) are ignored rather than printed as Python
+    warnings with site-packages paths; a damaged file (its CRC) is still refused.
+    """
     import fitdecode
 
     out = []
     try:
         # a wrong checksum means damaged data: refuse the file rather than store garbage
         source = io.BytesIO(data) if isinstance(data, bytes) else data
-        with fitdecode.FitReader(source, check_crc=fitdecode.CrcCheck.RAISE) as reader:
+        with fitdecode.FitReader(
+            source, check_crc=fitdecode.CrcCheck.RAISE, error_handling=fitdecode.ErrorHandling.IGNORE
+        ) as reader:
             for frame in reader:
                 if frame.frame_type != fitdecode.FIT_FRAME_DATA or frame.name != "session":
                     continue
                 start = frame.get_value("start_time", fallback=None)
                 if not isinstance(start, datetime):
                     raise ImportFailed("a FIT session has no start time")
-                sport = frame.get_value("sport", fallback="")
+                sport = frame.get_value("sport", fallback="") or "generic"  # no sport: not a run
                 sub = frame.get_value("sub_sport", fallback="")
                 distance = frame.get_value("total_distance", fallback=0) or 0
                 seconds = frame.get_value("total_timer_time", fallback=None) or frame.get_value(

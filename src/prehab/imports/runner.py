@@ -3,7 +3,12 @@
 Each file is parsed on its own and stored in its own transaction, so a broken file costs
 only itself: it is listed with its name and reason, everything before it is already safe,
 and everything after it still imports. Re-importing is harmless: sessions are recognised by
-their start time (or same day, kind and distance) and skipped.
+their start time (or same day, kind and distance) and skipped; a file imported cleanly before
+is recognised by its content hash and skipped before it is parsed (``prehab.imports.ledger``).
+
+A folder is searched for exports (a folder holding ``activities.csv``) and activity files down
+to ``MAX_FOLDER_DEPTH`` levels: a folder of unzipped exports, or an export one level down, is
+read whole. Every refusal names the file and the row or activity; nothing is dropped unsaid.
 
 Names and notes are someone else's text (a GPX ``<name>``, a Strava title): every session
 passes through ``_clean`` before it is checked and stored, so escape sequences and other
@@ -12,6 +17,7 @@ control characters never reach the history (``prehab.textsafe``).
 
 from __future__ import annotations
 
+import os
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +26,8 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from prehab.imports.errors import ImportFailed, ImportRefused
-from prehab.imports.files import ACTIVITY, activity_format, parse_activity_stream
+from prehab.imports.files import ACTIVITY, Found, activity_format, parse_activity_stream
+from prehab.imports.ledger import Digest, Ledger, digest
 from prehab.imports.limits import (
     BOMB,
     MAX_ACTIVITY_BYTES,
@@ -35,13 +42,20 @@ from prehab.imports.limits import (
     size,
 )
 from prehab.imports.strava import StravaRows, parse_activities_csv
-from prehab.store.db import Store
-from prehab.store.records import ImportCount, Session, validate_session
+from prehab.store.db import Store, add_sessions_in
+from prehab.store.records import ImportCount, validate_session
 from prehab.textsafe import clean_text
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, name): called before each item (done = items finished so far)
 and once at the end with done == total."""
+
+Load = Callable[[], tuple[list[Found], list[tuple[str, str]]]]
+"""How an item gets its activities: (found, failures of single rows)."""
+
+MAX_FOLDER_DEPTH = 6
+"""Folder levels searched below a folder given to ``prehab import``: an export unzipped into a
+folder of its own inside Downloads is 2 down; deeper folders are named as not searched."""
 
 
 @dataclass
@@ -57,6 +71,11 @@ class ImportReport:
     refused: int = 0
     """How many of the failures are refusals past a size, ratio or count cap (a zip bomb):
     ``prehab import`` then exits with status 2."""
+    unchanged: int = 0
+    """Items skipped unread: the same bytes were imported cleanly before (their sessions count
+    as skipped)."""
+    bytes: int = 0
+    """Bytes of the files and members hashed (all but a prehab export): for throughput."""
 
 
 @dataclass
@@ -64,11 +83,13 @@ class _Item:
     """One unit of work: a name to show and how to get its sessions."""
 
     name: str
-    load: Callable[[], tuple[list[Session], list[tuple[str, str]]]]
+    load: Load
     restore: Callable[[Store], ImportCount] | None = None
     """Set for a prehab export: it stores itself (sessions, check-ins, done) in one go."""
     group: str = ""
     """The zip the item comes from: once that zip's total cap is reached, its other items stop."""
+    digest: Callable[[], Digest] | None = None
+    """The content hash of the item's bytes, taken before it is parsed (``ledger``)."""
 
 
 def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress | None = None) -> ImportReport:
@@ -85,7 +106,7 @@ def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress |
             except ImportFailed as exc:
                 report.failures.append((path.name or str(path), str(exc)))
                 report.refused += isinstance(exc, ImportRefused)
-        _run(store, items, report, progress)
+        _run(store, items, report, progress, Ledger(store))
     finally:
         for tree in opened:
             tree.close()
@@ -93,7 +114,9 @@ def import_paths(store: Store, paths: Iterable[Path | str], progress: Progress |
     return report
 
 
-def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progress | None) -> None:
+def _run(
+    store: Store, items: list[_Item], report: ImportReport, progress: Progress | None, ledger: Ledger
+) -> None:
     """Parse and store each item in turn; one transaction per item."""
     total = len(items)
     stopped: set[str] = set()
@@ -114,8 +137,16 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
             report.added += count.added
             report.skipped += count.skipped
             continue
+        content = _digest(item)
+        if content is not None:
+            report.bytes += content.size
+            known = ledger.done(content)
+            if known is not None:
+                report.skipped += known
+                report.unchanged += 1
+                continue
         try:
-            sessions, row_failures = item.load()
+            found, row_failures = item.load()
         except ImportRefused as exc:
             reason = str(exc)
             if exc.stops_zip and item.group:
@@ -132,16 +163,21 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
             report.failures.append((item.name, f"cannot read it ({type(exc).__name__}: {exc})"))
             continue
         report.failures.extend(row_failures)
-        valid = []
-        for s in sessions:
-            _clean(s)
-            problems = validate_session(s)
+        valid: list[Found] = []
+        for f in found:
+            _clean(f)
+            problems = validate_session(f.session)
             if problems:
-                report.failures.append((f"{item.name} ({s.date} {s.kind})", "; ".join(problems)))
+                report.failures.append((f.where or item.name, f"{f.label}: {'; '.join(problems)}"))
             else:
-                valid.append(s)
+                valid.append(f)
+        clean = not row_failures and len(valid) == len(found)
         try:
-            count = store.add_sessions(valid)
+            with store.transaction() as conn:
+                count = add_sessions_in(conn, [f.session for f in valid])
+                ledger.note_kinds(conn, [f for f in valid if f.session.id is not None])
+                if content is not None and clean:
+                    ledger.record(conn, content, item.name, valid)
         except Exception as exc:
             report.failures.append((item.name, f"not stored ({exc}); nothing of it was kept"))
             continue
@@ -152,11 +188,24 @@ def _run(store: Store, items: list[_Item], report: ImportReport, progress: Progr
         progress(total, total, "")
 
 
-def _clean(s: Session) -> None:
+def _digest(item: _Item) -> Digest | None:
+    """The item's content hash, or None when it has none or cannot be read (its load says why)."""
+    if item.digest is None:
+        return None
+    try:
+        return item.digest()
+    except (ImportFailed, OSError):
+        return None
+
+
+def _clean(f: Found) -> None:
     """Strip control characters from the free text of an imported session, in place."""
+    s = f.session
     s.notes = clean_text(s.notes)
     if s.surface is not None:
         s.surface = clean_text(s.surface)
+    f.label = clean_text(f.label)
+    f.how = clean_text(f.how)
 
 
 def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
@@ -164,12 +213,7 @@ def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
     if not path.exists():
         raise ImportFailed("no such file or folder")
     if path.is_dir():
-        if (path / "activities.csv").is_file():
-            return _export_items(_DirTree(path), path.name)
-        found = sorted(p for p in path.rglob("*") if p.is_file() and activity_format(p.name) is not None)
-        if not found:
-            raise ImportFailed("no activities.csv, GPX, TCX or FIT files in this folder")
-        return [_file_item(p) for p in found]
+        return _folder_items(path)
     if path.suffix.lower() == ".zip":
         try:
             tree = _ZipTree(path)
@@ -180,7 +224,7 @@ def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
     if path.suffix.lower() == ".toml":
         return [_Item(path.name, _no_rows, restore=lambda store: _restore(store, path))]
     if path.suffix.lower() == ".csv":
-        return [_Item(path.name, lambda: _csv_file_sessions(path))]
+        return [_Item(path.name, lambda: _csv_file_sessions(path), digest=lambda: _file_digest(path))]
     if activity_format(path.name) is not None:
         return [_file_item(path)]
     raise ImportFailed(
@@ -189,7 +233,89 @@ def _plan(path: Path, opened: list[_ZipTree]) -> list[_Item]:
     )
 
 
-def _no_rows() -> tuple[list[Session], list[tuple[str, str]]]:
+def _folder_items(root: Path) -> list[_Item]:
+    """A folder: every export in it (a folder with ``activities.csv``: the folder itself, an
+    export unzipped one level down, a folder of exports) and every activity file outside them,
+    down to ``MAX_FOLDER_DEPTH`` levels."""
+    exports, files, problems = _walk(root)
+    items: list[_Item] = []
+    for folder in exports:
+        relative = folder.relative_to(root).as_posix()
+        label = root.name if relative == "." else f"{root.name}/{relative}"
+        try:
+            tree = _DirTree(folder)
+        except OSError as exc:
+            items.append(
+                _Item(label, _fails(ImportFailed(f"cannot read this export ({exc.strerror or exc})")))
+            )
+            continue
+        items.extend(_export_items(tree, label))
+    items.extend(_file_item(p) for p in files)
+    items.extend(_Item(name, _fails(ImportFailed(reason))) for name, reason in problems)
+    if not exports and not files:
+        raise ImportFailed(
+            f"no activities.csv, GPX, TCX or FIT files in this folder or its subfolders "
+            f"(searched {MAX_FOLDER_DEPTH} levels down)"
+            + (f"; {problems[0][0]}: {problems[0][1]}" if problems else "")
+        )
+    return items
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+    """(export folders, activity files outside them, (folder, why it was not searched)) under
+    ``root``, each sorted; symbolic links to folders are not followed (they can loop)."""
+    exports: list[Path] = []
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        name = root.name if folder == root else f"{root.name}/{folder.relative_to(root).as_posix()}"
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append((name, f"cannot read this folder ({exc.strerror or exc})"))
+            continue
+        if any(e.name.lower() == "activities.csv" and _is_file(e) for e in entries):
+            exports.append(folder)  # an export: _DirTree reads all of it
+            continue
+        below = []
+        for entry in entries:
+            if _is_file(entry) and activity_format(entry.name) is not None:
+                files.append(Path(entry.path))
+            elif _is_dir(entry):
+                below.append(Path(entry.path))
+            elif entry.is_symlink() and os.path.isdir(entry.path):
+                where = f"{name}/{entry.name}"
+                problems.append(
+                    (where, "a link to a folder, not followed (links can loop); import it by name")
+                )
+        if below and depth >= MAX_FOLDER_DEPTH:
+            problems.append(
+                (name, f"its {len(below)} subfolder(s) were not searched: more than {MAX_FOLDER_DEPTH} "
+                 "levels down; import them by name")
+            )  # fmt: skip
+            continue
+        stack.extend((sub, depth + 1) for sub in reversed(below))
+    return sorted(exports), sorted(files), problems
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _no_rows() -> tuple[list[Found], list[tuple[str, str]]]:
     return [], []
 
 
@@ -215,22 +341,27 @@ def _restore(store: Store, path: Path) -> ImportCount:
 
 
 def _file_item(path: Path) -> _Item:
-    return _Item(path.name, lambda: _file_sessions(path))
+    return _Item(path.name, lambda: _file_sessions(path), digest=lambda: _file_digest(path))
 
 
-def _file_sessions(path: Path) -> tuple[list[Session], list[tuple[str, str]]]:
+def _file_digest(path: Path) -> Digest:
+    with path.open("rb") as raw:
+        return digest(raw)
+
+
+def _file_sessions(path: Path) -> tuple[list[Found], list[tuple[str, str]]]:
     with path.open("rb") as raw:
         return parse_activity_stream(path.name, raw, path.stat().st_size), []
 
 
-def _csv_file_sessions(path: Path) -> tuple[list[Session], list[tuple[str, str]]]:
+def _csv_file_sessions(path: Path) -> tuple[list[Found], list[tuple[str, str]]]:
     with path.open("rb") as raw:
         return _rows_sessions(parse_activities_csv(raw, path.name), None)
 
 
-def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Session], list[tuple[str, str]]]:
+def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Found], list[tuple[str, str]]]:
     """A CSV's sessions; a row Strava wrote badly is taken from its activity file if it can."""
-    sessions = list(rows.sessions)
+    found = list(rows.found)
     rescued: set[str] = set()
     if tree is not None:
         for where, filename in rows.failed_files.items():
@@ -238,15 +369,18 @@ def _rows_sessions(rows: StravaRows, tree: _Tree | None) -> tuple[list[Session],
             if member is None or activity_format(member) is None:
                 continue
             try:
-                sessions.extend(tree.activity(member))
+                from_file = tree.activity(member)
             except ImportRefused as exc:
                 if exc.stops_zip:
                     raise
                 continue
             except ImportFailed:
                 continue
+            for f in from_file:
+                f.where = where
+            found.extend(from_file)
             rescued.add(where)
-    return sessions, [f for f in rows.failures if f[0] not in rescued]
+    return found, [f for f in rows.failures if f[0] not in rescued]
 
 
 class _Tree:
@@ -267,13 +401,18 @@ class _Tree:
         """The member's size in bytes as read from the tree (a .gz still packed)."""
         raise NotImplementedError
 
-    def activity(self, name: str) -> list[Session]:
+    def activity(self, name: str) -> list[Found]:
         """The sessions of the activity file ``name``, streamed and capped."""
         with self.open(name, MAX_ACTIVITY_BYTES, ACTIVITY) as raw:
             return parse_activity_stream(name, raw, self.size(name), self.budget())
 
     def budget(self) -> Budget | None:
         return None
+
+    def digest(self, name: str, cap: int, what: str) -> Digest:
+        """The content hash of the member ``name`` as stored (a .gz still packed)."""
+        with self.open(name, cap, what) as raw:
+            return digest(raw)
 
     def find(self, relative: str) -> str | None:
         """The member called ``relative`` (as activities.csv names it), if present: the first,
@@ -383,11 +522,23 @@ def _export_items(tree: _Tree, label: str) -> list[_Item]:
         except ImportRefused as exc:
             raise ImportRefused(f"{csv_name}: {exc}; nothing of this export was imported") from None
         except ImportFailed as exc:
-            items.append(_Item(where, _fails(exc), group=label))
+            files = sum(1 for name in tree.names() if activity_format(name) is not None)
+            lost = ImportFailed(
+                f"{exc}; the export's activity files ({files}) are read on their own, but its rows "
+                "without a file (entered by hand, or from a device that kept none) are missing"
+            )
+            items.append(_Item(where, _fails(lost), group=label))
         else:
             referenced = {PurePosixPath(f).name for f in rows.files.values()}
             referenced |= {PurePosixPath(f).name for f in rows.failed_files.values()}
-            items.append(_Item(where, lambda: _rows_sessions(rows, tree), group=label))
+            items.append(
+                _Item(
+                    where,
+                    lambda: _rows_sessions(rows, tree),
+                    group=label,
+                    digest=lambda: tree.digest(csv_name, MAX_CSV_BYTES, "activities.csv"),
+                )
+            )
     for name in tree.names():
         if activity_format(name) is None or PurePosixPath(name).name in referenced:
             continue
@@ -397,23 +548,29 @@ def _export_items(tree: _Tree, label: str) -> list[_Item]:
     return items
 
 
-def _fails(exc: ImportFailed) -> Callable[[], tuple[list[Session], list[tuple[str, str]]]]:
-    def load() -> tuple[list[Session], list[tuple[str, str]]]:
+def _fails(exc: ImportFailed) -> Load:
+    def load() -> tuple[list[Found], list[tuple[str, str]]]:
         raise exc
 
     return load
 
 
 def _activity_item(tree: _Tree, name: str, label: str) -> _Item:
-    return _Item(f"{label}:{name}", lambda: (tree.activity(name), []), group=label)
+    return _Item(
+        f"{label}:{name}",
+        lambda: (tree.activity(name), []),
+        group=label,
+        digest=lambda: tree.digest(name, MAX_ACTIVITY_BYTES, ACTIVITY),
+    )
 
 
 def summary(report: ImportReport) -> Sequence[str]:
     """The lines to show a person after an import."""
+    unchanged = f"; {report.unchanged} unchanged since imported, not read again" if report.unchanged else ""
     lines = [
         f"imported {report.added} session{'s' * (report.added != 1)}, skipped "
         f"{report.skipped} already stored, {len(report.failures)} failed "
-        f"({report.items} item{'s' * (report.items != 1)} in {report.seconds:.1f} s)"
+        f"({report.items} item{'s' * (report.items != 1)} in {report.seconds:.1f} s{unchanged})"
     ]
     lines.extend(f"  {name}: {reason}" for name, reason in report.failures)
     return lines

@@ -6,6 +6,10 @@ So columns are looked up by name *and* position, the metre column is preferred, 
 unit of the first one is detected from rows that have both. Dates are UTC in a US style
 ("Jan 5, 2024, 7:12:03 AM"); sessions get the local calendar date. A row's id is its start
 time, like the activity files', so the CSV row and the GPX/FIT of one run are one session.
+
+Exports from before 2019 have another header: ``id,date,name,type,description,elapsed_time,
+distance,commute,gear,filename`` (lower case, one distance column, in metres). It is told apart by
+its header and read the same way (``LEGACY``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from datetime import UTC, datetime
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, ImportRefused
-from prehab.imports.files import start_id
+from prehab.imports.files import Found, describe, start_id
 from prehab.imports.limits import (
     BOMB,
     MAX_CSV_BYTES,
@@ -29,7 +33,7 @@ from prehab.imports.limits import (
     capped,
     size,
 )
-from prehab.imports.mapping import classify
+from prehab.imports.mapping import decide
 from prehab.store.records import Session
 
 DATE_FORMATS = (
@@ -44,18 +48,37 @@ DATE_FORMATS = (
 KM_PER_MILE = 1.609344
 REQUIRED = ("Activity ID", "Activity Date", "Activity Type")
 
+LEGACY = {
+    "id": "Activity ID",
+    "date": "Activity Date",
+    "name": "Activity Name",
+    "type": "Activity Type",
+    "elapsed_time": "Elapsed Time",
+    "moving_time": "Moving Time",
+    "distance": "Distance",
+    "filename": "Filename",
+}
+"""The pre-2019 export's columns (lower case) under today's names; its distance is in metres."""
+
 
 @dataclass
 class StravaRows:
     """What one activities.csv gave: sessions, rows that failed, and each row's file name."""
 
-    sessions: list[Session] = field(default_factory=list)
+    found: list[Found] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     """Activity file named by each row (relative to the export), by external id."""
     failed_files: dict[str, str] = field(default_factory=dict)
     """Failure name -> file of that row: the caller may still import the activity from it."""
     distance_unit: str = "km"
+    """ "km" or "mi" (the first Distance column of a current export), "m" (a pre-2019 one)."""
+    legacy: bool = False
+    """The pre-2019 header (``LEGACY``)."""
+
+    @property
+    def sessions(self) -> list[Session]:
+        return [f.session for f in self.found]
 
 
 class Header:
@@ -149,11 +172,20 @@ def parse_activities_csv(data: bytes | Readable, name: str = "activities.csv") -
         raise ImportFailed("the file is empty") from exc
     except csv.Error as exc:
         raise ImportFailed(f"not a CSV file ({exc})") from exc
+    legacy = False
     full = Header(names)
+    if any(not full.count(col) for col in REQUIRED):
+        lowered = [n.strip().lstrip("\ufeff").lower() for n in names]
+        if {"id", "date", "type"} <= set(lowered):
+            legacy = True
+            names = [LEGACY.get(low, n) for low, n in zip(lowered, names, strict=True)]
+            full = Header(names)
     missing = [col for col in REQUIRED if not full.count(col)]
     if missing:
+        rows_left = _count_rows(reader)
         raise ImportFailed(
-            f"no {', '.join(repr(m) for m in missing)} column; is this Strava's activities.csv?"
+            f"no {', '.join(repr(m) for m in missing)} column, so none of its {rows_left:,} "
+            f"row{'s' * (rows_left != 1)} could be read (is this Strava's activities.csv?)"
         )
     keep = sorted(i for col in USED for i in full.positions.get(col, []))
     header = Header([names[i] for i in keep])
@@ -164,22 +196,36 @@ def parse_activities_csv(data: bytes | Readable, name: str = "activities.csv") -
                 rows.append([row[i] if i < len(row) else "" for i in keep])
     except csv.Error as exc:
         raise ImportFailed(f"the CSV is damaged ({exc})") from exc
-    out = StravaRows(distance_unit=detect_distance_unit(header, rows))
+    unit = "m" if legacy else detect_distance_unit(header, rows)
+    out = StravaRows(distance_unit=unit, legacy=legacy)
     for number, row in enumerate(rows, start=2):
+        where = f"{name} row {number}"
         try:
-            session = _row_session(header, row, out.distance_unit)
+            found = _row_session(header, row, out.distance_unit, where)
         except ImportFailed as exc:
-            where = f"{name} row {number}"
             out.failures.append((where, str(exc)))
             filename = header.get(row, "Filename")
             if filename:
                 out.failed_files[where] = filename
             continue
-        out.sessions.append(session)
+        out.found.append(found)
+        external_id = found.session.external_id
         filename = header.get(row, "Filename")
-        if filename and session.external_id:
-            out.files[session.external_id] = filename
+        if external_id and filename:
+            out.files[external_id] = filename
     return out
+
+
+def _count_rows(reader: Iterator[list[str]]) -> int:
+    """The non-blank rows left in ``reader`` (still under the line caps); as many as could be
+    read if the CSV is damaged further on."""
+    count = 0
+    try:
+        for row in reader:
+            count += any(cell.strip() for cell in row)
+    except csv.Error:
+        pass
+    return count
 
 
 def _lines(text: io.TextIOWrapper) -> Iterator[str]:
@@ -199,20 +245,23 @@ def _lines(text: io.TextIOWrapper) -> Iterator[str]:
         yield line
 
 
-def _row_session(header: Header, row: Sequence[str], unit: str) -> Session:
+def _row_session(header: Header, row: Sequence[str], unit: str, where: str = "") -> Found:
     activity_id = header.get(row, "Activity ID")
     if not activity_id:
         raise ImportFailed("no Activity ID")
     start = parse_date(header.get(row, "Activity Date"))
     title = header.get(row, "Activity Name")
+    activity = header.get(row, "Activity Type")
     problem = start_problem(start)  # before astimezone(): year 1 in local time can overflow
     if problem:
         raise ImportFailed(f"the activity {title or activity_id!r} {problem}")
-    kind, surface = classify(header.get(row, "Activity Type"), title)
 
-    metres = parse_number(header.get(row, "Distance", -1)) if header.count("Distance") > 1 else None
-    if metres is not None:
-        km = metres / 1000
+    if unit == "m":  # a pre-2019 export: one distance column, in metres
+        km = (parse_number(header.get(row, "Distance", 0)) or 0.0) / 1000
+    elif (
+        header.count("Distance") > 1 and (metre := parse_number(header.get(row, "Distance", -1))) is not None
+    ):
+        km = metre / 1000
     else:
         first = parse_number(header.get(row, "Distance", 0)) or 0.0
         km = first * KM_PER_MILE if unit == "mi" else first
@@ -220,14 +269,16 @@ def _row_session(header: Header, row: Sequence[str], unit: str) -> Session:
     seconds = parse_number(header.get(row, "Moving Time")) or parse_number(header.get(row, "Elapsed Time", 0))
     effort = parse_number(header.get(row, "Perceived Exertion"))
     rpe = int(round(effort)) if effort is not None and 1 <= effort <= 10 else None
-    return Session(
+    kind = decide(activity, title, km=max(km, 0.0), seconds=seconds)
+    session = Session(
         date=start.astimezone().date(),
-        kind=kind,
+        kind=kind.kind,
         distance_km=round(max(km, 0.0), 3),
         duration_min=round(seconds / 60, 1) if seconds and seconds > 0 else None,
         rpe=rpe,
-        surface=surface,
+        surface=kind.surface,
         notes=title,
         source="strava",
         external_id=start_id(start),
     )
+    return Found(session, kind.how, describe(activity, title, start.astimezone()), where)

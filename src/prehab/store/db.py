@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 from prehab.model import Fact, UserError
-from prehab.store.records import Checkin, ImportCount, Session, validate_session
+from prehab.store.records import RUN_KINDS, Checkin, ImportCount, Session, validate_session
 from prehab.store.schema import LATEST_VERSION, SchemaTooNew, current_version, migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -51,6 +51,9 @@ LATEST_WALK_DAYS = 366
 """``latest_date`` walks the date index over this many days before scanning older rows."""
 DUPLICATE_KM = 0.05
 """Two sessions on one day of one kind whose distances differ by less than this are one."""
+START_TOLERANCE = timedelta(minutes=10)
+"""Imported sessions whose start times are this close are one activity recorded twice (two
+devices, or a file and Strava's row of it) when their kinds agree and their times overlap."""
 
 _SESSION_COLUMNS = (
     "id, date, kind, distance_km, duration_min, rpe, surface, cross_plane, notes, source, external_id"
@@ -276,6 +279,11 @@ class Store:
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of one read, for a module that keeps a table of its own (the importer's
+        ``prehab.imports.ledger``); a fault becomes its StoreError."""
+        return self._rows(sql, params)
 
     def _writable(self) -> None:
         """Refuse a write into a read-only or damaged history, checking it first if need be."""
@@ -674,17 +682,49 @@ def _insert(conn: sqlite3.Connection, s: Session) -> int:
     return int(cur.lastrowid or 0)
 
 
+def start_of(external_id: str | None) -> datetime | None:
+    """The start time an imported session's id holds (``start:2024-01-05T07:12:03Z``), else None."""
+    if not external_id or not external_id.startswith("start:"):
+        return None
+    try:
+        return datetime.strptime(external_id[6:], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _start_key(when: datetime) -> str:
+    return "start:" + when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _is_duplicate(conn: sqlite3.Connection, s: Session) -> bool:
+    """Whether ``s`` is already stored: by its id; else, when it has a start time, by the start
+    times (``START_TOLERANCE``); only without a start time on one side, by day, kind and distance.
+
+    The start decides first (issue 11): two 5 km runs on one day, at 06:10 from a watch's FIT and
+    at 08:53 from a phone's GPX, were one session by day, kind and distance, and the second run
+    was lost although each had its own start.
+    """
     if s.external_id is not None:
         hit = conn.execute("SELECT 1 FROM sessions WHERE external_id = ?", (s.external_id,)).fetchone()
         if hit:
             return True
+    start = start_of(s.external_id)
+    if start is not None:
+        near = conn.execute(
+            "SELECT kind, source, external_id, duration_min FROM sessions "
+            "WHERE athlete_id = ? AND external_id BETWEEN ? AND ?",
+            (ATHLETE_ID, _start_key(start - START_TOLERANCE), _start_key(start + START_TOLERANCE)),
+        ).fetchall()
+        if any(_same_activity(s, start, *row) for row in near):
+            return True
     # Same day, kind and distance: one session seen twice, unless both rows carry their own
-    # ids from the same source (two equal 5 km runs in one Strava export are two runs).
+    # ids from the same source (two equal 5 km runs in one Strava export are two runs). With a
+    # start time, only against sessions that have none (a manual entry of the same run).
     hit = conn.execute(
         "SELECT 1 FROM sessions WHERE athlete_id = ? AND date = ? AND kind = ? "
         "AND abs(distance_km - ?) < ? "
-        "AND (? IS NULL OR external_id IS NULL OR source != ?)",
+        "AND (? IS NULL OR external_id IS NULL OR source != ?)"
+        + (" AND (external_id IS NULL OR external_id NOT LIKE 'start:%')" if start is not None else ""),
         (
             ATHLETE_ID,
             s.date.isoformat(),
@@ -696,6 +736,21 @@ def _is_duplicate(conn: sqlite3.Connection, s: Session) -> bool:
         ),
     ).fetchone()
     return hit is not None
+
+
+def _same_activity(
+    s: Session, start: datetime, kind: str, source: str, external_id: str, minutes: float | None
+) -> bool:
+    """Whether a stored session starting near ``s`` is ``s`` recorded again: the kinds agree
+    (both runs count as agreeing: a FIT has no title to make it a tempo), their times overlap,
+    and they are not two rows of Strava's own list (Strava keeps each activity once)."""
+    other = start_of(external_id)
+    if other is None or (s.source == "strava" and source == "strava"):
+        return False
+    if kind != s.kind and not (kind in RUN_KINDS and s.kind in RUN_KINDS):
+        return False
+    (first, first_min), (second, _) = sorted([(start, s.duration_min), (other, minutes)], key=lambda p: p[0])
+    return first_min is None or second < first + timedelta(minutes=first_min)
 
 
 def _session(row: Sequence[Any]) -> Session:

@@ -32,6 +32,11 @@ SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "grass", "ot
 
 MAX_DISTANCE_KM = 500.0
 MAX_DURATION_MIN = 2000.0
+"""Caps for a run (any of ``RUN_KINDS``): past them it is a typing or unit mistake."""
+MAX_OTHER_DISTANCE_KM = 5000.0
+MAX_OTHER_DURATION_MIN = 14 * 24 * 60.0
+"""Caps for every other kind. Real rides pass the run caps (a 474 km, 2,117-minute brevet; a
+1,200 km Paris-Brest-Paris in one file); these only catch nonsense such as metres read as km."""
 
 
 @dataclass
@@ -107,12 +112,14 @@ def validate_session(s: Session) -> list[str]:
         problems.append(f"date: {s.date.isoformat()} is more than a year ahead; check the year")
     if s.kind not in KINDS:
         problems.append(f"kind: {s.kind!r} is not a session kind; use one of {', '.join(KINDS)}")
-    if not _finite(s.distance_km) or not 0 <= s.distance_km <= MAX_DISTANCE_KM:
-        problems.append(f"distance: must be between 0 and {MAX_DISTANCE_KM:g} km")
-    if s.duration_min is not None and (
-        not _finite(s.duration_min) or not 0 < s.duration_min <= MAX_DURATION_MIN
-    ):
-        problems.append(f"duration: must be more than 0 and at most {MAX_DURATION_MIN:g} minutes")
+    run = s.kind in RUN_KINDS
+    max_km = MAX_DISTANCE_KM if run else MAX_OTHER_DISTANCE_KM
+    max_min = MAX_DURATION_MIN if run else MAX_OTHER_DURATION_MIN
+    what = "for a run " if run else ""
+    if not _finite(s.distance_km) or not 0 <= s.distance_km <= max_km:
+        problems.append(f"distance: must be between 0 and {max_km:,g} km {what}".rstrip())
+    if s.duration_min is not None and (not _finite(s.duration_min) or not 0 < s.duration_min <= max_min):
+        problems.append(f"duration: must be more than 0 and at most {max_min:,g} minutes {what}".rstrip())
     if s.rpe is not None and (isinstance(s.rpe, bool) or not isinstance(s.rpe, int) or not 1 <= s.rpe <= 10):
         problems.append("rpe: effort is a whole number from 1 (very easy) to 10 (maximal)")
     if s.surface is not None and s.surface not in SURFACES:
