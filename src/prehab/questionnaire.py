@@ -45,6 +45,10 @@ _FIELD_TYPES_FOR_KIND: dict[str, tuple[str, ...]] = {
 }
 DISTANCE_UNIT = "km"
 """A question whose unit is km is shown and typed in the runner's units (km or mi)."""
+DURATION_UNIT = "min"
+"""A number question whose unit is min also takes H:MM:SS or MM:SS, like ``prehab log --duration``."""
+DISTANCE_DECIMALS = 1
+"""A distance is shown to 0.1 in the runner's units: 52 km is 32.3 mi, not 32.31."""
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0")
 
@@ -511,12 +515,42 @@ def parse_answer(
     return _parse_number(q, raw, units)
 
 
+def parse_minutes(text: str) -> float:
+    """Minutes from "45", "45.5", "45:30" (MM:SS) or "1:05:00" (H:MM:SS); ValueError if not.
+
+    The one duration parser: ``prehab log --duration`` and every ``unit = "min"`` question
+    (the Sessions form) take the same text.
+    """
+    word = text.strip()
+    parts = word.split(":")
+    problem = ValueError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS (1:05:00)")
+    if not word or len(parts) > 3:
+        raise problem
+    try:
+        numbers = [float(p.replace(",", ".")) if i == 0 else float(p) for i, p in enumerate(parts)]
+    except (ValueError, OverflowError):
+        raise problem from None
+    if not all(math.isfinite(n) and n >= 0 for n in numbers) or any(n >= 60 for n in numbers[1:]):
+        raise problem
+    if len(numbers) == 3:
+        return numbers[0] * 60 + numbers[1] + numbers[2] / 60
+    if len(numbers) == 2:
+        return numbers[0] + numbers[1] / 60
+    return numbers[0]
+
+
 def _parse_number(q: Question, raw: Any, units: str) -> tuple[Any, str | None]:
     unit = q.unit_for(units)
+    if q.unit == DURATION_UNIT and not q.whole and isinstance(raw, str) and ":" in raw:
+        try:
+            raw = round(parse_minutes(raw), 2)
+        except ValueError as exc:
+            return None, str(exc)
     try:
         number = float(str(raw).strip().replace(",", ".")) if not isinstance(raw, int | float) else float(raw)
     except (ValueError, OverflowError):
-        return None, f"'{raw}' is not a number" + (f"; give {unit}" if unit else "")
+        more = "; give minutes or H:MM:SS" if q.unit == DURATION_UNIT and not q.whole else ""
+        return None, f"'{raw}' is not a number" + (more or (f"; give {unit}" if unit else ""))
     if not math.isfinite(number):
         return None, "give a finite number"
     if q.whole and not number.is_integer():
@@ -643,11 +677,25 @@ def combine_checkin(
     """Today's check-in after answering ``screen_id``: the other screens' answers from
     ``earlier`` (today's previous check-in, keyed by screen id) are kept, so the weekly
     check-in and the body map answered one after the other both count."""
+    return combine_checkins(screens, earlier, {screen_id: answers}, today=today)
+
+
+def combine_checkins(
+    screens: Mapping[str, Screen],
+    earlier: Mapping[str, Any] | None,
+    answered: Mapping[str, Mapping[str, Any]],
+    *,
+    today: date,
+) -> tuple[dict[str, Any], list[Fact]]:
+    """Today's check-in after answering several screens at once (``answered``: validated
+    answers by screen id): each answered screen replaces its earlier answers, the others'
+    answers from ``earlier`` are kept."""
     by_screen: dict[str, dict[str, Any]] = {}
     for sid, stored in (earlier or {}).items():
-        if sid in screens and sid != screen_id and isinstance(stored, dict):
+        if sid in screens and sid not in answered and isinstance(stored, dict):
             by_screen[sid] = dict(stored)
-    by_screen[screen_id] = jsonable(answers)
+    for sid, answers in answered.items():
+        by_screen[sid] = jsonable(answers)
     facts: list[Fact] = []
     for sid, stored in by_screen.items():
         screen = screens[sid]
@@ -682,7 +730,7 @@ def answers_for_display(screen: Screen, answers: Mapping[str, Any], units: str =
         elif isinstance(value, date):
             out[q.id] = value.isoformat()
         elif q.unit == DISTANCE_UNIT and isinstance(value, int | float):
-            out[q.id] = _fmt(round(to_display(float(value), units), 2))
+            out[q.id] = _fmt(round(to_display(float(value), units), DISTANCE_DECIMALS))
         elif isinstance(value, float):
             out[q.id] = _fmt(value)
         else:
