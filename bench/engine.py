@@ -2,13 +2,14 @@
 
 Run by hand (never part of pytest; nothing here asserts on time):
 
-    /tmp/venv311/bin/python bench/engine.py            # everything, about a minute
-    /tmp/venv311/bin/python bench/engine.py --quick    # fewer repeats, for a smoke run
+    .venv/bin/python bench/engine.py            # everything, about a minute
+    .venv/bin/python bench/engine.py --quick    # fewer repeats, for a smoke run
 
 Why it exists: prehab wraps durable-rules, an unmaintained C engine with hard limits (error 303
-past ~64 conditions per fact, a hang past ~520 literals on one attribute). The bench answers three
-questions a user editing rules would ask: does my 1000-rule pack still work (or fail with a clear
-message)?  Is the engine worth it compared with a naive loop over the same rules?  Is the default
+past ~64 conditions per fact, a hang at 512 tests after one node: bench/limits.py). The bench answers
+three questions a user editing rules would ask: does my 1000-rule pack still work (or fail with a
+clear message)?  Is the engine worth it compared with a naive loop and a pure-Python forward chainer
+over the same rules?  Is the default
 pack fast enough to re-evaluate on every keystroke (goal: default pack + 1 year of history under
 20 ms)?  See bench/README.md.
 """
@@ -16,6 +17,8 @@ pack fast enough to re-evaluate on every keystroke (goal: default pack + 1 year 
 from __future__ import annotations
 
 import argparse
+import heapq
+import itertools
 import os
 import random
 import shutil
@@ -34,6 +37,7 @@ from typing import Any
 import tomli_w
 
 from prehab.advice import evaluate
+from prehab.engine import limits
 from prehab.engine.runner import Engine, EngineError
 from prehab.facts.history import build_facts, facts_from_history
 from prehab.facts.metrics import load_metrics
@@ -352,10 +356,114 @@ def plain_evaluate(book: Rulebook, facts: list[Fact], strata: dict[str, int]) ->
         for key in ("refer", "caution", "note"):
             if getattr(rule.then, key):
                 result.conclusions.append((key, rule_id, getattr(rule.then, key)))
-        for sup in rule.then.suppress:
-            for region in _ref_values(rule, sup.region, known):
-                result.conclusions.append(("suppress", rule_id, region))
+        for hold in rule.then.holds:
+            for ref in hold.regions:
+                for region in _ref_values(rule, ref, known):
+                    result.conclusions.append(("hold", rule_id, region))
     return result
+
+
+class ForwardChainer:
+    """A pure-Python forward-chaining engine: the peer an experta port of the pack would be,
+    without the dependency (experta 1.9.4 needs a frozendict pin and is unmaintained).
+
+    Like experta (and like prehab's engine) it keeps a working memory, an agenda of activations
+    (a rule with the facts it bound), fires the highest priority first, fires each activation
+    once (refraction), and asserts each concluded flag into working memory, where it activates
+    the rules that wait for it: matching is incremental (a new fact is joined with the facts
+    already there), not a rescan of every rule. Strata run in order so ``unless`` is sound, as
+    in the engine. It returns what ``plain_evaluate`` does, so the two can be compared.
+    """
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        strata, _ = analysis.stratify(book.active_rules)
+        self.stages: list[list[Rule]] = [[] for _ in range(max(strata.values(), default=0) + 1)]
+        for rule in sorted(book.active_rules, key=lambda r: -r.priority):
+            self.stages[strata[rule.id]].append(rule)
+        self.watching: list[dict[str, list[Rule]]] = []
+        """Per stage: fact kind -> the stage's rules with a positive condition on that kind."""
+        for rules in self.stages:
+            index: dict[str, list[Rule]] = {}
+            for rule in rules:
+                for kind in {c.fact for c in rule.when + rule.when_any}:
+                    index.setdefault(kind, []).append(rule)
+            self.watching.append(index)
+
+    def run(self, facts: list[Fact]) -> PlainResult:
+        result = PlainResult()
+        memory: dict[str, list[Fact]] = {}
+        for fact in facts:
+            memory.setdefault(str(fact.get("fact")), []).append(fact)
+        fired: set[tuple[str, tuple[int, ...]]] = set()
+        order = itertools.count()
+        for stage, rules in enumerate(self.stages):
+            agenda: list[tuple[int, int, Rule, tuple[Fact, ...]]] = []
+            for rule in rules:
+                for binding in self._bindings(rule, memory, None):
+                    heapq.heappush(agenda, (-rule.priority, next(order), rule, binding))
+            while agenda:
+                _, _, rule, binding = heapq.heappop(agenda)
+                key = (rule.id, tuple(sorted(id(f) for f in binding)))
+                if key in fired:
+                    continue
+                fired.add(key)
+                if any(condition_holds(c, f) for c in rule.unless for f in memory.get(c.fact, ())):
+                    continue
+                result.fired.add(rule.id)
+                self._conclude(rule, binding, result)
+                for flag in rule.then.flags:
+                    region = _ref_value(flag.region, rule, binding)
+                    label = f"{flag.name}:{region}" if region else flag.name
+                    if label in result.flags:
+                        continue
+                    result.flags.add(label)
+                    new: Fact = {"fact": "flag", "name": flag.name, **({"region": region} if region else {})}
+                    memory.setdefault("flag", []).append(new)
+                    for waiting in self.watching[stage].get("flag", ()):
+                        for b in self._bindings(waiting, memory, new):
+                            heapq.heappush(agenda, (-waiting.priority, next(order), waiting, b))
+        return result
+
+    @staticmethod
+    def _bindings(rule: Rule, memory: dict[str, list[Fact]], new: Fact | None) -> list[tuple[Fact, ...]]:
+        """Every way the rule's conditions bind facts (one fact per ``when`` condition, plus one
+        for one ``when_any`` alternative); with ``new``, only the bindings that use it."""
+        slots = [[f for f in memory.get(c.fact, ()) if condition_holds(c, f)] for c in rule.when]
+        if rule.when_any:
+            seen: dict[int, Fact] = {}
+            for cond in rule.when_any:
+                for f in memory.get(cond.fact, ()):
+                    if condition_holds(cond, f):
+                        seen[id(f)] = f
+            slots.append(list(seen.values()))
+        if any(not slot for slot in slots):
+            return []
+        combos = list(itertools.product(*slots))
+        return [c for c in combos if new is None or any(f is new for f in c)]
+
+    @staticmethod
+    def _conclude(rule: Rule, binding: tuple[Fact, ...], out: PlainResult) -> None:
+        for spec in rule.then.prescribe:
+            out.conclusions.append(("prescribe", rule.id, spec.exercise))
+        for key in ("refer", "caution", "note"):
+            if getattr(rule.then, key):
+                out.conclusions.append((key, rule.id, getattr(rule.then, key)))
+        for hold in rule.then.holds:
+            for ref in hold.regions:
+                out.conclusions.append(("hold", rule.id, _ref_value(ref, rule, binding)))
+
+
+def _ref_value(ref: str | ValueRef | None, rule: Rule, binding: tuple[Fact, ...]) -> str:
+    """What ``{ from = "p.field" }`` copies from the facts a firing bound."""
+    if not isinstance(ref, ValueRef):
+        return ref or ""
+    for cond, fact in zip(rule.when, binding, strict=False):
+        if cond.name == ref.condition:
+            return str(fact.get(ref.field, ""))
+    if rule.when_any and any(c.name == ref.condition for c in rule.when_any):
+        return str(binding[len(rule.when)].get(ref.field, ""))
+    return ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -370,6 +478,7 @@ class PackRow:
     create_ms: float | None = None
     engine_ms: float | None = None
     plain_ms: float | None = None
+    forward_ms: float | None = None
     agree: str = "-"
     outcome: str = ""
 
@@ -388,6 +497,7 @@ def bench_pack(label: str, rules: list[dict[str, Any]], workdir: Path, athletes:
     try:
         row.create_ms = median_ms(lambda: Engine(book), max(3, repeat // 10))
         engine = Engine(book)
+        forward = ForwardChainer(book)
         strata, _ = analysis.stratify(book.active_rules)
         disagree = 0
         for facts in athletes:
@@ -395,7 +505,9 @@ def bench_pack(label: str, rules: list[dict[str, Any]], workdir: Path, athletes:
             if run.errors:
                 raise EngineError("; ".join(run.errors))
             plain = plain_evaluate(book, facts, strata)
-            if {f.rule_id for f in run.firings} != plain.fired or set(run.flags) != plain.flags:
+            peer = forward.run(facts)
+            fired, flags = {f.rule_id for f in run.firings}, set(run.flags)
+            if (fired, flags) != (plain.fired, plain.flags) or (fired, flags) != (peer.fired, peer.flags):
                 disagree += 1
         row.agree = "yes" if not disagree else f"NO ({disagree}/{len(athletes)})"
 
@@ -407,8 +519,13 @@ def bench_pack(label: str, rules: list[dict[str, Any]], workdir: Path, athletes:
             for facts in athletes:
                 plain_evaluate(book, facts, strata)
 
+        def forward_all() -> None:
+            for facts in athletes:
+                forward.run(facts)
+
         row.engine_ms = median_ms(engine_all, repeat) / len(athletes)
         row.plain_ms = median_ms(plain_all, repeat) / len(athletes)
+        row.forward_ms = median_ms(forward_all, repeat) / len(athletes)
         row.outcome = "works (no error 303)"
     except EngineError as exc:
         row.outcome = f"ENGINE ERROR: {exc}"
@@ -425,8 +542,8 @@ def guard_off_probe(pack: Path, timeout: float) -> str:
         "import sys\n"
         "from prehab.rulebook import analysis\n"
         "analysis.MAX_CONDITIONS_PER_FACT = 10**9\n"
-        "analysis.MAX_LITERALS_PER_FIELD = 10**9\n"
-        "analysis.MAX_RULES_PER_STAGE = 10**9\n"
+        "from prehab.engine import limits\n"
+        "limits.check = lambda rules, schema=None: []\n"
         "from prehab.rulebook.loader import load_rulebook\n"
         "from prehab.engine.runner import Engine, EngineError\n"
         "from pathlib import Path\n"
@@ -465,7 +582,17 @@ def section_pack_size(workdir: Path, quick: bool, probe: bool) -> dict[str, floa
     rows += [bench_pack(f"patho-{k}-1000", r, workdir, athletes, repeat) for k, r in patho.items()]
     print(
         table(
-            ["pack", "rules", "load ms", "Engine() ms", "engine ms", "plain ms", "engine/plain", "agree"],
+            [
+                "pack",
+                "rules",
+                "load ms",
+                "Engine() ms",
+                "engine ms",
+                "plain ms",
+                "forward ms",
+                "forward/engine",
+                "agree",
+            ],  # fmt: skip
             [
                 [
                     r.label,
@@ -474,7 +601,8 @@ def section_pack_size(workdir: Path, quick: bool, probe: bool) -> dict[str, floa
                     fmt_ms(r.create_ms),
                     fmt_ms(r.engine_ms),
                     fmt_ms(r.plain_ms),
-                    f"{r.engine_ms / r.plain_ms:.2f}" if r.engine_ms and r.plain_ms else "-",
+                    fmt_ms(r.forward_ms),
+                    f"{r.forward_ms / r.engine_ms:.1f}x" if r.engine_ms and r.forward_ms else "-",
                     r.agree,
                 ]
                 for r in rows
@@ -495,9 +623,9 @@ def section_pack_size(workdir: Path, quick: bool, probe: bool) -> dict[str, floa
         for label, pack in probes.items():
             print(f"  {label}: {guard_off_probe(pack, 20.0)}")
     return {
-        f"pack {r.rules} engine/plain": r.engine_ms / r.plain_ms
+        f"pack {r.rules} forward peer / engine": r.forward_ms / r.engine_ms
         for r in rows
-        if r.engine_ms and r.plain_ms and r.label.startswith("realistic")
+        if r.engine_ms and r.forward_ms and r.label.startswith("realistic")
     }
 
 
@@ -705,7 +833,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"prehab engine bench  python {sys.version.split()[0]}  {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"limits: MAX_CONDITIONS_PER_FACT={analysis.MAX_CONDITIONS_PER_FACT} "
-          f"MAX_LITERALS_PER_FIELD={analysis.MAX_LITERALS_PER_FIELD}")  # fmt: skip
+          f"MAX_TESTS_PER_NODE={limits.MAX_TESTS_PER_NODE} (all limits: bench/limits.py)")  # fmt: skip
     summary: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="prehab-bench-") as tmp:
         work = Path(tmp)
