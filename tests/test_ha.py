@@ -220,6 +220,21 @@ def test_a_bad_checkin_is_answered_on_the_result_topic_and_stores_nothing(broker
         assert store.checkins() == []
 
 
+def test_a_retained_command_is_not_carried_out(broker: Broker) -> None:
+    """A command left retained on the broker would be carried out again on every reconnect."""
+    with listening(broker.port) as listener:
+        empty = b'{"screen": "body-map", "answers": {}}'
+        listener.client.publish(T.checkin_command, empty, qos=1, retain=True).wait_for_publish(5)
+        listener.client.publish(T.done_command, b"PRESS", qos=1, retain=True).wait_for_publish(5)
+        with running(broker.port):
+            wait_state(listener, lambda s: True)
+            time.sleep(0.5)
+        for topic in (T.checkin_command, T.done_command):
+            listener.client.publish(topic, b"", qos=1, retain=True).wait_for_publish(5)
+    with Store.open() as store:
+        assert store.checkins() == [] and store.done_on(date.today()) == set()
+
+
 def test_the_button_marks_today_done(broker: Broker) -> None:
     add_history()
     with listening(broker.port) as listener, running(broker.port) as runner:

@@ -189,3 +189,24 @@ def test_watcher_notices_history_settings_rules_and_midnight(tmp_path: Path) -> 
             assert HISTORY in watcher.poll()
         finally:
             watcher.close()
+
+
+def test_the_docs_yaml_parses_and_names_real_entities() -> None:
+    """The card, automation and script in docs/home-assistant.md are YAML that names only
+    entities prehab creates (the real Home Assistant run is scripts/ha_check.py)."""
+    import re
+
+    import yaml
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "home-assistant.md").read_text(encoding="utf-8")
+    platforms = {"sensor", "binary_sensor", "button"}
+    ours = {f"{e.platform}.prehab_{re.sub(r'[^a-z0-9]+', '_', e.name.lower()).strip('_')}" for e in ENTITIES}
+    for name in ("card", "automation", "script"):
+        block = re.search(rf"<!-- ha:{name} -->\n```yaml\n(.*?)\n```", docs, re.S)
+        assert block, name
+        assert isinstance(yaml.safe_load(block.group(1)), dict)
+        named = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.prehab_\w+", block.group(1)))
+        assert named <= ours, (name, named - ours)
+    listed = set(re.findall(r"^\| `((?:sensor|binary_sensor|button)\.prehab_\w+)`", docs, re.M))
+    assert listed == ours  # the table of entities
+    assert {e.platform for e in ENTITIES} == platforms

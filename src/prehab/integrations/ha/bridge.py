@@ -151,6 +151,10 @@ class Client:
         log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if message.retain and message.topic != self.topics.ha_status:
+            # a retained command would be carried out again on every reconnect
+            log.warning("ignored a retained message on %s: send commands without retain", message.topic)
+            return
         self.inbox.put((message.topic, bytes(message.payload)))
 
     # -- the caller's thread -------------------------------------------------------------
