@@ -55,7 +55,15 @@ def amqtt_available() -> bool:
 class Broker:
     kind = ""
 
-    def __init__(self, folder: Path, port: int | None = None, users: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        port: int | None = None,
+        users: dict[str, str] | None = None,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
+        self.tls = tls
+        """(certificate, key) in PEM: the listener speaks TLS only."""
         self.users = dict(users or {})
         """User name: password. None: anonymous clients are let in; some: only these."""
         self.folder = folder
@@ -122,6 +130,8 @@ class MosquittoBroker(Broker):
                 subprocess.run([tool, *create, "-b", str(passwords), user, password], check=True, timeout=30)
             passwords.chmod(0o600)
             auth = f"allow_anonymous false\npassword_file {passwords}\n"
+        if self.tls:
+            auth += f"certfile {self.tls[0]}\nkeyfile {self.tls[1]}\n"
         conf.write_text(
             f"listener {self.port} 127.0.0.1\n{auth}persistence false\n"
             f"user {getpass.getuser()}\n"  # as root it would switch to 'mosquitto', who cannot read tmp
@@ -146,8 +156,9 @@ class AmqttBroker(Broker):
             lines = [f"{user}:{hasher.hash(password)}\n" for user, password in self.users.items()]
             passwords.write_text("".join(lines), encoding="utf-8")
             auth = f"  amqtt.plugins.authentication.FileAuthPlugin:\n    password_file: {passwords}\n"
+        tls = f"    ssl: true\n    certfile: {self.tls[0]}\n    keyfile: {self.tls[1]}\n" if self.tls else ""
         conf.write_text(
-            f"listeners:\n  default:\n    type: tcp\n    bind: 127.0.0.1:{self.port}\nplugins:\n{auth}",
+            f"listeners:\n  default:\n    type: tcp\n    bind: 127.0.0.1:{self.port}\n{tls}plugins:\n{auth}",
             encoding="utf-8",
         )
         code = "import sys; from amqtt.scripts.broker_script import main; sys.argv[0] = 'amqtt'; main()"
@@ -170,17 +181,21 @@ def broker_kind() -> str:
 
 
 def make_broker(
-    folder: Path, kind: str | None = None, port: int | None = None, users: dict[str, str] | None = None
+    folder: Path,
+    kind: str | None = None,
+    port: int | None = None,
+    users: dict[str, str] | None = None,
+    tls: tuple[Path, Path] | None = None,
 ) -> Broker:
     kind = kind or broker_kind()
     if kind == "mosquitto":
         if not mosquitto_path():
             raise RuntimeError("PREHAB_TEST_BROKER=mosquitto but mosquitto is not installed")
-        return MosquittoBroker(folder, port, users)
+        return MosquittoBroker(folder, port, users, tls)
     if kind == "amqtt":
         if not amqtt_available():
             raise RuntimeError("amqtt is not installed: pip install -e '.[test]'")
-        return AmqttBroker(folder, port, users)
+        return AmqttBroker(folder, port, users, tls)
     raise RuntimeError(f"unknown PREHAB_TEST_BROKER {kind!r}: mosquitto or amqtt")
 
 
@@ -245,3 +260,23 @@ def listening(
         yield listener
     finally:
         listener.close()
+
+
+def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A throw-away CA and a server certificate for localhost and 127.0.0.1 (openssl):
+    (CA certificate, server certificate, server key)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, ca_key = folder / "ca.pem", folder / "ca.key"
+    cert, key, csr = folder / "server.pem", folder / "server.key", folder / "server.csr"
+    ext = folder / "san.cnf"
+    ext.write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n", encoding="utf-8")
+    steps = [
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+         "-subj", "/CN=prehab test CA"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=localhost"],
+        ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+         "-days", "2", "-extfile", ext],
+    ]  # fmt: skip
+    for step in steps:
+        subprocess.run(["openssl", *map(str, step)], check=True, capture_output=True, timeout=60)
+    return ca, cert, key

@@ -379,3 +379,24 @@ def test_user_name_and_password_file(tmp_path: Path, capsys: Any, kind: str) -> 
         err = capsys.readouterr().err
         assert "did not let prehab in" in err and "mqtt_password_file" in err, err
     assert "correct horse" not in Path(os.environ["PREHAB_CONFIG_DIR"], "settings.toml").read_text()
+
+
+def test_tls_checks_the_brokers_certificate(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mqtt_tls: the broker's certificate must chain to a trusted CA and name the host."""
+    import shutil
+
+    from ha_broker import make_certificates
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate authority")
+    ca, cert, key = make_certificates(tmp_path / "tls")
+    with make_broker(tmp_path / "tls-broker", tls=(cert, key)) as b:
+        save_settings(Settings(mqtt_host="localhost", mqtt_port=b.port, mqtt_tls=True))
+        assert main(["ha", "publish"]) == 2  # the test CA is not trusted yet
+        err = capsys.readouterr().err
+        assert "CERTIFICATE_VERIFY_FAILED" in err and "mqtt_tls" in err, err
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca))  # what OpenSSL's default store reads
+        assert main(["ha", "publish"]) == 0
+        assert "published 7 messages to mqtts://localhost:" in capsys.readouterr().out
