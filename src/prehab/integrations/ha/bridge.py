@@ -21,6 +21,7 @@ import contextlib
 import logging
 import os
 import queue
+import ssl
 import stat
 import threading
 import time
@@ -167,6 +168,11 @@ class Client:
         """Connect now or raise UserError saying why (for the one-shot commands)."""
         try:
             self.paho.connect(self.broker.host, self.broker.port, KEEPALIVE_S)
+        except ssl.SSLError as exc:
+            raise UserError(
+                f"cannot reach the MQTT broker {self.broker} over TLS: {exc} (its certificate must name "
+                "mqtt_host and be signed by a CA this machine trusts; see docs/home-assistant.md, TLS)"
+            ) from None
         except OSError as exc:
             raise UserError(
                 f"cannot reach the MQTT broker {self.broker}: {exc.strerror or exc} "
