@@ -307,6 +307,7 @@ class Runner:
         finally:
             self.watcher.close()
             self.client.stop(say_offline=True)
+            log.info("stopped: Home Assistant shows prehab's entities unavailable")
 
     def step(self) -> None:
         """Answer a command as soon as it comes; look for changes every ``poll_s`` seconds on
