@@ -28,7 +28,7 @@ def test_show_lists_every_setting_with_its_value_and_meaning(capsys: pytest.Capt
         line = next(line for line in lines if line.startswith(key + " "))
         assert meaning in line
     assert any(line.split()[:2] == ["units", "km"] for line in lines)
-    assert any(line.split()[:2] == ["equipment", "none"] for line in lines)
+    assert any(line.split()[:2] == ["equipment", "any"] for line in lines)  # any kit, by name
     assert "not written yet" in out and str(settings_file()) in out
     assert not settings_file().exists()  # showing never writes
 
@@ -79,11 +79,14 @@ def test_path(capsys: pytest.CaptureFixture[str]) -> None:
         (["equipment", "band,", "Step"], "equipment", ["band", "step"], "equipment = band,step"),
         (["experience", "beginner"], "experience", "beginner", "experience = beginner"),
         (
-            ["goal_race_date", "2027-04-12"],
+            ["goal_race_date", "2099-04-12"],
             "goal_race_date",
-            date(2027, 4, 12),
-            "goal_race_date = 2027-04-12",
+            date(2099, 4, 12),
+            "goal_race_date = 2099-04-12",
         ),
+        (["equipment", "none"], "equipment", ["none"], "equipment = none  (was any)"),
+        (["equipment", "bodyweight"], "equipment", ["none"], "equipment = none"),
+        (["equipment", "any"], "equipment", [], "equipment = any  (unchanged)"),
         (["home_only", "true"], "home_only", True, "home_only = true  (was false)"),
         (["home_only", "no"], "home_only", False, "home_only = false  (unchanged)"),
         (["key_run_days", "Sunday,wednesday"], "key_run_days", ["sunday", "wednesday"], "sunday,wednesday"),
@@ -105,7 +108,7 @@ def test_set_each_kind_of_key(
 def test_set_keeps_the_other_settings_and_none_clears(capsys: pytest.CaptureFixture[str]) -> None:
     save_settings(Settings(units="mi", equipment=["band"], goal_race_date=date(2027, 4, 12)))
     assert run(capsys, "settings", "set", "time_budget_min", "25")[0] == 0
-    assert run(capsys, "settings", "set", "equipment", "none")[0] == 0
+    assert run(capsys, "settings", "set", "equipment", "any")[0] == 0
     code, out, _ = run(capsys, "settings", "set", "goal_race_date", "none")
     assert code == 0 and "(was 2027-04-12)" in out
     assert load_settings() == (Settings(units="mi", time_budget_min=25), [])
@@ -193,4 +196,5 @@ def test_the_file_and_the_command_share_one_validator(tmp_path: Path) -> None:
             with_value(Settings(), key, typed)
         assert (problem.message, problem.fix) == (refused.value.message, refused.value.fix)
     assert check_value("goal_race_date", parse_text("goal_race_date", "2027-04-12")) == date(2027, 4, 12)
-    assert parse_text("equipment", " none ") == [] and parse_text("goal_race_date", "") is None
+    assert parse_text("equipment", " any ") == [] and parse_text("goal_race_date", "") is None
+    assert parse_text("equipment", " none ") == ["none"]  # bodyweight only, as recommend --equipment none

@@ -579,8 +579,15 @@ def test_snapshot_week(snap_compare: Any, make_app: Callable[..., PrehabApp], si
     assert snap_compare(make_app(), press=["2"], terminal_size=size)
 
 
-def test_snapshot_checkin_body_map(snap_compare: Any, make_app: Callable[..., PrehabApp]) -> None:
+def test_snapshot_checkin_body_map(
+    snap_compare: Any, make_app: Callable[..., PrehabApp], tmp_path: Path
+) -> None:
+    from tests.test_tui_screens import shipped_screens
+
     _snapshot_data()
+    app = make_app()
+    app.state.screen_dirs = [shipped_screens(tmp_path)]  # the tab bar whatever screens are added
+    app.state.reload()
 
     async def body_map(pilot: Any) -> None:
         await pilot.press("3")
@@ -595,7 +602,7 @@ def test_snapshot_checkin_body_map(snap_compare: Any, make_app: Callable[..., Pr
             field.cursor_blink = False  # a blinking cursor would make the picture flaky
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=body_map)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=body_map)
 
 
 def test_snapshot_sessions(snap_compare: Any, make_app: Callable[..., PrehabApp]) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import textwrap
 from typing import Any
 
 from prehab.model import URGENCY_LABEL, Conclusion, Evaluation, MatchedFact, Prescription, Reason
@@ -224,3 +227,42 @@ def evaluation_json(ev: Evaluation, plan: DayPlan) -> dict[str, Any]:
         "fired": ev.fired,
         "errors": ev.errors,
     }
+
+
+MIN_WIDTH = 40
+"""Narrower terminals still get lines of 40 columns: shorter ones would be mostly indent."""
+
+_HANG = re.compile(r"^(\s*)(?:([-!x>*]|\[[ x]\]) |([a-z][a-z ]{0,24}): )?")
+"""A line's indent, then a bullet (``- ``, ``! ``, ``x ``...) or a label (``why: ``), which
+the wrapped lines hang under."""
+
+
+def terminal_width(fallback: int = 80) -> int:
+    """Columns of the terminal the text goes to (``$COLUMNS`` first), else ``fallback``."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((fallback, 24)).columns)
+
+
+def wrap_text(text: str, width: int | None = None) -> str:
+    """``text`` with every line longer than ``width`` (the terminal's) wrapped at spaces.
+
+    Wrapped lines keep the line's indent and hang under its bullet or label, so a long
+    ``why:`` stays readable as one block; words are never split (a rule id or a path longer
+    than the line stays whole).
+    """
+    width = width or terminal_width()
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        match = _HANG.match(line)
+        hang = " " * (match.end() if match and match.end() < width // 2 else len(line) - len(line.lstrip()))
+        out += textwrap.wrap(
+            line,
+            width=width,
+            subsequent_indent=hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+            drop_whitespace=True,
+        ) or [line]
+    return "\n".join(out)

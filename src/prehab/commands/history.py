@@ -118,21 +118,14 @@ def parse_day(text: str, today: date | None = None) -> date:
 
 
 def parse_minutes(text: str) -> float:
-    """Minutes from "45", "45.5", "45:30" (MM:SS) or "1:05:00" (H:MM:SS)."""
-    parts = text.strip().split(":")
+    """Minutes from "45", "45.5", "45:30" (MM:SS) or "1:05:00" (H:MM:SS): the parser the
+    Sessions form uses too (``prehab.questionnaire.parse_minutes``)."""
+    from prehab.questionnaire import parse_minutes as minutes
+
     try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS") from None
-    if not all(math.isfinite(n) and n >= 0 for n in numbers):
-        raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS")
-    if len(numbers) == 1:
-        return numbers[0]
-    if len(numbers) == 2:
-        return numbers[0] + numbers[1] / 60
-    if len(numbers) == 3:
-        return numbers[0] * 60 + numbers[1] + numbers[2] / 60
-    raise UserError(f"{text!r} is not a duration; give minutes (45) or H:MM:SS")
+        return minutes(text)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _number(text: str, what: str, fix: str) -> float:

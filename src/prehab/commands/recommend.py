@@ -35,8 +35,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--equipment",
-        help="comma-separated equipment you have, e.g. band,dumbbell,step "
-        "(default: settings; 'none' for bodyweight only)",
+        help="comma-separated equipment you have, e.g. band,dumbbell,step; 'any' for any kit, "
+        "'none' for bodyweight only (default: settings; the same words as `prehab settings`)",
     )
     p.add_argument("--date", type=date.fromisoformat, help="evaluate as of this day (YYYY-MM-DD)")
     p.set_defaults(handler=run)
@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     from prehab.commands.common import check_budget, check_rules_path, load_for_use, print_problems
     from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available
     from prehab.plan.today import advise
-    from prehab.render import evaluation_json, render_text
+    from prehab.render import evaluation_json, render_text, wrap_text
+    from prehab.store.settings import equipment_kit
 
     check_rules_path(args.rules)
     check_budget(args.budget)
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USER_ERROR
     budget: float | None = args.budget
     equipment: frozenset[str] | None = None
+    new = False
     if args.facts is not None:
         from prehab.rulebook.factsfile import load_facts_file
 
@@ -65,18 +67,18 @@ def run(args: argparse.Namespace) -> int:
         home_only = any(f.get("fact") == "athlete" and f.get("home_only") is True for f in facts)
         equipment = equipment_available((), home_only)
     else:
-        from prehab.facts.history import load_context
+        from prehab.facts.history import load_context, new_runner
         from prehab.plan.today import facts_for_day
 
         store, settings, problems = load_context()
         print_problems(problems)
         with store:
             facts = facts_for_day(book, store, settings, args.date or date.today())
+            new = new_runner(store, facts)
         budget = budget if budget is not None else float(settings.time_budget_min)
-        equipment = equipment_available(settings.equipment, settings.home_only)
+        equipment = equipment_kit(settings.equipment, settings.home_only)
     if args.equipment:
-        items = {e.strip() for e in args.equipment.split(",") if e.strip()}
-        equipment = frozenset() if items == {"none"} else frozenset(items)
+        equipment = equipment_option(args.equipment, book)
     if budget is None:
         budget = DEFAULT_BUDGET_MIN
     today = advise(book, facts, PlanOptions(budget or None, equipment))
@@ -87,5 +89,44 @@ def run(args: argparse.Namespace) -> int:
     else:
         from prehab.textsafe import clean_text
 
-        print(clean_text(render_text(ev, plan, verbose=not args.brief)))
+        text = clean_text(render_text(ev, plan, verbose=not args.brief))
+        print(wrap_text(with_start_hint(text) if new else text))
     return 1 if ev.errors else 0
+
+
+START_HINT = (
+    "NEW HERE? prehab knows nothing about your running yet, so this is general advice only. "
+    "Start with any of these, then run prehab recommend again:\n"
+    "  - a check-in: prehab (the app), then 3: this week's distance, what feels tight or sore\n"
+    "  - log a session: prehab log --kind easy --distance 8 --duration 45 --rpe 4\n"
+    "  - import your history: prehab import ~/Downloads/export_12345.zip (Strava export, GPX, TCX, FIT)\n"
+)
+
+
+def with_start_hint(text: str) -> str:
+    """The plan for a runner with no history: how to start, in place of "Nothing to add today"
+    (which would read as advice when nothing is known)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("Nothing to add today"):
+            del lines[i : i + 2 if i + 1 < len(lines) and not lines[i + 1] else i + 1]
+            break
+    at = 2 if len(lines) > 1 and not lines[1] else len(lines)  # after the title and its blank line
+    return "\n".join([*lines[:at], *START_HINT.split("\n"), *lines[at:]])
+
+
+def equipment_option(text: str, book: Any) -> frozenset[str] | None:
+    """``--equipment``: read and checked like the setting (``any``, ``none`` or a list), a name
+    no exercise uses warned about with a did-you-mean on stderr (and kept, as the setting is)."""
+    from prehab.model import UserError
+    from prehab.store.settings import SettingError, check_value, equipment_kit, parse_text, unknown_names
+    from prehab.textsafe import clean_text
+
+    try:
+        names = check_value("equipment", parse_text("equipment", text))
+    except SettingError as exc:
+        raise UserError(clean_text(f"--equipment {text!r}: {exc}")) from None
+    known = {e for ex in book.exercises.values() for e in ex.equipment}
+    for hint in unknown_names(names, known):
+        print(clean_text(f"warning: --equipment: {hint}; kept anyway"), file=sys.stderr)
+    return equipment_kit(names, home_only=False)

@@ -129,10 +129,34 @@ def run_list(args: argparse.Namespace) -> int:
     book = _load(args.path, strict=False)
     if book is None:
         return EXIT_USER_ERROR
+    from prehab.render import terminal_width, wrap_text
+
+    width = terminal_width()
     for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
         state = "" if rule.enabled else "  (disabled)"
-        print(clean_text(f"{rule.priority:>4}  {rule.id:<36} {rule.title}{state}"))
+        if width - TITLE_COLUMN >= 24:
+            print(_hang(clean_text(f"{rule.priority:>4}  {rule.id:<36} {rule.title}{state}"), width))
+        else:  # too narrow for a table: the id, then the title under it
+            print(clean_text(f"{rule.priority:>4}  {rule.id}{state}"))
+            print(wrap_text(clean_text(f"      {rule.title}"), width))
     return 0
+
+
+TITLE_COLUMN = 43
+"""Where ``rules list`` starts a title: priority (4), two spaces, the id in 36, a space."""
+
+
+def _hang(line: str, width: int, column: int = TITLE_COLUMN) -> str:
+    """``line`` wrapped to ``width`` with the wrapped part under ``column`` (the title column)."""
+    import textwrap
+
+    if len(line) <= width:
+        return line
+    head, title = line[:column], line[column:]
+    if not head.endswith(" "):  # an id longer than its column: no table to keep
+        return textwrap.fill(line, width, subsequent_indent=" " * 6, break_long_words=False)
+    parts = textwrap.wrap(title, width - column, break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join([head + parts[0], *(" " * column + part for part in parts[1:])])
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -168,12 +192,20 @@ def _facts_for(args: argparse.Namespace, book: Any) -> list[dict[str, Any]] | No
 
         facts, problems = load_facts_file(args.facts, book.schema)
         print_problems(problems)
-        return None if any(p.severity == "error" for p in problems) else facts
+        return None if any(p.severity == "error" for p in problems) else _as_seen(facts, book)
     from prehab.facts.history import history_facts
 
     facts, problems = history_facts()
     print_problems(problems)
-    return facts
+    return _as_seen(facts, book)
+
+
+def _as_seen(facts: list[dict[str, Any]], book: Any) -> list[dict[str, Any]]:
+    """The facts as the rules see them (weekly change derived from the two distances), so
+    --why-not never calls a value missing that the engine has."""
+    from prehab.facts.complete import complete_facts
+
+    return complete_facts(facts, book.schema)
 
 
 def run_diff(args: argparse.Namespace) -> int:

@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "set",
         help="change one setting, e.g. `set time_budget_min 25`",
         description="Change one setting and save the file atomically. Lists take commas "
-        "(equipment band,step,dumbbell; key_run_days sunday,wednesday); `none` clears a list "
-        "or the goal race date; home_only takes true or false.",
+        "(equipment band,step,dumbbell; key_run_days sunday,wednesday); equipment also takes "
+        "`any` (any kit) or `none` (bodyweight only); `none` clears key_run_days or the goal race "
+        "date (which must not be in the past); home_only takes true or false.",
     )
     change.add_argument("key", metavar="KEY", help="a setting's name (see `prehab settings`)")
     change.add_argument("value", nargs="+", metavar="VALUE", help="its new value")

@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
     tui = sub.add_parser(
         "tui",
         help="the terminal app (also what plain `prehab` starts)",
-        description="Start the terminal app. Keys: 1-6 screens, ctrl+p commands, F1 help, q quit.",
+        description="Start the terminal app. Keys: 1-7 screens (Today, Week, Check-in, Sessions, "
+        "Trends, Rules, Settings), ctrl+p commands, F1 help, q quit.",
     )
     _app_options(tui)
     tui.set_defaults(handler=run_app)

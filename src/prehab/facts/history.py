@@ -231,7 +231,8 @@ def _merge_checkin(
     """Fold a check-in's facts in.
 
     ``athlete`` and ``schedule`` answers win over settings (the runner just said so); for
-    ``load`` the logged history wins and the answers only fill what the log cannot tell.
+    ``load`` the logged history wins and the answers only fill what the log cannot tell
+    (:func:`merge_load`).
     Check-in sessions are shifted by the check-in's age and dropped where the log already
     has that day and type.
     """
@@ -244,7 +245,7 @@ def _merge_checkin(
         if kind in ("athlete", "schedule"):
             single[kind].update(fact)
         elif kind == "load":
-            single["load"] = {**fact, **single["load"]}
+            single["load"] = merge_load(fact, single["load"])
         elif kind == "session":
             days_ago = fact.get("days_ago")
             if not isinstance(days_ago, int) or isinstance(days_ago, bool):
@@ -255,3 +256,62 @@ def _merge_checkin(
                 recent[key] = fact
         else:
             others.append(fact)
+
+
+TYPED_WEEKS = {"weekly_km": "this", "previous_week_km": "previous"}
+"""Check-in answers that give one week's running distance (the last 7 days, the 7 before)."""
+
+FROM_THIS_WEEK = ("monotony", "strain", "long_run_share_pct", "treadmill_share_pct")
+"""Metrics the log computes from the last 7 days' runs: unknown once a typed distance stands
+in for a week the log has no running distance in."""
+
+FROM_BOTH_WEEKS = ("weekly_change_pct", "weekly_increase_km", "two_week_change_pct", "acwr")
+"""Metrics the log computes from both weeks: unknown once either week is typed
+(``prehab.facts.complete`` derives the weekly change again from the two distances)."""
+
+
+def merge_load(typed: Fact, logged: Fact) -> Fact:
+    """The ``load`` fact from the log's metrics and a check-in's answers.
+
+    The log wins wherever it knows: a week with logged running distance keeps the logged
+    distance whatever was typed. A week the log has no running distance for (no runs logged,
+    or none at all) takes the typed distance, and what the log derived from its empty week
+    (the week-on-week change, the ACWR, ...) goes, so the typed 52 km after 38 km give the same
+    facts as a facts file with ``weekly_km = 52, previous_week_km = 38``. Typed hard sessions
+    count for a week without logged runs (the larger of the two counts).
+    """
+    out: Fact = {**typed, **logged}
+    replaced: set[str] = set()
+    for name, week in TYPED_WEEKS.items():
+        value = typed.get(name)
+        if _number(value) and not _positive(logged.get(name)):
+            out[name] = value
+            replaced.add(week)
+    if not replaced:
+        return out
+    gone = FROM_BOTH_WEEKS + (FROM_THIS_WEEK if "this" in replaced else ())
+    for name in gone:
+        out.pop(name, None)
+    if "this" in replaced:
+        hard = typed.get("hard_sessions_7d")
+        if _number(hard):
+            out["hard_sessions_7d"] = max(int(hard or 0), int(logged.get("hard_sessions_7d") or 0))
+        if _positive(typed.get("weekly_km")) and not logged.get("runs_7d"):
+            out.pop("runs_7d", None)  # the log's 0 runs is wrong: the runner ran the typed km
+    return {"fact": "load", **{k: v for k, v in out.items() if k != "fact"}}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _positive(value: object) -> bool:
+    return _number(value) and float(value) > 0  # type: ignore[arg-type]
+
+
+def new_runner(store: Store, facts: Sequence[Fact]) -> bool:
+    """True for a runner prehab knows nothing about yet: no logged or imported session gave a
+    load metric and no check-in was ever saved, so the advice rests on the settings alone
+    (``prehab recommend`` then says how to start instead of "nothing to add")."""
+    load = next((f for f in facts if f.get("fact") == "load"), {})
+    return not any(k != "fact" for k in load) and store.latest_checkin() is None

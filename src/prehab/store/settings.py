@@ -42,6 +42,11 @@ WEEKDAYS: tuple[str, ...] = (
 )
 UNITS = ("km", "mi")
 EXPERIENCE = ("beginner", "intermediate", "advanced")
+ANY_KIT = "any"
+"""``equipment = "any"``: any kit may be planned (kept as an empty list; older files wrote ``[]``)."""
+NO_KIT = "none"
+"""``equipment = "none"``: bodyweight only (kept as ``["none"]``, which no exercise needs)."""
+NO_KIT_WORDS = (NO_KIT, "bodyweight")
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Settings:
     units: Literal["km", "mi"] = "km"
     time_budget_min: int = 30
     equipment: list[str] = field(default_factory=list)
+    """The kit the runner has; ``[]`` is any kit, ``["none"]`` bodyweight only (``equipment_kit``)."""
     experience: Literal["beginner", "intermediate", "advanced"] = "intermediate"
     goal_race_date: date | None = None
     home_only: bool = False
@@ -78,10 +84,10 @@ class SettingError(ValueError):
 MEANINGS: dict[str, str] = {
     "units": "km or mi, for distances everywhere",
     "time_budget_min": "minutes a day for strength and mobility (1-600)",
-    "equipment": "kit you have, e.g. band,step,dumbbell (none: any kit, unless home_only)",
+    "equipment": "kit you have, e.g. band,step,dumbbell; any: any kit; none: bodyweight only",
     "experience": "beginner, intermediate or advanced at strength work",
     "goal_race_date": "your goal race as YYYY-MM-DD, or none",
-    "home_only": "true: only the kit listed (bodyweight if none)",
+    "home_only": "true: you train at home, so only the kit listed (bodyweight if any)",
     "key_run_days": "days of your key runs, e.g. sunday,wednesday: no strength the day before",
     "strength_weeks": "weeks of regular strength training so far (0-520)",
     "mqtt_host": "the MQTT broker Home Assistant uses, for prehab ha (name or address)",
@@ -145,9 +151,7 @@ def check_value(key: str, value: Any) -> Any:
             raise SettingError("has a time of day", f"give the day only, e.g. {value.date().isoformat()}")
         raise SettingError(f"{_shown(value)} is not a date", "give it as YYYY-MM-DD, e.g. 2027-04-12")
     if key == "equipment":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SettingError("must be a list of names", 'e.g. equipment = ["dumbbell", "band"]')
-        return _unique(v.strip().lower() for v in value if v.strip())
+        return _check_equipment(value)
     if key == "key_run_days":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SettingError("must be a list of weekday names", 'e.g. key_run_days = ["tuesday", "sunday"]')
@@ -159,6 +163,50 @@ def check_value(key: str, value: Any) -> Any:
     if key in ("mqtt_host", "mqtt_port", "mqtt_username", "mqtt_password_file", "ha_name"):
         return _check_mqtt(key, value)
     raise SettingError(f"no setting {_shown(key)}", _unknown_key_fix(key))
+
+
+def _check_equipment(value: Any) -> list[str]:
+    """A kit list, ``"any"`` (any kit: ``[]``) or ``"none"`` (bodyweight only: ``["none"]``)."""
+    if isinstance(value, str) and value.strip().lower() in (ANY_KIT, *NO_KIT_WORDS):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingError("must be a list of names, any or none", 'e.g. equipment = ["dumbbell", "band"]')
+    names = _unique(v.strip().lower() for v in value if v.strip())
+    names = [NO_KIT if n in NO_KIT_WORDS else n for n in names]
+    special = [n for n in names if n in (ANY_KIT, NO_KIT)]
+    if special and len(names) > 1:
+        what = "any kit" if special[0] == ANY_KIT else "bodyweight only"
+        raise SettingError(
+            f"{special[0]} ({what}) cannot be listed with other kit", "give any, none or a list of kit"
+        )
+    return [] if names == [ANY_KIT] else names
+
+
+def equipment_kit(equipment: list[str], home_only: bool) -> frozenset[str] | None:
+    """The kit the planner may use for the setting ``equipment``: None is any kit.
+
+    ``any`` (``[]``) is any kit, or bodyweight only when training at home only; ``none`` is
+    bodyweight only; a list is that kit (and bodyweight). ``prehab recommend --equipment``,
+    the app and the settings all go through here, so the same words mean the same kit.
+    """
+    if equipment == [NO_KIT]:
+        return frozenset()
+    if home_only or equipment:
+        return frozenset(equipment)
+    return None
+
+
+def check_entry(key: str, value: Any, today: date | None = None) -> Any:
+    """``check_value`` for a value being set now (the CLI, the app), with what only a new
+    value must meet: a goal race date is not in the past (the file's own date may pass)."""
+    value = check_value(key, value)
+    today = today or date.today()
+    if key == "goal_race_date" and value is not None and value < today:
+        raise SettingError(
+            f"{value.isoformat()} is in the past",
+            f"give your next race, on or after {today.isoformat()}, or none",
+        )
+    return value
 
 
 def _check_mqtt(key: str, value: Any) -> Any:
@@ -205,6 +253,10 @@ def parse_text(key: str, text: str) -> Any:
     ``"25"`` -> 25, ``"band, step"`` -> ["band", "step"], ``"none"`` -> [] or None.
     """
     word = text.strip()
+    if key == "equipment" and word.lower() in ("", "-", ANY_KIT):
+        return []
+    if key == "equipment" and word.lower() in NO_KIT_WORDS:
+        return [NO_KIT]
     if key in LIST_KEYS:
         if word.lower() in NONE_WORDS:
             return []
@@ -229,6 +281,8 @@ def parse_text(key: str, text: str) -> Any:
 
 def format_value(key: str, value: Any) -> str:
     """A value as a person types it (the inverse of ``parse_text``)."""
+    if key == "equipment" and value == []:
+        return ANY_KIT
     if isinstance(value, list):
         return ",".join(value) if value else "none"
     if value is None or (value == "" and key in OPTIONAL_TEXT_KEYS):
@@ -244,7 +298,7 @@ def with_value(settings: Settings, key: str, text: str) -> Settings:
     """A copy of ``settings`` with ``key`` set from typed ``text``; SettingError if it is wrong."""
     if key not in setting_keys():
         raise SettingError(f"no setting {_shown(key)}", _unknown_key_fix(key))
-    return replace(settings, **{key: check_value(key, parse_text(key, text))})
+    return replace(settings, **{key: check_entry(key, parse_text(key, text))})
 
 
 def blocking_problems(problems: list[Problem], keys: list[str]) -> list[Problem]:
@@ -255,7 +309,11 @@ def blocking_problems(problems: list[Problem], keys: list[str]) -> list[Problem]
 
 def unknown_names(names: list[str], known: set[str]) -> list[str]:
     """One hint per name in ``names`` no exercise uses (e.g. a typo in ``equipment``)."""
-    return [f"no exercise uses {_shown(n)} ({_choice_fix(n, known)})" for n in names if n not in known]
+    return [
+        f"no exercise uses {_shown(n)} ({_choice_fix(n, known)})"
+        for n in names
+        if n not in known and n not in (ANY_KIT, NO_KIT)
+    ]
 
 
 def _unknown_key_fix(key: str, in_file: bool = False) -> str:
@@ -350,8 +408,15 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
     for f in fields(Settings):
         value = getattr(settings, f.name)
         if value is not None:
-            out[f.name] = value
+            out[f.name] = _file_value(f.name, value)
     return out
+
+
+def _file_value(key: str, value: Any) -> Any:
+    """A setting as the file keeps it: equipment reads ``"any"`` or ``"none"`` there, not ``[]``."""
+    if key == "equipment" and value in ([], [NO_KIT]):
+        return ANY_KIT if value == [] else NO_KIT
+    return value
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -406,7 +471,7 @@ def settings_text(text: str, settings: Settings, file: str = "settings.toml") ->
                 pass
         elif want is None or want == getattr(defaults, key):
             continue
-        lines = _set_line(lines, key, want, file)
+        lines = _set_line(lines, key, _file_value(key, want), file)
     new_text = "\n".join(lines)
     _check_edit(data, new_text, settings, file)
     return new_text

@@ -1,7 +1,13 @@
 """The prehab terminal app: seven screens as Textual modes over one shared AppState.
 
 Keys are plain letters, digits and F1 so they survive tmux, SSH and browsers (no
-ctrl+shift combinations); everything is also in the command palette (ctrl+p).
+ctrl+shift combinations); everything is also in the command palette (ctrl+p). While a form
+field has the focus, digits belong to the form, not the screen keys; ``q`` asks first when
+answers are unsaved.
+
+Every ``WATCH_SECONDS`` the app looks for changes made elsewhere: rule and screen files
+(reloaded), settings.toml (``prehab settings set``, a hand edit) and the history (a second app
+session over SSH, ``prehab log``, an import: SQLite's ``PRAGMA data_version``), and re-plans.
 
 Messages here quote files and paths, so they are never read as markup (``markup=False``) and
 lose their control characters (``prehab.textsafe``).
@@ -91,6 +97,8 @@ class PrehabApp(App[None]):
         self.watch_files = watch
         self.pending_focus: str | None = None
         """An exercise Today should select next time it draws (the first new one)."""
+        self.main_screens: dict[str, Screen[None]] = {}
+        """The main screens shown so far, by mode (they live on; see ``unsaved``)."""
 
     @property
     def ready(self) -> bool:
@@ -153,6 +161,40 @@ class PrehabApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Digits are the screen keys except while a form field has the focus (a choice, a
+        yes/no, a tick box or a button takes no digits itself): there they do nothing, so a
+        half-filled form is never left by a stray digit. Esc leaves the field first."""
+        return not (action == "mode" and in_form(self.focused))
+
+    def unsaved(self) -> list[str]:
+        """What would be lost by quitting: each main screen's unsaved answers (its open
+        forms included), in screen order."""
+        found: list[str] = []
+        for screen in self.main_screens.values():
+            report = getattr(screen, "unsaved", None)
+            if callable(report):
+                found += report()
+        return found
+
+    async def action_quit(self) -> None:
+        """Quit, after asking when answers are unsaved (q, ctrl+q and the palette's Quit)."""
+        from prehab.tui.screens.modals import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return  # a question is open: answer it first
+        lost = self.unsaved()
+        if not lost:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        question = "Unsaved answers in " + "; ".join(lost) + ". Quit and lose them?"
+        self.push_screen(ConfirmScreen(question, yes="Quit"), answer)
+
     async def action_mode(self, mode: str) -> None:
         if self.current_mode != mode:
             await self.switch_mode(mode)
@@ -213,8 +255,35 @@ class PrehabApp(App[None]):
             sync()
 
     def _check_files(self) -> None:
-        if self.ready and self.state.files_changed():
+        """Pick up what changed elsewhere: rule and screen files, settings.toml, the history."""
+        if not self.ready:
+            return
+        state = self.state
+        if state.files_changed():
             self.reload_rules()
+        changed = False
+        if state.settings_changed():
+            state.reload_settings()  # re-plans if a value changed
+            for problem in state.settings_problems:
+                self.notify(
+                    clean_text(str(problem)), title="Settings", severity="warning", timeout=8, markup=False
+                )
+            changed = True
+        if state.store_changed():
+            state.refresh()
+            changed = True
+        if changed:
+            self._resync()
+
+
+def in_form(widget: object) -> bool:
+    """Whether ``widget`` (the focused one) is a field or button of a form."""
+    from textual.dom import DOMNode
+
+    if not isinstance(widget, DOMNode):
+        return False
+    nodes = widget.ancestors_with_self
+    return any(node.has_class("question-form") or node.has_class("buttons") for node in nodes)
 
 
 def run(*, mouse: bool = True, today: date | None = None) -> int:

@@ -41,7 +41,7 @@ class PrehabCommands(Provider):
             ("Reload rules and screens", app.reload_rules, "check every file; the last good rules stay"),
             ("Show problems in rules and screens", partial(app.action_mode_then, "rules", "problems"), ""),
             ("Help for this screen", app.action_help, "F1"),
-            ("Quit", app.exit, "q"),
+            ("Quit", partial(app.call_later, app.action_quit), "q (asks first if answers are unsaved)"),
         ]
         screen = self.screen
         title = getattr(screen, "MODE", "") or "screen"
@@ -50,6 +50,7 @@ class PrehabCommands(Provider):
                 isinstance(binding, Binding)
                 and binding.description
                 and not binding.action.startswith("scroll")
+                and _allowed(screen, binding.action)
             ):
                 action = binding.action
                 found.append(
@@ -72,3 +73,14 @@ class PrehabCommands(Provider):
             if score > 0:
                 shown = matcher.highlight(markup_escape(name))
                 yield Hit(score, shown, callback, text=name, help=markup_escape(help_text))
+
+
+def _allowed(screen: object, action: str) -> bool:
+    """Whether the screen offers ``action`` now (Rules' ``v`` is "Exercises" or "Rules", not both)."""
+    from textual.actions import parse
+
+    check = getattr(screen, "check_action", None)
+    if not callable(check):
+        return True
+    _, name, params = parse(action)
+    return check(name, params) is not False

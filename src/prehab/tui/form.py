@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from prehab.questionnaire import Question, Screen
+from prehab.questionnaire import DURATION_UNIT, Question, Screen
 from prehab.textsafe import clean_text, plain
 
 YES_NO: list[tuple[RenderableType, str]] = [("yes", "yes"), ("no", "no")]
@@ -29,7 +29,11 @@ def _label(value: str) -> str:
 
 
 class QuestionForm(VerticalScroll):
-    """The questions of one screen; ``raw_answers()`` gives what was typed, unparsed."""
+    """The questions of one screen; ``raw_answers()`` gives what was typed, unparsed.
+
+    The form remembers what it showed when filled (``baseline``), so a screen can tell
+    unsaved answers (``changed``) from stored ones before it is left or rebuilt.
+    """
 
     can_focus = False
 
@@ -45,6 +49,8 @@ class QuestionForm(VerticalScroll):
         self.questionnaire = screen
         self.units = units
         self.values = values or {}
+        self.baseline: dict[str, Any] = {q.id: self._shown_value(q) for q in screen.questions}
+        """``raw_answers()`` as filled (from storage, or as last saved)."""
 
     def wid(self, q: Question) -> str:
         return f"q-{self.questionnaire.id}-{q.id}"
@@ -64,20 +70,44 @@ class QuestionForm(VerticalScroll):
                 yield Static(plain(q.help), classes="help")
             yield Static("", classes="error", id=f"err-{self.wid(q)}")
 
+    @property
+    def changed(self) -> bool:
+        """True when an answer differs from what the form was filled with (unsaved)."""
+        return _blank_none(self.raw_answers()) != _blank_none(self.baseline)
+
+    def edits(self) -> dict[str, Any]:
+        """The answers typed since the form was filled: question id -> raw answer."""
+        raw = self.raw_answers()
+        return {k: v for k, v in raw.items() if _blank_none({k: v}) != _blank_none({k: self.baseline.get(k)})}
+
+    def mark_saved(self) -> None:
+        """What is in the form now is stored: it is the new baseline."""
+        self.baseline = self.raw_answers()
+
     def _prompt(self, q: Question) -> str:
         unit = q.unit_for(self.units)
         star = " *" if q.required else ""
         return f"{q.prompt}{star}" + (f" ({unit})" if unit else "")
 
+    def _options(self, q: Question) -> list[tuple[RenderableType, str]]:
+        return YES_NO if q.kind == "yes-no" else [(plain(_label(c)), c) for c in q.choices]
+
+    def _shown_value(self, q: Question) -> str | None:
+        """What the field for ``q`` holds once filled from ``values`` (as ``raw_answers`` reads it)."""
+        value = self.values.get(q.id, "")
+        if q.kind in ("choice", "yes-no"):
+            return value if value in {v for _, v in self._options(q)} else None
+        return clean_text(value)
+
     def _input(self, q: Question) -> Widget:
         value = self.values.get(q.id, "")
         if q.kind in ("choice", "yes-no"):
-            options = YES_NO if q.kind == "yes-no" else [(plain(_label(c)), c) for c in q.choices]
+            shown = self._shown_value(q)
             select: Select[str] = Select(
-                options,
+                self._options(q),
                 prompt="-",
                 allow_blank=True,
-                value=value if value in dict((v, v) for _, v in options) else Select.NULL,
+                value=Select.NULL if shown is None else shown,
                 id=self.wid(q),
                 compact=True,
             )
@@ -89,6 +119,8 @@ class QuestionForm(VerticalScroll):
             "scale": rng,
             "number": f"{rng} {unit}".strip(),
         }.get(q.kind, "")
+        if q.kind == "number" and q.unit == DURATION_UNIT and not q.whole:
+            placeholder = f"{rng} min or H:MM:SS".strip()
         return Input(
             value=clean_text(value), placeholder=clean_text(placeholder), id=self.wid(q), compact=True
         )
@@ -124,7 +156,7 @@ class QuestionForm(VerticalScroll):
                 widget.value = ""
         self.show_errors({})
 
-    def fill(self, values: dict[str, str]) -> None:
+    def fill(self, values: dict[str, Any]) -> None:
         for q in self.questionnaire.questions:
             widget = self.query_one(f"#{self.wid(q)}")
             value = values.get(q.id)
@@ -135,3 +167,8 @@ class QuestionForm(VerticalScroll):
                     widget.value = value
             elif isinstance(widget, Input):
                 widget.value = value or ""
+
+
+def _blank_none(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers with blank text and no choice alike (both mean "not answered")."""
+    return {k: v for k, v in answers.items() if v is not None and str(v).strip() != ""}

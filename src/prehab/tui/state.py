@@ -257,7 +257,8 @@ class AppState:
 def pack_summary(book: Rulebook) -> str:
     """"113 rules (1 off), 83 exercises": the one count the Rules screen and the reload toast show."""
     off = len(book.rules) - len(book.active_rules)
-    return f"{len(book.rules)} rules" + (f" ({off} off)" if off else "") + f", {len(book.exercises)} exercises"
+    rules = f"{len(book.rules)} rules" + (f" ({off} off)" if off else "")
+    return f"{rules}, {len(book.exercises)} exercises"
 
 
 def settings_stamp() -> tuple[int, int, int] | None:

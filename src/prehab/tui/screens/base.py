@@ -24,6 +24,8 @@ class PrehabScreen(Screen[None]):
     MODE: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
     """Markdown shown by F1 on this screen: what it is for and how to use it."""
+    COMPACT_FOOTER: ClassVar[bool] = False
+    """A footer with less space between keys, for a screen whose keys would not fit 80 columns."""
 
     def __init__(self) -> None:
         super().__init__(id=f"screen-{self.MODE}")
@@ -43,12 +45,13 @@ class PrehabScreen(Screen[None]):
         day = self.prehab.today.strftime("%a %d %b %Y")
         yield NavBar(self.MODE, day)
         yield from self.body()
-        yield Footer()
+        yield Footer(compact=self.COMPACT_FOOTER)
 
     def body(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
+        self.prehab.main_screens[self.MODE] = self
         self._sync()
 
     def on_screen_resume(self) -> None:
@@ -63,3 +66,7 @@ class PrehabScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         """Redraw from ``self.state``."""
+
+    def unsaved(self) -> list[str]:
+        """What this screen holds that is not stored yet ("Check-in: Body map"); quitting asks."""
+        return []

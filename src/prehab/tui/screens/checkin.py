@@ -1,8 +1,11 @@
 """Check-in: one tab per questionnaire in screens/*.toml (saves = "checkin").
 
-Saving validates every answer first (an out-of-range answer is a message under its
-question and nothing is stored), keeps today's answers from the other tabs, stores the
-check-in, re-evaluates and shows Today with the first new prescription selected.
+Saving saves every tab with changed answers at once (the runner fills the weekly check-in,
+then the body map, then presses ctrl+s once). Every answer of those tabs is validated first:
+an out-of-range answer is a message under its question, its tab is shown and nothing is
+stored. Today's answers from the untouched tabs are kept; the check-in is stored,
+re-evaluated and Today shown with the first new prescription selected. Answers typed but
+not saved survive a redraw (another session's save, a rules reload), and quitting asks first.
 
 Titles come from screens/*.toml and exercise names from the rule pack: tab titles and
 messages show them as plain text, never as markup.
@@ -16,9 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
-from prehab.questionnaire import answers_for_display, validate
+from prehab.questionnaire import Validated, answers_for_display, validate
 from prehab.textsafe import clean_text
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
@@ -33,10 +37,12 @@ Questionnaires from `screens/*.toml`, one tab each. Leave blank what you don't k
 what feels fine; only answers become facts.
 
 * **Tab** moves between questions; choices open with **Enter** and pick with the arrows.
-* **ctrl+s** (or the Save button) checks every answer. A wrong answer gets a message under
-  its question and **nothing is stored** until all are right.
-* Saving keeps today's answers from the other tabs, stores the check-in and opens Today
-  with what changed.
+* **ctrl+s** (or a Save button) saves **every tab you changed** at once. A wrong answer
+  gets a message under its question, its tab is shown and **nothing is stored** until all
+  are right.
+* Saving keeps today's answers from the tabs you did not change, stores the check-in and
+  opens Today with what changed. A tab with unsaved answers has a `*` after its title;
+  quitting with unsaved answers asks first.
 * **ctrl+l** clears the tab. **[** and **]** switch tabs.
 * **Esc** leaves the form (then **1**-**7** switch screens again).
 
@@ -71,6 +77,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
     async def _rebuild(self) -> None:
         tabs = self.query_one("#checkin-tabs", TabbedContent)
         active = tabs.active
+        typed = {f.questionnaire.id: f.edits() for f in self.forms() if f.changed}
         await tabs.clear_panes()
         stored = self.state.todays_answers()
         units = self.state.settings.units
@@ -92,10 +99,43 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             await tabs.add_pane(pane)
             if screen.id in stored:
                 self.query_one(f"#note-{screen.id}", Static).update("answered today; saving replaces it")
+            if screen.id in typed:  # unsaved answers outlive the redraw; the rest is as stored
+                form.fill({**form.baseline, **typed[screen.id]})
+                self._mark(form)
         wanted = self.wanted_tab or active
         self.wanted_tab = None
         if wanted and tabs.query(f"#{wanted}"):
             tabs.active = wanted
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._mark_around(event.input)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._mark_around(event.select)
+
+    def _mark_around(self, widget: Widget) -> None:
+        form = next((a for a in widget.ancestors if isinstance(a, QuestionForm)), None)
+        if form is not None:
+            self._mark(form)
+
+    def _mark(self, form: QuestionForm) -> None:
+        """A ``*`` after the tab's title while its answers are not saved."""
+        screen = form.questionnaire
+        tabs = self.query_one("#checkin-tabs", TabbedContent)
+        try:
+            tab = tabs.get_tab(f"tab-{screen.id}")
+        except Exception:  # the tab is being rebuilt
+            return
+        title = clean_text(screen.title) + (" *" if form.changed else "")
+        if tab.label_text != title:
+            tab.label = Content(title)
+
+    def forms(self) -> list[QuestionForm]:
+        return list(self.query(QuestionForm))
+
+    def unsaved(self) -> list[str]:
+        changed = [clean_text(f.questionnaire.title) for f in self.forms() if f.changed]
+        return [f"Check-in ({', '.join(changed)})"] if changed else []
 
     def current_form(self) -> QuestionForm | None:
         tabs = self.query_one("#checkin-tabs", TabbedContent)
@@ -129,24 +169,36 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             form.clear()
 
     def action_save(self) -> None:
-        form = self.current_form()
-        if form is None:
+        """Save every changed tab (or the one shown, if none changed) as one check-in."""
+        current = self.current_form()
+        if current is None:
             return
-        screen = form.questionnaire
-        checked = validate(
-            screen, form.raw_answers(), units=self.state.settings.units, today=self.state.today
-        )
-        form.show_errors(checked.errors)
-        if not checked.ok:
-            count = len(checked.errors)
-            self.notify(f"{count} answer(s) to fix; nothing was saved.", severity="error")
+        forms = [f for f in self.forms() if f.changed] or [current]
+        units, today = self.state.settings.units, self.state.today
+        checked: dict[str, Validated] = {}
+        for form in forms:
+            result = validate(form.questionnaire, form.raw_answers(), units=units, today=today)
+            form.show_errors(result.errors)
+            checked[form.questionnaire.id] = result
+        wrong = [f for f in forms if not checked[f.questionnaire.id].ok]
+        if wrong:
+            count = sum(len(checked[f.questionnaire.id].errors) for f in wrong)
+            tabs = ", ".join(clean_text(f.questionnaire.title) for f in wrong)
+            self.show_tab(wrong[0].questionnaire.id)
+            wrong[0].show_errors(checked[wrong[0].questionnaire.id].errors)  # focus its first
+            message = f"{count} answer(s) to fix ({tabs}); nothing was saved."
+            self.notify(message, severity="error", markup=False)
             return
         before = {p.exercise for p in self.state.plan.items}
-        facts = self.state.save_checkin(screen.id, checked)
+        facts = self.state.save_checkins(checked)
         new = [p for p in self.state.plan.items if p.exercise not in before]
         self._version = self.state.version  # our own save: keep the form as typed
-        self.query_one(f"#note-{screen.id}", Static).update("saved")
-        message = f"{screen.title} saved: {len(facts)} fact(s)."
+        for form in forms:
+            form.mark_saved()
+            self._mark(form)
+            self.query_one(f"#note-{form.questionnaire.id}", Static).update("saved")
+        titles = ", ".join(f.questionnaire.title for f in forms)
+        message = f"{titles} saved: {len(facts)} fact(s)."
         if new:
             message += f" New today: {', '.join(p.name for p in new[:3])}" + ("..." if len(new) > 3 else "")
         self.notify(clean_text(message), title="Check-in saved", markup=False)

@@ -81,13 +81,13 @@ GENERAL_HELP = """\
 
 | key | does |
 |---|---|
-| **1**-**7** | Today, Week, Check-in, Sessions, Trends, Rules, Settings |
+| **1**-**7** | Today, Week, Check-in, Sessions, Trends, Rules, Settings (in a form: **Esc** first) |
 | **ctrl+p** | command palette: every action, searchable |
 | **F1** or **?** | this help, for the screen you are on |
-| **j/k**, arrows | move in lists and tables |
+| **j/k**, arrows | move in lists and tables; scroll this help |
 | **Tab** / **shift+Tab** | next / previous field |
 | **Esc** | close a dialog, leave a field |
-| **q** | quit |
+| **q** | quit (asks first if answers are unsaved) |
 
 prehab gives general training ideas, not medical advice.
 """
@@ -96,7 +96,15 @@ prehab gives general training ideas, not medical advice.
 class HelpScreen(ModalScreen[None]):
     """F1: what the current screen is for and its keys, then the keys that work everywhere."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark", "dismiss", "Close"),
+        Binding("j,down", "scroll(1)", show=False),
+        Binding("k,up", "scroll(-1)", show=False),
+        Binding("space,pagedown", "scroll(10)", show=False),
+        Binding("b,pageup", "scroll(-10)", show=False),
+        Binding("g,home", "scroll(-100000)", show=False),
+        Binding("G,end", "scroll(100000)", show=False),
+    ]
 
     def __init__(self, screen_help: str, keys: list[tuple[str, str]]) -> None:
         super().__init__(classes="modal")
@@ -111,4 +119,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             with VerticalScroll(id="help-scroll"):
                 yield Markdown(self.screen_help + table + "\n" + GENERAL_HELP)
-            yield Static(Text("Esc to close", style="dim"))
+            yield Static(Text("j/k or arrows scroll, Esc to close", style="dim"))
+
+    def action_scroll(self, lines: int) -> None:
+        box = self.query_one("#help-scroll", VerticalScroll)
+        box.scroll_relative(y=lines, animate=False)

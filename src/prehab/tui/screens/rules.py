@@ -20,10 +20,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from prehab.facts.complete import complete_facts
 from prehab.render import dose_text
 from prehab.rulebook.model import Exercise, Rule
 from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
+from prehab.tui.state import pack_summary
 from prehab.tui.widgets import VimOptionList
 
 
@@ -48,14 +50,19 @@ def exercise_text(ex: Exercise, used_by: list[str]) -> Text:
 
 class RulesScreen(PrehabScreen):
     MODE = "rules"
+    COMPACT_FOOTER = True  # v, w, space, e, p, F1, q and ^p palette in 80 columns
     HELP = """\
 ## Rules
 
 Your rule pack: the shipped rules plus yours (config folder `rules/`, see `prehab paths`).
 
+* Each line is a rule's priority (higher fires first) and id. A **`*`** before it marks a
+  rule that **fired on today's facts** (it is behind something on Today); a struck-through,
+  dim id with *(off)* is switched off. The line under the list says so too.
 * **v** switches between rules and the exercise catalogue; **/** filters by id, title or tag.
-* The panel explains the selected rule in plain words. **w** adds *why not*: each
-  condition's result on today's facts.
+* The panel explains the selected rule in plain words. **w** puts *why not* at the top of the
+  panel: each condition's result on today's facts (weekly change and increase included, as
+  the rules see them).
 * **space** switches a rule on or off (written to your `overrides.toml`).
 * **e** opens the rule in `$EDITOR`. A shipped rule is first copied to your rules folder
   (your copy replaces it by id; delete the copy to go back).
@@ -63,11 +70,14 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
   rules stay in force** and the problems are listed with file, line and fix. **p** shows them all.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "view", "Rules/Exercises"),
+        Binding("v", "view('exercises')", "Exercises"),
+        Binding("v", "view('rules')", "Rules"),
         Binding("w", "why_not", "Why not"),
         Binding("space", "toggle_rule", "On/off"),
         Binding("e", "edit", "Edit"),
-        Binding("r", "reload", "Reload"),
+        # files are watched and reloaded by themselves: r is in F1 and the palette, and the
+        # footer keeps room for the rest at 80 columns
+        Binding("r", "reload", "Reload", show=False),
         Binding("p", "problems", "Problems"),
         Binding("slash", "filter", "Filter", show=False),
     ]
@@ -125,13 +135,15 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         box = self.query_one("#rules-problems", Static)
         errors = [p for p in self.state.problems if p.severity == "error"]
         warnings = [p for p in self.state.problems if p.severity == "warning"]
+        book = self.state.book
+        legend = Text()
+        if book is not None:
+            head = f"{'in force' if errors else 'ok'}: {pack_summary(book)}"
+            legend.append(head, style="" if errors else "green")
+            if self.view == "rules":
+                legend.append("   * fired today, dim: switched off", style="dim")
         if not errors and not warnings:
-            book = self.state.book
-            box.update(
-                Text(f"ok: {len(book.rules)} rules, {len(book.exercises)} exercises", style="green")
-                if book
-                else ""
-            )
+            box.update(legend)
             box.set_class(False, "bad")
             return
         out = Text()
@@ -141,7 +153,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
             )
         for p in (errors + warnings)[:2]:
             out.append(f"{p.severity}: {p}\n", style="red" if p.severity == "error" else "yellow")
-        box.update(clean_styled(out))
+        box.update(clean_styled(out.append_text(legend)))
         box.set_class(bool(errors), "bad")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -173,11 +185,15 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
             return
         text = Text(explain_rule(book, item))
         if self.show_why_not:
-            text.append("\n\n")
-            text.append(why_not(book, item, self.state.facts), style="cyan")
+            # first, so it is in view at once; on the facts as the rules see them (derived
+            # weekly change included), not as stored
+            facts = complete_facts(self.state.facts, book.schema)
+            result = Text(why_not(book, item, facts), style="cyan")
+            text = result.append("\n\n").append_text(text)
         else:
             text.append("\n\nw: why (not) on today's facts", style="dim")
         panel.update(clean_styled(text))
+        self.query_one("#rules-detail-box", VerticalScroll).scroll_home(animate=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "rules-filter":
@@ -192,8 +208,15 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
     def action_filter(self) -> None:
         self.query_one("#rules-filter", Input).focus()
 
-    def action_view(self) -> None:
-        self.view = "exercises" if self.view == "rules" else "rules"
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``v`` shows where it goes: "Exercises" from the rules, "Rules" from the exercises."""
+        if action == "view":
+            return parameters[0] != self.view
+        return True
+
+    def action_view(self, to: str = "") -> None:
+        self.view = to or ("exercises" if self.view == "rules" else "rules")
+        self.refresh_bindings()
         placeholder = "/ filter exercises: id, name, kind, region" if self.view == "exercises" else None
         self.query_one("#rules-filter", Input).placeholder = placeholder or "/ filter rules: id, title, tag"
         self.refresh_view()

@@ -38,7 +38,12 @@ from prehab.tui.widgets import VimTable
 
 
 class SessionForm(ModalScreen[Session | None]):
-    """Add or edit one session; dismisses with the valid session, or None on cancel."""
+    """Add or edit one session; dismisses with the valid session, or None on cancel.
+
+    Esc on a form with typed answers asks before throwing them away, and so does quitting.
+    An edited session keeps its stored distance and duration unless those fields are changed
+    (the form shows them rounded, and rounding is not an edit).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -71,6 +76,17 @@ class SessionForm(ModalScreen[Session | None]):
                 yield Button("Save (ctrl+s)", variant="primary", id="session-save", compact=True)
                 yield Button("Cancel (Esc)", id="session-cancel", compact=True)
 
+    def _keep_unchanged(self, form: QuestionForm, session: Session, base: Session) -> None:
+        """Fields shown rounded and not touched keep the stored value (14.372 km stays)."""
+        raw = form.raw_answers()
+        for q in self.questionnaire.questions:
+            if q.target is None or raw.get(q.id) != form.baseline.get(q.id):
+                continue
+            if q.target.field == "distance_km":
+                session.distance_km = base.distance_km
+            elif q.target.field == "duration_min":
+                session.duration_min = base.duration_min
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "session-save":
@@ -78,8 +94,23 @@ class SessionForm(ModalScreen[Session | None]):
         else:
             self.action_cancel()
 
+    def unsaved(self) -> list[str]:
+        form = self.query(QuestionForm)
+        if form and form.first(QuestionForm).changed:
+            return ["the session being edited" if self.base else "the session being added"]
+        return []
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.unsaved():
+            self.dismiss(None)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        what = "this session's changes" if self.base else "this session"
+        self.app.push_screen(ConfirmScreen(f"Throw away {what}? Nothing is saved.", yes="Discard"), answer)
 
     def action_save(self) -> None:
         from datetime import date
@@ -93,10 +124,17 @@ class SessionForm(ModalScreen[Session | None]):
             problems.update("")
             return
         session = session_from_answers(self.questionnaire, checked.answers, today=today, base=self.base)
+        if self.base is not None:
+            self._keep_unchanged(form, session, self.base)
         found = validate_session(session)
         problems.update(plain("\n".join(f"! {p}" for p in found)))
         if not found:
             self.dismiss(session)
+
+
+def _minutes(value: float) -> str:
+    """Whole minutes in the table (78.12 min is 78): the form and the export keep the rest."""
+    return str(int(value + 0.5)) if value >= 1 else f"{value:.1f}"  # half up: 82.5 is 83
 
 
 class SessionsScreen(PrehabScreen):
@@ -122,6 +160,8 @@ Your training log, newest first. Distances in your units (settings `units`).
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, Session] = {}
+        self.open_form: SessionForm | None = None
+        """The add/edit form while it is open (its answers count as unsaved)."""
 
     def body(self) -> ComposeResult:
         yield Input(placeholder="/ filter: kind, date, surface, notes", id="sessions-filter", compact=True)
@@ -150,7 +190,7 @@ Your training log, newest first. Distances in your units (settings `units`).
                 s.date.isoformat(),
                 s.kind,
                 format_distance(s.distance_km, units) if s.distance_km else "",
-                f"{s.duration_min:g}" if s.duration_min else "",
+                _minutes(s.duration_min) if s.duration_min else "",
                 str(s.rpe) if s.rpe else "",
                 s.surface or "",
                 s.notes,
@@ -202,6 +242,7 @@ Your training log, newest first. Distances in your units (settings `units`).
             return
 
         def saved(session: Session | None) -> None:
+            self.open_form = None
             if session is None:
                 return
             session.notes = clean_text(session.notes)
@@ -209,7 +250,12 @@ Your training log, newest first. Distances in your units (settings `units`).
             self.notify(f"Session {session.date.isoformat()} {session.kind} saved.", markup=False)
 
         units = self.state.settings.units
-        self.app.push_screen(SessionForm(questionnaire, units, base, self.state.today.isoformat()), saved)
+        self.open_form = SessionForm(questionnaire, units, base, self.state.today.isoformat())
+        self.app.push_screen(self.open_form, saved)
+
+    def unsaved(self) -> list[str]:
+        form = self.open_form
+        return [f"Sessions ({what})" for what in form.unsaved()] if form is not None else []
 
     def action_add(self) -> None:
         self._form(None)

@@ -31,6 +31,7 @@ from prehab.store.settings import (
     SettingError,
     Settings,
     blocking_problems,
+    check_entry,
     check_value,
     format_value,
     load_settings,
@@ -59,7 +60,7 @@ LABELS: dict[str, str] = {
 }
 PLACEHOLDERS: dict[str, str] = {
     "time_budget_min": "1-600",
-    "equipment": "band,step or none",
+    "equipment": "band,step / any / none",
     "goal_race_date": "YYYY-MM-DD or none",
     "strength_weeks": "0-520",
     "mqtt_port": "1883",
@@ -85,15 +86,17 @@ Your settings, kept in `settings.toml` in your config folder (`prehab settings p
 * **Units**: km or mi, for distances everywhere.
 * **Time budget**: minutes a day for strength and mobility; Today lists what does not fit
   under *If you have more time*.
-* **Equipment**: the kit you have, separated by commas (`band,step,dumbbell`), or `none`.
-  With none listed, any kit is assumed unless **Home only** is true (then bodyweight only).
-* **Experience**, **Goal race date** (`YYYY-MM-DD`, or `none`), **Key run days** (no strength
-  the day before one) and **Strength weeks so far** feed the rules as facts.
+* **Equipment**: the kit you have, separated by commas (`band,step,dumbbell`); `any` for
+  any kit (bodyweight only when **Home only** is true); `none` for bodyweight only.
+* **Experience**, **Goal race date** (`YYYY-MM-DD` on or after today, or `none`), **Key run
+  days** (no strength the day before one) and **Strength weeks so far** feed the rules as facts.
 
 **Tab** moves between fields; choices open with **Enter**, **space** ticks a day.
 **ctrl+s** (or Save) checks every field: a wrong value gets a message under it and **nothing
 is saved**. Saving writes the file atomically and re-plans Today at once. **ctrl+l** puts
 back what is saved. **Esc** leaves the field (then **1**-**7** switch screens).
+A change made meanwhile with `prehab settings set` (or by hand) shows up within two seconds;
+fields you are editing keep what you typed.
 
 The same from a shell: `prehab settings` and `prehab settings set time_budget_min 25`.
 Saving rewrites the file, so comments in it are not kept.
@@ -107,6 +110,8 @@ Saving rewrites the file, so comments in it are not kept.
         super().__init__()
         self.shown: Settings | None = None
         """The settings the form was last filled from (a redraw keeps what is being typed)."""
+        self.baseline: dict[str, str] = {}
+        """Each field's text as filled: a field that differs holds an unsaved edit."""
 
     def body(self) -> ComposeResult:
         yield Static("", id="settings-problems", classes="error")
@@ -145,17 +150,30 @@ Saving rewrites the file, so comments in it are not kept.
     def refresh_view(self) -> None:
         settings = self.state.settings
         if settings != self.shown:
-            self.fill(settings)
+            self.fill(settings, keep_edits=self.shown is not None)
         self._show_problems()
         self._equipment_help()
 
-    def fill(self, settings: Settings) -> None:
-        """Put ``settings`` in the form and clear every message."""
+    def fill(self, settings: Settings, *, keep_edits: bool = False) -> None:
+        """Put ``settings`` in the form and clear every message. With ``keep_edits`` (the file
+        changed under the form), fields being edited keep their text; the others follow."""
+        edited = set(self.edited()) if keep_edits else set()
         self.shown = replace(settings)
         for key in setting_keys():
-            self.set_text(key, format_value(key, getattr(settings, key)))
-        self.show_errors({})
+            if key not in edited:
+                self.set_text(key, format_value(key, getattr(settings, key)))
+                self.baseline[key] = self.text_of(key)
+        if not edited:
+            self.show_errors({})
         self.query_one("#settings-note", Static).update(plain(self._file_note()))
+
+    def edited(self) -> list[str]:
+        """The settings whose field differs from what was last filled in (unsaved edits)."""
+        return [k for k in setting_keys() if k in self.baseline and self.text_of(k) != self.baseline[k]]
+
+    def unsaved(self) -> list[str]:
+        names = [LABELS[k].split(" (")[0].lower() for k in self.edited()]
+        return [f"Settings ({', '.join(names)})"] if names else []
 
     def set_text(self, key: str, text: str) -> None:
         widget = self.query_one(f"#set-{key}")
@@ -206,9 +224,16 @@ Saving rewrites the file, so comments in it are not kept.
         """Every field through the shared validator: (good values, messages by key)."""
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
+        edited = self.edited()
         for key in setting_keys():
             try:
-                values[key] = check_value(key, parse_text(key, self.text_of(key)))
+                value = parse_text(key, self.text_of(key))
+                # a new value must be one a person can set now (no goal race in the past);
+                # a saved one that has since passed is kept until changed
+                if key in edited:
+                    values[key] = check_entry(key, value, self.state.today)
+                else:
+                    values[key] = check_value(key, value)
             except SettingError as exc:
                 errors[key] = str(exc)
         return values, errors
@@ -232,7 +257,7 @@ Saving rewrites the file, so comments in it are not kept.
         box = self.query(f"#err-set-{key}")
         if key in setting_keys() and box and box.first().has_class("shown"):
             try:
-                check_value(key, parse_text(key, event.value))
+                check_entry(key, parse_text(key, event.value), self.state.today)
             except SettingError as exc:
                 box.first(Static).update(plain(f"! {exc}"))
             else:
@@ -291,6 +316,7 @@ Saving rewrites the file, so comments in it are not kept.
             )
             return
         self.shown = replace(settings)
+        self.baseline = {key: self.text_of(key) for key in setting_keys()}
         self._version = self.state.version  # our own save: the form already shows it
         self.query_one("#settings-note", Static).update(plain(self._file_note()))
         self._show_problems()
