@@ -659,3 +659,37 @@ def test_data_version_changes_only_for_other_connections(tmp_path: Path) -> None
         other.add_session(Session(date(2026, 11, 21), "easy", 5.0))
         assert data_version(mine) != start
     assert isinstance(sqlite3.sqlite_version, str)
+
+
+def test_a_screen_title_with_brackets_is_shown_as_written(make_app: Callable[..., PrehabApp]) -> None:
+    """The * marker, the quit question and the saved toast quote a title from a TOML file anyone
+    can edit: as text, never as markup."""
+    from prehab.paths import user_screens_dir
+
+    user_screens_dir().mkdir(parents=True)
+    (user_screens_dir() / "mine.toml").write_text(
+        '[screen]\nid = "mine"\ntitle = "[b]Mine[/b] [/oops]"\n\n[[question]]\nid = "calves"\n'
+        'prompt = "Calves [red]now[/red]"\nkind = "scale"\n'
+        'sets = { fact = "tightness", region = "calves", field = "level" }\n',
+        encoding="utf-8",
+    )
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_checkin(pilot, "mine")
+            screen.query_one("#q-mine-calves", Input).value = "6"
+            await pilot.pause()
+            tab = screen.query_one("#checkin-tabs").get_tab("tab-mine")  # type: ignore[attr-defined]
+            assert tab.label_text == "[b]Mine[/b] [/oops] *"
+            await pilot.press("escape", "q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "Check-in ([b]Mine[/b] [/oops])" in app.screen.question
+            await pilot.press("n", "ctrl+s")
+            await pilot.pause()
+            await pilot.pause()
+            assert "[b]Mine[/b] [/oops] saved: 1 fact(s)." in toasts(app)
+            assert "calf-stretch" in {p.exercise for p in app.state.plan.items}
+
+    run(scenario())
