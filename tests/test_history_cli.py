@@ -156,9 +156,11 @@ def test_export_toml_and_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert [s["kind"] for s in data["session"]] == ["tempo", "strength"]  # oldest first
     assert data["session"][0]["distance_km"] == 10.0 and "rpe" not in data["session"][0]
     assert data["checkin"][0]["facts"][0]["region"] == "calves"
-    assert data["done"] == [
-        {"day": date(2024, 1, 20), "exercise": "calf-raise", "rule_ids": ["calves-tight"]}
-    ]
+    [done] = data["done"]
+    assert {k: done[k] for k in ("day", "exercise", "rule_ids")} == {
+        "day": date(2024, 1, 20), "exercise": "calf-raise", "rule_ids": ["calves-tight"]
+    }  # fmt: skip
+    assert "deleted_at" not in done and done["marked_at"].tzinfo is not None
     target = tmp_path / "out.csv"
     code, out, err = run(capsys, "export", "--format", "csv", "--output", str(target))
     assert code == 0 and out == "" and str(target) in err

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "prehab.commands.recommend",
     "prehab.commands.rules",
     "prehab.commands.history",
+    "prehab.commands.done",
     "prehab.commands.settings",
     "prehab.commands.ha",
     "prehab.commands.ui",

@@ -64,6 +64,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     hist.add_argument("--kind", help="only this kind of session")
     hist.add_argument("--json", action="store_true", help="machine-readable output")
     hist.add_argument("--metrics", action="store_true", help="show the load metrics derived from the history")
+    shown = hist.add_mutually_exclusive_group()
+    shown.add_argument("--done", action="store_true", help="list done prehab work (dose, RPE) instead")
+    shown.add_argument("--checkins", action="store_true", help="list check-ins instead")
+    shown.add_argument("--advice", action="store_true", help="list each day's stored plan instead")
+    shown.add_argument(
+        "--deleted", action="store_true", help="list deleted records (prehab restore KIND ID undoes a delete)"
+    )
+    shown.add_argument(
+        "--trends", action="store_true", help="weekly complaints by region, adherence and distance"
+    )
     hist.set_defaults(handler=_guard(cmd_history))
 
     exp = sub.add_parser("export", help="write your whole history as TOML or CSV")
@@ -279,6 +289,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     from prehab.textsafe import json_text
 
     settings = _settings()
+    for mode in ("done", "checkins", "advice", "deleted", "trends"):
+        if getattr(args, mode, False):
+            from prehab.commands.records import show
+
+            return show(mode, args, settings)
     if args.kind and args.kind not in KINDS:
         raise UserError(f"kind {args.kind!r} is unknown; use one of {', '.join(KINDS)}")
     since = parse_day(args.since) if args.since else None

@@ -82,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
     if budget is None:
         budget = DEFAULT_BUDGET_MIN
     today = advise(book, facts, PlanOptions(budget or None, equipment))
+    overrides = (args.facts, args.rules, args.budget, args.equipment)
+    if all(x is None for x in overrides) and args.date in (None, date.today()):  # the day's real plan
+        from prehab.store.advicelog import log_to_default_store  # the advice log (issue 10)
+
+        log_to_default_store(date.today(), book.fingerprint, today.evaluation, today.plan, book.exercises)
     ev, plan = today.evaluation, today.plan
     if args.json:
         json.dump(evaluation_json(ev, plan), sys.stdout, indent=2, default=str)

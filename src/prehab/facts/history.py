@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from prehab.facts.dates import EARLIEST, usable
-from prehab.facts.metrics import load_metrics, strength_streak_weeks
+from prehab.facts.metrics import DoneWork, load_metrics, strength_streak_weeks, work_from_days
 from prehab.model import Fact, Problem
-from prehab.store.db import Store
-from prehab.store.records import RUN_KINDS, Checkin, Session
+from prehab.store.db import Store, effort_of, local_day, prehab_day_for
+from prehab.store.records import RUN_KINDS, Checkin, DoneItem, Session
 from prehab.store.settings import WEEKDAYS, Settings, load_settings
 
 RECENT_SESSION_DAYS = 7
@@ -49,10 +49,37 @@ def history_facts(today: date | None = None) -> tuple[list[Fact], list[Problem]]
 
 
 def facts_from_history(store: Store, settings: Settings, today: date) -> list[Fact]:
-    """Every fact the history, the settings and a recent check-in give for ``today``."""
+    """Every fact the history, the settings and a recent check-in give for ``today``.
+
+    Done prehab work counts like logged sessions of its kind (``facts.metrics``); the latest
+    check-in's ``effort`` answer is about the last day of done work before it (``days_ago``).
+    """
     sessions = metric_sessions(store, today)
     checkin = store.latest_checkin()
-    return build_facts(sessions, settings, today, checkin, strength_streak=strength_streak(store, today))
+    work = work_from_days(store.done_days(today))
+    effort_day = prehab_day(store, checkin) if checkin is not None else None
+    return build_facts(
+        sessions,
+        settings,
+        today,
+        checkin,
+        strength_streak=strength_streak(store, today, work),
+        done=work,
+        effort_day=effort_day,
+    )
+
+
+EFFORT_LOOKBACK_DAYS = 14
+"""An effort answer is about done work at most this many days before the check-in."""
+
+
+def prehab_day(store: Store, checkin: Checkin) -> date | None:
+    """The day of done prehab work a check-in's ``effort`` answer is about, or None."""
+    if effort_of(checkin) is None:
+        return None
+    day = local_day(checkin.taken_at)
+    marked = store.marked_days(day - timedelta(days=EFFORT_LOOKBACK_DAYS), day)
+    return prehab_day_for(checkin, marked)
 
 
 LOAD_DAYS = 35
@@ -105,17 +132,23 @@ def metric_sessions(store: Store, today: date) -> list[Session]:
     return sorted(unique.values(), key=lambda s: (s.date, s.id or 0), reverse=True)
 
 
-def strength_streak(store: Store, today: date) -> int:
+def strength_streak(store: Store, today: date, work: DoneWork | None = None) -> int:
     """``metrics.strength_streak_weeks`` from per-day counts of strength sessions, read a few
-    weeks at a time until the streak breaks (or reaches ``STRENGTH_WEEKS_MAX``)."""
+    weeks at a time until the streak breaks (or reaches ``STRENGTH_WEEKS_MAX``). A day of done
+    strength work (``work``) without a logged strength session counts as one session."""
+    done_days = work.strength if work is not None else frozenset()
     per_block: Counter[int] = Counter()
     read_from = today + timedelta(days=1)
     weeks = STREAK_WEEKS
     while True:
         since = max(today - timedelta(days=7 * weeks - 1), EARLIEST)  # blocks 0 .. weeks-1, whole
         if since < read_from:
-            for day, count in store.daily_counts(since, read_from - timedelta(days=1), "strength").items():
+            logged = store.daily_counts(since, read_from - timedelta(days=1), "strength")
+            for day, count in logged.items():
                 per_block[(today - day).days // 7] += count
+            for day in done_days:
+                if since <= day < read_from and day not in logged:
+                    per_block[(today - day).days // 7] += 1
             read_from = since
         block = 0 if per_block[0] >= 2 else 1
         streak = 0
@@ -135,23 +168,31 @@ def build_facts(
     checkin: Checkin | None,
     *,
     strength_streak: int | None = None,
+    done: Sequence[DoneItem] | DoneWork = (),
+    effort_day: date | None = None,
 ) -> list[Fact]:
     """:func:`facts_from_history` without the store, for tests and callers holding sessions
-    (``strength_streak``: the streak counted already, when ``sessions`` is only a window).
+    (``strength_streak``: the streak counted already, when ``sessions`` is only a window;
+    ``done``: done prehab work; ``effort_day``: the day the check-in's effort answer is about).
 
     Sessions the metrics cannot use (dated before 1980 or after ``today``) are dropped first,
     so a bad stored row never stops the advice.
     """
     sessions = usable(sessions, today)
     single: dict[str, Fact] = {
-        "load": {"fact": "load", **load_metrics(sessions, today)},
-        "athlete": athlete_fact(settings, sessions, today, strength_streak),
+        "load": {"fact": "load", **load_metrics(sessions, today, done)},
+        "athlete": athlete_fact(
+            settings,
+            sessions,
+            today,
+            strength_streak if strength_streak is not None else strength_streak_weeks(sessions, today, done),
+        ),
         "schedule": schedule_fact(settings, today),
     }
     recent = session_facts(sessions, today)
     others: list[Fact] = []
     if checkin is not None and checkin_age_days(checkin, today) <= CHECKIN_MAX_AGE_DAYS:
-        _merge_checkin(checkin, today, single, recent, others)
+        _merge_checkin(checkin, today, single, recent, others, effort_day)
     return [single["load"], single["athlete"], single["schedule"], *recent.values(), *others]
 
 
@@ -227,6 +268,7 @@ def _merge_checkin(
     single: dict[str, Fact],
     recent: dict[tuple[int, str], Fact],
     others: list[Fact],
+    effort_day: date | None = None,
 ) -> None:
     """Fold a check-in's facts in.
 
@@ -234,7 +276,9 @@ def _merge_checkin(
     ``load`` the logged history wins and the answers only fill what the log cannot tell
     (:func:`merge_load`).
     Check-in sessions are shifted by the check-in's age and dropped where the log already
-    has that day and type.
+    has that day and type. The ``effort`` answer (how hard the last prehab session was) gets
+    ``days_ago`` from ``effort_day``, the day of work it is about, or is shifted by the age.
+    ``response`` facts (per region) and the rest are kept as answered.
     """
     age = checkin_age_days(checkin, today)
     for raw in checkin.facts:
@@ -254,6 +298,15 @@ def _merge_checkin(
             key = (fact["days_ago"], str(fact.get("type")))
             if key not in recent and fact["days_ago"] <= 3650:
                 recent[key] = fact
+        elif kind == "effort":
+            days_ago = fact.get("days_ago")
+            if isinstance(days_ago, int) and not isinstance(days_ago, bool):
+                fact["days_ago"] = days_ago + age
+            elif effort_day is not None and effort_day <= today:
+                fact["days_ago"] = (today - effort_day).days
+            if isinstance(fact.get("days_ago"), int) and fact["days_ago"] > 3650:
+                continue
+            others.append(fact)
         else:
             others.append(fact)
 

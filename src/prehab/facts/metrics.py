@@ -13,18 +13,26 @@ Sessions dated after ``today`` are ignored, and so are any dated before 1980 (a 
 that was never set: see :mod:`prehab.facts.dates`), so one bad stored row cannot stop the
 metrics. Distances are running kilometres only (easy, long,
 tempo, intervals, race, strides, hills): a ride's kilometres are not a run's.
+
+Done prehab work (items marked done on Today or with ``prehab done``) counts like a logged
+session of its kind: a day with done strength or plyometric items is a strength session, a day
+with done mobility items a mobility session, and done frontal, transverse or multi-plane items
+make it a cross-plane day, for ``days_since_strength``, ``days_since_mobility``,
+``days_since_cross_plane``, ``strength_sessions_7d`` and the strength streak. A day that also
+has a logged strength session is one session, not two. Done work adds no load (no km, no RPE).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from prehab.facts.dates import usable
-from prehab.store.records import HARD_KINDS, RUN_KINDS, Session
+from prehab.facts.dates import EARLIEST, usable
+from prehab.store.records import HARD_KINDS, RUN_KINDS, DoneItem, Session
 
 ACWR_CAVEAT = (
     "The acute:chronic workload ratio (this week's load against the average week of the four "
@@ -94,11 +102,6 @@ def _pct_change(now: float, before: float) -> float | None:
     return (now - before) / before * 100 if before > TINY else None
 
 
-def _days_since(sessions: Sequence[Session], today: date, match: Any) -> int | None:
-    dates = [s.date for s in sessions if match(s)]
-    return (today - max(dates)).days if dates else None
-
-
 def uses_session_rpe(sessions: Sequence[Session], today: date) -> bool:
     """Whether load is session RPE (True) or running km (False); see ``LOAD_CHOICE``."""
     window = _window(sessions, today, 0, 34)
@@ -120,13 +123,63 @@ def daily_loads(sessions: Sequence[Session], today: date, days: int, srpe: bool)
     return loads
 
 
-def strength_streak_weeks(sessions: Sequence[Session], today: date) -> int:
-    """Weeks in a row (7-day blocks back from today) with two or more strength sessions.
+@dataclass(frozen=True)
+class DoneWork:
+    """The days of done prehab work (up to today), by what each day counts as."""
+
+    strength: frozenset[date] = frozenset()
+    mobility: frozenset[date] = frozenset()
+    cross_plane: frozenset[date] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.strength or self.mobility or self.cross_plane)
+
+
+def done_work(
+    done: Iterable[DoneItem] | DoneWork, today: date, planes: Mapping[str, str] | None = None
+) -> DoneWork:
+    """Which days ``done`` makes strength, mobility and cross-plane days. The plane is the one
+    stored with the mark, else ``planes`` (exercise id -> catalogue plane)."""
+    if isinstance(done, DoneWork):
+        return DoneWork(*(frozenset(d for d in days if EARLIEST <= d <= today) for days in (
+            done.strength, done.mobility, done.cross_plane)))  # fmt: skip
+    strength, mobility, cross = set(), set(), set()
+    lookup = dict(planes or {})
+    for item in done:
+        if not EARLIEST <= item.day <= today:
+            continue
+        if item.is_strength:
+            strength.add(item.day)
+        elif item.kind == "mobility":
+            mobility.add(item.day)
+        if item.cross_plane(lookup):
+            cross.add(item.day)
+    return DoneWork(frozenset(strength), frozenset(mobility), frozenset(cross))
+
+
+def work_from_days(days: Mapping[date, tuple[bool, bool, bool]]) -> DoneWork:
+    """A :class:`DoneWork` from ``Store.done_days`` (per day: strength, mobility, cross-plane)."""
+    return DoneWork(*(frozenset(d for d, flags in days.items() if flags[i]) for i in range(3)))
+
+
+def strength_days(sessions: Iterable[Session], work: DoneWork) -> list[date]:
+    """One date per strength session: each logged one, plus each day of done strength work
+    that has no logged strength session (that day's session was logged, not done twice)."""
+    logged = [s.date for s in sessions if s.kind == "strength"]
+    return logged + sorted(work.strength - set(logged))
+
+
+def strength_streak_weeks(
+    sessions: Sequence[Session], today: date, done: Iterable[DoneItem] | DoneWork = ()
+) -> int:
+    """Weeks in a row (7-day blocks back from today) with two or more strength sessions
+    (logged, or days of done strength work).
 
     The current block counts only once it has two; if it has fewer the streak is counted
     from the block before, since this week is not over yet.
     """
-    per_block = Counter((today - s.date).days // 7 for s in usable(sessions, today) if s.kind == "strength")
+    work = done_work(done, today)
+    per_block = Counter((today - day).days // 7 for day in strength_days(usable(sessions, today), work))
     block = 0 if per_block[0] >= 2 else 1
     streak = 0
     while per_block[block] >= 2:  # one pass to count, then one lookup a week: linear in history
@@ -135,11 +188,19 @@ def strength_streak_weeks(sessions: Sequence[Session], today: date) -> int:
     return streak
 
 
-def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
-    """The ``load`` fact fields for ``today`` (without the ``fact`` key); see module doc."""
+def load_metrics(
+    sessions: Sequence[Session],
+    today: date,
+    done: Iterable[DoneItem] | DoneWork = (),
+    planes: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The ``load`` fact fields for ``today`` (without the ``fact`` key); see module doc.
+    ``done`` is the runner's done prehab work; ``planes`` gives the catalogue plane of done
+    items stored without one."""
     history = usable(sessions, today)
+    work = done_work(done, today, planes)
     if not history:
-        return {}
+        return _tidy(_work_metrics([], today, work)) if work else {}
     out: dict[str, Any] = {}
     week = _window(history, today, 0, 6)
     weekly = _run_km(week)
@@ -176,14 +237,10 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
         out["monotony"] = monotony
         out["strain"] = acute * monotony
 
-    out["days_since_strength"] = _days_since(history, today, lambda s: s.kind == "strength")
-    out["days_since_mobility"] = _days_since(history, today, lambda s: s.kind == "mobility")
-    out["days_since_cross_plane"] = _days_since(history, today, lambda s: s.cross_plane)
-
+    out.update(_work_metrics(history, today, work))
     out["hard_sessions_7d"] = sum(
         1 for s in week if s.kind in HARD_KINDS or (s.rpe is not None and s.rpe >= HARD_RPE)
     )
-    out["strength_sessions_7d"] = sum(1 for s in week if s.kind == "strength")
     out["runs_7d"] = sum(1 for s in week if s.is_run)
     if weekly > TINY:
         out["long_run_share_pct"] = max(s.distance_km for s in week if s.is_run) / weekly * 100
@@ -192,6 +249,22 @@ def load_metrics(sessions: Sequence[Session], today: date) -> dict[str, Any]:
         )
     out["cycling_share_pct"] = _cycling_share(week)
     return _tidy(out)
+
+
+def _work_metrics(history: Sequence[Session], today: date, work: DoneWork) -> dict[str, Any]:
+    """The strength, mobility and cross-plane metrics, from logged sessions and done work."""
+
+    def since(logged: Iterable[date], done: Iterable[date]) -> int | None:
+        days = [*logged, *done]
+        return (today - max(days)).days if days else None
+
+    week_start = today - timedelta(days=6)
+    return {
+        "days_since_strength": since((s.date for s in history if s.kind == "strength"), work.strength),
+        "days_since_mobility": since((s.date for s in history if s.kind == "mobility"), work.mobility),
+        "days_since_cross_plane": since((s.date for s in history if s.cross_plane), work.cross_plane),
+        "strength_sessions_7d": sum(1 for day in strength_days(history, work) if day >= week_start),
+    }
 
 
 RETURN_BREAK_MIN_DAYS = 14

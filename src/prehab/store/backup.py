@@ -1,8 +1,9 @@
 """Restore a ``prehab export`` TOML file: the way back from a backup or to a new machine.
 
 Restoring is idempotent like any import: sessions already stored are skipped (by id or by
-day, kind and distance), check-ins by their exact time, done work by day and exercise. It
-runs in one transaction, so a restore is all in or all out.
+day, kind and distance), check-ins by their exact time, done work by day and exercise, stored
+plans by day. Deleted records come back deleted (and restorable). It runs in one
+transaction, so a restore is all in or all out.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class RestoreCount:
     sessions_skipped: int = 0
     checkins_added: int = 0
     done_added: int = 0
+    advice_added: int = 0
 
 
 def is_export(data: dict[str, Any]) -> bool:
@@ -51,6 +53,7 @@ def sessions_from_export(data: dict[str, Any]) -> list[Session]:
                 notes=str(row.get("notes", "")),
                 source=str(row.get("source", "manual")),
                 external_id=row.get("external_id"),
+                deleted_at=_stamp(row.get("deleted_at")),
             )
         except (TypeError, ValueError) as exc:
             raise BackupError(f"session {number}: {exc}") from exc
@@ -70,6 +73,9 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
     with store.transaction() as conn:
         added = add_sessions_in(conn, sessions, keep_repeats=True)
         count.sessions_added, count.sessions_skipped = added.added, added.skipped
+        for s in sessions:
+            if s.id is not None and s.deleted_at is not None:  # added now, deleted then
+                conn.execute("UPDATE sessions SET deleted_at = ? WHERE id = ?", (_iso(s.deleted_at), s.id))
         for number, row in enumerate(data.get("checkin", []), start=1):
             taken = row.get("taken_at") if isinstance(row, dict) else None
             if not isinstance(taken, datetime) or taken.tzinfo is None:
@@ -80,12 +86,14 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
             ).fetchone():
                 continue
             conn.execute(
-                "INSERT INTO checkins (athlete_id, taken_at, answers, facts) VALUES (?, ?, ?, ?)",
+                "INSERT INTO checkins (athlete_id, taken_at, answers, facts, deleted_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (
                     ATHLETE_ID,
                     when,
                     json.dumps(row.get("answers", {}), default=str, sort_keys=True),
                     json.dumps(row.get("facts", []), default=str, sort_keys=True),
+                    _iso(_stamp(row.get("deleted_at"))),
                 ),
             )
             count.checkins_added += 1
@@ -93,9 +101,58 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
             day = row.get("day") if isinstance(row, dict) else None
             if not isinstance(day, date) or not isinstance(row.get("exercise"), str):
                 raise BackupError(f"done {number}: needs a day and an exercise")
+            dose, loads, minutes = row.get("dose", {}), row.get("loads", []), row.get("minutes")
             cur = conn.execute(
-                "INSERT OR IGNORE INTO done (athlete_id, day, exercise_id, rule_ids) VALUES (?, ?, ?, ?)",
-                (ATHLETE_ID, day.isoformat(), row["exercise"], json.dumps(row.get("rule_ids", []))),
+                "INSERT OR IGNORE INTO done (athlete_id, day, exercise_id, rule_ids, kind, dose, plane, "
+                "loads, minutes, marked_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ATHLETE_ID,
+                    day.isoformat(),
+                    row["exercise"],
+                    json.dumps(row.get("rule_ids", [])),
+                    str(row.get("kind", "")),
+                    json.dumps(dose if isinstance(dose, dict) else {}, default=str, sort_keys=True),
+                    str(row.get("plane", "")),
+                    json.dumps([str(r) for r in loads] if isinstance(loads, list) else []),
+                    _number(minutes),
+                    _iso(_stamp(row.get("marked_at"))),
+                    _iso(_stamp(row.get("deleted_at"))),
+                ),
             )
             count.done_added += cur.rowcount
+        for number, row in enumerate(data.get("advice", []), start=1):
+            day = row.get("day") if isinstance(row, dict) else None
+            computed = row.get("computed_at") if isinstance(row, dict) else None
+            if not isinstance(day, date) or not isinstance(computed, datetime):
+                raise BackupError(f"advice {number}: needs a day and computed_at")
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO advice (athlete_id, day, computed_at, fingerprint, items, rule_ids, "
+                "held) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ATHLETE_ID,
+                    day.isoformat(),
+                    _iso(computed) or "",
+                    str(row.get("fingerprint", "")),
+                    *(
+                        json.dumps(row.get(key, []), default=str, sort_keys=True)
+                        for key in ("items", "rule_ids", "held")
+                    ),
+                ),
+            )
+            count.advice_added += cur.rowcount
     return count
+
+
+def _stamp(value: Any) -> datetime | None:
+    """A time from the export (TOML datetimes; a naive one is taken as UTC)."""
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()

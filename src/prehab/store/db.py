@@ -26,17 +26,28 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from prehab.model import Fact, UserError
-from prehab.store.records import RUN_KINDS, Checkin, ImportCount, Session, validate_session
+from prehab.store.records import (
+    CROSS_PLANES,
+    RUN_KINDS,
+    STRENGTH_WORK,
+    AdviceRecord,
+    Checkin,
+    Deleted,
+    DoneItem,
+    ImportCount,
+    Session,
+    validate_session,
+)
 from prehab.store.schema import LATEST_VERSION, SchemaTooNew, current_version, migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -47,6 +58,7 @@ recovery and to break a deadlock); a full busy timeout is not waited twice."""
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 """Files up to this size are checked on open (about 25 ms for 15 MB, 100k sessions)."""
 ATHLETE_ID = 1
+_T = TypeVar("_T")
 LATEST_WALK_DAYS = 366
 """``latest_date`` walks the date index over this many days before scanning older rows."""
 DUPLICATE_KM = 0.05
@@ -56,8 +68,13 @@ START_TOLERANCE = timedelta(minutes=10)
 devices, or a file and Strava's row of it) when their kinds agree and their times overlap."""
 
 _SESSION_COLUMNS = (
-    "id, date, kind, distance_km, duration_min, rpe, surface, cross_plane, notes, source, external_id"
+    "id, date, kind, distance_km, duration_min, rpe, surface, cross_plane, notes, source, external_id, "
+    "deleted_at"
 )
+_LIVE = "deleted_at IS NULL"
+"""Every read leaves deleted rows out (they stay until restored; the export keeps them)."""
+RESTORABLE = ("session", "checkin", "done")
+"""The kinds of record a delete can be undone for (``Store.restore``)."""
 
 
 class StoreError(UserError):
@@ -351,25 +368,32 @@ class Store:
             if cur.rowcount == 0:
                 raise KeyError(s.id)
 
-    def delete_session(self, id: int) -> None:
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM sessions WHERE id = ? AND athlete_id = ?", (id, ATHLETE_ID))
+    def delete_session(self, id: int) -> bool:
+        """Delete a session softly (``restore("session", id)`` undoes it); False if there was
+        no such session to delete."""
+        return self._soft_delete("sessions", "id = ?", (id,))
 
     def get_session(self, id: int) -> Session | None:
         try:
             rows = self._rows(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ? AND athlete_id = ?",
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ? AND athlete_id = ? AND {_LIVE}",
                 (id, ATHLETE_ID),
             )
         except StoreDamaged:
-            return next((s for s in self.rescue().sessions if s.id == id), None)
+            return next((s for s in self.rescue().sessions if s.id == id and s.deleted_at is None), None)
         return _session(rows[0]) if rows else None
 
     def sessions(
-        self, since: date | None = None, until: date | None = None, kind: str | None = None
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        kind: str | None = None,
+        *,
+        include_deleted: bool = False,
     ) -> list[Session]:
-        """Sessions from ``since`` to ``until`` inclusive, of ``kind`` if given; newest first."""
-        where = ["athlete_id = ?"]
+        """Sessions from ``since`` to ``until`` inclusive, of ``kind`` if given; newest first.
+        Deleted sessions only ``include_deleted`` (the export)."""
+        where = ["athlete_id = ?"] if include_deleted else ["athlete_id = ?", _LIVE]
         params: list[Any] = [ATHLETE_ID]
         if since is not None:
             where.append("date >= ?")
@@ -393,6 +417,7 @@ class Store:
                 if (since is None or s.date >= since)
                 and (until is None or s.date <= until)
                 and (kind is None or s.kind == kind)
+                and (include_deleted or s.deleted_at is None)
             ]
         return [_session(r) for r in rows]
 
@@ -410,7 +435,7 @@ class Store:
         the date index is walked back over the last ``LATEST_WALK_DAYS`` (stopping at the first
         match); only if nothing is there are the older rows scanned once, in table order (at a
         million sessions a scan takes ~70 ms where walking the index over them took ~350)."""
-        where = ["athlete_id = ?"]
+        where = ["athlete_id = ?", _LIVE]
         params: list[Any] = [ATHLETE_ID]
         if kinds is not None:
             where.append(f"kind IN ({', '.join('?' for _ in kinds)})")
@@ -437,6 +462,7 @@ class Store:
                 s.date
                 for s in self.rescue().sessions
                 if since <= s.date <= until
+                and s.deleted_at is None
                 and (kinds is None or s.kind in kinds)
                 and (s.cross_plane or not cross_plane)
                 and (s.distance_km > 0 or not with_distance)
@@ -449,7 +475,7 @@ class Store:
         are left out): a streak over years without building a Session per row."""
         try:
             rows = self._rows(
-                "SELECT date, COUNT(*) FROM sessions WHERE athlete_id = ? AND kind = ? "
+                f"SELECT date, COUNT(*) FROM sessions WHERE athlete_id = ? AND kind = ? AND {_LIVE} "
                 "AND date >= ? AND date <= ? GROUP BY date",
                 (ATHLETE_ID, kind, since.isoformat(), until.isoformat()),
             )
@@ -490,90 +516,366 @@ class Store:
             )
         return int(cur.lastrowid or 0)
 
-    def checkins(self, limit: int = 20) -> list[Checkin]:
-        """The latest ``limit`` check-ins, newest first."""
+    def checkins(self, limit: int = 20, *, include_deleted: bool = False) -> list[Checkin]:
+        """The latest ``limit`` check-ins, newest first (deleted ones only ``include_deleted``)."""
+        live = "" if include_deleted else f" AND {_LIVE}"
         try:
             rows = self._rows(
-                "SELECT id, taken_at, answers, facts FROM checkins WHERE athlete_id = ? "
+                f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE athlete_id = ?{live} "
                 "ORDER BY taken_at DESC, id DESC LIMIT ?",
                 (ATHLETE_ID, limit),
             )
         except StoreDamaged:
-            return self.rescue().checkins[:limit]
-        return [
-            Checkin(
-                id=r[0],
-                taken_at=datetime.fromisoformat(r[1]),
-                answers=json.loads(r[2]),
-                facts=json.loads(r[3]),
+            found = self.rescue().checkins
+            return [c for c in found if include_deleted or c.deleted_at is None][:limit]
+        return [_checkin(r) for r in rows]
+
+    def checkins_since(self, since: datetime, *, mentioning: str | None = None) -> list[Checkin]:
+        """Check-ins taken at or after ``since``, oldest first; with ``mentioning``, only those
+        whose stored facts contain that text (a cheap filter before the JSON is read)."""
+        when = _utc(since).isoformat()
+        test = "" if mentioning is None else " AND instr(facts, ?) > 0"
+        params: list[Any] = [ATHLETE_ID, when] + ([] if mentioning is None else [mentioning])
+        try:
+            rows = self._rows(
+                f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE athlete_id = ? AND {_LIVE} "
+                f"AND taken_at >= ?{test} ORDER BY taken_at, id",
+                params,
             )
-            for r in rows
-        ]
+        except StoreDamaged:
+            start = _utc(since)
+            found = [c for c in self.rescue().checkins if c.deleted_at is None and _utc(c.taken_at) >= start]
+            return sorted(found, key=lambda c: (_utc(c.taken_at), c.id))
+        return [_checkin(r) for r in rows]
 
     def latest_checkin(self) -> Checkin | None:
         found = self.checkins(limit=1)
         return found[0] if found else None
 
-    # -- done work (adherence) -----------------------------------------------------------
+    def delete_checkin(self, id: int) -> bool:
+        """Delete a check-in softly (``restore("checkin", id)`` undoes it)."""
+        return self._soft_delete("checkins", "id = ?", (id,))
 
-    def mark_done(self, day: date, exercise_id: str, rule_ids: Sequence[str]) -> None:
-        """Record that ``exercise_id`` was done on ``day``; marking twice keeps one record."""
+    # -- undo: soft deletes and restoring them -------------------------------------------
+
+    def _soft_delete(self, table: str, test: str, params: Sequence[Any]) -> bool:
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO done (athlete_id, day, exercise_id, rule_ids) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (athlete_id, day, exercise_id) DO UPDATE SET rule_ids = "
-                "excluded.rule_ids",
-                (ATHLETE_ID, day.isoformat(), exercise_id, json.dumps(list(rule_ids))),
+            cur = conn.execute(
+                f"UPDATE {table} SET deleted_at = ? WHERE athlete_id = ? AND {_LIVE} AND {test}",
+                (_now(), ATHLETE_ID, *params),
             )
+        return cur.rowcount > 0
 
-    def unmark_done(self, day: date, exercise_id: str) -> None:
+    def delete(self, kind: str, id: int) -> bool:
+        """Delete one record softly (``kind``: session, checkin or done); False if there is no
+        such record that is not deleted already. ``restore`` undoes it."""
+        table = _TABLES.get(kind)
+        if table is None:
+            raise ValueError(f"cannot delete {kind!r}: delete one of {', '.join(RESTORABLE)}")
+        return self._soft_delete(table, "id = ?", (id,))
+
+    def restore(self, kind: str, id: int) -> bool:
+        """Undo the delete of one record (``kind``: session, checkin or done); False if no
+        deleted record of that kind has that id."""
+        table = _TABLES.get(kind)
+        if table is None:
+            raise ValueError(f"cannot restore {kind!r}: restore one of {', '.join(RESTORABLE)}")
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"UPDATE {table} SET deleted_at = NULL WHERE id = ? AND athlete_id = ? "
+                "AND deleted_at IS NOT NULL",
+                (id, ATHLETE_ID),
+            )
+        return cur.rowcount > 0
+
+    def deleted(self, limit: int = 200) -> list[Deleted]:
+        """Deleted records of every kind, most recently deleted first."""
+        out: list[Deleted] = []
+        try:
+            for r in self._rows(
+                "SELECT id, date, kind, distance_km, deleted_at FROM sessions "
+                "WHERE athlete_id = ? AND deleted_at IS NOT NULL",
+                (ATHLETE_ID,),
+            ):
+                km = f" {float(r[3]):g} km" if r[3] else ""
+                out.append(Deleted("session", r[0], date.fromisoformat(r[1]), f"{r[2]}{km}", _stamp(r[4])))
+            for r in self._rows(
+                "SELECT id, taken_at, answers, deleted_at FROM checkins "
+                "WHERE athlete_id = ? AND deleted_at IS NOT NULL",
+                (ATHLETE_ID,),
+            ):
+                taken = datetime.fromisoformat(r[1])
+                screens = ", ".join(sorted(json.loads(r[2]))) or "no answers"
+                out.append(Deleted("checkin", r[0], local_day(taken), f"check-in ({screens})", _stamp(r[3])))
+            for r in self._rows(
+                "SELECT id, day, exercise_id, deleted_at FROM done WHERE athlete_id = ? "
+                "AND deleted_at IS NOT NULL",
+                (ATHLETE_ID,),
+            ):
+                out.append(Deleted("done", r[0], date.fromisoformat(r[1]), f"done: {r[2]}", _stamp(r[3])))
+        except StoreDamaged:
+            rescued = self.rescue()
+            out = [
+                Deleted("session", s.id or 0, s.date, s.kind, s.deleted_at)
+                for s in rescued.sessions
+                if s.deleted_at is not None
+            ]
+            out += [
+                Deleted("checkin", c.id, local_day(c.taken_at), "check-in", c.deleted_at)
+                for c in rescued.checkins
+                if c.deleted_at is not None
+            ]
+        out.sort(key=lambda d: (d.deleted_at, d.id), reverse=True)
+        return out[:limit]
+
+    # -- done work -----------------------------------------------------------------------
+
+    def mark_done(
+        self,
+        day: date,
+        exercise_id: str,
+        rule_ids: Sequence[str],
+        *,
+        kind: str = "",
+        dose: dict[str, Any] | None = None,
+        plane: str = "",
+        loads: Sequence[str] = (),
+        minutes: float | None = None,
+    ) -> int:
+        """Record that ``exercise_id`` was done on ``day`` at ``dose`` (the dose given that day);
+        marking twice keeps one record, and marking an unmarked item again restores it. What a
+        caller leaves out (kind, dose, plane...) keeps its stored value. Returns the record's id."""
         with self.transaction() as conn:
             conn.execute(
-                "DELETE FROM done WHERE athlete_id = ? AND day = ? AND exercise_id = ?",
+                "INSERT INTO done (athlete_id, day, exercise_id, rule_ids, kind, dose, plane, loads, "
+                "minutes, marked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (athlete_id, day, exercise_id) DO UPDATE SET "
+                "rule_ids = excluded.rule_ids, "
+                "kind = COALESCE(NULLIF(excluded.kind, ''), done.kind), "
+                "dose = CASE WHEN excluded.dose = '{}' THEN done.dose ELSE excluded.dose END, "
+                "plane = COALESCE(NULLIF(excluded.plane, ''), done.plane), "
+                "loads = CASE WHEN excluded.loads = '[]' THEN done.loads ELSE excluded.loads END, "
+                "minutes = COALESCE(excluded.minutes, done.minutes), "
+                "marked_at = CASE WHEN done.deleted_at IS NULL THEN done.marked_at "
+                "ELSE excluded.marked_at END, "
+                "deleted_at = NULL",
+                (
+                    ATHLETE_ID,
+                    day.isoformat(),
+                    exercise_id,
+                    json.dumps(list(rule_ids)),
+                    kind,
+                    _dumps(dose or {}),
+                    plane,
+                    json.dumps(list(loads)),
+                    None if minutes is None else float(minutes),
+                    _now(),
+                ),
+            )
+            row = conn.execute(
+                "SELECT id FROM done WHERE athlete_id = ? AND day = ? AND exercise_id = ?",
                 (ATHLETE_ID, day.isoformat(), exercise_id),
-            )
+            ).fetchone()
+        return int(row[0])
+
+    def unmark_done(self, day: date, exercise_id: str) -> bool:
+        """Take a done mark back (softly: marking it again, or ``restore``, brings it back)."""
+        return self._soft_delete("done", "day = ? AND exercise_id = ?", (day.isoformat(), exercise_id))
 
     def done_on(self, day: date) -> set[str]:
         try:
             rows = self._rows(
-                "SELECT exercise_id FROM done WHERE athlete_id = ? AND day = ?",
+                f"SELECT exercise_id FROM done WHERE athlete_id = ? AND day = ? AND {_LIVE}",
                 (ATHLETE_ID, day.isoformat()),
             )
         except StoreDamaged:
-            return {exercise for when, exercise, _ in self.rescue().done if when == day}
+            return {d.exercise for d in self._rescued_done() if d.day == day}
         return {r[0] for r in rows}
 
     def adherence(self, since: date) -> dict[date, int]:
         """Exercises done per day from ``since`` on; days with nothing done are absent."""
         try:
             rows = self._rows(
-                "SELECT day, COUNT(*) FROM done WHERE athlete_id = ? AND day >= ? GROUP BY day ORDER BY day",
+                f"SELECT day, COUNT(*) FROM done WHERE athlete_id = ? AND day >= ? AND {_LIVE} "
+                "GROUP BY day ORDER BY day",
                 (ATHLETE_ID, since.isoformat()),
             )
         except StoreDamaged:
             counts: dict[date, int] = {}
-            for when, _, _ in self.rescue().done:
-                if when >= since:
-                    counts[when] = counts.get(when, 0) + 1
+            for d in self._rescued_done():
+                if d.day >= since:
+                    counts[d.day] = counts.get(d.day, 0) + 1
             return counts
         return {date.fromisoformat(r[0]): int(r[1]) for r in rows}
 
     def done_records(self) -> list[tuple[date, str, list[str]]]:
-        """Every done record, oldest first (for export)."""
+        """Every done record (day, exercise, rule ids), oldest first."""
+        return [(d.day, d.exercise, list(d.rule_ids)) for d in self.done_rows() if d.deleted_at is None]
+
+    def done_rows(self, *, include_deleted: bool = True) -> list[DoneRow]:
+        """Every done record with all it keeps, oldest first (the export; deleted ones too)."""
+        live = "" if include_deleted else f" AND {_LIVE}"
         try:
             rows = self._rows(
-                "SELECT day, exercise_id, rule_ids FROM done WHERE athlete_id = ? ORDER BY day, exercise_id",
+                f"SELECT {_DONE_COLUMNS} FROM done WHERE athlete_id = ?{live} ORDER BY day, exercise_id",
                 (ATHLETE_ID,),
             )
         except StoreDamaged:
-            return list(self.rescue().done)
-        return [(date.fromisoformat(r[0]), r[1], json.loads(r[2])) for r in rows]
+            rescued = self.rescue().done
+            return [d for d in rescued if include_deleted or d.deleted_at is None]
+        return [_done(r) for r in rows]
+
+    def done_items(self, since: date, until: date | None = None, *, with_rpe: bool = True) -> list[DoneItem]:
+        """What the runner did from ``since`` to ``until`` (inclusive), oldest first, each with
+        the dose given that day and the session RPE answered for that day's work (``rpe``,
+        from the next check-in's ``effort`` answer; None when not answered, or not looked up
+        ``with_rpe=False``)."""
+        where = f"athlete_id = ? AND {_LIVE} AND day >= ?"
+        params: list[Any] = [ATHLETE_ID, since.isoformat()]
+        if until is not None:
+            where += " AND day <= ?"
+            params.append(until.isoformat())
+        try:
+            rows = [_done(r) for r in self._rows(
+                f"SELECT {_DONE_COLUMNS} FROM done WHERE {where} ORDER BY day, exercise_id", params
+            )]  # fmt: skip
+        except StoreDamaged:
+            rows = [
+                d
+                for d in self._rescued_done()
+                if d.day >= since and (until is None or d.day <= until)
+            ]
+        if not rows or not with_rpe:
+            return [d.item() for d in rows]
+        marked = first_marks(rows)
+        start = datetime.combine(min(marked) - timedelta(days=1), datetime.min.time(), UTC)
+        answers = self.checkins_since(start, mentioning='"effort"')
+        rpe = effort_by_day(answers, marked)
+        return [d.item(rpe.get(d.day)) for d in rows]
+
+    def done_days(self, until: date) -> dict[date, tuple[bool, bool, bool]]:
+        """Per day up to ``until`` with done work: (any strength or plyometric item, any mobility
+        item, any frontal/transverse/multi-plane item). One row a day, no JSON read: what the
+        facts need to count done work as sessions (``facts.metrics.done_work``)."""
+        try:
+            rows = self._rows(
+                "SELECT day, MAX(kind IN ('strength', 'plyometric')), MAX(kind = 'mobility'), "
+                "MAX(plane IN ('frontal', 'transverse', 'multi')) "
+                f"FROM done WHERE athlete_id = ? AND {_LIVE} AND day <= ? GROUP BY day",
+                (ATHLETE_ID, until.isoformat()),
+            )
+        except StoreDamaged:
+            out: dict[date, tuple[bool, bool, bool]] = {}
+            for d in self._rescued_done():
+                if d.day <= until:
+                    was = out.get(d.day, (False, False, False))
+                    now = (d.kind in STRENGTH_WORK, d.kind == "mobility", d.plane in CROSS_PLANES)
+                    out[d.day] = (was[0] or now[0], was[1] or now[1], was[2] or now[2])
+            return out
+        return {date.fromisoformat(r[0]): (bool(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+
+    def marked_days(self, since: date, until: date) -> dict[date, datetime | None]:
+        """Days from ``since`` to ``until`` with done work, and when each day's first item was
+        marked (None for marks from before prehab kept the time)."""
+        try:
+            rows = self._rows(
+                f"SELECT day, MIN(marked_at) FROM done WHERE athlete_id = ? AND {_LIVE} "
+                "AND day >= ? AND day <= ? GROUP BY day",
+                (ATHLETE_ID, since.isoformat(), until.isoformat()),
+            )
+        except StoreDamaged:
+            return first_marks(d for d in self._rescued_done() if since <= d.day <= until)
+        return {date.fromisoformat(r[0]): _when(r[1]) for r in rows}
+
+    def done_changed_at(self, day: date) -> datetime | None:
+        """When a done mark of ``day`` was last made or taken back (None: no marks)."""
+        times = [
+            t for d in self.done_rows() if d.day == day for t in (d.marked_at, d.deleted_at) if t is not None
+        ] if self.damaged else [
+            t for r in self._rows(
+                "SELECT marked_at, deleted_at FROM done WHERE athlete_id = ? AND day = ?",
+                (ATHLETE_ID, day.isoformat()),
+            ) for t in (_when(r[0]), _when(r[1])) if t is not None
+        ]  # fmt: skip
+        return max(times, default=None)
+
+    def _rescued_done(self) -> list[DoneRow]:
+        return [d for d in self.rescue().done if d.deleted_at is None]
+
+    # -- the advice log ------------------------------------------------------------------
+
+    def log_advice(self, record: AdviceRecord) -> bool:
+        """Keep ``record`` as its day's plan (one per day): written when the day has none yet
+        or the plan changed (items, doses, rules, the rulebook); True when written."""
+        stored = self.advice(record.day)
+        if stored is not None and _advice_key(stored) == _advice_key(record):
+            return False
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO advice (athlete_id, day, computed_at, fingerprint, items, rule_ids, held) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (athlete_id, day) DO UPDATE SET "
+                "computed_at = excluded.computed_at, fingerprint = excluded.fingerprint, "
+                "items = excluded.items, rule_ids = excluded.rule_ids, held = excluded.held",
+                (
+                    ATHLETE_ID,
+                    record.day.isoformat(),
+                    _utc(record.computed_at).isoformat(),
+                    record.fingerprint,
+                    _dumps(record.items),
+                    _dumps(record.rule_ids),
+                    _dumps(record.held),
+                ),
+            )
+        return True
+
+    def advice(self, day: date) -> AdviceRecord | None:
+        """The plan stored for ``day``, if any."""
+        found = self.advice_log(since=day, until=day)
+        return found[0] if found else None
+
+    def last_advice_before(self, day: date) -> AdviceRecord | None:
+        """The latest plan stored for a day before ``day`` (what Today compares with)."""
+        found = self.advice_log(until=day - timedelta(days=1), limit=1)
+        return found[0] if found else None
+
+    def advice_log(
+        self, since: date | None = None, until: date | None = None, limit: int | None = None
+    ) -> list[AdviceRecord]:
+        """Stored plans from ``since`` to ``until`` (inclusive), newest first."""
+        where = ["athlete_id = ?"]
+        params: list[Any] = [ATHLETE_ID]
+        if since is not None:
+            where.append("day >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            where.append("day <= ?")
+            params.append(until.isoformat())
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        try:
+            rows = self._rows(
+                f"SELECT {_ADVICE_COLUMNS} FROM advice WHERE {' AND '.join(where)} ORDER BY day DESC{tail}",
+                params,
+            )
+        except StoreDamaged:
+            found = [
+                a
+                for a in self.rescue().advice
+                if (since is None or a.day >= since) and (until is None or a.day <= until)
+            ]
+            return found[:limit] if limit is not None else found
+        out = []
+        for r in rows:
+            try:
+                out.append(_advice(r))
+            except (TypeError, ValueError):
+                continue  # a row written by hand that cannot be read: the rest still can
+        return out
 
     # -- rescue (a damaged file) ---------------------------------------------------------
 
     def rescue(self) -> Rescue:
-        """Every session, check-in and done record that can still be read, row by row
-        (``store.rescue``), and how many rows could not (also in ``lost_rows``). The reads
+        """Every session, check-in, done record and stored plan that can still be read, row by
+        row (``store.rescue``), and how many rows could not (also in ``lost_rows``). The reads
         above fall back to it when a damaged page stops them; worked out once per Store
         (a damaged history is not written to)."""
         from prehab.store.rescue import readable_rows
@@ -583,31 +885,18 @@ class Store:
         out = Rescue()
         with self._lock:
             sessions = readable_rows(self._conn, "sessions", _SESSION_COLUMNS + ", athlete_id")
-            checkins = readable_rows(self._conn, "checkins", "id, taken_at, answers, facts, athlete_id")
-            done = readable_rows(self._conn, "done", "id, day, exercise_id, rule_ids, athlete_id")
-        out.lost = sessions.lost + checkins.lost + done.lost
-        for row in sessions.rows.values():
-            try:
-                if row[-1] == ATHLETE_ID:
-                    out.sessions.append(_session(row))
-            except (TypeError, ValueError):
-                out.lost += 1
-        for row in checkins.rows.values():
-            try:
-                if row[-1] == ATHLETE_ID:
-                    when = datetime.fromisoformat(row[1])
-                    out.checkins.append(Checkin(row[0], when, json.loads(row[2]), json.loads(row[3])))
-            except (TypeError, ValueError):
-                out.lost += 1
-        for row in done.rows.values():
-            try:
-                if row[-1] == ATHLETE_ID:
-                    out.done.append((date.fromisoformat(row[1]), str(row[2]), json.loads(row[3])))
-            except (TypeError, ValueError):
-                out.lost += 1
+            checkins = readable_rows(self._conn, "checkins", _CHECKIN_COLUMNS + ", athlete_id")
+            done = readable_rows(self._conn, "done", _DONE_COLUMNS + ", athlete_id")
+            advice = readable_rows(self._conn, "advice", _ADVICE_COLUMNS + ", athlete_id")
+        out.lost = sessions.lost + checkins.lost + done.lost + advice.lost
+        out.lost += _read_rows(sessions.rows, _session, out.sessions)
+        out.lost += _read_rows(checkins.rows, _checkin, out.checkins)
+        out.lost += _read_rows(done.rows, _done, out.done)
+        out.lost += _read_rows(advice.rows, _advice, out.advice)
         out.sessions.sort(key=lambda s: (s.date, s.id or 0), reverse=True)
         out.checkins.sort(key=lambda c: (c.taken_at, c.id or 0), reverse=True)
-        out.done.sort(key=lambda d: (d[0], d[1]))
+        out.done.sort(key=lambda d: (d.day, d.exercise))
+        out.advice.sort(key=lambda a: a.day, reverse=True)
         self._rescued = out
         self.lost_rows = out.lost
         return out
@@ -621,10 +910,166 @@ class Rescue:
     """Newest first."""
     checkins: list[Checkin] = field(default_factory=list)
     """Newest first."""
-    done: list[tuple[date, str, list[str]]] = field(default_factory=list)
+    done: list[DoneRow] = field(default_factory=list)
     """Oldest first."""
+    advice: list[AdviceRecord] = field(default_factory=list)
+    """Newest first."""
     lost: int = 0
     """Rows known to exist that could not be read."""
+
+
+@dataclass(frozen=True)
+class DoneRow:
+    """One stored done mark as it is kept (the export's ``[[done]]``); :class:`DoneItem` is
+    what the rest of prehab reads."""
+
+    id: int
+    day: date
+    exercise: str
+    rule_ids: tuple[str, ...]
+    kind: str = ""
+    dose: dict[str, Any] = field(default_factory=dict, hash=False)
+    plane: str = ""
+    loads: tuple[str, ...] = ()
+    minutes: float | None = None
+    marked_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+    def item(self, rpe: int | None = None) -> DoneItem:
+        return DoneItem(
+            self.day, self.exercise, self.kind, dict(self.dose), rpe, self.plane, self.loads,
+            self.minutes, self.rule_ids, self.id,
+        )  # fmt: skip
+
+
+def first_marks(rows: Iterable[DoneRow]) -> dict[date, datetime | None]:
+    """Per day with done work, when its first item was marked (None: before prehab kept it)."""
+    out: dict[date, datetime | None] = {}
+    for d in rows:
+        if d.day not in out:
+            out[d.day] = d.marked_at
+        else:
+            earlier = out[d.day]
+            if earlier is not None and (d.marked_at is None or d.marked_at < earlier):
+                out[d.day] = d.marked_at
+    return out
+
+
+def effort_of(checkin: Checkin) -> tuple[int, int | None] | None:
+    """The ``effort`` answer of a check-in: (rpe, days_ago or None), or None."""
+    for fact in checkin.facts:
+        if isinstance(fact, dict) and fact.get("fact") == "effort":
+            rpe, ago = fact.get("rpe"), fact.get("days_ago")
+            if isinstance(rpe, int) and not isinstance(rpe, bool) and 1 <= rpe <= 10:
+                good = isinstance(ago, int) and not isinstance(ago, bool) and ago >= 0
+                return rpe, ago if good else None
+    return None
+
+
+def prehab_day_for(checkin: Checkin, marked: dict[date, datetime | None]) -> date | None:
+    """The day of prehab work a check-in's effort answer is about: ``days_ago`` before the
+    check-in when the answer says, else the latest day whose work was marked done before the
+    check-in was taken (a mark made later that day is the next session, not this one)."""
+    found = effort_of(checkin)
+    day = local_day(checkin.taken_at)
+    if found is not None and found[1] is not None:
+        return day - timedelta(days=found[1])
+    taken = _utc(checkin.taken_at)
+    earlier = [d for d, first in marked.items() if d < day or (d == day and (first or taken) <= taken)]
+    return max(earlier, default=None)
+
+
+def effort_by_day(checkins: Iterable[Checkin], marked: dict[date, datetime | None]) -> dict[date, int]:
+    """Session RPE per day of prehab work: the answer of the first check-in day after the work
+    (a later save that same day corrects it; a later day's answer is about later work)."""
+    out: dict[date, tuple[date, int]] = {}
+    for checkin in sorted(checkins, key=lambda c: (_utc(c.taken_at), c.id)):
+        found = effort_of(checkin)
+        target = prehab_day_for(checkin, marked) if found else None
+        if found is None or target is None or target not in marked:
+            continue
+        asked = local_day(checkin.taken_at)
+        if target not in out or out[target][0] == asked:
+            out[target] = (asked, found[0])
+    return {day: rpe for day, (_, rpe) in out.items()}
+
+
+def local_day(when: datetime) -> date:
+    """The runner's calendar day of a stored time (stored in UTC, lived in local time)."""
+    try:
+        return when.astimezone().date() if when.tzinfo else when.date()
+    except OverflowError:  # a time at the very start or end of the calendar
+        return when.date()
+
+
+_TABLES = {"session": "sessions", "checkin": "checkins", "done": "done"}
+_CHECKIN_COLUMNS = "id, taken_at, answers, facts, deleted_at"
+_DONE_COLUMNS = "id, day, exercise_id, rule_ids, kind, dose, plane, loads, minutes, marked_at, deleted_at"
+_ADVICE_COLUMNS = "id, day, computed_at, fingerprint, items, rule_ids, held"
+
+
+def _checkin(row: Sequence[Any]) -> Checkin:
+    return Checkin(
+        id=row[0],
+        taken_at=datetime.fromisoformat(row[1]),
+        answers=json.loads(row[2]),
+        facts=json.loads(row[3]),
+        deleted_at=_when(row[4]),
+    )
+
+
+def _done(row: Sequence[Any]) -> DoneRow:
+    dose = json.loads(row[5] or "{}")
+    loads = json.loads(row[7] or "[]")
+    return DoneRow(
+        id=int(row[0]),
+        day=date.fromisoformat(row[1]),
+        exercise=str(row[2]),
+        rule_ids=tuple(str(r) for r in json.loads(row[3] or "[]")),
+        kind=str(row[4] or ""),
+        dose=dose if isinstance(dose, dict) else {},
+        plane=str(row[6] or ""),
+        loads=tuple(str(r) for r in loads) if isinstance(loads, list) else (),
+        minutes=None if row[8] is None else float(row[8]),
+        marked_at=_when(row[9]),
+        deleted_at=_when(row[10]),
+    )
+
+
+def _advice(row: Sequence[Any]) -> AdviceRecord:
+    items, rules, held = json.loads(row[4]), json.loads(row[5]), json.loads(row[6])
+    return AdviceRecord(
+        day=date.fromisoformat(row[1]),
+        computed_at=datetime.fromisoformat(row[2]),
+        fingerprint=str(row[3]),
+        items=[i for i in items if isinstance(i, dict)] if isinstance(items, list) else [],
+        rule_ids=[str(r) for r in rules] if isinstance(rules, list) else [],
+        held=[h for h in held if isinstance(h, dict)] if isinstance(held, list) else [],
+        id=int(row[0]),
+    )
+
+
+def _advice_key(record: AdviceRecord) -> str:
+    """What makes two stored plans the same plan (not when they were computed)."""
+    return _dumps([record.fingerprint, record.items, sorted(record.rule_ids), record.held])
+
+
+def _read_rows(
+    rows: dict[int, tuple[Any, ...]], read: Callable[[Sequence[Any]], _T], into: list[_T]
+) -> int:
+    """The athlete's rows read into ``into``; how many could not be read."""
+    lost = 0
+    for row in rows.values():
+        try:
+            if row[-1] == ATHLETE_ID:
+                into.append(read(row))
+        except (TypeError, ValueError):
+            lost += 1
+    return lost
+
+
+def _stamp(text: Any) -> datetime:
+    return _when(text) or datetime.min.replace(tzinfo=UTC)
 
 
 # -- row helpers ---------------------------------------------------------------------------
@@ -755,6 +1200,7 @@ def _same_activity(
 
 def _session(row: Sequence[Any]) -> Session:
     return Session(
+        deleted_at=_when(row[11]),
         id=row[0],
         date=date.fromisoformat(row[1]),
         kind=row[2],
@@ -767,6 +1213,20 @@ def _session(row: Sequence[Any]) -> Session:
         source=row[9],
         external_id=row[10],
     )
+
+
+def _when(text: Any) -> datetime | None:
+    """A stored UTC time (deleted_at, marked_at), or None."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def _utc(when: datetime) -> datetime:

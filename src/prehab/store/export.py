@@ -1,7 +1,9 @@
 """The whole store as TOML or CSV: the runner's data, readable without prehab.
 
-TOML holds everything (sessions, check-ins, done work); CSV holds the sessions, one per row,
-for spreadsheets. Distances are kilometres in both (the unit is in the column/key name).
+TOML holds everything (sessions, check-ins, done work, the advice log, and deleted records with
+their ``deleted_at`` so a restore keeps them restorable); CSV holds the sessions that are not
+deleted, one per row, for spreadsheets. Distances are kilometres in both (the unit is in the
+column/key name).
 
 From a damaged history (``Store.damaged``, or a read that meets a bad page) the export holds
 every row that can still be read (``Store.rescue``); ``Store.lost_rows`` then says how many
@@ -12,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import tomli_w
 
-from prehab.store.db import Store, StoreDamaged
-from prehab.store.records import Checkin, Session
+from prehab.store.db import DoneRow, Store, StoreDamaged
+from prehab.store.records import AdviceRecord, Checkin, Session
 from prehab.store.schema import LATEST_VERSION
 
 CSV_COLUMNS = (
@@ -36,30 +39,69 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-def contents(store: Store) -> tuple[list[Session], list[Checkin], list[tuple[Any, str, list[str]]], int]:
-    """Sessions and check-ins (oldest first), done work and the schema version. From a damaged
-    file the reads fall back to every row that can be read (``store.lost_rows`` counts the
-    rest)."""
-    sessions = store.sessions()
-    checkins = store.checkins(limit=1_000_000)
-    done = store.done_records()
+@dataclass
+class Contents:
+    """Everything stored, oldest first, deleted records included."""
+
+    sessions: list[Session]
+    checkins: list[Checkin]
+    done: list[DoneRow]
+    advice: list[AdviceRecord]
+    version: int
+
+
+def contents(store: Store) -> Contents:
+    """Sessions, check-ins, done work and stored plans (oldest first, deleted ones too) and the
+    schema version. From a damaged file the reads fall back to every row that can be read
+    (``store.lost_rows`` counts the rest)."""
+    sessions = store.sessions(include_deleted=True)
+    checkins = store.checkins(limit=1_000_000, include_deleted=True)
+    done = store.done_rows(include_deleted=True)
+    advice = store.advice_log()
     try:
         version = store.schema_version()
     except StoreDamaged:
         version = LATEST_VERSION
-    return list(reversed(sessions)), list(reversed(checkins)), done, version
+    return Contents(list(reversed(sessions)), list(reversed(checkins)), done, list(reversed(advice)), version)
+
+
+def _session_row(s: Session) -> dict[str, Any]:
+    row = s.record()
+    row["deleted_at"] = s.deleted_at
+    return row
+
+
+def _done_row(d: DoneRow) -> dict[str, Any]:
+    row: dict[str, Any] = {"day": d.day, "exercise": d.exercise, "rule_ids": list(d.rule_ids)}
+    extra: dict[str, Any] = {
+        "kind": d.kind, "dose": d.dose, "plane": d.plane, "loads": list(d.loads), "minutes": d.minutes,
+        "marked_at": d.marked_at, "deleted_at": d.deleted_at,
+    }  # fmt: skip
+    row.update({k: v for k, v in extra.items() if v not in (None, "", {}, [])})
+    return row
 
 
 def export_toml(store: Store) -> str:
-    sessions, checkins, done, version = contents(store)
+    found = contents(store)
     data: dict[str, Any] = {
         "exported_at": datetime.now(UTC).replace(microsecond=0),
-        "schema_version": version,
-        "session": [s.record() for s in sessions],
+        "schema_version": found.version,
+        "session": [_session_row(s) for s in found.sessions],
         "checkin": [
-            {"id": c.id, "taken_at": c.taken_at, "answers": c.answers, "facts": c.facts} for c in checkins
+            {
+                "id": c.id, "taken_at": c.taken_at, "answers": c.answers, "facts": c.facts,
+                "deleted_at": c.deleted_at,
+            }
+            for c in found.checkins
         ],
-        "done": [{"day": day, "exercise": exercise, "rule_ids": rules} for day, exercise, rules in done],
+        "done": [_done_row(d) for d in found.done],
+        "advice": [
+            {
+                "day": a.day, "computed_at": a.computed_at, "fingerprint": a.fingerprint,
+                "items": a.items, "rule_ids": a.rule_ids, "held": a.held,
+            }
+            for a in found.advice
+        ],  # fmt: skip
     }
     return tomli_w.dumps(_without_none(data))
 
@@ -68,7 +110,9 @@ def export_csv(store: Store) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for s in contents(store)[0]:
+    for s in contents(store).sessions:
+        if s.deleted_at is not None:
+            continue
         writer.writerow(
             [
                 s.id, s.date.isoformat(), s.kind, s.distance_km,

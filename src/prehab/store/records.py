@@ -54,6 +54,9 @@ class Session:
     source: str = "manual"
     external_id: str | None = None
     id: int | None = None
+    deleted_at: datetime | None = None
+    """When the session was deleted (None: it is not); deleted sessions are kept so the delete
+    can be undone (``Store.restore``), and every read but the export leaves them out."""
 
     def record(self) -> dict[str, Any]:
         """The session as plain data in a fixed order (exports, JSON output)."""
@@ -84,6 +87,81 @@ class Checkin:
     taken_at: datetime
     answers: dict[str, Any]
     facts: list[Fact] = field(default_factory=list)
+    deleted_at: datetime | None = None
+
+
+STRENGTH_WORK: frozenset[str] = frozenset({"strength", "plyometric"})
+"""Done items of these kinds make a day a strength session (like a logged ``strength`` one)."""
+
+CROSS_PLANES: frozenset[str] = frozenset({"frontal", "transverse", "multi"})
+"""Catalogue planes that count as side-to-side or rotational work (``days_since_cross_plane``)."""
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    """One exercise the runner marked done: what was done, on which day, at which dose.
+
+    ``rpe`` is the session RPE (1-10) the runner gave for that day's prehab work at the next
+    check-in (the ``effort`` answer), None when not answered. ``kind`` is the catalogue kind
+    (mobility, strength, plyometric); ``plane`` and ``loads`` are the catalogue's, as they were
+    when the item was marked ("" and () for marks made before prehab kept them).
+    """
+
+    day: date
+    exercise: str
+    kind: str
+    dose: dict[str, Any] = field(hash=False)
+    rpe: int | None = None
+    plane: str = ""
+    loads: tuple[str, ...] = ()
+    minutes: float | None = None
+    rule_ids: tuple[str, ...] = ()
+    id: int | None = None
+
+    @property
+    def is_strength(self) -> bool:
+        return self.kind in STRENGTH_WORK
+
+    def cross_plane(self, planes: dict[str, str] | None = None) -> bool:
+        """Frontal, transverse or multi-plane work (the stored plane, else ``planes``)."""
+        plane = self.plane or (planes or {}).get(self.exercise, "")
+        return plane in CROSS_PLANES
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """A deleted record that can be restored: ``prehab restore KIND ID`` or the app."""
+
+    kind: str
+    """session, checkin or done"""
+    id: int
+    day: date
+    what: str
+    deleted_at: datetime
+
+
+@dataclass
+class AdviceRecord:
+    """One day's plan as it was advised: the advice log (at most one per day)."""
+
+    day: date
+    computed_at: datetime
+    fingerprint: str
+    items: list[dict[str, Any]]
+    """Each: exercise, name, kind, dose, minutes, rules (ids) and why ({rule id: matched facts})."""
+    rule_ids: list[str]
+    """Every rule that fired."""
+    held: list[dict[str, Any]] = field(default_factory=list)
+    """What the plan left out and why: exercise, name, rule, why (held, extra, equipment, easier)."""
+    id: int | None = None
+
+    @property
+    def exercises(self) -> list[str]:
+        return [str(item.get("exercise", "")) for item in self.items]
+
+    @property
+    def minutes(self) -> float:
+        return round(sum(float(item.get("minutes") or 0) for item in self.items), 1)
 
 
 @dataclass

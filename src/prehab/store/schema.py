@@ -58,6 +58,34 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        3,
+        # Closing the loop (issue 10): done work keeps what was done (kind, dose, plane, the
+        # regions it loaded) and when it was marked; sessions, check-ins and done marks are
+        # deleted softly (deleted_at) so every delete can be undone; each day's plan is kept.
+        """
+        ALTER TABLE done ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+        ALTER TABLE done ADD COLUMN dose TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE done ADD COLUMN plane TEXT NOT NULL DEFAULT '';
+        ALTER TABLE done ADD COLUMN loads TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE done ADD COLUMN minutes REAL;
+        ALTER TABLE done ADD COLUMN marked_at TEXT;
+        ALTER TABLE done ADD COLUMN deleted_at TEXT;
+        ALTER TABLE sessions ADD COLUMN deleted_at TEXT;
+        ALTER TABLE checkins ADD COLUMN deleted_at TEXT;
+        CREATE TABLE advice (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            day TEXT NOT NULL,
+            computed_at TEXT NOT NULL,
+            fingerprint TEXT NOT NULL DEFAULT '',
+            items TEXT NOT NULL DEFAULT '[]',
+            rule_ids TEXT NOT NULL DEFAULT '[]',
+            held TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (athlete_id, day)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prehab.facts.history import checkin_age_days
-from prehab.model import Evaluation, Fact, Problem
+from prehab.model import Evaluation, Fact, Prescription, Problem
 from prehab.plan.day import DayPlan
 from prehab.plan.days import PlannedDay, plan_days
 from prehab.plan.today import advise, facts_for_day, options_from_settings
@@ -160,7 +160,17 @@ class AppState:
         facts = facts_for_day(self.book, self.store, self.settings, self.today) if self.store else []
         today = advise(self.book, facts, options_from_settings(self.settings))
         self.facts, self.evaluation, self.plan = today.facts, today.evaluation, today.plan
+        self.log_advice()
         self.version += 1
+
+    def log_advice(self) -> None:
+        """Keep today's plan in the advice log (issue 10; one row a day, replaced when it changes)."""
+        if self.store is None or self.book is None or self.evaluation is None:
+            return
+        from prehab.store.advicelog import advice_record, log_plan
+
+        record = advice_record(self.today, self.book.fingerprint, self.evaluation, self.plan)
+        log_plan(self.store, record, self.evaluation, self.book.exercises)
 
     def week(self, skip_strength: Collection[int] = ()) -> list[PlannedDay]:
         """The next seven days from the one planner; day 0 is Today's plan exactly."""
@@ -173,13 +183,21 @@ class AppState:
     def done_today(self) -> set[str]:
         return self.store.done_on(self.today) if self.store else set()
 
-    def toggle_done(self, exercise_id: str, rule_ids: list[str]) -> bool:
-        """Mark or unmark an exercise done today; returns the new state."""
+    def toggle_done(
+        self, exercise_id: str, rule_ids: list[str], prescription: Prescription | None = None
+    ) -> bool:
+        """Mark or unmark an exercise done today (with the dose, kind, plane and regions of
+        ``prescription`` when given); returns the new state."""
         assert self.store is not None
         if exercise_id in self.done_today():
             self.store.unmark_done(self.today, exercise_id)
             return False
-        self.store.mark_done(self.today, exercise_id, rule_ids)
+        if prescription is not None and self.book is not None:
+            from prehab.store.advicelog import mark_prescription
+
+            mark_prescription(self.store, self.today, prescription, self.book.exercises.get(exercise_id))
+        else:
+            self.store.mark_done(self.today, exercise_id, rule_ids)
         return True
 
     # -- check-ins -----------------------------------------------------------------------

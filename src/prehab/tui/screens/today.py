@@ -7,8 +7,9 @@ should follow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,7 +23,21 @@ from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
+if TYPE_CHECKING:
+    from prehab.facts.response import ResponseAsk
+    from prehab.store.advicelog import Change
+    from prehab.tui.state import AppState
+
 GROUPS = (("mobility", "MOBILITY"), ("strength", "STRENGTH"), ("plyometric", "PLYOMETRIC"))
+RESPONSE_HINT = (
+    "The Response check-in asks how hard the session was (RPE) and, for each area it loaded or "
+    "that bothered you, pain during and the next morning compared with before. Progression "
+    "rules use the answers: worse the next morning steps the load down."
+)
+EARLIER = (
+    "From today's earlier plan: done today, or the rest of a session you started (marking work "
+    "done counts it, so a new plan may no longer ask for it; it is still yours to finish)."
+)
 
 
 @dataclass
@@ -34,6 +49,34 @@ class Entry:
     prescription: Prescription | None = None
     text: str = ""
     kind: str = ""
+
+
+def kept_today(state: AppState) -> list[Prescription]:
+    """Items of today's stored plan (the advice log) that the current plan no longer has but
+    that stay today's: done ones, and the rest of a session a done mark re-planned away."""
+    from prehab.model import Prescription, Reason
+
+    if state.store is None or state.book is None:
+        return []
+    stored = state.store.advice(state.today)
+    have = {p.exercise for p in state.plan.items}
+    out = []
+    for item in stored.items if stored is not None else []:
+        exercise = str(item.get("exercise", ""))
+        if not item.get("kept") or exercise in have:
+            continue
+        reasons = []
+        for rule_id in item.get("rules", []):
+            rule = state.book.rules.get(str(rule_id))
+            title, why, source = (rule.title, rule.why, rule.source) if rule else (str(rule_id), "", "")
+            reasons.append(Reason(str(rule_id), title, why, source, ()))
+        out.append(
+            Prescription(
+                exercise, str(item.get("name", exercise)), str(item.get("kind", "")),
+                dict(item.get("dose") or {}), float(item.get("minutes") or 0), reasons,
+            )
+        )  # fmt: skip
+    return out
 
 
 def reason_text(reason: Reason) -> Text:
@@ -71,18 +114,32 @@ Today's plan from your rules, your history and your latest check-in.
 * Move with the arrows or **j/k**; the panel shows **why**: the rule, the chain of rules
   whose flags led to it, the facts it matched and the source. **Enter** or **w** opens it
   full size.
-* **Space** (or **x**) marks an exercise done today (kept for adherence); again to undo.
+* **Space** (or **x**) marks an exercise done today with its dose: it counts as a strength or
+  mobility session (days since, sessions this week, the streak) and for adherence; again to
+  take the mark back. **u** undoes your last mark or restore.
+* Work marked done stays on the list all day, and so does the rest of a session in progress
+  (listed *earlier today* when the new plan dropped it).
+* **CHANGED SINCE** lists what is new and what went since the last stored plan; select a
+  line to see why (the rule that added it, the hold, time or fact that removed it).
+* **a** opens the advice log (each day's plan, what was done); **z** lists deleted records
+  (sessions, check-ins, done marks) and restores them.
 * Answer a check-in (**3** or **c**) and the plan changes here.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,x", "done", "Done"),
-        Binding("w", "why", "Why"),
+        Binding("u", "undo", "Undo"),
+        Binding("w", "why", "Why", show=False),  # the panel shows why already; Enter opens it too
         Binding("c", "app.mode('checkin')", "Check in"),
+        Binding("a", "advice_log", "Log"),
+        Binding("z", "deleted", "Deleted"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, Entry] = {}
+        self.undo_stack: list[tuple[str, str, int, Prescription | None]] = []
+        """(what, kind, id, prescription): "marked"/"unmarked" a done item here, "restored" or
+        "deleted" a record in the deleted records dialog."""
 
     def body(self) -> ComposeResult:
         yield Static("", id="today-banner")
@@ -146,6 +203,15 @@ Today's plan from your rules, your history and your latest check-in.
                     disabled=True,
                 )
             )
+        ask = self.response_ask()
+        if ask is not None:
+            what = "prehab work" if ask.prehab else "hard run"
+            when = "yesterday" if (state.today - ask.day).days == 1 else ask.day.strftime("%a %d")
+            add(
+                "response",
+                Entry(f"How did {when}'s {what} go?", [], text=RESPONSE_HINT, kind="response"),
+                Text(f" ? How did {when}'s {what} go? Enter: the Response check-in", style="cyan"),
+            )
         if refs:
             heading("SEE A PROFESSIONAL (most urgent first)")
         for i, c in enumerate(refs):
@@ -172,20 +238,32 @@ Today's plan from your rules, your history and your latest check-in.
             line = clean_styled(Text(f" > {text}", style="green"))
             options.append(Option(line, id=f"instead-{i}", disabled=True))
         texts("CAUTIONS", "caution", unique_texts(plain_cautions(ev)), "-", "yellow")
+        kept = self.kept_items()
         for kind, title in GROUPS:
             group = [p for p in state.plan.items if p.kind == kind]
-            if not group:
+            earlier = [p for p in kept if p.kind == kind]
+            if not group and not earlier:
                 continue
-            minutes = sum(p.minutes for p in group)
-            heading(f"{title}  {len(group)} exercise{'s' if len(group) != 1 else ''}, about {minutes:g} min")
+            count = len(group) + len(earlier)
+            minutes = sum(p.minutes for p in group + earlier)
+            did = sum(1 for p in group + earlier if p.exercise in done)
+            finished = f", {did} done" if did else ""
+            heading(f"{title}  {count} exercise{'s' if count != 1 else ''}, about {minutes:g} min{finished}")
             for p in group:
                 add(
                     f"ex-{p.exercise}",
                     Entry(p.name, p.reasons, p, kind=kind),
                     self._line(p, p.exercise in done),
                 )
-        if not state.plan.items and not refs and not held:
+            for p in earlier:
+                add(
+                    f"ex-{p.exercise}",
+                    Entry(p.name, p.reasons, p, kind=kind, text=EARLIER),
+                    self._line(p, p.exercise in done, earlier=True),
+                )
+        if not state.plan.items and not kept and not refs and not held:
             heading("Nothing extra today: no rule asked for work. Run easy and enjoy it.")
+        self._changes(heading, add)
         if state.plan.extra:
             heading("IF YOU HAVE MORE TIME")
             for p in state.plan.extra:
@@ -213,7 +291,7 @@ Today's plan from your rules, your history and your latest check-in.
             listing.scroll_to_highlight()
         self._show_why(listing.highlighted_option.id if listing.highlighted_option else None)
 
-    def _line(self, p: Prescription, done: bool) -> Text:
+    def _line(self, p: Prescription, done: bool, earlier: bool = False) -> Text:
         from prehab.render import dose_text
 
         mark = "[x]" if done else "[ ]"
@@ -222,13 +300,63 @@ Today's plan from your rules, your history and your latest check-in.
         line.append(f"  {dose_text(p.dose)} · {p.minutes:g} min", style="dim" if done else "")
         if p.regressed_from:
             line.append("  (easier version)", style="dim")
+        if earlier:
+            line.append("  (earlier today)", style="dim")
         return line
+
+    def kept_items(self) -> list[Prescription]:
+        return kept_today(self.state)
+
+    def changes(self) -> tuple[str, list[Change]]:
+        """What changed since the last stored plan of an earlier day: (that day, changes)."""
+        from prehab.store.advicelog import plan_changes
+
+        state = self.state
+        if state.store is None or state.evaluation is None:
+            return "", []
+        before = state.store.last_advice_before(state.today)
+        now = state.store.advice(state.today)
+        if before is None or now is None:
+            return "", []
+        found = plan_changes(before, now, state.facts, state.evaluation.flags)
+        return before.day.strftime("%a %d %b").upper(), found
+
+    def _changes(self, heading: Callable[[str], None], add: Callable[[str, Entry, Text], None]) -> None:
+        when, found = self.changes()
+        if not found:
+            return
+        heading(f"CHANGED SINCE {when}")
+        for change in found:
+            line = Text(f" {change.sign} ", style="green" if change.added else "yellow")
+            line.append(change.name, style="")
+            if change.rules:
+                line.append(f"  ({change.rules[0]})", style="dim")
+            title = f"{'New' if change.added else 'Gone'}: {change.name}"
+            entry = Entry(title, [], text=change.why, kind="change")
+            add(f"change-{change.sign}-{change.exercise}", entry, line)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_why(event.option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        entry = self.entries.get(event.option.id or "")
+        if entry is not None and entry.kind == "response":
+            self.prehab.open_checkin("response")
+            return
         self.action_why()
+
+    def response_ask(self) -> ResponseAsk | None:
+        """The response questions are due (prehab work or a hard run since the last answers)
+        and not answered today yet."""
+        from prehab.facts.response import RESPONSE_SCREEN, response_due
+
+        state = self.state
+        if state.store is None or state.book is None or RESPONSE_SCREEN not in state.screens.screens:
+            return None
+        if RESPONSE_SCREEN in state.todays_answers():
+            return None
+        loads = {ex.id: ex.loads or ex.works for ex in state.book.exercises.values()}
+        return response_due(state.store, state.today, loads)
 
     def _show_why(self, key: str | None) -> None:
         panel = self.query_one("#today-why", Static)
@@ -250,6 +378,11 @@ Today's plan from your rules, your history and your latest check-in.
             if ex is not None and ex.equipment:
                 out.append(f"  needs {', '.join(ex.equipment)}", style="dim")
             out.append("\n")
+            if p.progress_note:
+                out.append("step: ", style="bold")
+                out.append(f"{p.progress_note}\n", style="cyan")
+            if entry.text:
+                out.append(f"{entry.text}\n", style="dim")
             if ex is not None and ex.cues:
                 out.append("how: ", style="bold")
                 out.append("; ".join(ex.cues) + "\n")
@@ -273,14 +406,59 @@ Today's plan from your rules, your history and your latest check-in.
             self.notify("Pick an exercise to mark it done.", severity="warning")
             return
         p = entry.prescription
-        now_done = self.state.toggle_done(p.exercise, [r.rule_id for r in p.reasons])
+        now_done = self.state.toggle_done(p.exercise, [r.rule_id for r in p.reasons], p)
+        self.undo_stack.append(("marked" if now_done else "unmarked", "done", 0, p))
+        self._redraw_line(p, now_done, entry.text == EARLIER)
+        message = f"{p.name}: done, well done" if now_done else f"{p.name}: not done"
+        self.notify(clean_text(message + " (u undoes)"), timeout=3, markup=False)
+
+    def _redraw_line(self, p: Prescription, done: bool, earlier: bool) -> None:
         listing = self.query_one("#today-list", OptionList)
-        option = listing.highlighted_option
-        if option is not None and option.id:
-            listing.replace_option_prompt(option.id, clean_styled(self._line(p, now_done)))
-        self.notify(
-            clean_text(f"{p.name}: {'done, well done' if now_done else 'not done'}"), timeout=2, markup=False
-        )
+        key = f"ex-{p.exercise}"
+        if key in self.entries:
+            listing.replace_option_prompt(key, clean_styled(self._line(p, done, earlier)))
+
+    def action_undo(self) -> None:
+        """Undo the last done mark, unmark or restore made here (the store keeps deleted
+        records, so nothing is lost either way)."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo here; z lists deleted records to restore.", timeout=3)
+            return
+        what, kind, record, p = self.undo_stack.pop()
+        store = self.state.store
+        assert store is not None
+        if what in ("marked", "unmarked") and p is not None:
+            now_done = self.state.toggle_done(p.exercise, [r.rule_id for r in p.reasons], p)
+            shown = self.entries.get(f"ex-{p.exercise}")
+            self._redraw_line(p, now_done, shown is not None and shown.text == EARLIER)
+            self.notify(clean_text(f"Undone: {p.name} is {'done' if now_done else 'not done'}"), markup=False)
+        elif what == "restored":
+            store.delete(kind, record)
+            self.state.refresh()
+            self._sync()
+            self.notify(f"Undone: {kind} #{record} deleted again (z restores it)")
+        elif what == "deleted":
+            store.restore(kind, record)
+            self.state.refresh()
+            self._sync()
+            self.notify(f"Undone: {kind} #{record} restored")
+
+    def action_advice_log(self) -> None:
+        from prehab.tui.screens.records import AdviceLogScreen
+
+        self.app.push_screen(AdviceLogScreen(self.state))
+
+    def action_deleted(self) -> None:
+        from prehab.tui.screens.records import DeletedScreen
+
+        def restored(done: list[tuple[str, str, int]] | None) -> None:
+            for what, kind, record in done or []:
+                self.undo_stack.append((what, kind, record, None))
+            if done:
+                self.state.refresh()
+                self._sync()
+
+        self.app.push_screen(DeletedScreen(self.state), restored)
 
     def action_why(self) -> None:
         entry = self.selected()

@@ -1,4 +1,11 @@
-"""Trends: weekly distance as a bar chart, and the load metrics with their caveats.
+"""Trends: did it help? Complaints per region beside adherence and weekly distance, as plots,
+then the load metrics with their caveats.
+
+The series are ``prehab.facts.trends`` (the same ``prehab history --trends --json`` prints):
+per Monday-to-Sunday week, the highest tightness and pain reported for a region, the share of
+prescribed items done (advice log and done marks) and running distance. Plots are
+textual-plotext (plotext drawn in a Textual widget); labels are kept short and the week
+ticks sparse so both plots read at 80x24 without wrapping.
 
 Why caveats next to numbers: several of these metrics (the acute:chronic workload ratio
 above all) are disputed; shown bare they look like verdicts. The rules treat them as
@@ -16,8 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+from textual_plotext import PlotextPlot
 
 from prehab.facts.metrics import load_metrics
+from prehab.facts.trends import Trends, trends
 from prehab.facts.units import to_display
 from prehab.store import Session
 from prehab.tui.screens.base import PrehabScreen
@@ -25,6 +34,8 @@ from prehab.tui.screens.base import PrehabScreen
 WEEKS = 12
 BAR = "█"
 HALF = "▌"
+TICK_EVERY = 3
+"""Label every third week: twelve "02 Nov" labels do not fit 80 columns."""
 
 METRICS: tuple[tuple[str, str, str], ...] = (
     ("weekly_km", "Distance, last 7 days", "km"),
@@ -97,43 +108,87 @@ def _fmt(value: Any, unit: str, units: str) -> str:
     return f"{value}{' ' + unit if unit else ''}"
 
 
+def ticks(weeks: list[date]) -> tuple[list[float], list[str]]:
+    """Every ``TICK_EVERY``-th week, counted back from this week so the last one is labelled."""
+    chosen = [i for i in range(len(weeks)) if (len(weeks) - 1 - i) % TICK_EVERY == 0]
+    return [float(i) for i in chosen], [weeks[i].strftime("%d %b") for i in chosen]
+
+
+def _points(values: list[Any]) -> tuple[list[int], list[float]]:
+    """The weeks that have a value (None: nothing known that week is left out, not drawn as 0)."""
+    xs = [i for i, v in enumerate(values) if v is not None]
+    return xs, [float(values[i]) for i in xs]
+
+
+def _label(region: str) -> str:
+    return region.replace("_", " ")
+
+
 class TrendsScreen(PrehabScreen):
     MODE = "trends"
     HELP = """\
-## Trends
+## Trends: did it help?
 
-* **Weekly distance**: running distance per week (Monday to Sunday), the last 12 weeks.
-* **Load metrics**: what the rules see in the `load` fact, computed from your log, each with
-  its caveat. The acute:chronic workload ratio in particular is disputed and is shown as
-  context only.
-* **j/k** scroll.
+* **Complaints**: for one region at a time (**r** next, **R** previous), the highest tightness
+  and pain you reported each week (0-10). A week without any check-in has no point.
+* **Distance and adherence**: running distance per week (bars) and the share of prescribed
+  items you marked done (line, 0-100 %, from the advice log and your done marks; weeks
+  without a stored plan have no point).
+* **Load metrics**: what the rules see in the `load` fact, computed from your log and done
+  work, each with its caveat. The acute:chronic workload ratio in particular is disputed and
+  is shown as context only.
+* **j/k** scroll. `prehab history --trends --json` gives the same series.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "region(1)", "Region"),
+        Binding("R", "region(-1)", "Previous region", show=False),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
     ]
+    DEFAULT_CSS = """
+    TrendsScreen .trends-plot { height: 10; }
+    TrendsScreen .trends-plot.hidden { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.series: Trends | None = None
+        self.shown_region: str | None = None
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="trends-scroll"):
+            yield Static("", id="trends-head")
+            yield PlotextPlot(id="trends-regions", classes="trends-plot")
+            yield PlotextPlot(id="trends-load", classes="trends-plot")
             yield Static("", id="trends-chart")
             yield Static("", id="trends-metrics")
 
     def action_scroll(self, step: int) -> None:
         self.query_one("#trends-scroll", VerticalScroll).scroll_relative(y=step, animate=False)
 
+    def action_region(self, step: int) -> None:
+        regions = list(self.series.regions) if self.series else []
+        if not regions:
+            self.notify("No tightness or pain reported yet: the body map (3) records it.", timeout=3)
+            return
+        at = regions.index(self.shown_region) if self.shown_region in regions else 0
+        self.shown_region = regions[(at + step) % len(regions)]
+        self._draw_regions()
+
     def refresh_view(self) -> None:
         state = self.state
-        sessions = state.sessions()
         units = state.settings.units
-        chart = Text("WEEKLY DISTANCE (week starting)\n", style="bold")
-        if any(s.is_run for s in sessions):
-            chart.append_text(bar_chart(weekly_distance(sessions, state.today), units))
-        else:
-            chart.append(
-                "No runs logged yet: add sessions (4) or import them (prehab import).\n", style="dim"
-            )
-        self.query_one("#trends-chart", Static).update(chart)
-        metrics = load_metrics(sessions, state.today)
+        if state.store is not None:
+            self.series = trends(state.store, state.today, WEEKS)
+        if self.series is not None and self.shown_region not in self.series.regions:
+            self.shown_region = self.series.busiest_region()
+        self._draw_regions()
+        self._draw_load(units)
+        sessions = state.sessions()
+        done = state.store.done_items(state.today - timedelta(days=400), state.today, with_rpe=False) if (
+            state.store is not None
+        ) else []  # fmt: skip
+        metrics = load_metrics(sessions, state.today, done)
         table = Table(title="LOAD METRICS", title_justify="left", title_style="bold", expand=True, box=None)
         table.add_column("metric", ratio=3)
         table.add_column("value", justify="right", ratio=1, no_wrap=True)
@@ -144,3 +199,61 @@ class TrendsScreen(PrehabScreen):
         if not metrics:
             table.add_row("No history yet", "", "Metrics appear once sessions are logged.")
         self.query_one("#trends-metrics", Static).update(table)
+
+    def _draw_regions(self) -> None:
+        head = self.query_one("#trends-head", Static)
+        widget = self.query_one("#trends-regions", PlotextPlot)
+        series = self.series
+        if series is None or self.shown_region is None:
+            head.update(
+                Text.assemble(
+                    ("DID IT HELP?", "bold"),
+                    ("  No tightness or pain reported yet (body map: 3).", "dim"),
+                )
+            )
+            widget.set_class(True, "hidden")
+            return
+        widget.set_class(False, "hidden")
+        others = len(series.regions) - 1
+        more = f"  r: next of {others + 1} regions" if others else ""
+        head.update(
+            Text.assemble(("DID IT HELP?  ", "bold"), (_label(self.shown_region), "bold cyan"), (more, "dim"))
+        )
+        plt = widget.plt
+        plt.clear_figure()
+        region = series.regions[self.shown_region]
+        for values, name, color in ((region.tightness, "tightness", "cyan"), (region.pain, "pain", "red")):
+            xs, ys = _points(values)
+            if xs:
+                plt.plot(xs, ys, marker="braille", color=color, label=name)
+        plt.title(f"{_label(self.shown_region)}: weekly highest, 0-10")
+        plt.ylim(0, 10)
+        plt.yticks([0, 5, 10])
+        plt.xlim(0, len(series.weeks) - 1)
+        plt.xticks(*ticks(series.weeks))
+        widget.refresh()
+
+    def _draw_load(self, units: str) -> None:
+        widget = self.query_one("#trends-load", PlotextPlot)
+        chart = self.query_one("#trends-chart", Static)
+        series = self.series
+        if series is None or not any(series.distance_km) and not any(series.prescribed):
+            widget.set_class(True, "hidden")
+            chart.update(
+                Text("No runs logged yet: add sessions (4) or import them (prehab import).\n", style="dim")
+            )
+            return
+        widget.set_class(False, "hidden")
+        chart.update("")
+        plt = widget.plt
+        plt.clear_figure()
+        xs = list(range(len(series.weeks)))
+        distance = [to_display(km, units) for km in series.distance_km]
+        plt.bar(xs, distance, color="green", label=units, width=0.6)
+        ax, ay = _points(series.adherence_pct)
+        if ax:
+            plt.plot(ax, ay, yside="right", marker="braille", color="yellow", label="done %")
+            plt.ylim(0, 100, yside=2)  # 2: the right-hand axis (plotext's stub types it as a number)
+        plt.title(f"distance ({units}, bars) and done (%, line)")
+        plt.xticks(*ticks(series.weeks))
+        widget.refresh()

@@ -1,0 +1,174 @@
+"""``prehab history --done | --checkins | --advice | --deleted | --trends``: the other records.
+
+Each prints an aligned table (cells on one line, without control characters) or, with
+``--json``, the same rows as JSON. ``--since`` and ``--until`` narrow every list by day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from prehab.commands.history import _open, parse_day
+
+if TYPE_CHECKING:
+    from prehab.store.db import Store
+    from prehab.store.settings import Settings
+
+
+def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
+    from prehab.textsafe import json_text
+
+    since = parse_day(args.since) if args.since else None
+    until = parse_day(args.until) if args.until else None
+    with _open() as store:
+        rows, text = {
+            "done": _done,
+            "checkins": _checkins,
+            "advice": _advice,
+            "deleted": _deleted,
+            "trends": _trends,
+        }[mode](store, since, until, settings)
+    if args.json:
+        print(json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str)))
+    else:
+        print(text)
+    return 0
+
+
+def table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    from prehab.textsafe import one_line
+
+    cells = [head, *[tuple(one_line(c) for c in r) for r in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in cells)
+
+
+def _within(day: date, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def _done(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
+    from prehab.facts.dates import EARLIEST
+    from prehab.render import dose_text
+
+    items = store.done_items(since or EARLIEST, until)
+    rows = [
+        {
+            "id": d.id, "day": d.day.isoformat(), "exercise": d.exercise, "kind": d.kind, "dose": d.dose,
+            "rpe": d.rpe, "plane": d.plane, "loads": list(d.loads), "minutes": d.minutes,
+            "rule_ids": list(d.rule_ids),
+        }
+        for d in items
+    ]  # fmt: skip
+    if not items:
+        return rows, "nothing marked done yet; mark items on Today (space) or with `prehab done`"
+    lines = [
+        (str(d.id), d.day.isoformat(), d.exercise, d.kind or "-", dose_text(d.dose) if d.dose else "-",
+         str(d.rpe) if d.rpe is not None else "-")
+        for d in items
+    ]  # fmt: skip
+    return rows, table(("id", "day", "exercise", "kind", "dose", "rpe"), lines)
+
+
+def _checkins(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
+    from prehab.store.db import local_day
+
+    found = [c for c in store.checkins(limit=1_000_000) if _within(local_day(c.taken_at), since, until)]
+    rows = [
+        {"id": c.id, "taken_at": c.taken_at.isoformat(), "answers": c.answers, "facts": c.facts}
+        for c in found
+    ]
+    if not found:
+        return rows, "no check-ins yet; answer one in the app (3)"
+    lines = [
+        (str(c.id), c.taken_at.astimezone().strftime("%Y-%m-%d %H:%M"), ", ".join(sorted(c.answers)) or "-",
+         str(len(c.facts)))
+        for c in found
+    ]  # fmt: skip
+    text = table(("id", "taken", "screens", "facts"), lines)
+    return rows, text + "\n(prehab delete checkin ID removes one; prehab restore checkin ID brings it back)"
+
+
+def _advice(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
+    plans = store.advice_log(since=since, until=until)
+    done_by_day: dict[date, set[str]] = {}
+    if plans:
+        for d in store.done_items(min(p.day for p in plans), max(p.day for p in plans), with_rpe=False):
+            done_by_day.setdefault(d.day, set()).add(d.exercise)
+    rows = []
+    lines = []
+    for p in plans:
+        done = done_by_day.get(p.day, set()) & set(p.exercises)
+        rows.append(
+            {
+                "day": p.day.isoformat(), "computed_at": p.computed_at.isoformat(),
+                "fingerprint": p.fingerprint, "items": p.items, "rule_ids": p.rule_ids, "held": p.held,
+                "done": sorted(done),
+            }
+        )  # fmt: skip
+        names = ", ".join(str(i.get("exercise")) for i in p.items) or "nothing extra"
+        lines.append(
+            (p.day.isoformat(), f"{len(done)}/{len(p.items)}", f"{p.minutes:g}", p.fingerprint[:8], names)
+        )
+    if not plans:
+        return rows, "no plans stored yet: the app and `prehab recommend` keep each day's plan"
+    return rows, table(("day", "done", "min", "rules", "items"), lines)
+
+
+def _deleted(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
+    found = [d for d in store.deleted(limit=1_000_000) if _within(d.day, since, until)]
+    rows = [
+        {
+            "kind": d.kind, "id": d.id, "day": d.day.isoformat(), "what": d.what,
+            "deleted_at": d.deleted_at.isoformat(),
+        }
+        for d in found
+    ]  # fmt: skip
+    if not found:
+        return rows, "nothing deleted"
+    lines = [
+        (d.kind, str(d.id), d.day.isoformat(), d.what, d.deleted_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+         f"prehab restore {d.kind} {d.id}")
+        for d in found
+    ]  # fmt: skip
+    return rows, table(("kind", "id", "day", "what", "deleted", "undo with"), lines)
+
+
+def _trends(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
+    from prehab.facts.trends import WEEKS, trends
+    from prehab.facts.units import to_display
+
+    today = until or date.today()
+    weeks = WEEKS if since is None else max(1, min(520, (today - since).days // 7 + 1))
+    series = trends(store, today, weeks)
+    out = series.as_json()
+    out["units"] = settings.units
+    out["distance"] = [round(to_display(km, settings.units), 2) for km in series.distance_km]
+    regions = list(series.regions)
+    head = ("week", settings.units, "done", *(r.replace("_", " ") for r in regions))
+
+    def level(values: list[int | None], i: int) -> str:
+        return "-" if values[i] is None else str(values[i])
+
+    lines = []
+    for i, start in enumerate(series.weeks):
+        adherence = series.adherence_pct[i]
+        cells = [
+            start.isoformat(),
+            f"{to_display(series.distance_km[i], settings.units):.1f}",
+            "-" if adherence is None else f"{adherence:.0f}%",
+        ]
+        for r in regions:
+            s = series.regions[r]
+            cells.append(f"t{level(s.tightness, i)} p{level(s.pain, i)}")
+        lines.append(tuple(cells))
+    note = (
+        "\nweek: starting Monday; done: share of prescribed items done (days with a stored plan);"
+        "\nper region: t = tightness, p = pain, the week's highest 0-10 (- no check-in that week)"
+    )
+    end = series.weeks[-1] + timedelta(days=6)
+    return out, f"weeks to {min(end, today).isoformat()}\n" + table(head, lines) + note
