@@ -60,11 +60,14 @@ def bomb_zip(path: Path, csv_mb: int) -> Path:
 
 def run_cli(tmp_path: Path, *argv: str) -> tuple[int, list[str], int]:
     """``prehab`` in a fresh interpreter: exit code, stdout lines, peak RSS in MB."""
+    # VmHWM, not getrusage: Linux keeps ru_maxrss across fork+exec, so a child of a big pytest
+    # process would report the parent's size; VmHWM belongs to the new program's own memory.
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from prehab.cli import main\n"
         f"code = main({list(argv)!r})\n"
-        "print('peak-rss-kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "hwm = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "print('peak-rss-kb', hwm)\n"
         "sys.exit(code)\n"
     )
     env = {**os.environ, "PREHAB_DATA_DIR": str(tmp_path / "data"), "PREHAB_CONFIG_DIR": str(tmp_path / "c")}
