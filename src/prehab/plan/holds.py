@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from prehab.model import Conclusion, Hold, Prescription, Reason
+from prehab.plan.merge import keep_one
 from prehab.rulebook.model import LOADS, Exercise
 
 
@@ -135,7 +136,7 @@ def apply_holds(
         ex = catalogue[presc.exercise]
         blockers = blocking(holds, ex, presc.dose)
         if not blockers:
-            _keep(kept, presc)
+            keep_one(kept, presc)
             continue
         hard = [b for b in blockers if b.hold is not None and b.hold.mode == "remove"]
         if hard:
@@ -146,20 +147,9 @@ def apply_holds(
             removed.append((presc, blockers[0].reason))
             continue
         regressed.append((presc.exercise, easier, blockers[0].reason))
-        _keep(kept, easier)
+        keep_one(kept, easier)
     out = sorted(kept.values(), key=lambda p: (-p.priority, p.kind, p.exercise))
     return out, removed, regressed
-
-
-def _keep(kept: dict[str, Prescription], presc: Prescription) -> None:
-    """One item per exercise: a regression that is already prescribed gains the reasons."""
-    existing = kept.get(presc.exercise)
-    if existing is None:
-        kept[presc.exercise] = presc
-        return
-    for reason in presc.reasons:
-        if all(r.rule_id != reason.rule_id for r in existing.reasons):
-            existing.reasons.append(reason)
 
 
 def forbidden(

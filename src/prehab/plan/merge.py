@@ -21,6 +21,20 @@ def volume(dose: dict[str, Any]) -> float:
     return sets * max(per_set, 1.0)
 
 
+def keep_one(kept: dict[str, Prescription], presc: Prescription) -> None:
+    """One item per exercise: a second prescription of one already kept adds its reasons
+    (a regression or a ladder step that another rule also asked for)."""
+    existing = kept.get(presc.exercise)
+    if existing is None:
+        kept[presc.exercise] = presc
+        return
+    for reason in presc.reasons:
+        if all(r.rule_id != reason.rule_id for r in existing.reasons):
+            existing.reasons.append(reason)
+    if presc.progress_note and not existing.progress_note:
+        existing.progress_note = presc.progress_note
+
+
 def merge_prescriptions(conclusions: list[Conclusion], catalogue: dict[str, Exercise]) -> list[Prescription]:
     grouped: dict[str, list[Conclusion]] = {}
     for concl in conclusions:

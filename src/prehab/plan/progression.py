@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from prehab.model import Conclusion, Fact, Prescription
+from prehab.plan.merge import keep_one
 from prehab.rulebook.ladders import ladder_of, ladders
 from prehab.rulebook.model import Exercise
 
@@ -110,7 +111,7 @@ def apply_progression(
         ladder = where.get(presc.exercise, ("", 0))[0]
         fact = progress.get(ladder)
         if fact is None or fact.get("exercise") not in where:
-            _keep(out, presc)
+            keep_one(out, presc)
             continue
         steps = steps_of[ladder]
         index = steps.index(str(fact["exercise"]))
@@ -119,7 +120,7 @@ def apply_progression(
         target = steps[min(index + 1, len(steps) - 1)] if direction == "up" else steps[index]
         if direction == "down":
             target = steps[max(index - 1, 0)]
-        _keep(out, _at_step(presc, catalogue[target], fact, direction, move, catalogue))
+        keep_one(out, _at_step(presc, catalogue[target], fact, direction, move, catalogue))
     return sorted(out.values(), key=lambda p: -p.priority)
 
 
@@ -149,15 +150,3 @@ def _at_step(
     return Prescription(
         target.id, target.name, target.kind, dose, minutes, reasons, presc.regressed_from, note
     )
-
-
-def _keep(out: dict[str, Prescription], presc: Prescription) -> None:
-    existing = out.get(presc.exercise)
-    if existing is None:
-        out[presc.exercise] = presc
-        return
-    for reason in presc.reasons:
-        if all(r.rule_id != reason.rule_id for r in existing.reasons):
-            existing.reasons.append(reason)
-    if presc.progress_note and not existing.progress_note:
-        existing.progress_note = presc.progress_note
