@@ -237,17 +237,20 @@ def test_a_retained_command_is_not_carried_out(broker: Broker) -> None:
 
 def test_the_button_marks_today_done(broker: Broker) -> None:
     add_history()
-    with listening(broker.port) as listener, running(broker.port) as runner:
+    with listening(broker.port) as listener, running(broker.port):
         before = wait_state(listener, lambda s: s["planned_items"] > 0)
         assert command(listener, T.done_command, b"nonsense")["ok"] is False
         result = command(listener, T.done_command, b"PRESS")
         assert result["ok"] is True and len(result["done"]) == before["planned_items"]
         after = wait_state(listener, lambda s: s["done_today"] == before["planned_items"])
         done = listener.json(T.attributes("done_today"))
-        plan = runner.source.advice().plan
-    assert after["done_today"] == len(plan.items) and done["remaining"] == []
+        assert after["days_since_strength"] == 0  # the marked work counts as a strength session
+    assert done["remaining"] == [] and done["planned"] == before["planned_items"]
+    assert len(done["names"]) == len(result["done"]) and not set(done["names"]) & set(result["done"])
     with Store.open() as store:
-        assert store.done_on(date.today()) == {p.exercise for p in plan.items}
+        assert store.done_on(date.today()) == set(result["done"])
+        items = store.done_items(date.today())
+    assert all(d.kind and d.dose for d in items)  # recorded as the app records a tick
 
 
 def test_remove_clears_every_retained_topic(broker: Broker, capsys: Any) -> None:

@@ -5,8 +5,9 @@ Nothing here is computed differently from the app: the advice is
 the attributes are cut from ``prehab.render.evaluation_json`` (what ``recommend --json``
 prints), a check-in is checked by ``questionnaire.validate`` and combined with today's other
 answers by ``questionnaire.combine_checkin`` exactly as the app's Check-in screen does, and
-"mark today done" records each of today's items as the app's Today screen does. Broken user
-rules or screens keep the last good ones in force, as in the app. No paho, no Textual.
+"mark today done" records each of today's items as the app's Today screen does (with its
+dose, kind, plane and regions, so it counts as a session). Broken user rules or screens keep
+the last good ones in force, as in the app. No paho, no Textual.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from prehab.questionnaire import Screen, ScreensResult, combine_checkin, load_sc
 from prehab.rulebook import Rulebook, default_layers, load_rulebook
 from prehab.rulebook.suggest import did_you_mean
 from prehab.store import Checkin, Settings, Store, load_settings
+from prehab.store.advicelog import advice_record, log_plan, mark_prescription
 
 log = logging.getLogger("prehab.ha")
 
@@ -126,7 +128,10 @@ class Source:
             "day": day.isoformat(),
             "units": self.settings.units,
         }
-        names = {p.exercise: p.name for p in plan.items}
+        # done work counts, so a re-plan drops it; it stays the day's work (as Today keeps it listed)
+        catalogue = {ex.id: ex.name for ex in self.book.exercises.values()}
+        names = {**catalogue, **{p.exercise: p.name for p in plan.items}}
+        planned = {p.exercise for p in plan.items} | done
         first_text = referrals[0]["text"] if referrals else (cautions[0] if cautions else "")
         attributes = {
             "today": today_attributes(full, plan, day),
@@ -134,7 +139,7 @@ class Source:
                 "done": sorted(done),
                 "names": [names.get(e, e) for e in sorted(done)],
                 "remaining": [p.name for p in plan.items if p.exercise not in done],
-                "planned": len(plan.items),
+                "planned": len(planned),
             },
             "strength_due": {
                 "why": strength.reason.why if strength else "",
@@ -215,10 +220,14 @@ class Source:
         if payload.strip() not in (b"PRESS", b""):
             return {"command": "done", "ok": False, "error": "press the button: the payload is PRESS"}
         day = self.clock()
-        plan = self.advice().plan
+        today = self.advice()
+        plan = today.plan
+        # the plan marked done is kept in the advice log (as the app and `prehab done` keep it)
+        record = advice_record(day, self.book.fingerprint, today.evaluation, plan)
+        log_plan(self.store, record, today.evaluation, self.book.exercises)
         try:
-            for p in plan.items:
-                self.store.mark_done(day, p.exercise, [r.rule_id for r in p.reasons])
+            for p in plan.items:  # with its dose, kind, plane and regions: it counts as a session
+                mark_prescription(self.store, day, p, self.book.exercises.get(p.exercise))
         except UserError as exc:
             return {"command": "done", "ok": False, "error": f"not recorded: {exc}"}
         log.info("today marked done from MQTT: %d item(s)", len(plan.items))

@@ -22,10 +22,14 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
+from prehab.facts.response import RESPONSE_SCREEN
+from prehab.questionnaire import Screen as Questionnaire
 from prehab.questionnaire import Validated, answers_for_display, validate
 from prehab.textsafe import clean_text
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
+
+NOT_DUE = "No Response check-in today: it asks the day after prehab work or a hard run."
 
 
 class CheckinScreen(PrehabScreen):
@@ -44,6 +48,8 @@ what feels fine; only answers become facts.
   opens Today with what changed. A tab with unsaved answers has a `*` after its title;
   quitting with unsaved answers asks first.
 * **ctrl+l** clears the tab. **[** and **]** switch tabs.
+* The **Response** tab shows the day after prehab work or a hard run: how hard it was, and
+  pain during and the next morning for the areas it loaded or that bothered you.
 * **Esc** leaves the form (then **1**-**7** switch screens again).
 
 Add your own questions: copy a file from the shipped `screens/` into your config folder's
@@ -60,6 +66,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         super().__init__()
         self.wanted_tab: str | None = None
         """A tab to show once the tabs are built (the palette's "Check in: ...")."""
+        self._built = False
 
     def body(self) -> ComposeResult:
         yield TabbedContent(id="checkin-tabs")
@@ -68,8 +75,23 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         tabs = self.query_one("#checkin-tabs", TabbedContent)
         if tabs.query(f"#tab-{screen_id}"):
             tabs.active = f"tab-{screen_id}"
-        else:
+        else:  # after the tabs are (re)built, or not shown (the Response tab when not due)
             self.wanted_tab = f"tab-{screen_id}"
+            self.call_later(self._show_wanted)
+
+    def _show_wanted(self, fallback: str | None = None) -> None:
+        """Show the wanted tab (else ``fallback``); say so if it is the Response tab, not due."""
+        if not self._built:
+            return  # the first build shows it
+        tabs = self.query_one("#checkin-tabs", TabbedContent)
+        wanted, self.wanted_tab = self.wanted_tab, None
+        if wanted and tabs.query(f"#{wanted}"):
+            tabs.active = wanted
+            return
+        if wanted == f"tab-{RESPONSE_SCREEN}":
+            self.notify(NOT_DUE, timeout=4)
+        if fallback and tabs.query(f"#{fallback}"):
+            tabs.active = fallback
 
     def refresh_view(self) -> None:
         self.call_later(self._rebuild)
@@ -81,7 +103,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         await tabs.clear_panes()
         stored = self.state.todays_answers()
         units = self.state.settings.units
-        for screen in self.state.screens.ordered("checkin"):
+        for screen in self.shown_screens():
             values = answers_for_display(screen, stored.get(screen.id, {}), units)
             form = QuestionForm(screen, units=units, values=values, id=f"form-{screen.id}")
             pane = TabPane(
@@ -102,10 +124,28 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             if screen.id in typed:  # unsaved answers outlive the redraw; the rest is as stored
                 form.fill({**form.baseline, **typed[screen.id]})
                 self._mark(form)
-        wanted = self.wanted_tab or active
-        self.wanted_tab = None
-        if wanted and tabs.query(f"#{wanted}"):
-            tabs.active = wanted
+        self._built = True
+        self._show_wanted(fallback=active)
+
+    def shown_screens(self) -> list[Questionnaire]:
+        """The check-in screens to show as tabs: the Response screen only when it is due
+        (prehab work or a hard run since the last answers), cut to the regions it asks about."""
+        from prehab.facts.response import response_due, response_screen
+
+        state = self.state
+        shown: list[Questionnaire] = []
+        for screen in state.screens.ordered("checkin"):
+            if screen.id == RESPONSE_SCREEN:
+                if state.store is None:
+                    continue
+                book = state.book
+                loads = {ex.id: ex.loads or ex.works for ex in book.exercises.values()} if book else {}
+                cut = response_screen(screen, response_due(state.store, state.today, loads))
+                if cut is None:
+                    continue
+                screen = cut
+            shown.append(screen)
+        return shown
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._mark_around(event.input)
@@ -159,7 +199,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one("#checkin-tabs", TabbedContent)
-        ids = [f"tab-{s.id}" for s in self.state.screens.ordered("checkin")]
+        ids = [pane.id for pane in tabs.query(TabPane) if pane.id]  # the shown tabs, in order
         if tabs.active in ids:
             tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
 

@@ -145,7 +145,7 @@ class SessionsScreen(PrehabScreen):
 Your training log, newest first. Distances in your units (settings `units`).
 
 * **a** adds a session, **e** or **Enter** edits the selected one, **d** deletes it (after
-  you confirm).
+  you confirm); **u** then restores the last one deleted (so does **z** on Today).
 * **/** filters: type words that must all appear in the row (a kind, a date like
   `2026-11`, a surface, a note). **Esc** leaves the filter.
 * Imports (`prehab import ...`) land here too.
@@ -154,6 +154,7 @@ Your training log, newest first. Distances in your units (settings `units`).
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("u", "undo", "Undo"),
         Binding("slash", "filter", "Filter"),
     ]
 
@@ -162,6 +163,8 @@ Your training log, newest first. Distances in your units (settings `units`).
         self.rows: dict[str, Session] = {}
         self.open_form: SessionForm | None = None
         """The add/edit form while it is open (its answers count as unsaved)."""
+        self.deleted: list[tuple[int, str]] = []
+        """(id, label) of the sessions deleted here, the last one last: u restores it."""
 
     def body(self) -> ComposeResult:
         yield Input(placeholder="/ filter: kind, date, surface, notes", id="sessions-filter", compact=True)
@@ -280,8 +283,27 @@ Your training log, newest first. Distances in your units (settings `units`).
         def answer(yes: bool | None) -> None:
             if yes:
                 self.state.delete_session(sid)
-                self.notify(f"Deleted {label}.", markup=False)
+                self.deleted.append((sid, label))
+                self.notify(f"Deleted {label}: u restores it.", markup=False)
             else:
                 self.notify("Nothing deleted.", timeout=2)
 
-        self.app.push_screen(ConfirmScreen(f"Delete the session {label}? This cannot be undone."), answer)
+        self.app.push_screen(ConfirmScreen(f"Delete the session {label}? You can restore it with u."), answer)
+
+    def action_undo(self) -> None:
+        """Restore the last session deleted here (the store keeps deleted records)."""
+        if not self.deleted:
+            self.notify("Nothing deleted here to restore; z on Today lists deleted records.", timeout=3)
+            return
+        sid, label = self.deleted.pop()
+        store = self.state.store
+        assert store is not None
+        if store.restore("session", sid):
+            self.state.refresh()
+            self._sync()
+            table = self.query_one("#sessions-table", DataTable)
+            if str(sid) in self.rows:
+                table.move_cursor(row=table.get_row_index(str(sid)))
+            self.notify(f"Restored {label}.", markup=False)
+        else:  # restored elsewhere already (the deleted records dialog, another session)
+            self.notify(f"{label} is not deleted any more.", markup=False, timeout=3)

@@ -101,6 +101,7 @@ def reason_text(reason: Reason) -> Text:
 
 class TodayScreen(PrehabScreen):
     MODE = "today"
+    COMPACT_FOOTER = True  # space, u, c, a, z, F1, q and ^p palette in 80 columns
     HELP = """\
 ## Today
 
@@ -284,7 +285,11 @@ Today's plan from your rules, your history and your latest check-in.
         if key is not None and key in self.entries:
             index = listing.get_option_index(key)
         elif self.entries:
-            first = next((k for k in self.entries if k.startswith("ex-")), next(iter(self.entries)))
+            # a referral comes first (the list starts at the top, its heading shown); else the
+            # first exercise
+            first = next((k for k in self.entries if k.startswith("refer-")), None) or next(
+                (k for k in self.entries if k.startswith("ex-")), next(iter(self.entries))
+            )
             index = listing.get_option_index(first)
         listing.highlighted = index
         if index is not None:
