@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,26 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("PREHAB_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("PREHAB_DATA_DIR", str(tmp_path / "data"))
     yield
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Activity dates become local dates; pin the zone so the expected days are fixed.
+    A module takes it with ``pytestmark = pytest.mark.usefixtures("utc")``."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Any]:
+    """A history database of the test's own, open for the test."""
+    from prehab.store import Store
+
+    with Store.open(tmp_path / "h.sqlite3") as s:
+        yield s
 
 
 @pytest.fixture

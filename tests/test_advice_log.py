@@ -7,20 +7,13 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from tests.cli_support import run
 
-from prehab.cli import main
 from prehab.store import Session, Store
 from prehab.store.advicelog import fact_change, kept_items, log_plan, plan_changes
 from prehab.store.records import AdviceRecord
 
 T = date(2026, 11, 26)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def plan_item(exercise: str, rules: list[str], why: dict[str, list[dict[str, object]]] | None = None) -> dict:

@@ -5,15 +5,13 @@ restart; the export keeps it all and restores it."""
 from __future__ import annotations
 
 import json
-import time
 import tomllib
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.cli_support import run
 
-from prehab.cli import main
 from prehab.facts.history import build_facts, facts_from_history
 from prehab.facts.metrics import load_metrics, strength_streak_weeks
 from prehab.store import Session, Settings, Store
@@ -22,20 +20,7 @@ from prehab.store.records import DoneItem
 T = date(2026, 11, 26)  # a Thursday
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def ago(days: int) -> date:

@@ -7,13 +7,12 @@ import io
 import json
 import subprocess
 import sys
-import time
 import tomllib
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tests.cli_support import run
 
 from prehab.cli import main
 from prehab.commands.history import parse_day, parse_minutes
@@ -22,20 +21,7 @@ from prehab.store import Session, Settings, Store, save_settings
 FIX = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def test_log_then_history_json(capsys: pytest.CaptureFixture[str]) -> None:

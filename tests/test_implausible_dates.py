@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_support import run
 
-from prehab.cli import main
 from prehab.facts.dates import EARLIEST, start_problem, usable
 from prehab.facts.history import build_facts
 from prehab.facts.metrics import load_metrics
@@ -50,13 +50,6 @@ def gpx(when: str, name: str = "ancient") -> str:
         '<trkpt lat="51.01" lon="0.0"></trkpt>'
         "</trkseg></trk></gpx>"
     )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 # -- refused at import -------------------------------------------------------------------------

@@ -4,20 +4,17 @@ its ``make.py``, each shaped like a real file that went wrong)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import time
 import warnings
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from tests.cli_support import run
+from tests.import_support import FIX, I11, fit_run, load_module, make_fit
 
-from prehab.cli import main
 from prehab.imports import import_paths, summary
 from prehab.imports.files import parse_activity
 from prehab.imports.mapping import decide, max_run_kmh
@@ -25,42 +22,10 @@ from prehab.imports.runner import MAX_FOLDER_DEPTH
 from prehab.imports.strava import parse_activities_csv
 from prehab.store import Session, Store, validate_session
 
-FIX = Path(__file__).resolve().parent / "fixtures"
-I11 = FIX / "issue11"
+make = load_module(I11 / "make.py")
 
 
-def _module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_fit = _module(FIX / "make_fit.py")
-make = _module(I11 / "make.py")
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "h.sqlite3") as s:
-        yield s
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def test_the_fixtures_are_what_make_py_writes(tmp_path: Path) -> None:
@@ -116,15 +81,9 @@ def test_two_runs_hours_apart_on_one_day_are_two_sessions(store: Store) -> None:
     assert (again.added, again.skipped) == (0, 2)
 
 
-def _fit(tmp_path: Path, name: str, start: datetime, metres: float, seconds: float) -> Path:
-    path = tmp_path / name
-    path.write_bytes(make_fit.fit_bytes(start, "running", "generic", metres, seconds))
-    return path
-
-
 def test_one_run_from_two_devices_is_one_session(store: Store, tmp_path: Path) -> None:
     """A watch's FIT and a phone's GPX of one run start 40 s apart and differ in distance."""
-    watch = _fit(tmp_path, "watch.fit", datetime(2024, 4, 6, 6, 10, tzinfo=UTC), 5000, 1800)
+    watch = fit_run(tmp_path, "watch.fit", datetime(2024, 4, 6, 6, 10, tzinfo=UTC), 5000, 1800)
     phone = tmp_path / "phone.gpx"
     phone.write_text(make.gpx(datetime(2024, 4, 6, 6, 10, 40, tzinfo=UTC), 5.2, 29, "Run", "running"))
     report = import_paths(store, [watch, phone])
@@ -138,7 +97,7 @@ def test_a_titled_csv_row_and_its_untitled_fit_are_one_run(store: Store, tmp_pat
         "Activity ID,Activity Date,Activity Name,Activity Type,Distance\n"
         '7,"Apr 6, 2024, 6:10:00 AM",Hill reps,Run,8.0\n'
     )
-    fit = _fit(tmp_path, "a.fit", datetime(2024, 4, 6, 6, 10, 5, tzinfo=UTC), 8100, 2700)
+    fit = fit_run(tmp_path, "a.fit", datetime(2024, 4, 6, 6, 10, 5, tzinfo=UTC), 8100, 2700)
     report = import_paths(store, [csv, fit])
     assert (report.added, report.skipped) == (1, 1)
     assert [s.kind for s in store.sessions()] == ["hills"]
@@ -146,8 +105,8 @@ def test_a_titled_csv_row_and_its_untitled_fit_are_one_run(store: Store, tmp_pat
 
 def test_a_recording_stopped_and_restarted_is_two_sessions(store: Store, tmp_path: Path) -> None:
     """Part one 06:10-06:14, part two from 06:16: close starts, but the times do not overlap."""
-    first = _fit(tmp_path, "one.fit", datetime(2024, 4, 6, 6, 10, tzinfo=UTC), 800, 240)
-    second = _fit(tmp_path, "two.fit", datetime(2024, 4, 6, 6, 16, tzinfo=UTC), 800, 300)
+    first = fit_run(tmp_path, "one.fit", datetime(2024, 4, 6, 6, 10, tzinfo=UTC), 800, 240)
+    second = fit_run(tmp_path, "two.fit", datetime(2024, 4, 6, 6, 16, tzinfo=UTC), 800, 300)
     report = import_paths(store, [first, second])
     assert (report.added, report.skipped) == (2, 0)
 
@@ -165,7 +124,7 @@ def test_strava_rows_minutes_apart_stay_two_activities(store: Store, tmp_path: P
 def test_without_a_start_time_the_old_match_still_applies(store: Store, tmp_path: Path) -> None:
     """A run logged by hand (no start time) and the watch's file of it are one session."""
     store.add_session(Session(date(2024, 4, 6), "easy", 5.0, 30))
-    fit = _fit(tmp_path, "a.fit", datetime(2024, 4, 6, 6, 10, tzinfo=UTC), 5020, 1800)
+    fit = fit_run(tmp_path, "a.fit", datetime(2024, 4, 6, 6, 10, tzinfo=UTC), 5020, 1800)
     report = import_paths(store, [fit])
     assert (report.added, report.skipped) == (0, 1)
 

@@ -4,49 +4,20 @@ session left the history is read again."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from tests.import_support import FIX, fit_run
 
 from prehab.imports import files, import_paths, runner, summary
 from prehab.imports.ledger import Ledger, digest, kinds_decided
 from prehab.store import Store
 
-FIX = Path(__file__).resolve().parent / "fixtures"
-I11 = FIX / "issue11"
-
-
-def _module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_fit = _module(FIX / "make_fit.py")
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "h.sqlite3") as s:
-        yield s
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.fixture
@@ -66,10 +37,8 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _fits(tmp_path: Path, n: int) -> list[Path]:
     out = []
     for i in range(n):
-        path = tmp_path / f"run{i}.fit"
         start = datetime(2024, 2, 1 + i, 6, 0, tzinfo=UTC)
-        path.write_bytes(make_fit.fit_bytes(start, "running", "generic", 8000 + i, 2400))
-        out.append(path)
+        out.append(fit_run(tmp_path, f"run{i}.fit", start, 8000 + i, 2400))
     return out
 
 

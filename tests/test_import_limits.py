@@ -11,35 +11,21 @@ import gzip
 import os
 import subprocess
 import sys
-import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.import_support import FIX
 
 from prehab.imports import import_paths, limits, runner
 from prehab.imports.limits import MAX_CSV_LINES, MB
 from prehab.store import Store
 
-FIX = Path(__file__).resolve().parent / "fixtures"
 HEADER = b"Activity ID,Activity Date,Activity Name,Activity Type,Distance,Filename\n"
 ROW = b'1,"Jan 5, 2024, 7:12:03 AM",Morning Run,Run,10.0,\n'
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "h.sqlite3") as s:
-        yield s
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def write_member(z: zipfile.ZipFile, name: str, head: bytes, chunk: bytes, chunks: int) -> None:

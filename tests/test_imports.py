@@ -4,16 +4,14 @@ broken files, idempotent re-imports."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.import_support import FIX, make_fit
 
 from prehab.imports import ImportFailed, import_paths, summary
 from prehab.imports.files import parse_activity
@@ -21,34 +19,7 @@ from prehab.imports.mapping import classify
 from prehab.imports.strava import parse_activities_csv, parse_date, parse_number
 from prehab.store import Session, Store
 
-FIX = Path(__file__).resolve().parent / "fixtures"
-
-
-def _load_make_fit() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_fit", FIX / "make_fit.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_fit = _load_make_fit()
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Activity dates become local dates; pin the zone so the expected days are fixed."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "h.sqlite3") as s:
-        yield s
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def by_date(store: Store) -> dict[date, Session]:

@@ -6,18 +6,28 @@ so a change to the shipped pack never breaks these tests.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.conftest import RULES as SHIPPED_RULES
+from tests.tui_support import (
+    CALVES_6,
+    CALVES_WHY_STRENGTH,
+    TODAY,
+    app_fixtures,
+    calf_tight,
+    hips_tight,
+    option_ids,
+    run,
+    seed_history,
+)
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from prehab.paths import user_rules_dir, user_screens_dir
-from prehab.store import Session, Settings, Store, save_settings
+from prehab.store import Session, Settings, Store
 from prehab.tui.app import PrehabApp
 from prehab.tui.screens.checkin import CheckinScreen
 from prehab.tui.screens.modals import ConfirmScreen, HelpScreen
@@ -25,24 +35,9 @@ from prehab.tui.screens.sessions import SessionForm, SessionsScreen
 from prehab.tui.screens.today import TodayScreen
 from prehab.tui.state import AppState
 
-TODAY = date(2026, 11, 26)
-CALVES_6 = {"fact": "tightness", "region": "calves", "level": 6}
-
-RULES = """
-[[rule]]
-id = "calf-tight"
-title = "Tight calves: stretch and strengthen"
-priority = 400
-when = [ { fact = "tightness", region = "calves", level = { at_least = 4 } } ]
-why = "The calves take the most impact in running; strength protects them."
-source = "Test source: calves"
-[rule.then]
-prescribe = [ { exercise = "calf-stretch" }, { exercise = "calf-raise" } ]
-flag = { name = "calf-work", region = "calves" }
-[[rule.example]]
-given = [ { fact = "tightness", region = "calves", level = 6 } ]
-expect.prescribe = ["calf-stretch"]
-
+RULES = (
+    calf_tight(CALVES_WHY_STRENGTH, ["calf-stretch"], flag="calf-work")
+    + """
 [[rule]]
 id = "calf-work-core"
 title = "Calf work: add side planks for the frontal plane"
@@ -55,20 +50,9 @@ prescribe = [ { exercise = "side-plank" } ]
 [[rule.example]]
 given = [ { fact = "tightness", region = "calves", level = 6 } ]
 expect.prescribe = ["side-plank"]
-
-[[rule]]
-id = "hip-rotators-tight"
-title = "Tight hips: pigeon pose"
-priority = 350
-when = [ { fact = "tightness", region = "hip_rotators", level = { at_least = 4 } } ]
-why = "Pigeon pose stretches the hip rotators and glutes."
-source = "Test source: hips"
-[rule.then]
-prescribe = [ { exercise = "pigeon-pose" } ]
-[[rule.example]]
-given = [ { fact = "tightness", region = "hip_rotators", level = 5 } ]
-expect.prescribe = ["pigeon-pose"]
-
+"""
+    + hips_tight()
+    + """
 [[rule]]
 id = "pain-swelling"
 title = "Swelling: see a professional"
@@ -97,38 +81,9 @@ note = "Weekly distance is context: big jumps (over 30 %) matter more than the 1
 given = [ { fact = "load", weekly_km = 20 } ]
 expect.fires = ["weekly-distance-note"]
 """
+)
 
-
-def run(coro: Awaitable[Any]) -> Any:
-    return asyncio.run(coro)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def pack(make_pack: Callable[..., Path]) -> Path:
-    return make_pack(RULES)
-
-
-@pytest.fixture
-def make_app(pack: Path, app_on_pack: Callable[..., PrehabApp]) -> Callable[..., PrehabApp]:
-    return lambda **kwargs: app_on_pack(pack, **kwargs)
-
-
-def seed_history(settings: Settings | None = None) -> None:
-    """Six weeks of realistic running, ending the day before TODAY."""
-    save_settings(settings or Settings(equipment=["step"], key_run_days=["sunday"], time_budget_min=30))
-    with Store.open() as store:
-        for week in range(6):
-            monday = TODAY - timedelta(days=TODAY.weekday()) - timedelta(weeks=week)
-            plan = [(0, "easy", 8.0, 5), (2, "intervals", 10.0, 8), (5, "long", 14.0 + week, 6)]
-            for offset, kind, km, rpe in plan:
-                day = monday + timedelta(days=offset)
-                if day < TODAY:
-                    store.add_session(Session(day, kind, km, duration_min=km * 5.5, rpe=rpe, surface="road"))
-
-
-def option_ids(app: PrehabApp) -> list[str]:
-    listing = app.screen.query_one("#today-list", OptionList)
-    return [o.id for o in listing.options if o.id]
+pack, make_app = app_fixtures(RULES)
 
 
 def why_text(app: PrehabApp) -> str:

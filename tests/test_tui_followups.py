@@ -4,63 +4,28 @@ with referrals and holds starting at the top."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-import pytest
 from tests.conftest import RULES as SHIPPED_RULES
+from tests.tui_support import TODAY, app_fixtures, calf_tight, run, seed_easy_week
 from textual.widgets import DataTable, OptionList, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from prehab.integrations.ha.source import Source
-from prehab.store import Session, Settings, Store, save_settings
+from prehab.store import Store
 from prehab.tui.app import PrehabApp
 from prehab.tui.screens.checkin import NOT_DUE, CheckinScreen
 from prehab.tui.screens.modals import ConfirmScreen
 from prehab.tui.screens.sessions import SessionsScreen
 from prehab.tui.screens.today import TodayScreen
 
-TODAY = date(2026, 11, 26)  # app_on_pack's day, a Thursday
 YESTERDAY = TODAY - timedelta(days=1)
 
-RULES = """
-[[rule]]
-id = "calf-tight"
-title = "Tight calves: stretch and strengthen"
-priority = 400
-when = [ { fact = "tightness", region = "calves", level = { at_least = 4 } } ]
-why = "The calves take the most impact in running."
-source = "Test source: calves"
-[rule.then]
-prescribe = [ { exercise = "calf-stretch" }, { exercise = "calf-raise" } ]
-[[rule.example]]
-given = [ { fact = "tightness", region = "calves", level = 6 } ]
-expect.prescribe = ["calf-stretch", "calf-raise"]
-"""
+RULES = calf_tight()
 
-
-def run(coro: Awaitable[Any]) -> Any:
-    return asyncio.run(coro)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def make_app(
-    make_pack: Callable[..., Path], app_on_pack: Callable[..., PrehabApp]
-) -> Callable[[], PrehabApp]:
-    pack = make_pack(RULES)
-    return lambda: app_on_pack(pack)
-
-
-def seed(facts: list[dict[str, Any]]) -> None:
-    """Three easy runs this week and today's check-in with ``facts``."""
-    save_settings(Settings(equipment=["step"], time_budget_min=30))
-    with Store.open() as store:
-        for days in (1, 3, 5):
-            store.add_session(Session(TODAY - timedelta(days=days), "easy", 8.0, duration_min=45, rpe=4))
-        store.add_checkin({"body-map": {}}, facts, datetime(2026, 11, 26, 8))
+pack, make_app = app_fixtures(RULES)
 
 
 def tab_ids(screen: CheckinScreen) -> list[str]:
@@ -97,7 +62,7 @@ async def cycle(screen: CheckinScreen, pilot: Any) -> list[str]:
 
 
 def test_no_response_tab_without_work_to_ask_about(make_app: Callable[[], PrehabApp]) -> None:
-    seed([{"fact": "tightness", "region": "calves", "level": 6}])
+    seed_easy_week([{"fact": "tightness", "region": "calves", "level": 6}])
 
     async def scenario() -> None:
         app = make_app()
@@ -120,7 +85,7 @@ def test_no_response_tab_without_work_to_ask_about(make_app: Callable[[], Prehab
 def test_the_response_tab_asks_about_the_loaded_and_complained_regions_only(
     make_app: Callable[[], PrehabApp],
 ) -> None:
-    seed(
+    seed_easy_week(
         [
             {"fact": "tightness", "region": "calves", "level": 6},
             {"fact": "soreness", "region": "hamstrings", "level": 3},
@@ -161,7 +126,7 @@ def test_the_response_tab_asks_about_the_loaded_and_complained_regions_only(
 
 
 def test_u_restores_the_last_deleted_session(make_app: Callable[[], PrehabApp]) -> None:
-    seed([])
+    seed_easy_week([])
 
     async def scenario() -> None:
         app = make_app()
@@ -211,7 +176,7 @@ def footer_keys(app: PrehabApp, width: int = 80) -> dict[str, str]:
 
 
 def test_the_home_assistant_button_records_kind_dose_and_regions_and_counts_a_session() -> None:
-    seed([{"fact": "tightness", "region": "calves", "level": 6}])
+    seed_easy_week([{"fact": "tightness", "region": "calves", "level": 6}])
     source = Source.open(clock=lambda: TODAY)  # the shipped pack
     try:
         plan = source.advice().plan
@@ -237,7 +202,7 @@ def test_the_home_assistant_button_records_kind_dose_and_regions_and_counts_a_se
 
 def referrals_and_holds() -> None:
     """The shipped pack: four referrals and three holds ahead of the exercises."""
-    seed(
+    seed_easy_week(
         [
             {"fact": "pain", "region": "knees", "level": 7, "swelling": True, "at_night": True},
             {"fact": "pain", "region": "achilles", "level": 4, "changes_stride": True},
@@ -274,7 +239,7 @@ def test_today_at_80x24_with_referrals_starts_at_the_top(app_on_pack: Callable[.
 def test_today_without_referrals_still_starts_at_the_first_exercise(
     make_app: Callable[[], PrehabApp],
 ) -> None:
-    seed([{"fact": "tightness", "region": "calves", "level": 6}])
+    seed_easy_week([{"fact": "tightness", "region": "calves", "level": 6}])
 
     async def scenario() -> None:
         app = make_app()

@@ -7,7 +7,6 @@ step, so equipment shows in the plan).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.tui_support import CALVES_6, SWITCHED_OFF, TODAY, app_fixtures, calf_tight, run, toasts
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
 
 from prehab.cli import main
@@ -31,10 +31,8 @@ from prehab.tui.screens.settings import SettingsScreen
 from prehab.tui.screens.today import TodayScreen
 from prehab.tui.state import pack_summary
 
-TODAY = date(2026, 11, 26)
-CALVES_6 = {"fact": "tightness", "region": "calves", "level": 6}
-
-RULES = """
+RULES = (
+    """
 [[rule]]
 id = "load-spike-weekly"
 title = "Weekly distance up more than 30 % and 5 km on last week"
@@ -48,48 +46,12 @@ prescribe = [ { exercise = "side-plank" } ]
 [[rule.example]]
 given = [ { fact = "load", weekly_km = 52, previous_week_km = 38 } ]
 expect.fires = ["load-spike-weekly"]
-
-[[rule]]
-id = "calf-tight"
-title = "Tight calves: stretch and strengthen"
-priority = 400
-when = [ { fact = "tightness", region = "calves", level = { at_least = 4 } } ]
-why = "The calves take the most impact in running."
-source = "Test source: calves"
-[rule.then]
-prescribe = [ { exercise = "calf-stretch" }, { exercise = "calf-raise" } ]
-[[rule.example]]
-given = [ { fact = "tightness", region = "calves", level = 6 } ]
-expect.prescribe = ["calf-stretch"]
-
-[[rule]]
-id = "switched-off"
-title = "A rule switched off"
-priority = 100
-enabled = false
-when = [ { fact = "tightness", region = "shins", level = { at_least = 4 } } ]
-why = "Off."
-source = "Test source: off"
-[rule.then]
-note = "Off."
-[[rule.example]]
-given = [ { fact = "tightness", region = "shins", level = 6 } ]
-expect.fires = []
 """
+    + calf_tight(expect=["calf-stretch"])
+    + SWITCHED_OFF
+)
 
-
-def run(coro: Awaitable[Any]) -> Any:
-    return asyncio.run(coro)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def pack(make_pack: Callable[..., Path]) -> Path:
-    return make_pack(RULES)
-
-
-@pytest.fixture
-def make_app(pack: Path, app_on_pack: Callable[..., PrehabApp]) -> Callable[..., PrehabApp]:
-    return lambda **kwargs: app_on_pack(pack, **kwargs)
+pack, make_app = app_fixtures(RULES)
 
 
 async def open_checkin(pilot: Any, tab: str) -> CheckinScreen:
@@ -100,10 +62,6 @@ async def open_checkin(pilot: Any, tab: str) -> CheckinScreen:
     screen.show_tab(tab)
     await pilot.pause()
     return screen
-
-
-def toasts(app: PrehabApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 # -- item 1: every tab is saved; leaving with unsaved answers asks -----------------------------

@@ -4,16 +4,13 @@ the response check-in; Trends per region."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-import pytest
+from tests.tui_support import TODAY, app_fixtures, calf_tight, hips_tight, option_ids, run, seed_easy_week
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from prehab.store import Session, Settings, Store, save_settings
+from prehab.store import Session, Store
 from prehab.store.records import AdviceRecord
 from prehab.tui.app import PrehabApp
 from prehab.tui.screens.checkin import CheckinScreen
@@ -22,11 +19,11 @@ from prehab.tui.screens.today import TodayScreen
 from prehab.tui.screens.trends import TrendsScreen
 from prehab.tui.screens.week import WeekScreen
 
-TODAY = date(2026, 11, 26)  # app_on_pack's day, a Thursday
 YESTERDAY = TODAY - timedelta(days=1)
 NEVER_TEXT = "Your log has runs but not one strength session yet: start with two short sessions a week."
 
-RULES = f"""
+RULES = (
+    f"""
 [[rule]]
 id = "strength-never"
 title = "Runs but no strength work yet"
@@ -39,60 +36,19 @@ note = "{NEVER_TEXT}"
 [[rule.example]]
 given = [ {{ fact = "load", runs_7d = 2 }} ]
 expect.fires = ["strength-never"]
-
-[[rule]]
-id = "calf-tight"
-title = "Tight calves: stretch and strengthen"
-priority = 400
-when = [ {{ fact = "tightness", region = "calves", level = {{ at_least = 4 }} }} ]
-why = "The calves take the most impact in running."
-source = "Test source: calves"
-[rule.then]
-prescribe = [ {{ exercise = "calf-stretch" }}, {{ exercise = "calf-raise" }} ]
-[[rule.example]]
-given = [ {{ fact = "tightness", region = "calves", level = 6 }} ]
-expect.prescribe = ["calf-stretch", "calf-raise"]
-
-[[rule]]
-id = "hip-rotators-tight"
-title = "Tight hips: pigeon pose"
-priority = 350
-when = [ {{ fact = "tightness", region = "hip_rotators", level = {{ at_least = 4 }} }} ]
-why = "Pigeon pose stretches the hip rotators."
-source = "Test source: hips"
-[rule.then]
-prescribe = [ {{ exercise = "pigeon-pose" }} ]
-[[rule.example]]
-given = [ {{ fact = "tightness", region = "hip_rotators", level = 5 }} ]
-expect.prescribe = ["pigeon-pose"]
 """
+    + calf_tight()
+    + hips_tight("Pigeon pose stretches the hip rotators.")
+)
 
-
-def run(coro: Awaitable[Any]) -> Any:
-    return asyncio.run(coro)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def make_app(
-    make_pack: Callable[..., Path], app_on_pack: Callable[..., PrehabApp]
-) -> Callable[[], PrehabApp]:
-    pack = make_pack(RULES)
-    return lambda: app_on_pack(pack)
+pack, make_app = app_fixtures(RULES)
 
 
 def seed(calves: int = 6, hips: int | None = None) -> None:
-    save_settings(Settings(equipment=["step"], time_budget_min=30))
-    with Store.open() as store:
-        for days in (1, 3, 5):
-            store.add_session(Session(TODAY - timedelta(days=days), "easy", 8.0, duration_min=45, rpe=4))
-        facts = [{"fact": "tightness", "region": "calves", "level": calves}]
-        if hips is not None:
-            facts.append({"fact": "tightness", "region": "hip_rotators", "level": hips})
-        store.add_checkin({"body-map": {}}, facts, datetime(2026, 11, 26, 8))
-
-
-def ids(app: PrehabApp) -> list[str]:
-    return [o.id for o in app.screen.query_one("#today-list", OptionList).options if o.id]
+    facts = [{"fact": "tightness", "region": "calves", "level": calves}]
+    if hips is not None:
+        facts.append({"fact": "tightness", "region": "hip_rotators", "level": hips})
+    seed_easy_week(facts)
 
 
 def prompt(app: PrehabApp, key: str) -> str:
@@ -140,7 +96,7 @@ def test_marked_work_counts_survives_a_restart_and_undoes(make_app: Callable[[],
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert NEVER_TEXT not in notes(app)  # the marked strength work counts
-            assert "ex-calf-raise" in ids(app) and "[x]" in prompt(app, "ex-calf-raise")
+            assert "ex-calf-raise" in option_ids(app) and "[x]" in prompt(app, "ex-calf-raise")
             facts = {f["fact"]: f for f in app.state.facts if f["fact"] == "load"}
             assert facts["load"]["days_since_strength"] == 0 and facts["load"]["strength_sessions_7d"] == 1
 
@@ -207,7 +163,7 @@ def test_today_says_what_changed_since_the_last_plan_and_the_log_lists_days(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            found = ids(app)
+            found = option_ids(app)
             assert "change---pigeon-pose" in found and "change-+-calf-raise" in found
             screen = app.screen
             assert isinstance(screen, TodayScreen)
@@ -282,7 +238,7 @@ def test_the_response_tab_saves_effort_and_response_facts(make_app: Callable[[],
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            assert "response" in ids(app)  # Today asks how yesterday's prehab went
+            assert "response" in option_ids(app)  # Today asks how yesterday's prehab went
             select(app, "response")
             await pilot.press("enter")
             await pilot.pause()
@@ -296,7 +252,7 @@ def test_the_response_tab_saves_effort_and_response_facts(make_app: Callable[[],
             await pilot.press("ctrl+s")
             await pilot.pause()
             await pilot.pause()
-            assert isinstance(app.screen, TodayScreen) and "response" not in ids(app)  # answered
+            assert isinstance(app.screen, TodayScreen) and "response" not in option_ids(app)  # answered
             assert {"fact": "effort", "rpe": 6, "days_ago": 1} in app.state.facts
             assert {
                 "fact": "response",

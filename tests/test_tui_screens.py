@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.tui_support import CALVES_WHY_STRENGTH, SWITCHED_OFF, TODAY, calf_tight, hips_tight
 from textual.widgets import Input, OptionList, Select
 
 from prehab.paths import default_screens_dir, user_rules_dir
@@ -22,50 +23,9 @@ from prehab.store import Session, Settings, Store, save_settings
 from prehab.tui.app import PrehabApp
 from prehab.tui.state import AppState
 
-TODAY = date(2026, 11, 26)
 SCREENS = ("weekly-checkin", "body-map", "screening", "session")
 
-RULES = """
-[[rule]]
-id = "calf-tight"
-title = "Tight calves: stretch and strengthen"
-priority = 400
-when = [ { fact = "tightness", region = "calves", level = { at_least = 4 } } ]
-why = "The calves take the most impact in running; strength protects them."
-source = "Test source: calves"
-[rule.then]
-prescribe = [ { exercise = "calf-stretch" }, { exercise = "calf-raise" } ]
-[[rule.example]]
-given = [ { fact = "tightness", region = "calves", level = 6 } ]
-expect.prescribe = ["calf-stretch"]
-
-[[rule]]
-id = "hip-rotators-tight"
-title = "Tight hips: pigeon pose"
-priority = 350
-when = [ { fact = "tightness", region = "hip_rotators", level = { at_least = 4 } } ]
-why = "Pigeon pose stretches the hip rotators and glutes."
-source = "Test source: hips"
-[rule.then]
-prescribe = [ { exercise = "pigeon-pose" } ]
-[[rule.example]]
-given = [ { fact = "tightness", region = "hip_rotators", level = 5 } ]
-expect.prescribe = ["pigeon-pose"]
-
-[[rule]]
-id = "switched-off"
-title = "A rule switched off"
-priority = 100
-enabled = false
-when = [ { fact = "tightness", region = "shins", level = { at_least = 4 } } ]
-why = "Off."
-source = "Test source: off"
-[rule.then]
-note = "Off."
-[[rule.example]]
-given = [ { fact = "tightness", region = "shins", level = 6 } ]
-expect.fires = []
-"""
+RULES = calf_tight(CALVES_WHY_STRENGTH, ["calf-stretch"]) + hips_tight() + SWITCHED_OFF
 
 
 def shipped_screens(tmp_path: Path, ids: tuple[str, ...] = SCREENS) -> Path:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.tui_support import run, toasts
 from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from prehab.paths import settings_file
@@ -17,8 +17,6 @@ from prehab.tui.app import PrehabApp
 from prehab.tui.screens.modals import HelpScreen
 from prehab.tui.screens.settings import SettingsScreen
 from prehab.tui.screens.today import TodayScreen
-
-TODAY = date(2026, 11, 26)
 
 RULES = """
 [[rule]]
@@ -34,10 +32,6 @@ prescribe = [ { exercise = "calf-stretch" }, { exercise = "calf-raise" }, { exer
 given = [ { fact = "tightness", region = "calves", level = 6 } ]
 expect.prescribe = ["calf-stretch", "calf-raise", "side-plank"]
 """
-
-
-def run(coro: Awaitable[Any]) -> Any:
-    return asyncio.run(coro)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -60,10 +54,6 @@ def field(app: PrehabApp, key: str) -> Any:
 def error_text(app: PrehabApp, key: str) -> str:
     box = app.screen.query_one(f"#err-set-{key}", Static)
     return str(box.render()) if box.has_class("shown") else ""
-
-
-def toasts(app: PrehabApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def type_into(pilot: Any, widget: Input, text: str) -> None:
