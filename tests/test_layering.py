@@ -27,7 +27,7 @@ DOMAIN = [
     "prehab.facts",
     "prehab.facts.history",
     "prehab.plan.day",
-    "prehab.plan.week",
+    "prehab.plan.days",
     "prehab.questionnaire",
     "prehab.commands.recommend",
     "prehab.commands.rules",

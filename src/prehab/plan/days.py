@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from prehab.model import Fact, Prescription
 from prehab.plan.day import DayPlan, PlanOptions
 from prehab.plan.today import Today, advise
-from prehab.plan.week import WEEKDAYS
 from prehab.rulebook.model import Rulebook
+from prehab.store.settings import WEEKDAYS
 
 LOADING = ("strength", "plyometric")
 
