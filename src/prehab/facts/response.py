@@ -49,12 +49,17 @@ def is_hard(s: Session) -> bool:
 
 
 def response_due(
-    store: Store, today: date, loads: Mapping[str, tuple[str, ...]] | None = None
+    store: Store,
+    today: date,
+    loads: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    answered_today_counts: bool = False,
 ) -> ResponseAsk | None:
     """What to ask today, or None: the latest day in the last ``LOOKBACK_DAYS`` before today
     with done prehab work or a hard run, unless a check-in taken after that day (and before
     today) already answered the response questions. ``loads`` gives the catalogue's regions
-    for done items stored without them."""
+    for done items stored without them. The check-in form keeps today's own answers to change
+    them; Today's prompt (``answered_today_counts``) stops asking once they are given."""
     first = today - timedelta(days=LOOKBACK_DAYS)
     done = store.done_items(first, today - timedelta(days=1), with_rpe=False)
     hard = [s for s in store.sessions(since=first, until=today - timedelta(days=1)) if is_hard(s)]
@@ -69,7 +74,7 @@ def response_due(
             isinstance(f, dict) and f.get("fact") in ("response", "effort") for f in checkin.facts
         )
         after = taken > day or (taken == day and first_mark is not None and checkin.taken_at >= first_mark)
-        if answered and after and taken < today:
+        if answered and after and (taken < today or (answered_today_counts and taken == today)):
             return None  # answered already (today's own answers stay on the form to change)
     regions: list[str] = []
     for item in done:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +222,19 @@ class AppState:
         """Store ``checked`` (already valid) with today's other answers; re-evaluate."""
         return self.save_checkins({screen_id: checked})
 
+    def _fixed_day_now(self) -> datetime:
+        """Now's time on the pretended day, never before the day's latest check-in: a new
+        check-in must be the latest whatever the wall clock says (--date, tests)."""
+        taken = datetime.combine(self.today, datetime.now().time())
+        latest = self.store.latest_checkin() if self.store else None
+        if latest is not None:
+            last = latest.taken_at
+            if last.tzinfo is not None:
+                last = last.astimezone().replace(tzinfo=None)
+            if last.date() == self.today and last >= taken:
+                taken = last + timedelta(seconds=1)
+        return taken
+
     def save_checkins(self, checked: dict[str, Validated]) -> list[Fact]:
         """Store the answers of several check-in screens at once (each already valid) with
         today's answers to the others, as one check-in; re-evaluate. Returns its facts."""
@@ -230,7 +243,7 @@ class AppState:
         answers, facts = combine_checkins(
             self.screens.screens, self.todays_answers(), answered, today=self.today
         )
-        taken = datetime.combine(self.today, datetime.now().time()) if self.today_fixed else None
+        taken = self._fixed_day_now() if self.today_fixed else None
         self.store.add_checkin(answers, facts, taken_at=taken)
         self.refresh()
         return facts

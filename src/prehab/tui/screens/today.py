@@ -361,7 +361,7 @@ Today's plan from your rules, your history and your latest check-in.
         if RESPONSE_SCREEN in state.todays_answers():
             return None
         loads = {ex.id: ex.loads or ex.works for ex in state.book.exercises.values()}
-        return response_due(state.store, state.today, loads)
+        return response_due(state.store, state.today, loads, answered_today_counts=True)
 
     def _show_why(self, key: str | None) -> None:
         panel = self.query_one("#today-why", Static)
