@@ -20,6 +20,7 @@ from tests.tui_support import (
     app_fixtures,
     calf_tight,
     hips_tight,
+    open_checkin,
     option_ids,
     run,
     seed_history,
@@ -99,12 +100,7 @@ def test_checkin_answer_makes_a_new_prescription_with_its_why(make_app: Callable
         async with app.run_test(size=(80, 24)) as pilot:
             assert isinstance(app.screen, TodayScreen)
             assert "ex-calf-stretch" not in option_ids(app)
-            await pilot.press("3")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, CheckinScreen)
-            screen.show_tab("body-map")
-            await pilot.pause()
+            screen = await open_checkin(pilot, "body-map")
             screen.query_one("#q-body-map-tight_calves", Input).value = "6"
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -137,12 +133,7 @@ def test_invalid_answer_shows_a_message_and_stores_nothing(make_app: Callable[..
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("3")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, CheckinScreen)
-            screen.show_tab("body-map")
-            await pilot.pause()
+            screen = await open_checkin(pilot, "body-map")
             screen.query_one("#q-body-map-tight_calves", Input).value = "6"
             screen.query_one("#q-body-map-tight_shins", Input).value = "12"
             await pilot.press("ctrl+s")
@@ -164,12 +155,7 @@ def test_pain_answer_without_its_region_is_refused(make_app: Callable[..., Preha
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("3")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, CheckinScreen)
-            screen.show_tab("body-map")
-            await pilot.pause()
+            screen = await open_checkin(pilot, "body-map")
             screen.query_one("#q-body-map-pain_swelling", Select).value = "yes"
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -191,12 +177,7 @@ def test_answers_from_two_check_in_screens_both_count(make_app: Callable[..., Pr
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("3")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, CheckinScreen)
-            screen.show_tab("body-map")
-            await pilot.pause()
+            screen = await open_checkin(pilot, "body-map")
             screen.query_one("#q-body-map-tight_calves", Input).value = "5"
             await pilot.press("ctrl+s")
             await pilot.pause()

@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.tui_support import CALVES_6, SWITCHED_OFF, TODAY, app_fixtures, calf_tight, run, toasts
+from tests.tui_support import (
+    CALVES_6,
+    SWITCHED_OFF,
+    TODAY,
+    app_fixtures,
+    calf_tight,
+    open_checkin,
+    run,
+    toasts,
+)
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
 
 from prehab.cli import main
@@ -52,16 +61,6 @@ expect.fires = ["load-spike-weekly"]
 )
 
 pack, make_app = app_fixtures(RULES)
-
-
-async def open_checkin(pilot: Any, tab: str) -> CheckinScreen:
-    await pilot.press("3")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CheckinScreen)
-    screen.show_tab(tab)
-    await pilot.pause()
-    return screen
 
 
 # -- item 1: every tab is saved; leaving with unsaved answers asks -----------------------------

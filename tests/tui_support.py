@@ -19,6 +19,7 @@ from textual.widgets import OptionList
 
 from prehab.store import Session, Settings, Store, save_settings
 from prehab.tui.app import PrehabApp
+from prehab.tui.screens.checkin import CheckinScreen
 
 TODAY = date(2026, 11, 26)  # app_on_pack's day, a Thursday
 CALVES_6 = {"fact": "tightness", "region": "calves", "level": 6}
@@ -132,3 +133,14 @@ def option_ids(app: PrehabApp) -> list[str]:
 
 def toasts(app: PrehabApp) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def open_checkin(pilot: Any, tab: str) -> CheckinScreen:
+    """Switch to Check-in (key 3) and show ``tab``, as a runner would."""
+    await pilot.press("3")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CheckinScreen)
+    screen.show_tab(tab)
+    await pilot.pause()
+    return screen
