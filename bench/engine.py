@@ -37,9 +37,10 @@ from typing import Any
 import tomli_w
 
 from prehab.advice import evaluate
+from prehab.day.facts import facts_for_day
 from prehab.engine import limits
 from prehab.engine.runner import Engine, EngineError
-from prehab.facts.history import build_facts, facts_from_history
+from prehab.facts.history import build_facts
 from prehab.facts.metrics import load_metrics
 from prehab.model import Fact
 from prehab.rulebook import analysis
@@ -693,8 +694,8 @@ def section_history(workdir: Path, quick: bool) -> dict[str, float]:
         store = Store.open(workdir / f"history-{days}.sqlite3")
         with store:
             store.add_sessions(sessions)
-            store_ms = median_ms(lambda st=store: facts_from_history(st, settings, today), repeat)  # type: ignore[misc]
-            facts = facts_from_history(store, settings, today)
+            store_ms = median_ms(lambda st=store: facts_for_day(None, st, settings, today), repeat)  # type: ignore[misc]
+            facts = facts_for_day(None, store, settings, today)
         ev = evaluate(book, facts)
         if ev.errors:
             print(f"  {label}: engine errors: {ev.errors}")

@@ -25,7 +25,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from prehab.facts.history import build_facts, facts_from_history
+from prehab.day.facts import facts_for_day
+from prehab.facts.history import build_facts
 from prehab.store import Settings, Store
 
 TODAY = date(2026, 11, 26)
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                     return build_facts(st.sessions(until=TODAY), settings, TODAY, st.latest_checkin())
 
                 def window(st: Store = store) -> list[dict[str, object]]:
-                    return facts_from_history(st, settings, TODAY)
+                    return facts_for_day(None, st, settings, TODAY)
 
                 same = whole() == window()
                 whole_ms = median_ms(whole, repeat)

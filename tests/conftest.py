@@ -114,6 +114,7 @@ def app_on_pack() -> Iterator[Callable[..., Any]]:
     def make(pack: Path, **kwargs: Any) -> PrehabApp:
         state = AppState(rule_layers=[pack, user_rules_dir()], today_fixed=date(2026, 11, 26))
         state.open()
+        kwargs.setdefault("onboarding", False)
         app = PrehabApp(state, watch=False, **kwargs)
         made.append(app)
         return app

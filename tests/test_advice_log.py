@@ -10,7 +10,7 @@ import pytest
 from tests.cli_support import run
 
 from prehab.store import Session, Store
-from prehab.store.advicelog import fact_change, kept_items, log_plan, plan_changes
+from prehab.store.advicelog import fact_change, plan_changes
 from prehab.store.records import AdviceRecord
 
 T = date(2026, 11, 26)
@@ -133,44 +133,21 @@ def test_what_changed_names_the_rule_the_hold_the_budget_and_the_fact() -> None:
     )
 
 
-def test_a_re_plan_after_done_marks_keeps_the_session_in_progress() -> None:
-    """Marking work done counts it, so the re-plan may drop the rest of the session; the day's
-    logged plan keeps the done items and the rest (for adherence and for Today)."""
-    with Store.open() as store:
-        session = [plan_item(name, ["due"]) for name in ("squat", "plank", "lunge")]
-        morning = record(T, session, ["due"])
-        morning.computed_at = datetime.now(UTC) - timedelta(hours=1)
-        assert log_plan(store, morning)
-        store.mark_done(T, "squat", ["due"], kind="strength", dose={"sets": 3})
-        after = record(T, [], ["strength-yesterday"])
-        after.computed_at = datetime.now(UTC)
-        assert log_plan(store, after)
-        stored = store.advice(T)
-        assert stored is not None and [i["exercise"] for i in stored.items] == ["squat", "plank", "lunge"]
-        assert all(i.get("kept") for i in stored.items)
-        # a later re-plan without new marks keeps them too, unless a hold now forbids them
-        later = record(T, [], ["strength-yesterday"], [{"exercise": "lunge", "why": "held", "rule": "knee"}])
-        later.computed_at = datetime.now(UTC) + timedelta(hours=1)
-        kept = kept_items(store, stored, later)
-        assert [i["exercise"] for i in kept] == ["squat", "plank"]
-        # the same plan again writes nothing
-        same = store.advice(T)
-        assert same is not None and not store.log_advice(same)
-
-
 def test_a_history_that_cannot_be_written_still_advises(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prehab.store import db
+    from prehab.store import dayplans, db
 
     run(capsys, "log", "--kind", "easy", "--distance", "8", "--date", "yesterday")
 
-    def refuse(self: Store, *args: object) -> bool:
+    def refuse(*args: object) -> None:
         raise db.StoreBusy("the history is busy")
 
-    monkeypatch.setattr(Store, "log_advice", refuse)
+    monkeypatch.setattr(dayplans, "commit_in", refuse)
     code, out, _ = run(capsys, "recommend")
     assert code == 0 and "today" in out.lower()
+    with Store.open() as store:
+        assert store.advice(date.today()) is None  # shown, not kept
 
 
 def test_advice_log_rows_read_back_in_order() -> None:

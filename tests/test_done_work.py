@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from tests.cli_support import run
 
-from prehab.facts.history import build_facts, facts_from_history
+from prehab.day.facts import facts_for_day
+from prehab.facts.history import build_facts
 from prehab.facts.metrics import load_metrics, strength_streak_weeks
 from prehab.store import Session, Settings, Store
 from prehab.store.records import DoneItem
@@ -126,7 +127,7 @@ def test_the_strength_streak_counts_days_of_done_strength_work() -> None:
             store.add_session(s)
         for d in done:
             store.mark_done(d.day, d.exercise, [], kind=d.kind, dose=d.dose)
-        facts = facts_from_history(store, Settings(), T)
+        facts = facts_for_day(None, store, Settings(), T)
     athlete = next(f for f in facts if f["fact"] == "athlete")
     assert athlete["strength_weeks"] == 2
 
@@ -137,15 +138,16 @@ def test_build_facts_and_facts_from_history_agree_on_done_work() -> None:
         store.add_session(Session(ago(1), "easy", 8))
         for d in done:
             store.mark_done(d.day, d.exercise, [], kind=d.kind, dose=d.dose, plane=d.plane)
-        stored = facts_from_history(store, Settings(), T)
+        stored = facts_for_day(None, store, Settings(), T)
     built = build_facts([Session(ago(1), "easy", 8)], Settings(), T, None, done=done)
     assert stored[0] == built[0]
     assert stored[0]["days_since_strength"] == 1 and stored[0]["days_since_mobility"] == 1
 
 
 def test_prehab_done_ends_strength_never_logged(capsys: pytest.CaptureFixture[str]) -> None:
-    """The runner marks today's strength work done; "no strength session in your log yet"
-    is gone from the advice at once, as after logging a strength session."""
+    """The runner marks today's strength work done: today's plan stays as it was (a tick never
+    re-plans the day), and from tomorrow "no strength session in your log yet" is gone, as
+    after logging a strength session."""
     today = date.today()
     for days in (1, 3, 5):
         run(
@@ -165,6 +167,10 @@ def test_prehab_done_ends_strength_never_logged(capsys: pytest.CaptureFixture[st
     code, out, _ = run(capsys, "done", "--all")
     assert code == 0 and out.count("done: ") >= 1
     code, out, _ = run(capsys, "recommend", "--json")
+    assert "strength-never-logged" in json.loads(out)["fired"]  # today is as committed
+    assert all(i["done"] for i in json.loads(out)["today"])
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    code, out, _ = run(capsys, "recommend", "--json", "--date", tomorrow)
     fired = json.loads(out)["fired"]
     assert "strength-never-logged" not in fired and "strength-due" not in fired
     notes = " ".join(n["text"] for n in json.loads(out)["notes"])
@@ -190,8 +196,11 @@ def test_prehab_done_by_number_name_and_id_and_undo(capsys: pytest.CaptureFixtur
     assert code == 0 and "not done:" in out
     code, _, err = run(capsys, "done", "no-such-exercise")
     assert code == 2 and "not in the plan or the catalogue" in err
-    code, out, _ = run(capsys, "done", "pigeon-pose")  # in the catalogue, maybe not in the plan
-    assert code == 0 and "done: Pigeon pose" in out
+    code, _, err = run(capsys, "done", "pigeon-pose")  # in the catalogue, not in the plan: on purpose only
+    assert code == 2 and "prehab done --extra pigeon-pose" in err
+    code, out, _ = run(capsys, "done", "--extra", "pigeon-pose")
+    assert code == 0 and "done (not in the plan, on purpose): Pigeon pose" in out
+    assert "also done (not in the plan): pigeon-pose" in run(capsys, "done")[1]
     code, _, err = run(capsys, "done", "--date", (date.today() + timedelta(days=1)).isoformat(), "1")
     assert code == 2 and "future" in err
 
@@ -211,7 +220,7 @@ def test_soft_delete_and_restore_every_kind_across_restarts(tmp_path: Path) -> N
         assert store.sessions() == [] and store.get_session(sid) is None
         assert store.latest_checkin() is None and store.done_on(ago(1)) == set()
         assert store.done_items(ago(7)) == []
-        facts = facts_from_history(store, Settings(), T)
+        facts = facts_for_day(None, store, Settings(), T)
         assert "days_since_strength" not in facts[0]
         assert not any(f["fact"] == "tightness" for f in facts)
         assert {(d.kind, d.id) for d in store.deleted()} == {
@@ -227,7 +236,7 @@ def test_soft_delete_and_restore_every_kind_across_restarts(tmp_path: Path) -> N
     with Store.open(path) as store:
         assert [s.id for s in store.sessions()] == [sid]
         assert store.latest_checkin() is not None and store.done_on(ago(1)) == {"squat"}
-        assert facts_from_history(store, Settings(), T)[0]["days_since_strength"] == 1
+        assert facts_for_day(None, store, Settings(), T)[0]["days_since_strength"] == 1
         with pytest.raises(ValueError, match="restore one of"):
             store.restore("athlete", 1)
 

@@ -278,13 +278,13 @@ def test_the_app_keeps_its_last_good_rules_when_the_engine_refuses_a_reload(chec
     state.open()
     try:
         good = state.book
-        assert good is not None and state.evaluation is not None
+        assert good is not None and state.view().errors == []
         (user / "mine.toml").write_text(REFUSED.replace('id = "r', 'id = "u'), encoding="utf-8")
         reloaded = state.reload()
         assert state.book is good and not reloaded.ok
         assert "last good rules stay in force" in reloaded.message
         assert any("engine cannot run" in p.message for p in reloaded.problems)
-        assert state.evaluation is not None and state.evaluation.errors == []
+        assert state.view().errors == []
     finally:
         state.close()
         cache.clear()

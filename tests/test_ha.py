@@ -24,14 +24,14 @@ import pytest
 
 from ha_broker import Broker, Listener, listening, make_broker
 from prehab.cli import main
+from prehab.day.service import DayService
 from prehab.integrations.ha.bridge import Broker as BrokerAddress
 from prehab.integrations.ha.bridge import Runner
 from prehab.integrations.ha.discovery import ENTITIES
 from prehab.integrations.ha.source import Source
 from prehab.integrations.ha.topics import Topics
-from prehab.plan.today import advise_from_store
 from prehab.questionnaire import validate
-from prehab.store import Session, Settings, Store, load_settings, save_settings
+from prehab.store import Session, Settings, Store, save_settings
 
 T = Topics()
 STATE = T.state
@@ -125,13 +125,14 @@ def test_publish_makes_every_entity_with_valid_discovery(broker: Broker, capsys:
         if "json_attributes_topic" in c:
             assert isinstance(attributes[key], dict)
     # the values are the app's: the same one call gives the same plan
-    with Store.open() as store:
-        today = advise_from_store(Source.open().book, store, load_settings()[0], date.today())
-    assert current["planned_minutes"] == today.plan.minutes
-    assert current["planned_items"] == len(today.plan.items)
-    assert [i["exercise"] for i in attributes["today"]["items"]] == [p.exercise for p in today.plan.items]
+    with DayService() as service:
+        plan = service.open().view()
+    assert current["planned_minutes"] == plan.minutes
+    assert current["planned_items"] == len(plan.items)
+    assert [i["exercise"] for i in attributes["today"]["items"]] == [i.exercise for i in plan.items]
+    assert [i["number"] for i in attributes["today"]["items"]] == [i.number for i in plan.items]
     assert all(i["dose"] and i["why"] for i in attributes["today"]["items"])
-    assert current["headline"].endswith(f", {today.plan.minutes:g} min")
+    assert current["headline"].endswith(f", {plan.minutes:g} min")
     assert current["weekly_distance"] == 45.0 and current["run_spike_pct"] == 162.5
     assert current["strength_due"] == "ON" and current["days_since_strength"] is None
     assert current["warning"] == "ON" and attributes["warning"]["text"]
@@ -150,7 +151,7 @@ def test_run_follows_a_checkin_in_the_app_within_two_seconds(broker: Broker) -> 
             screen = app.screens.screens["body-map"]
             checked = validate(screen, {"tight_calves": "7"}, today=app.today)
             started = time.monotonic()
-            app.save_checkin("body-map", checked)
+            app.save({"body-map": checked})
         finally:
             app.close()
         after = wait_state(listener, lambda s: s["last_checkin"] == date.today().isoformat(), 2.0)
@@ -169,7 +170,10 @@ def test_checkin_over_mqtt_is_validated_stored_and_published(broker: Broker) -> 
             "id": 7,
         }
         result = command(listener, T.checkin_command, json.dumps(payload))
-        assert result == {"command": "checkin", "ok": True, "screen": "weekly-checkin", "facts": 2, "id": 7}
+        assert result == {
+            "command": "checkin", "ok": True, "screen": "weekly-checkin", "facts": 2, "id": 7,
+            "episodes": [], "new": result["new"],
+        }  # fmt: skip
         current = wait_state(listener, lambda s: s["last_checkin"] == date.today().isoformat())
         # a second screen the same day keeps the first one's answers, as in the app
         result = command(
@@ -192,7 +196,7 @@ BAD_CHECKINS = [
     (b"[1, 2]", "must be a JSON object"),
     (b'{"screen": "body-map", "answer": {}}', "unknown key 'answer'"),
     (b'{"screen": "body-mpa", "answers": {}}', "did you mean 'body-map'"),
-    (b'{"screen": "session", "answers": {}}', "must name a check-in screen"),
+    (b'{"screen": "session", "answers": {}}', "must name a screen you can answer now"),
     (b'{"screen": "body-map", "answers": [6]}', "'answers' must be an object"),
     (b'{"screen": "body-map", "answers": {"tight_calfs": 6}}', "did you mean 'tight_calves'"),
     (b'{"screen": "body-map", "answers": {"tight_calves": 11}}', "out of range"),

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from prehab.cli import main
+from prehab.day.view import DayView
+from prehab.day.watch import DAY, HISTORY, RULES, SETTINGS, Watcher
 from prehab.integrations.ha.bridge import read_password
 from prehab.integrations.ha.discovery import ENTITIES, device_config
 from prehab.integrations.ha.source import MAX_ATTRIBUTES_BYTES, Source, headline
 from prehab.integrations.ha.topics import Topics
-from prehab.integrations.ha.watch import DAY, HISTORY, RULES, SETTINGS, Watcher
 from prehab.model import UserError
 from prehab.paths import settings_file
 from prehab.store import Session, Settings, Store, load_settings, save_settings
@@ -136,15 +137,15 @@ def test_headline_and_attributes_come_from_the_apps_plan() -> None:
     source = Source.open()
     try:
         _history(source.store)
-        today = source.advice()
-        text = headline(today.plan, source.book, False)
-        assert text.endswith(f", {today.plan.minutes:g} min") and len(text) <= 255
+        view, _ = source.advice()
+        text = headline(view, source.book, False)
+        assert text.endswith(f", {view.minutes:g} min") and len(text) <= 255
         assert text.split(" (")[0] in {"Mobility", "Strength", "Plyometric"}
         payloads = source.payloads(Topics())
         assert all(len(p.encode()) <= MAX_ATTRIBUTES_BYTES for p in payloads.values())
         state = json.loads(payloads["prehab/state"])
         assert state["headline"] == text and state["weekly_distance"] == 24.0
-        empty = type(today.plan)()
+        empty = DayView(view.day)
         assert headline(empty, source.book, True).startswith("See a professional")
     finally:
         source.close()
@@ -156,8 +157,10 @@ def test_commands_refuse_bad_payloads_without_a_broker() -> None:
         assert "over 64 KiB" in source.checkin(b"{" + b" " * 70_000 + b"}")["error"]
         assert source.checkin(b'{"screen": "body-map", "answers": {}, "id": "x"}') == {
             "command": "checkin", "ok": True, "screen": "body-map", "facts": 0, "id": "x",
+            "episodes": [], "new": [],
         }  # fmt: skip
         assert source.mark_done(b"PRESS")["ok"] is True
+        assert source.mark_done(b"")["ok"] is False  # clearing a retained command is not a press
     finally:
         source.close()
 

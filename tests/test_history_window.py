@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from prehab.day.facts import facts_for_day
 from prehab.facts import history
-from prehab.facts.history import build_facts, facts_from_history
+from prehab.facts.history import build_facts
 from prehab.store import Session, Settings, Store
 
 TODAY = date(2026, 11, 26)
@@ -36,7 +37,7 @@ def _same_facts(tmp_path: Path, sessions: list[Session], today: date = TODAY) ->
         store.add_sessions(sessions, keep_repeats=True)
         settings = Settings()
         whole = build_facts(store.sessions(until=today), settings, today, store.latest_checkin())
-        windowed = facts_from_history(store, settings, today)
+        windowed = facts_for_day(None, store, settings, today)
     assert windowed == whole
     return windowed
 

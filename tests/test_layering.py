@@ -35,7 +35,11 @@ DOMAIN = [
     "prehab.commands.ha",
     "prehab.integrations.ha.source",
     "prehab.integrations.ha.bridge",
-    "prehab.integrations.ha.watch",
+    "prehab.day.service",
+    "prehab.day.watch",
+    "prehab.day.commands",
+    "prehab.commands.checkin",
+    "prehab.commands.done",
     "prehab.tui.state",
     "prehab.tui.ruleedit",
 ]

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prehab.facts.history import build_facts, facts_from_history, history_facts, load_context
+from prehab.day.facts import facts_for_day
+from prehab.facts.history import build_facts, load_context
 from prehab.facts.metrics import (
     ACWR_CAVEAT,
     BOUNDS,
@@ -239,7 +240,7 @@ def local_noon(day: date) -> datetime:
 
 
 def test_facts_from_history_without_checkin(history_store: Store) -> None:
-    facts = facts_from_history(history_store, SETTINGS, T)
+    facts = facts_for_day(None, history_store, SETTINGS, T)
     load, athlete, schedule, *sessions = facts
     assert load["fact"] == "load" and load["weekly_km"] == 15.0
     # acute 15 km; chronic (days 7-34) only the 20 km long run -> 5 a week -> 3.0
@@ -282,7 +283,7 @@ def test_recent_checkin_is_merged(history_store: Store) -> None:
         ],
         taken_at=local_noon(ago(1)),
     )
-    facts = facts_from_history(history_store, SETTINGS, T)
+    facts = facts_for_day(None, history_store, SETTINGS, T)
     load = facts[0]
     # the log wins for what it can compute; the answer fills the gap
     assert (load["weekly_km"], load["acwr"], load["two_week_change_pct"]) == (15.0, 3.0, 12.0)
@@ -298,16 +299,16 @@ def test_old_checkin_is_ignored(history_store: Store) -> None:
     history_store.add_checkin(
         {}, [{"fact": "tightness", "region": "calves", "level": 6}], taken_at=local_noon(ago(3))
     )
-    facts = facts_from_history(history_store, SETTINGS, T)
+    facts = facts_for_day(None, history_store, SETTINGS, T)
     assert not any(f["fact"] == "tightness" for f in facts)
 
 
 def test_no_history_no_settings(tmp_path: Path) -> None:
     with Store.open(tmp_path / "empty.sqlite3") as store:
-        facts = facts_from_history(store, Settings(), T)
+        facts = facts_for_day(None, store, Settings(), T)
     assert facts == [
         {"fact": "load"},
-        {"fact": "athlete", "experience": "intermediate", "home_only": False, "strength_weeks": 0},
+        {"fact": "athlete", "experience": "beginner", "home_only": False, "strength_weeks": 0},
         {"fact": "schedule"},
     ]
 
@@ -316,7 +317,10 @@ def test_history_facts_uses_the_default_store_and_settings(tmp_path: Path) -> No
     save_settings(Settings(experience="beginner", goal_race_date=T))
     with Store.open() as store:
         store.add_session(Session(T, "easy", 7))
-    facts, problems = history_facts(T)
+    from prehab.day.service import DayService
+
+    with DayService(today=T) as service:
+        facts, problems = service.open().facts(), service.settings_problems
     assert problems == []
     assert facts[0]["weekly_km"] == 7.0
     assert facts[1]["experience"] == "beginner"

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from prehab.cli import main
-from prehab.facts.history import facts_from_history
+from prehab.day.facts import facts_for_day
 from prehab.facts.response import response_due, response_screen
 from prehab.facts.trends import trends
 from prehab.questionnaire import combine_checkin, load_screens, validate
@@ -106,12 +106,16 @@ def test_effort_and_response_facts_reach_the_engine_with_days_ago() -> None:
             [{"fact": "effort", "rpe": 7}, {"fact": "response", "region": "knees", "next_morning": "worse"}],
             taken_at=at(T - timedelta(1)),
         )
-        facts = facts_from_history(store, Settings(), T)
+        facts = facts_for_day(None, store, Settings(), T)
         assert {"fact": "effort", "rpe": 7, "days_ago": 2} in facts  # about day -2's work
         assert {"fact": "response", "region": "knees", "next_morning": "worse"} in facts
         assert [d.rpe for d in store.done_items(T - timedelta(7))] == [7]
-        # too old a check-in (3 days) no longer speaks for the runner
-        assert not any(f["fact"] == "effort" for f in facts_from_history(store, Settings(), T + timedelta(2)))
+        # the answer belongs to day -2's work: a later day still sees it (4 days on), until the
+        # work is over two weeks old
+        later = facts_for_day(None, store, Settings(), T + timedelta(2))
+        assert {"fact": "effort", "rpe": 7, "days_ago": 4} in later
+        too_old = facts_for_day(None, store, Settings(), T + timedelta(13))
+        assert not any(f["fact"] == "effort" for f in too_old)
 
 
 # -- trends ------------------------------------------------------------------------------------

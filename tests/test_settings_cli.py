@@ -44,7 +44,7 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
             "units": "mi",
             "time_budget_min": 30,
             "equipment": [],
-            "experience": "intermediate",
+            "experience": "beginner",
             "goal_race_date": "2027-04-12",
             "home_only": False,
             "key_run_days": ["sunday"],

@@ -14,7 +14,7 @@ from prehab.store.settings import Settings, load_settings, save_settings
 def test_missing_file_gives_defaults_and_no_problems(tmp_path: Path) -> None:
     settings, problems = load_settings(tmp_path / "none.toml")
     assert settings == Settings()
-    assert (settings.units, settings.time_budget_min, settings.experience) == ("km", 30, "intermediate")
+    assert (settings.units, settings.time_budget_min, settings.experience) == ("km", 30, "beginner")
     assert problems == []
 
 
@@ -65,7 +65,7 @@ def test_bad_values_are_reported_one_by_one_and_good_ones_kept(tmp_path: Path) -
     )
     settings, problems = load_settings(path)
     assert settings.time_budget_min == 25 and settings.equipment == ["band"]
-    assert settings.units == "km" and settings.experience == "intermediate"
+    assert settings.units == "km" and settings.experience == "beginner"
     by_key = {p.path: p for p in problems}
     assert {k: p.line for k, p in by_key.items()} == {
         "units": 1, "experience": 3, "key_run_days": 4, "goal_race_date": 5, "home_only": 6,

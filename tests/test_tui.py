@@ -144,7 +144,7 @@ def test_invalid_answer_shows_a_message_and_stores_nothing(make_app: Callable[..
             assert "0-10" in str(error.render())
             assert error.has_class("shown")
             assert app.focused is app.screen.query_one("#q-body-map-tight_shins", Input)
-            assert "ex-calf-stretch" not in {p.exercise for p in app.state.plan.items}
+            assert "ex-calf-stretch" not in {p.exercise for p in app.state.view().items}
         with Store.open() as store:
             assert store.checkins() == []
 
@@ -346,7 +346,7 @@ def test_toggle_rule_writes_the_override() -> None:
     """Uses the shipped pack: prehab.rulebook.edits validates overrides against it."""
 
     async def scenario() -> str:
-        app = PrehabApp(AppState(today_fixed=TODAY), watch=False)
+        app = PrehabApp(AppState(today_fixed=TODAY), watch=False, onboarding=False)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()  # the app loads in a thread after drawing
             await pilot.pause()
@@ -481,7 +481,7 @@ def test_week_keeps_heavy_jumping_and_calf_work_off_the_day_before_a_key_run(
         app = app_on_pack(SHIPPED_RULES)
         async with app.run_test(size=(80, 24)):
             week = app.state.week()
-            assert [p.exercise for p in week[0].plan.items] == [p.exercise for p in app.state.plan.items]
+            assert [p.exercise for p in week[0].items] == [p.exercise for p in app.state.view().items]
             saturday = next(d for d in week if d.weekday == "saturday")
             book = app.state.book
             assert saturday.before_key_run and book is not None

@@ -32,7 +32,7 @@ def test_today_lists_referrals_then_holds_then_the_plan(app_on_pack: Callable[..
             listing = app.screen.query_one("#today-list", OptionList)
             ids = [o.id or "" for o in listing.options]
             prompts = [str(o.prompt) for o in listing.options]
-            planned = {p.exercise for p in app.state.plan.items + app.state.plan.extra}
+            planned = {p.exercise for p in app.state.view().items + app.state.view().extra}
             return ids, prompts, planned
 
     ids, prompts, planned = asyncio.run(scenario())
@@ -54,7 +54,7 @@ def test_today_and_recommend_give_the_same_plan(app_on_pack: Callable[..., Any],
     async def scenario() -> list[str]:
         app = app_on_pack(RULES)
         async with app.run_test(size=(100, 40)):
-            return [p.exercise for p in app.state.plan.items]
+            return [p.exercise for p in app.state.view().items]
 
     on_screen = asyncio.run(scenario())
     budget = "30"

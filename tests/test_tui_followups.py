@@ -179,7 +179,7 @@ def test_the_home_assistant_button_records_kind_dose_and_regions_and_counts_a_se
     seed_easy_week([{"fact": "tightness", "region": "calves", "level": 6}])
     source = Source.open(clock=lambda: TODAY)  # the shipped pack
     try:
-        plan = source.advice().plan
+        plan, _ = source.advice()
         assert any(p.kind == "strength" for p in plan.items)
         assert source.mark_done(b"PRESS")["ok"] is True
         done = {d.exercise: d for d in source.store.done_items(TODAY)}
@@ -191,8 +191,12 @@ def test_the_home_assistant_button_records_kind_dose_and_regions_and_counts_a_se
             assert item.plane == ex.plane and tuple(item.loads) == tuple(ex.loads or ex.works)
         stored = source.store.advice(TODAY)
         assert stored is not None and set(stored.exercises) >= set(done)  # the plan marked is logged
-        load = next(f for f in source.advice().facts if f["fact"] == "load")
-        assert load["days_since_strength"] == 0 and load["strength_sessions_7d"] == 1
+        after, extras = source.advice()
+        assert after.items == plan.items and extras.done == {p.exercise for p in plan.items}  # no re-plan
+        assert source.mark_done(b"PRESS")["done"] == []  # a second press marks nothing more
+        tomorrow = source.service.facts(TODAY + timedelta(days=1))
+        load = next(f for f in tomorrow if f["fact"] == "load")
+        assert load["days_since_strength"] == 1 and load["strength_sessions_7d"] == 1
     finally:
         source.close()
 

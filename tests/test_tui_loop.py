@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from tests.tui_support import TODAY, app_fixtures, calf_tight, hips_tight, option_ids, run, seed_easy_week
+from tests.tui_support import (
+    TODAY,
+    app_fixtures,
+    calf_tight,
+    hips_tight,
+    option_ids,
+    run,
+    seed_easy_week,
+    toasts,
+)
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from prehab.store import Session, Store
@@ -95,10 +104,12 @@ def test_marked_work_counts_survives_a_restart_and_undoes(make_app: Callable[[],
         app = make_app()  # a new AppState: everything read back from the store
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            assert NEVER_TEXT not in notes(app)  # the marked strength work counts
+            assert NEVER_TEXT in notes(app)  # today's plan is as committed: a tick never re-plans it
             assert "ex-calf-raise" in option_ids(app) and "[x]" in prompt(app, "ex-calf-raise")
-            facts = {f["fact"]: f for f in app.state.facts if f["fact"] == "load"}
-            assert facts["load"]["days_since_strength"] == 0 and facts["load"]["strength_sessions_7d"] == 1
+            # from tomorrow the marked strength work counts like a logged session
+            tomorrow = app.state.facts(TODAY + timedelta(days=1))
+            load = next(f for f in tomorrow if f["fact"] == "load")
+            assert load["days_since_strength"] == 1 and load["strength_sessions_7d"] == 1
 
     run(after_restart())
 
@@ -132,7 +143,7 @@ def test_the_deleted_dialog_restores_and_u_undoes_it(make_app: Callable[[], Preh
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, TodayScreen)
-            assert not any(f["fact"] == "tightness" for f in app.state.facts)  # re-planned without it
+            assert not any(f["fact"] == "tightness" for f in app.state.view().facts)  # re-planned without it
             await pilot.press("u")  # the last thing done: the check-in deleted -> restored
             await pilot.pause()
             assert app.state.store.latest_checkin() is not None
@@ -217,13 +228,18 @@ def test_week_day_zero_is_today_and_s_re_plans(make_app: Callable[[], PrehabApp]
             assert (
                 "(Today)" in detail and "[x] Calf stretch" in detail and "Rest from extra work" not in detail
             )
-            assert {p.exercise for p in week.days[0].plan.items} == {p.exercise for p in app.state.plan.items}
-            await pilot.press("s")  # skip today's strength: the days after are planned again
+            assert {p.exercise for p in week.days[0].items} == {p.exercise for p in app.state.view().items}
+            await pilot.press("s")  # today is committed: changed on Today, not here
             await pilot.pause()
-            assert week.days[0].skipped_strength and str(table.get_row_at(0)[2]) == "skip"
+            assert not week.days[0].skipped_strength and "Today's plan is kept" in toasts(app)
+            later = next(i for i, d in enumerate(week.days) if i > 0 and d.strength)
+            table.move_cursor(row=later)
+            await pilot.press("s")  # skip a later day's strength: the days after are planned again
+            await pilot.pause()
+            assert week.days[later].skipped_strength and str(table.get_row_at(later)[2]) == "skip"
             await pilot.press("s")
             await pilot.pause()
-            assert not week.days[0].skipped_strength
+            assert not week.days[later].skipped_strength
 
     run(scenario())
 
@@ -253,13 +269,13 @@ def test_the_response_tab_saves_effort_and_response_facts(make_app: Callable[[],
             await pilot.pause()
             await pilot.pause()
             assert isinstance(app.screen, TodayScreen) and "response" not in option_ids(app)  # answered
-            assert {"fact": "effort", "rpe": 6, "days_ago": 1} in app.state.facts
+            assert {"fact": "effort", "rpe": 6, "days_ago": 1} in app.state.view().facts
             assert {
                 "fact": "response",
                 "region": "calves",
                 "pain_during": "same",
                 "next_morning": "worse",
-            } in (app.state.facts)
+            } in (app.state.view().facts)
 
     run(scenario())
     with Store.open() as store:

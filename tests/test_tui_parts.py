@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from tests.clinical import shipped
 
+from prehab.day.week import PlannedDay, plan_days
 from prehab.plan.day import PlanOptions
-from prehab.plan.days import PlannedDay, plan_days
 from prehab.rulebook import default_layers, load_rulebook
 from prehab.tui.ruleedit import extract_block, file_to_edit, is_shipped
 from prehab.tui.state import editor_command

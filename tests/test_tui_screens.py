@@ -63,7 +63,7 @@ def make_app(make_pack: Callable[..., Path], tmp_path: Path) -> Any:
             book.rules[rule.id] = replace(rule, file=f"pack/{Path(rule.file).name}")
         for ex in list(book.exercises.values()):
             book.exercises[ex.id] = replace(ex, file=f"pack/{Path(ex.file).name}")
-        app = PrehabApp(state, watch=False)
+        app = PrehabApp(state, watch=False, onboarding=False)
         made.append(app)
         return app
 

@@ -65,8 +65,9 @@ def test_change_the_time_budget_save_and_today_is_replanned(make_app: Callable[[
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            assert [p.exercise for p in app.state.plan.items] == ["calf-stretch", "calf-raise", "side-plank"]
-            assert not app.state.plan.extra
+            planned = [p.exercise for p in app.state.view().items]
+            assert planned == ["calf-stretch", "calf-raise", "side-plank"]
+            assert not app.state.view().extra
             await pilot.press("7")
             await pilot.pause()
             assert isinstance(app.screen, SettingsScreen)
@@ -78,7 +79,7 @@ def test_change_the_time_budget_save_and_today_is_replanned(make_app: Callable[[
             assert "Settings saved" in [n.title for n in app._notifications]
             assert "time budget: 8" in toasts(app) and "Today re-planned" in toasts(app)
             assert app.state.settings.time_budget_min == 8
-            assert app.state.plan.minutes <= 8 and app.state.plan.extra
+            assert app.state.view().minutes <= 8 and app.state.view().extra
             await pilot.press("escape", "1")
             await pilot.pause()
             assert isinstance(app.screen, TodayScreen)

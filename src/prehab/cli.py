@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "prehab.commands.rules",
     "prehab.commands.history",
     "prehab.commands.done",
+    "prehab.commands.checkin",
     "prehab.commands.settings",
     "prehab.commands.ha",
     "prehab.commands.ui",

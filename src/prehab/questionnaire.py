@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from prehab.store.records import Session
 
 KINDS = ("number", "scale", "choice", "yes-no", "date", "text")
-SAVES = ("checkin", "session")
+SAVES = ("checkin", "session", "profile")
 SCREEN_KEYS = ("id", "title", "intro", "order", "saves")
 QUESTION_KEYS = ("id", "prompt", "kind", "unit", "range", "choices", "sets", "help", "required", "section")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -1,15 +1,22 @@
-"""Plain-text and JSON views of an evaluation and a plan (for the CLI; the TUI has widgets)."""
+"""Plain-text and JSON views of the day (for the CLI and Home Assistant; the TUI has widgets).
+
+Both render a :class:`prehab.day.view.DayView`, the day's committed plan, so what
+``prehab recommend`` prints, what ``--json`` gives and what the app shows are the same day.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
 import textwrap
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from prehab.model import URGENCY_LABEL, Conclusion, Evaluation, MatchedFact, Prescription, Reason
-from prehab.plan.day import DayPlan
-from prehab.plan.restrictions import Restriction, instead_texts, plain_cautions, restrictions
+from prehab.day.view import Decorations, hold_json, reason_json
+from prehab.model import URGENCY_LABEL, Conclusion, MatchedFact, Reason
+
+if TYPE_CHECKING:
+    from prehab.day.view import DayView, Item, Message, NotToday
 
 DISCLAIMER = (
     "prehab gives general training ideas, not medical advice. Pain that is sharp, "
@@ -65,7 +72,7 @@ def unique_texts(items: list[Conclusion]) -> list[Conclusion]:
     return out
 
 
-def restriction_lines(r: Restriction, verbose: bool) -> list[str]:
+def restriction_lines(r: NotToday, verbose: bool) -> list[str]:
     lines = [f"  x {r.text}  [{', '.join(r.rule_ids)}]"]
     if r.removed:
         lines.append("      left out: " + ", ".join(f"{p.name} ({p.exercise})" for p in r.removed))
@@ -79,162 +86,212 @@ def restriction_lines(r: Restriction, verbose: bool) -> list[str]:
     return lines
 
 
-def render_text(ev: Evaluation, plan: DayPlan, *, verbose: bool = True) -> str:
-    lines = ["prehab: today's plan", ""]
-    refs = unique_texts(ev.referrals)
-    if refs:
-        lines.append("SEE A PROFESSIONAL (most urgent first)")
-        for c in refs:
-            label = URGENCY_LABEL.get(c.urgency, "")
-            lines.append(f"  ! [{label}] {c.text}" if label else f"  ! {c.text}")
-            lines.extend(reason_lines(c.reason) if verbose else [])
+WHAT_IF = "prehab: today's plan (a what-if: not your committed plan, not kept)"
+NOT_KEPT = "prehab: today's plan (not kept: the history cannot be written now)"
+
+
+def render_text(
+    view: DayView, extras: Decorations | None = None, *, verbose: bool = True, title: str | None = None
+) -> str:
+    """The day as ``prehab recommend`` prints it: what to ask about and who to see first, what
+    the plan leaves out, then the numbered items (the numbers ``prehab done`` takes)."""
+    extras = extras or _no_extras()
+    title = title or ("prehab: today's plan" if view.committed else NOT_KEPT)
+    lines = [f"{title}, {view.day.strftime('%a %d %b %Y')}", ""]
+    if extras.follow_ups:
+        lines.append("STILL THERE? (the plan keeps holding these until you answer)")
+        for f in extras.follow_ups:
+            lines.append(f"  ? {f.question}")
+            lines.append(
+                f"      answer: prehab checkin --screen follow-up --set {f.question_id}={ANSWER_WORDS}"
+            )
         lines.append("")
-    held = restrictions(ev, plan)
-    if held:
+    if view.referrals:
+        lines.append("SEE A PROFESSIONAL (most urgent first)")
+        for m in view.referrals:
+            label = URGENCY_LABEL.get(m.urgency, "")
+            lines.append(f"  ! [{label}] {m.text}" if label else f"  ! {m.text}")
+            lines.extend(reason_lines(m.reason) if verbose else [])
+        lines.append("")
+    if view.not_today:
         lines.append("NOT TODAY")
-        for r in held:
+        for r in view.not_today:
             lines.extend(restriction_lines(r, verbose))
-        for text in instead_texts(ev):
+        for text in view.instead:
             lines.append(f"  > {text}")
         lines.append("")
-    cautions = unique_texts(plain_cautions(ev))
-    for title, items in (("CAUTIONS", cautions), ("CONTEXT", unique_texts(ev.notes))):
+    for title, items in (("CAUTIONS", view.cautions), ("CONTEXT", view.notes)):
         if items:
             lines.append(title)
-            for c in items:
-                lines.append(f"  - {c.text}  [{c.reason.rule_id}]")
+            for m in items:
+                lines.append(f"  - {m.text}  [{m.reason.rule_id}]")
             lines.append("")
-    for kind, title in (("mobility", "MOBILITY"), ("strength", "STRENGTH"), ("plyometric", "PLYOMETRIC")):
-        group = [p for p in plan.items if p.kind == kind]
-        if not group:
-            continue
-        minutes = sum(p.minutes for p in group)
-        lines.append(f"{title} ({len(group)}, about {minutes:g} min)")
-        for p in group:
-            lines.extend(_prescription_lines(p, verbose))
+    for kind, group in view.grouped():
+        minutes = sum(i.minutes for i in group)
+        lines.append(f"{kind.upper()} ({len(group)}, about {minutes:g} min)")
+        for item in group:
+            lines.extend(_item_lines(item, item.exercise in extras.done, verbose))
         lines.append("")
-    if not plan.items and not refs and not held:
+    if not view.items and not view.referrals and not view.not_today:
         lines += ["Nothing to add today: no rule asked for extra work. Run easy and enjoy it.", ""]
-    if plan.extra:
+    if view.extra:
         lines.append("IF YOU HAVE MORE TIME")
-        for p in plan.extra:
-            lines.append(f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min")
+        for item in view.extra:
+            mark = "[x] " if item.exercise in extras.done else ""
+            lines.append(
+                f"  {item.number:>2}. {mark}{item.name} ({item.exercise}): "
+                f"{dose_text(item.dose)}, {item.minutes:g} min"
+            )
         lines.append("")
-    if plan.swapped:
+    if extras.extra_done:
+        lines.append("ALSO DONE (not in the plan): " + ", ".join(extras.extra_done))
+        lines.append("")
+    if view.swapped:
         lines.append("SWAPPED FOR YOUR EQUIPMENT")
-        lines += [f"  {orig} -> {p.exercise}" for orig, p in plan.swapped]
+        lines += [f"  {orig} -> {new}" for orig, new in view.swapped]
         lines.append("")
-    if plan.missing_equipment:
+    if view.missing_equipment:
         lines.append("NEEDS EQUIPMENT YOU DO NOT HAVE")
-        lines += [f"  {p.exercise}: needs {', '.join(eq)}" for p, eq in plan.missing_equipment]
+        lines += [f"  {exercise}: needs {', '.join(kit)}" for exercise, kit in view.missing_equipment]
         lines.append("")
-    for err in ev.errors:
+    if len(extras.replans) > 1:
+        lines.append("RE-PLANNED TODAY")
+        for replan in extras.replans[1:]:
+            lines.append(f"  {replan.at.astimezone().strftime('%H:%M')} {replan.trigger}")
+            for c in replan.changes:
+                lines.append(f"      {'+' if c.get('added') else '-'} {c.get('name')}: {c.get('why')}")
+        lines.append("")
+    if extras.response_due is not None:
+        lines.append("How did the last session go? prehab checkin --screen response (or `prehab respond`)")
+        lines.append("")
+    if extras.onboarding:
+        lines.append(
+            "WHO ARE YOU? Tell prehab once (age, pregnancy, bone health, experience): prehab profile"
+        )
+        lines.append("")
+    for err in view.errors:
         lines.append(f"engine: {err}")
     lines.append(DISCLAIMER)
     return "\n".join(lines)
 
 
-def _prescription_lines(p: Prescription, verbose: bool) -> list[str]:
-    easier = f" (easier version of {p.regressed_from})" if p.regressed_from else ""
-    lines = [f"  {p.name} ({p.exercise}): {dose_text(p.dose)}, {p.minutes:g} min{easier}"]
-    first, *others = p.reasons
-    if verbose:
-        lines.extend(reason_lines(first))
-    else:
-        lines.append(f"      why: {first.why}")
-    if others:
-        lines.append("      also: " + "; ".join(f"{r.rule_id} ({r.title})" for r in others))
-    if p.progress_note:
-        lines.append(f"      step: {p.progress_note}")
+def _item_lines(item: Item, done: bool, verbose: bool) -> list[str]:
+    easier = f" (easier version of {item.regressed_from})" if item.regressed_from else ""
+    mark = "[x] " if done else "[ ] "
+    kept = " (done earlier today)" if item.kept else ""
+    lines = [
+        f"  {item.number:>2}. {mark}{item.name} ({item.exercise}): "
+        f"{dose_text(item.dose)}, {item.minutes:g} min{easier}{kept}"
+    ]
+    if item.reasons:
+        first, *others = item.reasons
+        if verbose:
+            lines.extend(reason_lines(first))
+        else:
+            lines.append(f"      why: {first.why}")
+        if others:
+            lines.append("      also: " + "; ".join(f"{r.rule_id} ({r.title})" for r in others))
+    if item.progress_note:
+        lines.append(f"      step: {item.progress_note}")
     return lines
 
 
-def reason_json(reason: Reason) -> dict[str, Any]:
+def item_json(item: Item, day: date, done: bool = False) -> dict[str, Any]:
     return {
-        "rule": reason.rule_id,
-        "title": reason.title,
-        "why": reason.why,
-        "source": reason.source,
-        "priority": reason.priority,
-        "chain": list(reason.chain),
-        "matched": [{"name": m.name, "values": m.values} for m in reason.matched],
+        "id": item.item_id(day),
+        "number": item.number,
+        "exercise": item.exercise,
+        "name": item.name,
+        "kind": item.kind,
+        "dose": item.dose,
+        "dose_text": dose_text(item.dose),
+        "minutes": item.minutes,
+        "done": done,
+        "kept": item.kept,
+        "regressed_from": item.regressed_from or None,
+        "progress": item.progress_note or None,
+        "complaints": item.complaints,
+        "reasons": [reason_json(r) for r in item.reasons],
     }
 
 
-def prescription_json(p: Prescription) -> dict[str, Any]:
+def restriction_json(r: NotToday) -> dict[str, Any]:
     return {
-        "exercise": p.exercise,
-        "name": p.name,
-        "kind": p.kind,
-        "dose": p.dose,
-        "dose_text": dose_text(p.dose),
-        "minutes": p.minutes,
-        "regressed_from": p.regressed_from or None,
-        "progress": p.progress_note or None,
-        "complaints": sorted(p.complaints),
-        "reasons": [reason_json(r) for r in p.reasons],
-    }
-
-
-def restriction_json(r: Restriction) -> dict[str, Any]:
-    return {
-        "rule": r.rule_id,
-        "rules": r.rule_ids,
+        "rule": r.reason.rule_id,
+        "rules": list(r.rule_ids),
         "text": r.text,
-        "holds": [
-            {
-                "regions": list(h.regions),
-                "works": list(h.works),
-                "kinds": list(h.kinds),
-                "loads": list(h.loads),
-                "tags": list(h.tags),
-                "exercises": list(h.exercises),
-                "mode": h.mode,
-                "description": h.describe(),
-            }
-            for h in r.holds
-        ],
+        "holds": [{**hold_json(h), "description": h.describe()} for h in r.holds],
         "left_out": [p.exercise for p in r.removed],
         "easier": [{"from": original, "to": p.exercise} for original, p in r.easier],
     }
 
 
-def evaluation_json(ev: Evaluation, plan: DayPlan) -> dict[str, Any]:
-    def texts(items: list[Conclusion]) -> list[dict[str, Any]]:
-        return [{"text": c.text, **reason_json(c.reason)} for c in unique_texts(items)]
+def view_json(view: DayView, extras: Decorations | None = None) -> dict[str, Any]:
+    """The day as ``prehab recommend --json`` prints it (and Home Assistant is cut from)."""
+    extras = extras or _no_extras()
+
+    def texts(items: list[Message]) -> list[dict[str, Any]]:
+        return [{"text": m.text, **reason_json(m.reason)} for m in items]
 
     return {
+        "day": view.day.isoformat(),
+        "committed": view.committed,
         "disclaimer": DISCLAIMER,
+        "follow_ups": [
+            {
+                "episode": f.episode.id,
+                "question_id": f.question_id,
+                "question": f.question,
+                "days": f.days,
+                "answers": ["same", "worse", "better", "resolved"],
+            }
+            for f in extras.follow_ups
+        ],
         "referrals": [
-            {"urgency": c.urgency, **t}
-            for c, t in zip(unique_texts(ev.referrals), texts(ev.referrals), strict=True)
+            {"urgency": m.urgency, **t} for m, t in zip(view.referrals, texts(view.referrals), strict=True)
         ],
-        "not_today": [restriction_json(r) for r in restrictions(ev, plan)],
-        "instead": instead_texts(ev),
-        "cautions": texts(plain_cautions(ev)),
-        "notes": texts(ev.notes),
-        "today": [prescription_json(p) for p in plan.items],
-        "if_time": [prescription_json(p) for p in plan.extra],
-        "swapped": [{"from": orig, "to": p.exercise} for orig, p in plan.swapped],
-        "missing_equipment": [
-            {"exercise": p.exercise, "needs": list(eq)} for p, eq in plan.missing_equipment
+        "not_today": [restriction_json(r) for r in view.not_today],
+        "instead": list(view.instead),
+        "cautions": texts(view.cautions),
+        "notes": texts(view.notes),
+        "today": [item_json(i, view.day, i.exercise in extras.done) for i in view.items],
+        "if_time": [item_json(i, view.day, i.exercise in extras.done) for i in view.extra],
+        "minutes": view.minutes,
+        "budget_min": view.budget_min,
+        "done": sorted(extras.done),
+        "extra_done": list(extras.extra_done),
+        "swapped": [{"from": orig, "to": new} for orig, new in view.swapped],
+        "missing_equipment": [{"exercise": e, "needs": list(kit)} for e, kit in view.missing_equipment],
+        "held_back": [{"exercise": e, "by": reason_json(r)} for e, r in view.held_back],
+        "easier": [{"from": a, "to": b, "by": reason_json(r)} for a, b, r in view.easier],
+        "response_due": None
+        if extras.response_due is None
+        else {
+            "day": extras.response_due.day.isoformat(),
+            "regions": list(extras.response_due.regions),
+        },
+        "replans": [
+            {"at": r.at.isoformat(), "trigger": r.trigger, "changes": r.changes} for r in extras.replans
         ],
-        "held_back": [{"exercise": p.exercise, "by": reason_json(r)} for p, r in ev.suppressed + plan.held],
-        "easier": [
-            {"from": original, "to": p.exercise, "by": reason_json(r)} for original, p, r in ev.regressed
-        ],
-        "flags": ev.flags,
-        "fired": ev.fired,
-        "errors": ev.errors,
+        "flags": list(view.flags),
+        "fired": list(view.fired),
+        "errors": list(view.errors),
     }
+
+
+ANSWER_WORDS = "same|worse|better|resolved"
+
+
+def _no_extras() -> Decorations:
+    return Decorations()
 
 
 MIN_WIDTH = 40
 """Narrower terminals still get lines of 40 columns: shorter ones would be mostly indent."""
 
-_HANG = re.compile(r"^(\s*)(?:([-!x>*]|\[[ x]\]) |([a-z][a-z ]{0,24}): )?")
-"""A line's indent, then a bullet (``- ``, ``! ``, ``x ``...) or a label (``why: ``), which
-the wrapped lines hang under."""
+_HANG = re.compile(r"^(\s*)(?:([-!x>*?]|\[[ x]\]|\d{1,4}\.(?: \[[ x]\])?) |([a-z][a-z ]{0,24}): )?")
+"""A line's indent, then a bullet (``- ``, ``! ``, ``x ``, ``12. [ ]``...) or a label (``why: ``),
+which the wrapped lines hang under."""
 
 
 def terminal_width(fallback: int = 80) -> int:

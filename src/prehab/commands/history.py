@@ -74,6 +74,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     shown.add_argument(
         "--trends", action="store_true", help="weekly complaints by region, adherence and distance"
     )
+    shown.add_argument(
+        "--episodes", action="store_true",
+        help="pains, warning signs and conditions: opened, last update, closed (and why)",
+    )  # fmt: skip
     hist.set_defaults(handler=_guard(cmd_history))
 
     exp = sub.add_parser("export", help="write your whole history as TOML or CSV")
@@ -289,7 +293,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from prehab.textsafe import json_text
 
     settings = _settings()
-    for mode in ("done", "checkins", "advice", "deleted", "trends"):
+    for mode in ("done", "checkins", "advice", "deleted", "trends", "episodes"):
         if getattr(args, mode, False):
             from prehab.commands.records import show
 

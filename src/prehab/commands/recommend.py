@@ -43,66 +43,107 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The day's committed plan; with ``--facts``, ``--rules``, ``--budget`` or ``--equipment``
+    a what-if plan on those, shown but never kept."""
     from prehab.commands.common import check_budget, check_rules_path, load_for_use, print_problems
-    from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available
-    from prehab.plan.today import advise
-    from prehab.render import evaluation_json, render_text, wrap_text
-    from prehab.store.settings import equipment_kit
+    from prehab.render import WHAT_IF, render_text, view_json, wrap_text
 
     check_rules_path(args.rules)
     check_budget(args.budget)
-    book = load_for_use(args.rules)
-    if book is None:
-        return EXIT_USER_ERROR
+    what_if = any(x is not None for x in (args.facts, args.rules, args.budget, args.equipment))
+    if args.facts is None and not what_if:
+        from prehab.day.service import DayService
+
+        with DayService(today=args.date) as service:
+            service.open()
+            print_problems(service.settings_problems + service.problems + store_warnings(service))
+            if service.book is None:
+                return EXIT_USER_ERROR
+            view, extras = service.read()
+            new = service.new_runner()
+    else:
+        book = load_for_use(args.rules)
+        if book is None:
+            return EXIT_USER_ERROR
+        found = what_if_view(args, book)
+        if found is None:
+            return EXIT_USER_ERROR
+        view, extras, new = found[0], found[1], False
+    if args.json:
+        json.dump(view_json(view, extras), sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        from prehab.textsafe import clean_text
+
+        title = WHAT_IF if what_if else None
+        text = clean_text(render_text(view, extras, verbose=not args.brief, title=title))
+        print(wrap_text(with_start_hint(text) if new else text))
+    return 1 if view.errors else 0
+
+
+def store_warnings(service: Any) -> list[Any]:
+    """A damaged history is a warning: the advice uses what can still be read."""
+    from prehab.model import Problem
+
+    store = service.store
+    if store is None or not store.damaged:
+        return []
+    why = f"the history is damaged ({store.damaged}); the advice uses what can still be read"
+    fix = "prehab export -o rescue.toml, move the file aside, then prehab import rescue.toml"
+    return [Problem(str(store.path), None, "", why, fix, "warning")]
+
+
+def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
+    """A plan on a facts file, or on the history with other rules, budget or kit (not kept)."""
+    from prehab.commands.common import print_problems
+    from prehab.day.view import Decorations, build_view
+    from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available
+    from prehab.plan.today import advise
+    from prehab.store.settings import equipment_kit
+
+    day = args.date or date.today()
     budget: float | None = args.budget
-    equipment: frozenset[str] | None = None
-    new = False
     if args.facts is not None:
         from prehab.rulebook.factsfile import load_facts_file
 
         facts, problems = load_facts_file(args.facts, book.schema)
         print_problems(problems)
         if any(p.severity == "error" for p in problems):
-            return EXIT_USER_ERROR
+            return None
         home_only = any(f.get("fact") == "athlete" and f.get("home_only") is True for f in facts)
         equipment = equipment_available((), home_only)
     else:
-        from prehab.facts.history import load_context, new_runner
-        from prehab.plan.today import facts_for_day
+        from prehab.day.facts import facts_for_day
+        from prehab.facts.history import load_context
 
         store, settings, problems = load_context()
         print_problems(problems)
         with store:
-            facts = facts_for_day(book, store, settings, args.date or date.today())
-            new = new_runner(store, facts)
+            facts = facts_for_day(book, store, settings, day)
         budget = budget if budget is not None else float(settings.time_budget_min)
         equipment = equipment_kit(settings.equipment, settings.home_only)
     if args.equipment:
         equipment = equipment_option(args.equipment, book)
     if budget is None:
         budget = DEFAULT_BUDGET_MIN
-    today = advise(book, facts, PlanOptions(budget or None, equipment))
-    overrides = (args.facts, args.rules, args.budget, args.equipment)
-    if all(x is None for x in overrides) and args.date in (None, date.today()):  # the day's real plan
-        from prehab.store.advicelog import log_to_default_store  # the advice log (issue 10)
-
-        log_to_default_store(date.today(), book.fingerprint, today.evaluation, today.plan, book.exercises)
-    ev, plan = today.evaluation, today.plan
-    if args.json:
-        json.dump(evaluation_json(ev, plan), sys.stdout, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        from prehab.textsafe import clean_text
-
-        text = clean_text(render_text(ev, plan, verbose=not args.brief))
-        print(wrap_text(with_start_hint(text) if new else text))
-    return 1 if ev.errors else 0
+    options = PlanOptions(budget or None, equipment)
+    today = advise(book, facts, options)
+    view = build_view(
+        day,
+        today.evaluation,
+        today.plan,
+        facts,
+        fingerprint=book.fingerprint,
+        budget_min=options.time_budget_min,
+    )
+    return view, Decorations()
 
 
 START_HINT = (
     "NEW HERE? prehab knows nothing about your running yet, so this is general advice only. "
     "Start with any of these, then run prehab recommend again:\n"
-    "  - a check-in: prehab (the app), then 3: this week's distance, what feels tight or sore\n"
+    "  - who you are (age, pregnancy, bone health, experience): prehab profile\n"
+    "  - a check-in: prehab checkin (or the app's Check-in, 3): this week's distance, what is tight or sore\n"
     "  - log a session: prehab log --kind easy --distance 8 --duration 45 --rpe 4\n"
     "  - import your history: prehab import ~/Downloads/export_12345.zip (Strava export, GPX, TCX, FIT)\n"
 )

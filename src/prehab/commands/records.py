@@ -1,4 +1,5 @@
-"""``prehab history --done | --checkins | --advice | --deleted | --trends``: the other records.
+"""``prehab history --done | --checkins | --advice | --deleted | --trends | --episodes``: the
+other records.
 
 Each prints an aligned table (cells on one line, without control characters) or, with
 ``--json``, the same rows as JSON. ``--since`` and ``--until`` narrow every list by day.
@@ -16,6 +17,7 @@ from prehab.commands.history import _open, parse_day
 
 if TYPE_CHECKING:
     from prehab.store.db import Store
+    from prehab.store.records import Episode
     from prehab.store.settings import Settings
 
 
@@ -31,6 +33,7 @@ def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
             "advice": _advice,
             "deleted": _deleted,
             "trends": _trends,
+            "episodes": _episodes,
         }[mode](store, since, until, settings)
     if args.json:
         print(json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str)))
@@ -91,6 +94,40 @@ def _checkins(store: Store, since: date | None, until: date | None, settings: Se
     ]  # fmt: skip
     text = table(("id", "taken", "screens", "facts"), lines)
     return rows, text + "\n(prehab delete checkin ID removes one; prehab restore checkin ID brings it back)"
+
+
+def _episodes(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
+    from prehab.day.followup import describe
+    from prehab.store.episodes import episodes, updates
+
+    found = [
+        e for e in episodes(store)
+        if (until is None or e.opened_on <= until) and (since is None or (e.closed_on or date.max) >= since)
+    ]  # fmt: skip
+    rows = [
+        {
+            "id": e.id, "kind": e.kind, "subject": e.subject, "fact": e.fact,
+            "opened": e.opened_on.isoformat(), "updated": e.updated_on.isoformat(), "trend": e.trend,
+            "closed": e.closed_on.isoformat() if e.closed_on else None, "closed_because": e.close_reason,
+            "story": [{"day": u.day.isoformat(), "what": u.what} for u in updates(store, e.id)],
+        }
+        for e in found
+    ]  # fmt: skip
+    if not found:
+        return rows, "no episodes: pains, warning signs and conditions you report are kept here until closed"
+    lines = [
+        (str(e.id), describe(e), e.opened_on.isoformat(), e.updated_on.isoformat(), _state(e))
+        for e in found
+    ]  # fmt: skip
+    text = table(("id", "episode", "opened", "last update", "closed"), lines)
+    hint = "(an open one is held every day; answer its follow-up: prehab checkin --screen follow-up)"
+    return rows, f"{text}\n{hint}"
+
+
+def _state(e: Episode) -> str:
+    if e.closed_on is not None:
+        return f"{e.closed_on.isoformat()} ({e.close_reason})"
+    return "open" + (f", {e.trend}" if e.trend else "")
 
 
 def _advice(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:

@@ -193,10 +193,12 @@ def _facts_for(args: argparse.Namespace, book: Any) -> list[dict[str, Any]] | No
         facts, problems = load_facts_file(args.facts, book.schema)
         print_problems(problems)
         return None if any(p.severity == "error" for p in problems) else _as_seen(facts, book)
-    from prehab.facts.history import history_facts
+    from prehab.day.service import DayService
 
-    facts, problems = history_facts()
-    print_problems(problems)
+    with DayService() as service:
+        service.open()
+        print_problems(service.settings_problems)
+        facts = service.facts()
     return _as_seen(facts, book)
 
 

@@ -1,8 +1,9 @@
-"""From the stored history, settings and latest check-in to the facts the engine takes.
+"""From the stored sessions, settings and latest check-in to the facts the engine takes.
 
-This is the seam ``prehab recommend`` (without ``--facts``) and the TUI use: one call gives
-the ``load``, ``athlete`` and ``schedule`` facts, one ``session`` fact per recent session,
-and the facts of a recent check-in, merged so that no kind meant to appear once appears twice.
+``build_facts`` gives the ``load``, ``athlete`` and ``schedule`` facts, one ``session`` fact per
+recent session, and the facts of a recent check-in, merged so that no kind meant to appear once
+appears twice; ``prehab.day.facts`` adds the rest of what prehab remembers (profile, episodes,
+responses, ladders) for the day service.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from prehab.facts.dates import EARLIEST, usable
-from prehab.facts.metrics import DoneWork, load_metrics, strength_streak_weeks, work_from_days
+from prehab.facts.metrics import DoneWork, load_metrics, strength_streak_weeks
 from prehab.model import Fact, Problem
-from prehab.store.db import Store, effort_of, local_day, prehab_day_for
+from prehab.store.db import Store
 from prehab.store.records import RUN_KINDS, Checkin, DoneItem, Session
 from prehab.store.settings import WEEKDAYS, Settings, load_settings
 
@@ -39,47 +40,6 @@ def load_context() -> tuple[Store, Settings, list[Problem]]:
         fix = "prehab export -o rescue.toml, move the file aside, then prehab import rescue.toml"
         problems = [*problems, Problem(str(store.path), None, "", why, fix, "warning")]
     return store, settings, problems
-
-
-def history_facts(today: date | None = None) -> tuple[list[Fact], list[Problem]]:
-    """The facts for ``today`` from the default store and settings, and any settings problems."""
-    store, settings, problems = load_context()
-    with store:
-        return facts_from_history(store, settings, today or date.today()), problems
-
-
-def facts_from_history(store: Store, settings: Settings, today: date) -> list[Fact]:
-    """Every fact the history, the settings and a recent check-in give for ``today``.
-
-    Done prehab work counts like logged sessions of its kind (``facts.metrics``); the latest
-    check-in's ``effort`` answer is about the last day of done work before it (``days_ago``).
-    """
-    sessions = metric_sessions(store, today)
-    checkin = store.latest_checkin()
-    work = work_from_days(store.done_days(today))
-    effort_day = prehab_day(store, checkin) if checkin is not None else None
-    return build_facts(
-        sessions,
-        settings,
-        today,
-        checkin,
-        strength_streak=strength_streak(store, today, work),
-        done=work,
-        effort_day=effort_day,
-    )
-
-
-EFFORT_LOOKBACK_DAYS = 14
-"""An effort answer is about done work at most this many days before the check-in."""
-
-
-def prehab_day(store: Store, checkin: Checkin) -> date | None:
-    """The day of done prehab work a check-in's ``effort`` answer is about, or None."""
-    if effort_of(checkin) is None:
-        return None
-    day = local_day(checkin.taken_at)
-    marked = store.marked_days(day - timedelta(days=EFFORT_LOOKBACK_DAYS), day)
-    return prehab_day_for(checkin, marked)
 
 
 LOAD_DAYS = 35
@@ -169,11 +129,10 @@ def build_facts(
     *,
     strength_streak: int | None = None,
     done: Sequence[DoneItem] | DoneWork = (),
-    effort_day: date | None = None,
 ) -> list[Fact]:
-    """:func:`facts_from_history` without the store, for tests and callers holding sessions
-    (``strength_streak``: the streak counted already, when ``sessions`` is only a window;
-    ``done``: done prehab work; ``effort_day``: the day the check-in's effort answer is about).
+    """The history's and a recent check-in's facts for ``today`` (``prehab.day.facts`` adds
+    the profile, the open episodes, the responses and the ladders); ``strength_streak``: the
+    streak counted already, when ``sessions`` is only a window; ``done``: done prehab work.
 
     Sessions the metrics cannot use (dated before 1980 or after ``today``) are dropped first,
     so a bad stored row never stops the advice.
@@ -192,7 +151,7 @@ def build_facts(
     recent = session_facts(sessions, today)
     others: list[Fact] = []
     if checkin is not None and checkin_age_days(checkin, today) <= CHECKIN_MAX_AGE_DAYS:
-        _merge_checkin(checkin, today, single, recent, others, effort_day)
+        _merge_checkin(checkin, today, single, recent, others)
     return [single["load"], single["athlete"], single["schedule"], *recent.values(), *others]
 
 
@@ -268,7 +227,6 @@ def _merge_checkin(
     single: dict[str, Fact],
     recent: dict[tuple[int, str], Fact],
     others: list[Fact],
-    effort_day: date | None = None,
 ) -> None:
     """Fold a check-in's facts in.
 
@@ -276,9 +234,8 @@ def _merge_checkin(
     ``load`` the logged history wins and the answers only fill what the log cannot tell
     (:func:`merge_load`).
     Check-in sessions are shifted by the check-in's age and dropped where the log already
-    has that day and type. The ``effort`` answer (how hard the last prehab session was) gets
-    ``days_ago`` from ``effort_day``, the day of work it is about, or is shifted by the age.
-    ``response`` facts (per region) and the rest are kept as answered.
+    has that day and type. An ``effort`` answer (a facts file's) is shifted by the age; the rest
+    is kept as answered.
     """
     age = checkin_age_days(checkin, today)
     for raw in checkin.facts:
@@ -302,8 +259,6 @@ def _merge_checkin(
             days_ago = fact.get("days_ago")
             if isinstance(days_ago, int) and not isinstance(days_ago, bool):
                 fact["days_ago"] = days_ago + age
-            elif effort_day is not None and effort_day <= today:
-                fact["days_ago"] = (today - effort_day).days
             if isinstance(fact.get("days_ago"), int) and fact["days_ago"] > 3650:
                 continue
             others.append(fact)

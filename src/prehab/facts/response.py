@@ -18,7 +18,9 @@ from prehab.facts.history import checkin_age_days
 from prehab.facts.metrics import HARD_RPE
 from prehab.questionnaire import Screen
 from prehab.store.db import Store, local_day
+from prehab.store.episodes import open_on
 from prehab.store.records import HARD_KINDS, Session
+from prehab.store.responses import responses
 
 RESPONSE_SCREEN = "response"
 """The id of the response questionnaire (screens/response.toml)."""
@@ -67,14 +69,10 @@ def response_due(
     if not days:
         return None
     day = max(days)
-    first_mark = store.marked_days(day, day).get(day)
-    for checkin in store.checkins(limit=10):
-        taken = local_day(checkin.taken_at)
-        answered = any(
-            isinstance(f, dict) and f.get("fact") in ("response", "effort") for f in checkin.facts
-        )
-        after = taken > day or (taken == day and first_mark is not None and checkin.taken_at >= first_mark)
-        if answered and after and (taken < today or (answered_today_counts and taken == today)):
+    given = [r.answered_at for r in responses(store, day, day) if r.answered_at is not None]
+    if given:
+        answered_on = local_day(max(given))
+        if answered_on < today or answered_today_counts:
             return None  # answered already (today's own answers stay on the form to change)
     regions: list[str] = []
     for item in done:
@@ -93,11 +91,12 @@ def response_due(
 
 
 def complained(store: Store, today: date) -> list[str]:
-    """Regions of tightness, soreness or pain in the latest check-in of the last week."""
+    """Regions of open pain episodes, and of tightness or soreness in the latest check-in of
+    the last week."""
+    out = [e.subject for e in open_on(store, today) if e.kind == "pain"]
     latest = store.latest_checkin()
     if latest is None or checkin_age_days(latest, today) > COMPLAINT_DAYS:
-        return []
-    out: list[str] = []
+        return out
     for fact in latest.facts:
         if not isinstance(fact, dict) or fact.get("fact") not in COMPLAINTS:
             continue

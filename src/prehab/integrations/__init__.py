@@ -1,6 +1,6 @@
 """Integrations: prehab's advice published to other systems (Home Assistant over MQTT).
 
-An integration reads, it never forks: it gets today's advice from the same one call as the
-app and ``prehab recommend`` (``prehab.plan.today.advise_from_store``), stores check-ins
-through the same questionnaire validation as the app, and imports nothing from Textual.
+An integration reads, it never forks: it is a thin client of the day service
+(``prehab.day.service``) the app and the CLI use, shows the same committed plan, stores
+check-ins through the same questionnaire validation, and imports nothing from Textual.
 """

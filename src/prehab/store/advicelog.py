@@ -1,10 +1,9 @@
 """The advice log: each day's plan as advised, and what changed since the last one and why.
 
-A plan is kept (``Store.log_advice``) when the app or ``prehab recommend`` works it out: its
-items with dose and minutes, the rules behind each (and the facts they matched), what the plan
-left out and why, every rule that fired and the rulebook's fingerprint. One row per day; a
-changed plan replaces the day's row, keeping the items already done that day (they were
-advised, and adherence counts them).
+The day's committed plan (``prehab.day``) is the log's row for that day: its items with dose
+and minutes, the rules behind each (and the facts they matched), what the plan left out and
+why, every rule that fired and the rulebook's fingerprint. A re-plan replaces the row, keeping
+the items already done that day (they were advised, and adherence counts them).
 
 :func:`plan_changes` compares two stored plans: an item that is new names the rule that added
 it (and the facts it matched); an item that went names the hold, the time budget, the missing
@@ -16,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from prehab.model import Evaluation, Fact, Prescription, Reason
+from prehab.model import Fact, Prescription
 from prehab.store.records import AdviceRecord
 
 if TYPE_CHECKING:
-    from prehab.plan.day import DayPlan
     from prehab.rulebook.model import Exercise
     from prehab.store.db import Store
 
@@ -50,124 +48,12 @@ def item_record(p: Prescription) -> dict[str, Any]:
     return item
 
 
-def _left_out(p: Prescription, why: str, reason: Reason | None = None, **more: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"exercise": p.exercise, "name": p.name, "why": why, **more}
-    if reason is not None:
-        out["rule"] = reason.rule_id
-        out["title"] = reason.title
-    return out
-
-
-def advice_record(
-    day: date,
-    fingerprint: str,
-    evaluation: Evaluation,
-    plan: DayPlan,
-    computed_at: datetime | None = None,
-) -> AdviceRecord:
-    """The log's record of one day's plan (``Today.evaluation`` and ``Today.plan``)."""
-    held: list[dict[str, Any]] = []
-    for p, reason in [*evaluation.suppressed, *plan.held]:
-        held.append(_left_out(p, "held", reason))
-    for original, easier, reason in evaluation.regressed:
-        held.append(
-            {"exercise": original, "name": original, "why": "easier", "instead": easier.exercise,
-             "instead_name": easier.name, "rule": reason.rule_id, "title": reason.title}
-        )  # fmt: skip
-    for original, swapped in plan.swapped:
-        held.append(
-            {"exercise": original, "name": original, "why": "equipment", "instead": swapped.exercise,
-             "instead_name": swapped.name}
-        )  # fmt: skip
-    for p, kit in plan.missing_equipment:
-        held.append(_left_out(p, "equipment", needs=list(kit)))
-    for p in plan.extra:
-        held.append(_left_out(p, "time"))
-    return AdviceRecord(
-        day=day,
-        computed_at=computed_at or datetime.now(UTC),
-        fingerprint=fingerprint,
-        items=[item_record(p) for p in plan.items],
-        rule_ids=sorted(set(evaluation.fired)),
-        held=held,
-    )
-
-
-def log_plan(
-    store: Store,
-    record: AdviceRecord,
-    evaluation: Evaluation | None = None,
-    catalogue: Mapping[str, Exercise] | None = None,
-) -> bool:
-    """Keep ``record`` as its day's plan. Items of the day's earlier plan stay in it (marked
-    ``kept``) when they were done that day, or when done marks changed after that plan was
-    made: work marked done counts like a logged session, so a re-plan may drop the rest of a
-    session in progress, and that session is still the day's advice, unless a hold of
-    ``evaluation`` now forbids it (``catalogue``: the exercises, to check). True when the log
-    changed. A history that cannot be written (read-only, damaged, busy) is left as it is."""
-    from prehab.store.db import StoreError
-
-    try:
-        earlier = store.advice(record.day)
-        if earlier is not None:
-            kept = kept_items(store, earlier, record)
-            if evaluation is not None and catalogue is not None:
-                done = store.done_on(record.day)
-                kept = [i for i in kept if i.get("exercise") in done or not _held(i, evaluation, catalogue)]
-            record.items.extend(kept)
-        return store.log_advice(record)
-    except StoreError:
-        return False
-
-
-def _held(item: Mapping[str, Any], evaluation: Evaluation, catalogue: Mapping[str, Exercise]) -> bool:
-    """Whether a hold of ``evaluation`` forbids a stored item (or its exercise is gone)."""
-    from prehab.plan.holds import forbidden
-
-    exercise = str(item.get("exercise", ""))
-    if exercise not in catalogue:
-        return True
-    dose = dict(item.get("dose") or {})
-    p = Prescription(exercise, str(item.get("name", "")), str(item.get("kind", "")), dose, 0, [])
-    return forbidden(p, evaluation.holds, dict(catalogue)) is not None
-
-
-def kept_items(store: Store, earlier: AdviceRecord, record: AdviceRecord) -> list[dict[str, Any]]:
-    """The items of ``earlier`` (the same day's previous plan) that ``record`` keeps: the ones
-    done that day, and the rest of a session a done mark re-planned away (for the day, unless
-    a hold now forbids them)."""
-    done = store.done_on(record.day)
-    marked = store.done_changed_at(record.day)
-    since_marks = marked is not None and marked >= earlier.computed_at
-    have = set(record.exercises)
-    held = {h.get("exercise") for h in record.held if h.get("why") in ("held", "easier")}
-    out = []
-    for item in earlier.items:
-        exercise = item.get("exercise")
-        if exercise in have:
-            continue
-        if exercise in done or ((item.get("kept") or since_marks) and exercise not in held):
-            out.append({**item, "kept": True})
-    return out
-
-
-def log_to_default_store(
-    day: date, fingerprint: str, evaluation: Evaluation, plan: DayPlan, catalogue: Mapping[str, Exercise]
-) -> bool:
-    """``prehab recommend``: keep the plan in the default history (quietly not, when it cannot
-    be written)."""
-    from prehab.store.db import Store, StoreError
-
-    try:
-        with Store.open() as store:
-            return log_plan(store, advice_record(day, fingerprint, evaluation, plan), evaluation, catalogue)
-    except StoreError:
-        return False
-
-
-def mark_prescription(store: Store, day: date, p: Prescription, exercise: Exercise | None) -> int:
+def mark_prescription(
+    store: Store, day: date, p: Prescription, exercise: Exercise | None, item: int | None = None
+) -> int:
     """Record ``p`` as done on ``day`` with the dose it was given, its kind, and the catalogue's
-    plane and loaded regions (``exercise``); returns the done record's id."""
+    plane and loaded regions (``exercise``); ``item``: its number in the day's plan (None:
+    work the plan did not give). Returns the done record's id."""
     return store.mark_done(
         day,
         p.exercise,
@@ -177,6 +63,7 @@ def mark_prescription(store: Store, day: date, p: Prescription, exercise: Exerci
         plane=exercise.plane if exercise is not None else "",
         loads=(exercise.loads or exercise.works) if exercise is not None else (),
         minutes=p.minutes,
+        item=item,
     )
 
 

@@ -28,6 +28,7 @@ class RestoreCount:
     checkins_added: int = 0
     done_added: int = 0
     advice_added: int = 0
+    episodes_added: int = 0
 
 
 def is_export(data: dict[str, Any]) -> bool:
@@ -76,6 +77,7 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
         for s in sessions:
             if s.id is not None and s.deleted_at is not None:  # added now, deleted then
                 conn.execute("UPDATE sessions SET deleted_at = ? WHERE id = ?", (_iso(s.deleted_at), s.id))
+        new_checkins: list[int] = []
         for number, row in enumerate(data.get("checkin", []), start=1):
             taken = row.get("taken_at") if isinstance(row, dict) else None
             if not isinstance(taken, datetime) or taken.tzinfo is None:
@@ -85,7 +87,7 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
                 "SELECT 1 FROM checkins WHERE athlete_id = ? AND taken_at = ?", (ATHLETE_ID, when)
             ).fetchone():
                 continue
-            conn.execute(
+            cur = conn.execute(
                 "INSERT INTO checkins (athlete_id, taken_at, answers, facts, deleted_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (
@@ -97,6 +99,7 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
                 ),
             )
             count.checkins_added += 1
+            new_checkins.append(int(cur.lastrowid or 0))
         for number, row in enumerate(data.get("done", []), start=1):
             day = row.get("day") if isinstance(row, dict) else None
             if not isinstance(day, date) or not isinstance(row.get("exercise"), str):
@@ -140,7 +143,92 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
                 ),
             )
             count.advice_added += cur.rowcount
+        if any(key in data for key in ("episode", "response", "profile")):
+            count.episodes_added = _restore_day_records(conn, data)
+        else:  # an export from before episodes: its check-ins become them, as on an upgrade
+            from prehab.store.upgrade import checkins_to_records
+
+            checkins_to_records(conn, new_checkins)
     return count
+
+
+def _restore_day_records(conn: Any, data: dict[str, Any]) -> int:
+    """The profile (unless one is stored), episodes (by kind, subject and day opened) with their
+    story, and responses (by day of work and region) of an export."""
+    from prehab.store import rows
+
+    added = 0
+    profile = data.get("profile")
+    if isinstance(profile, dict) and isinstance(profile.get("answers", {}), dict):
+        conn.execute(
+            "INSERT OR IGNORE INTO profile (athlete_id, answers, facts, skipped, updated_at) "
+            "VALUES (1, ?, ?, ?, ?)",
+            (
+                rows.dumps(profile.get("answers", {})),
+                rows.dumps([f for f in profile.get("facts", []) if isinstance(f, dict)]),
+                int(bool(profile.get("skipped", False))),
+                _iso(_stamp(profile.get("updated_at"))) or datetime.now(UTC).isoformat(),
+            ),
+        )
+    for number, row in enumerate(data.get("episode", []), start=1):
+        opened = row.get("opened_on") if isinstance(row, dict) else None
+        if (
+            not isinstance(opened, date)
+            or not isinstance(row.get("kind"), str)
+            or not isinstance(row.get("subject"), str)
+        ):
+            raise BackupError(f"episode {number}: needs a kind, a subject and opened_on")
+        fact = row.get("fact", {})
+        if conn.execute(
+            "SELECT 1 FROM episodes WHERE athlete_id = 1 AND kind = ? AND subject = ? AND opened_on = ?",
+            (row["kind"], row["subject"], opened.isoformat()),
+        ).fetchone():
+            continue
+        updated = row.get("updated_on") if isinstance(row.get("updated_on"), date) else opened
+        closed = row.get("closed_on") if isinstance(row.get("closed_on"), date) else None
+        cur = conn.execute(
+            "INSERT INTO episodes (athlete_id, kind, subject, fact, opened_on, updated_on, trend, closed_on, "
+            "close_reason, deleted_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row["kind"], row["subject"], rows.dumps(fact if isinstance(fact, dict) else {}),
+                opened.isoformat(), updated.isoformat(), str(row.get("trend", "")),
+                closed.isoformat() if closed else None, str(row.get("close_reason", "")),
+                _iso(_stamp(row.get("deleted_at"))),
+            ),
+        )  # fmt: skip
+        episode_id = int(cur.lastrowid or 0)
+        for step in row.get("story", []):
+            if isinstance(step, dict) and isinstance(step.get("day"), date):
+                conn.execute(
+                    "INSERT INTO episode_updates (episode_id, day, at, what) VALUES (?, ?, ?, ?)",
+                    (
+                        episode_id,
+                        step["day"].isoformat(),
+                        _iso(_stamp(step.get("at"))) or "",
+                        str(step.get("what", "")),
+                    ),
+                )
+        added += 1
+    for number, row in enumerate(data.get("response", []), start=1):
+        work = row.get("work_day") if isinstance(row, dict) else None
+        if not isinstance(work, date):
+            raise BackupError(f"response {number}: needs a work_day")
+        rpe = row.get("rpe")
+        conn.execute(
+            "INSERT OR IGNORE INTO responses (athlete_id, work_day, region, rpe, pain_during, next_morning, "
+            "answered_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+            (
+                work.isoformat(), str(row.get("region", "")),
+                rpe if isinstance(rpe, int) and not isinstance(rpe, bool) and 1 <= rpe <= 10 else None,
+                _choice(row.get("pain_during")), _choice(row.get("next_morning")),
+                _iso(_stamp(row.get("answered_at"))) or datetime.now(UTC).isoformat(),
+            ),
+        )  # fmt: skip
+    return added
+
+
+def _choice(value: Any) -> str | None:
+    return value if value in ("better", "same", "worse") else None
 
 
 def _stamp(value: Any) -> datetime | None:

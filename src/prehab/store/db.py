@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from prehab.model import Fact, UserError
+from prehab.store import rows
 from prehab.store.records import (
     CROSS_PLANES,
     RUN_KINDS,
@@ -145,6 +146,7 @@ class Store:
         self.lost_rows = 0
         """Rows of a damaged file that could not be read (set by ``rescue``)."""
         self._rescued: Rescue | None = None
+        self._copy: sqlite3.Connection | None = None
         self._checked = False
 
     # -- opening and closing -------------------------------------------------------------
@@ -301,6 +303,39 @@ class Store:
         """All rows of one read, for a module that keeps a table of its own (the importer's
         ``prehab.imports.ledger``); a fault becomes its StoreError."""
         return self._rows(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of one read, and the same read again on what can still be read when the
+        file is damaged: every readable row is copied into an in-memory database of the same
+        schema once (``store.rescue``), so a repository writes each query once."""
+        try:
+            return self._rows(sql, params)
+        except StoreDamaged:
+            with self._lock:
+                return self._readable_copy().execute(sql, params).fetchall()
+
+    def _readable_copy(self) -> sqlite3.Connection:
+        """An in-memory database of the latest schema holding every row of the damaged file
+        that can still be read (made once; ``lost_rows`` counts the rest)."""
+        if self._copy is not None:
+            return self._copy
+        from prehab.store.rescue import readable_rows
+
+        copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        migrate(copy)
+        tables = [r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        lost = 0
+        for table in tables:
+            if table in ("schema_version", "athletes"):
+                continue
+            columns = [r[1] for r in copy.execute(f"PRAGMA table_info({table})")]
+            found = readable_rows(self._conn, table, ", ".join(columns))
+            lost += found.lost
+            marks = ", ".join("?" for _ in columns)
+            copy.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", list(found.rows.values()))
+        self.lost_rows = max(self.lost_rows, lost)
+        self._copy = copy
+        return copy
 
     def _writable(self) -> None:
         """Refuse a write into a read-only or damaged history, checking it first if need be."""
@@ -507,14 +542,17 @@ class Store:
     def add_checkin(
         self, answers: dict[str, Any], facts: list[Fact], taken_at: datetime | None = None
     ) -> int:
-        """Keep one questionnaire's answers and the facts they produced; returns its id."""
-        when = _utc(taken_at or datetime.now(UTC))
+        """Keep one questionnaire's answers and the facts they produced, open or update the
+        episodes they report (on the check-in's day) and keep its answers about the last session
+        against that session's day (``store.upgrade.record_checkin_in``); returns its id. The
+        day service writes its check-ins itself (it knows which screens were answered)."""
+        from prehab.store.upgrade import record_checkin_in
+
+        when = taken_at or datetime.now(UTC)
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO checkins (athlete_id, taken_at, answers, facts) VALUES (?, ?, ?, ?)",
-                (ATHLETE_ID, when.isoformat(), _dumps(answers), _dumps(facts)),
-            )
-        return int(cur.lastrowid or 0)
+            checkin_id = add_checkin_in(conn, answers, facts, when)
+            record_checkin_in(conn, checkin_id, facts, when)
+        return checkin_id
 
     def checkins(self, limit: int = 20, *, include_deleted: bool = False) -> list[Checkin]:
         """The latest ``limit`` check-ins, newest first (deleted ones only ``include_deleted``)."""
@@ -553,8 +591,9 @@ class Store:
         return found[0] if found else None
 
     def delete_checkin(self, id: int) -> bool:
-        """Delete a check-in softly (``restore("checkin", id)`` undoes it)."""
-        return self._soft_delete("checkins", "id = ?", (id,))
+        """Delete a check-in softly, with the episodes it opened (``restore("checkin", id)``
+        undoes it)."""
+        return self.delete("checkin", id)
 
     # -- undo: soft deletes and restoring them -------------------------------------------
 
@@ -572,7 +611,17 @@ class Store:
         table = _TABLES.get(kind)
         if table is None:
             raise ValueError(f"cannot delete {kind!r}: delete one of {', '.join(RESTORABLE)}")
-        return self._soft_delete(table, "id = ?", (id,))
+        from prehab.store.episodes import delete_opened_by
+
+        when = _now()
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"UPDATE {table} SET deleted_at = ? WHERE athlete_id = ? AND {_LIVE} AND id = ?",
+                (when, ATHLETE_ID, id),
+            )
+            if cur.rowcount and kind == "checkin":  # the episodes it opened go with it
+                delete_opened_by(conn, id, when)
+        return cur.rowcount > 0
 
     def restore(self, kind: str, id: int) -> bool:
         """Undo the delete of one record (``kind``: session, checkin or done); False if no
@@ -580,12 +629,16 @@ class Store:
         table = _TABLES.get(kind)
         if table is None:
             raise ValueError(f"cannot restore {kind!r}: restore one of {', '.join(RESTORABLE)}")
+        from prehab.store.episodes import restore_opened_by
+
         with self.transaction() as conn:
             cur = conn.execute(
                 f"UPDATE {table} SET deleted_at = NULL WHERE id = ? AND athlete_id = ? "
                 "AND deleted_at IS NOT NULL",
                 (id, ATHLETE_ID),
             )
+            if cur.rowcount and kind == "checkin":
+                restore_opened_by(conn, id)
         return cur.rowcount > 0
 
     def deleted(self, limit: int = 200) -> list[Deleted]:
@@ -641,14 +694,16 @@ class Store:
         plane: str = "",
         loads: Sequence[str] = (),
         minutes: float | None = None,
+        item: int | None = None,
     ) -> int:
         """Record that ``exercise_id`` was done on ``day`` at ``dose`` (the dose given that day);
-        marking twice keeps one record, and marking an unmarked item again restores it. What a
+        ``item`` is its number in the day's committed plan (None: work the plan did not give).
+        Marking twice keeps one record, and marking an unmarked item again restores it. What a
         caller leaves out (kind, dose, plane...) keeps its stored value. Returns the record's id."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO done (athlete_id, day, exercise_id, rule_ids, kind, dose, plane, loads, "
-                "minutes, marked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "minutes, marked_at, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (athlete_id, day, exercise_id) DO UPDATE SET "
                 "rule_ids = excluded.rule_ids, "
                 "kind = COALESCE(NULLIF(excluded.kind, ''), done.kind), "
@@ -656,6 +711,7 @@ class Store:
                 "plane = COALESCE(NULLIF(excluded.plane, ''), done.plane), "
                 "loads = CASE WHEN excluded.loads = '[]' THEN done.loads ELSE excluded.loads END, "
                 "minutes = COALESCE(excluded.minutes, done.minutes), "
+                "item = COALESCE(excluded.item, done.item), "
                 "marked_at = CASE WHEN done.deleted_at IS NULL THEN done.marked_at "
                 "ELSE excluded.marked_at END, "
                 "deleted_at = NULL",
@@ -670,6 +726,7 @@ class Store:
                     json.dumps(list(loads)),
                     None if minutes is None else float(minutes),
                     _now(),
+                    item,
                 ),
             )
             row = conn.execute(
@@ -727,8 +784,8 @@ class Store:
 
     def done_items(self, since: date, until: date | None = None, *, with_rpe: bool = True) -> list[DoneItem]:
         """What the runner did from ``since`` to ``until`` (inclusive), oldest first, each with
-        the dose given that day and the session RPE answered for that day's work (``rpe``,
-        from the next check-in's ``effort`` answer; None when not answered, or not looked up
+        the dose given that day and the session RPE answered for that day's work (``rpe``, from
+        the responses stored against that day; None when not answered, or not looked up
         ``with_rpe=False``)."""
         where = f"athlete_id = ? AND {_LIVE} AND day >= ?"
         params: list[Any] = [ATHLETE_ID, since.isoformat()]
@@ -740,17 +797,12 @@ class Store:
                 f"SELECT {_DONE_COLUMNS} FROM done WHERE {where} ORDER BY day, exercise_id", params
             )]  # fmt: skip
         except StoreDamaged:
-            rows = [
-                d
-                for d in self._rescued_done()
-                if d.day >= since and (until is None or d.day <= until)
-            ]
+            rows = [d for d in self._rescued_done() if d.day >= since and (until is None or d.day <= until)]
         if not rows or not with_rpe:
             return [d.item() for d in rows]
-        marked = first_marks(rows)
-        start = datetime.combine(min(marked) - timedelta(days=1), datetime.min.time(), UTC)
-        answers = self.checkins_since(start, mentioning='"effort"')
-        rpe = effort_by_day(answers, marked)
+        from prehab.store.responses import responses, rpe_by_day
+
+        rpe = rpe_by_day(responses(self, min(d.day for d in rows), max(d.day for d in rows)))
         return [d.item(rpe.get(d.day)) for d in rows]
 
     def done_days(self, until: date) -> dict[date, tuple[bool, bool, bool]]:
@@ -786,18 +838,6 @@ class Store:
         except StoreDamaged:
             return first_marks(d for d in self._rescued_done() if since <= d.day <= until)
         return {date.fromisoformat(r[0]): _when(r[1]) for r in rows}
-
-    def done_changed_at(self, day: date) -> datetime | None:
-        """When a done mark of ``day`` was last made or taken back (None: no marks)."""
-        times = [
-            t for d in self.done_rows() if d.day == day for t in (d.marked_at, d.deleted_at) if t is not None
-        ] if self.damaged else [
-            t for r in self._rows(
-                "SELECT marked_at, deleted_at FROM done WHERE athlete_id = ? AND day = ?",
-                (ATHLETE_ID, day.isoformat()),
-            ) for t in (_when(r[0]), _when(r[1])) if t is not None
-        ]  # fmt: skip
-        return max(times, default=None)
 
     def _rescued_done(self) -> list[DoneRow]:
         return [d for d in self.rescue().done if d.deleted_at is None]
@@ -955,45 +995,6 @@ def first_marks(rows: Iterable[DoneRow]) -> dict[date, datetime | None]:
     return out
 
 
-def effort_of(checkin: Checkin) -> tuple[int, int | None] | None:
-    """The ``effort`` answer of a check-in: (rpe, days_ago or None), or None."""
-    for fact in checkin.facts:
-        if isinstance(fact, dict) and fact.get("fact") == "effort":
-            rpe, ago = fact.get("rpe"), fact.get("days_ago")
-            if isinstance(rpe, int) and not isinstance(rpe, bool) and 1 <= rpe <= 10:
-                good = isinstance(ago, int) and not isinstance(ago, bool) and ago >= 0
-                return rpe, ago if good else None
-    return None
-
-
-def prehab_day_for(checkin: Checkin, marked: dict[date, datetime | None]) -> date | None:
-    """The day of prehab work a check-in's effort answer is about: ``days_ago`` before the
-    check-in when the answer says, else the latest day whose work was marked done before the
-    check-in was taken (a mark made later that day is the next session, not this one)."""
-    found = effort_of(checkin)
-    day = local_day(checkin.taken_at)
-    if found is not None and found[1] is not None:
-        return day - timedelta(days=found[1])
-    taken = _utc(checkin.taken_at)
-    earlier = [d for d, first in marked.items() if d < day or (d == day and (first or taken) <= taken)]
-    return max(earlier, default=None)
-
-
-def effort_by_day(checkins: Iterable[Checkin], marked: dict[date, datetime | None]) -> dict[date, int]:
-    """Session RPE per day of prehab work: the answer of the first check-in day after the work
-    (a later save that same day corrects it; a later day's answer is about later work)."""
-    out: dict[date, tuple[date, int]] = {}
-    for checkin in sorted(checkins, key=lambda c: (_utc(c.taken_at), c.id)):
-        found = effort_of(checkin)
-        target = prehab_day_for(checkin, marked) if found else None
-        if found is None or target is None or target not in marked:
-            continue
-        asked = local_day(checkin.taken_at)
-        if target not in out or out[target][0] == asked:
-            out[target] = (asked, found[0])
-    return {day: rpe for day, (_, rpe) in out.items()}
-
-
 def local_day(when: datetime) -> date:
     """The runner's calendar day of a stored time (stored in UTC, lived in local time)."""
     try:
@@ -1054,9 +1055,7 @@ def _advice_key(record: AdviceRecord) -> str:
     return _dumps([record.fingerprint, record.items, sorted(record.rule_ids), record.held])
 
 
-def _read_rows(
-    rows: dict[int, tuple[Any, ...]], read: Callable[[Sequence[Any]], _T], into: list[_T]
-) -> int:
+def _read_rows(rows: dict[int, tuple[Any, ...]], read: Callable[[Sequence[Any]], _T], into: list[_T]) -> int:
     """The athlete's rows read into ``into``; how many could not be read."""
     lost = 0
     for row in rows.values():
@@ -1073,6 +1072,17 @@ def _stamp(text: Any) -> datetime:
 
 
 # -- row helpers ---------------------------------------------------------------------------
+
+
+def add_checkin_in(
+    conn: sqlite3.Connection, answers: dict[str, Any], facts: list[Fact], taken_at: datetime
+) -> int:
+    """Insert one check-in inside the caller's transaction; its id."""
+    cur = conn.execute(
+        "INSERT INTO checkins (athlete_id, taken_at, answers, facts) VALUES (?, ?, ?, ?)",
+        (ATHLETE_ID, _utc(taken_at).isoformat(), _dumps(answers), _dumps(facts)),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def add_sessions_in(
@@ -1215,36 +1225,10 @@ def _session(row: Sequence[Any]) -> Session:
     )
 
 
-def _when(text: Any) -> datetime | None:
-    """A stored UTC time (deleted_at, marked_at), or None."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def _utc(when: datetime) -> datetime:
-    if when.tzinfo is None:
-        when = when.astimezone()
-    return when.astimezone(UTC)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, default=_json_default, sort_keys=True)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"cannot store {type(value).__name__} in a check-in")
+_when = rows.when
+_now = rows.now
+_utc = rows.utc
+_dumps = rows.dumps
 
 
 # -- opening helpers -------------------------------------------------------------------------

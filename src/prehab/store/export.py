@@ -1,7 +1,8 @@
 """The whole store as TOML or CSV: the runner's data, readable without prehab.
 
-TOML holds everything (sessions, check-ins, done work, the advice log, and deleted records with
-their ``deleted_at`` so a restore keeps them restorable); CSV holds the sessions that are not
+TOML holds everything (sessions, check-ins, done work, the advice log, the profile, episodes
+with their story, responses, and deleted records with their ``deleted_at`` so a restore keeps
+them restorable); CSV holds the sessions that are not
 deleted, one per row, for spreadsheets. Distances are kilometres in both (the unit is in the
 column/key name).
 
@@ -14,14 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 import tomli_w
 
 from prehab.store.db import DoneRow, Store, StoreDamaged
-from prehab.store.records import AdviceRecord, Checkin, Session
+from prehab.store.records import AdviceRecord, Checkin, Episode, EpisodeUpdate, Profile, Response, Session
 from prehab.store.schema import LATEST_VERSION
 
 CSV_COLUMNS = (
@@ -48,6 +49,10 @@ class Contents:
     done: list[DoneRow]
     advice: list[AdviceRecord]
     version: int
+    profile: Profile | None = None
+    episodes: list[Episode] = field(default_factory=list)
+    stories: dict[int, list[EpisodeUpdate]] = field(default_factory=dict)
+    responses: list[Response] = field(default_factory=list)
 
 
 def contents(store: Store) -> Contents:
@@ -62,7 +67,18 @@ def contents(store: Store) -> Contents:
         version = store.schema_version()
     except StoreDamaged:
         version = LATEST_VERSION
-    return Contents(list(reversed(sessions)), list(reversed(checkins)), done, list(reversed(advice)), version)
+    from prehab.store.episodes import episodes, updates
+    from prehab.store.profile import load_profile
+    from prehab.store.responses import responses
+
+    found = Contents(
+        list(reversed(sessions)), list(reversed(checkins)), done, list(reversed(advice)), version
+    )
+    found.profile = load_profile(store)
+    found.episodes = list(reversed(episodes(store, include_deleted=True)))
+    found.stories = {e.id: updates(store, e.id) for e in found.episodes}
+    found.responses = responses(store, date.min, date.max)
+    return found
 
 
 def _session_row(s: Session) -> dict[str, Any]:
@@ -89,7 +105,10 @@ def export_toml(store: Store) -> str:
         "session": [_session_row(s) for s in found.sessions],
         "checkin": [
             {
-                "id": c.id, "taken_at": c.taken_at, "answers": c.answers, "facts": c.facts,
+                "id": c.id,
+                "taken_at": c.taken_at,
+                "answers": c.answers,
+                "facts": c.facts,
                 "deleted_at": c.deleted_at,
             }
             for c in found.checkins
@@ -97,12 +116,48 @@ def export_toml(store: Store) -> str:
         "done": [_done_row(d) for d in found.done],
         "advice": [
             {
-                "day": a.day, "computed_at": a.computed_at, "fingerprint": a.fingerprint,
-                "items": a.items, "rule_ids": a.rule_ids, "held": a.held,
+                "day": a.day,
+                "computed_at": a.computed_at,
+                "fingerprint": a.fingerprint,
+                "items": a.items,
+                "rule_ids": a.rule_ids,
+                "held": a.held,
             }
             for a in found.advice
         ],  # fmt: skip
+        "episode": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "subject": e.subject,
+                "fact": e.fact,
+                "opened_on": e.opened_on,
+                "updated_on": e.updated_on,
+                "trend": e.trend,
+                "closed_on": e.closed_on,
+                "close_reason": e.close_reason,
+                "deleted_at": e.deleted_at,
+                "story": [{"day": u.day, "at": u.at, "what": u.what} for u in found.stories.get(e.id, [])],
+            }
+            for e in found.episodes
+        ],  # fmt: skip
+        "response": [
+            {
+                "work_day": r.work_day,
+                "region": r.region,
+                "rpe": r.rpe,
+                "pain_during": r.pain_during,
+                "next_morning": r.next_morning,
+                "answered_at": r.answered_at,
+            }
+            for r in found.responses
+        ],  # fmt: skip
     }
+    if found.profile is not None:
+        data["profile"] = {
+            "answers": found.profile.answers, "facts": found.profile.facts,
+            "skipped": found.profile.skipped, "updated_at": found.profile.updated_at,
+        }  # fmt: skip
     return tomli_w.dumps(_without_none(data))
 
 

@@ -205,3 +205,132 @@ def validate_session(s: Session) -> list[str]:
     if s.kind in RUN_KINDS and s.distance_km == 0 and s.duration_min is None:
         problems.append("distance: a run needs a distance or a duration")
     return problems
+
+
+EPISODE_KEYS: dict[str, str] = {"pain": "region", "symptom": "sign", "injury": "condition"}
+"""Fact kinds that are episodes, and the field that says which one (the knee's pain, one sign,
+one named condition). An episode stays open from the day it is reported until it is closed."""
+
+PAIN_SIGNS = (
+    "worse_next_morning",
+    "bone_tenderness",
+    "at_rest",
+    "swelling",
+    "changes_stride",
+    "at_night",
+    "numbness",
+)
+"""The pain fact's warning signs: a sign stays on its episode until the runner answers "no"."""
+
+
+def episode_key(fact: Fact) -> tuple[str, str] | None:
+    """(kind, subject) of the episode a reported fact is about, or None if it is not one."""
+    kind = fact.get("fact")
+    field_name = EPISODE_KEYS.get(str(kind))
+    subject = fact.get(field_name) if field_name else None
+    if not isinstance(subject, str) or not subject:
+        return None
+    return str(kind), subject
+
+
+def reported_state(fact: Fact) -> str:
+    """What a reported episode fact says: "open" (it is there), "resolved" (the runner said it
+    is gone: pain 0 with no warning sign, a sign answered "no") or "" (nothing either way)."""
+    kind = fact.get("fact")
+    if kind == "symptom":
+        present = fact.get("present")
+        return "open" if present is True else "resolved" if present is False else ""
+    if kind == "injury":
+        return "open"
+    if kind == "pain":
+        signs = [fact.get(s) for s in PAIN_SIGNS]
+        level = fact.get("level")
+        if any(v is True for v in signs) or (isinstance(level, int | float) and level > 0):
+            return "open"
+        if level == 0:
+            return "resolved"
+        return "" if any(v is False for v in signs) else "open"
+    return ""
+
+
+@dataclass
+class Episode:
+    """A pain, warning sign, screening sign or named condition, open until the runner closes it.
+
+    ``fact`` is what the rules see every day it is open: every report merged, the latest answer
+    to each field winning (a sign answered once stays until answered "no").
+    """
+
+    id: int
+    kind: str
+    subject: str
+    fact: Fact
+    opened_on: date
+    updated_on: date
+    trend: str = ""
+    """The last follow-up answer: same, worse or better ("" before any)."""
+    closed_on: date | None = None
+    close_reason: str = ""
+    deleted_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None and self.deleted_at is None
+
+    def open_on(self, day: date) -> bool:
+        """Open on ``day``: reported by then and not closed before it ended."""
+        return (
+            self.deleted_at is None
+            and self.opened_on <= day
+            and (self.closed_on is None or self.closed_on > day)
+        )
+
+    @property
+    def label(self) -> str:
+        """``knees pain``, ``night pain (screening)``, ``achilles (injury)``: in words."""
+        subject = self.subject.replace("_", " ")
+        if self.kind == "pain":
+            return f"{subject} pain"
+        if self.kind == "symptom":
+            return f"{subject} (screening sign)"
+        return f"{subject} ({self.kind})"
+
+
+@dataclass(frozen=True)
+class EpisodeUpdate:
+    """One entry of an episode's story: opened, reported again, a follow-up answer, closed."""
+
+    episode_id: int
+    day: date
+    at: datetime
+    what: str
+    fact: Fact = field(default_factory=dict, hash=False)
+    checkin_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """How the work of one day answered, given the day after: the session's RPE (``region`` "")
+    or one region's pain during and the next morning, each compared with before."""
+
+    work_day: date
+    region: str = ""
+    rpe: int | None = None
+    pain_during: str | None = None
+    next_morning: str | None = None
+    answered_at: datetime | None = None
+
+
+@dataclass
+class Profile:
+    """Who the runner is, as answered on the profile screen (asked once, edited any time).
+
+    ``facts`` are the facts those answers set (``athlete`` and ``health``); the day's age is
+    worked out from ``athlete.birth_year`` each day. ``skipped``: the runner skipped onboarding
+    (the cautious defaults apply, and it is not asked again).
+    """
+
+    answers: dict[str, Any]
+    facts: list[Fact]
+    skipped: bool = False
+    updated_at: datetime | None = None

@@ -86,6 +86,73 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        4,
+        # One runner, one day: who the runner is (the profile, one row), what stays open until
+        # closed (episodes and their updates), answers tied to the work they answer
+        # (responses), the committed day plan (the advice row gains its inputs and the whole
+        # view) with each re-plan and why, and done marks that point at a plan item.
+        """
+        CREATE TABLE profile (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL UNIQUE REFERENCES athletes(id),
+            answers TEXT NOT NULL DEFAULT '{}',
+            facts TEXT NOT NULL DEFAULT '[]',
+            skipped INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE episodes (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            fact TEXT NOT NULL DEFAULT '{}',
+            opened_on TEXT NOT NULL,
+            updated_on TEXT NOT NULL,
+            trend TEXT NOT NULL DEFAULT '',
+            closed_on TEXT,
+            close_reason TEXT NOT NULL DEFAULT '',
+            deleted_at TEXT
+        );
+        CREATE INDEX episodes_by_subject ON episodes (athlete_id, kind, subject, closed_on);
+        CREATE TABLE episode_updates (
+            id INTEGER PRIMARY KEY,
+            episode_id INTEGER NOT NULL REFERENCES episodes(id),
+            day TEXT NOT NULL,
+            at TEXT NOT NULL,
+            what TEXT NOT NULL,
+            fact TEXT NOT NULL DEFAULT '{}',
+            checkin_id INTEGER
+        );
+        CREATE INDEX episode_updates_by_episode ON episode_updates (episode_id, id);
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            work_day TEXT NOT NULL,
+            region TEXT NOT NULL DEFAULT '',
+            rpe INTEGER,
+            pain_during TEXT,
+            next_morning TEXT,
+            answered_at TEXT NOT NULL,
+            deleted_at TEXT,
+            UNIQUE (athlete_id, work_day, region)
+        );
+        CREATE INDEX responses_by_day ON responses (athlete_id, work_day);
+        ALTER TABLE advice ADD COLUMN inputs TEXT NOT NULL DEFAULT '';
+        ALTER TABLE advice ADD COLUMN view TEXT NOT NULL DEFAULT '';
+        CREATE TABLE replans (
+            id INTEGER PRIMARY KEY,
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            day TEXT NOT NULL,
+            at TEXT NOT NULL,
+            trigger TEXT NOT NULL DEFAULT '',
+            changes TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX replans_by_day ON replans (athlete_id, day);
+        ALTER TABLE done ADD COLUMN item INTEGER;
+        ALTER TABLE done ADD COLUMN actual TEXT NOT NULL DEFAULT '{}'
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -130,6 +197,10 @@ def migrate(conn: sqlite3.Connection) -> int:
                 continue
             for statement in _statements(script):
                 conn.execute(statement)
+            if version == 4 and start > 0:  # a history from before episodes: its check-ins become them
+                from prehab.store.upgrade import checkins_to_records
+
+                checkins_to_records(conn)
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
         conn.execute("COMMIT")
     except BaseException:

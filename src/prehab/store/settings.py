@@ -57,7 +57,7 @@ class Settings:
     time_budget_min: int = 30
     equipment: list[str] = field(default_factory=list)
     """The kit the runner has; ``[]`` is any kit, ``["none"]`` bodyweight only (``equipment_kit``)."""
-    experience: Literal["beginner", "intermediate", "advanced"] = "intermediate"
+    experience: Literal["beginner", "intermediate", "advanced"] = "beginner"
     goal_race_date: date | None = None
     home_only: bool = False
     key_run_days: list[str] = field(default_factory=list)

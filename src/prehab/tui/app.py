@@ -5,9 +5,10 @@ ctrl+shift combinations); everything is also in the command palette (ctrl+p). Wh
 field has the focus, digits belong to the form, not the screen keys; ``q`` asks first when
 answers are unsaved.
 
-Every ``WATCH_SECONDS`` the app looks for changes made elsewhere: rule and screen files
-(reloaded), settings.toml (``prehab settings set``, a hand edit) and the history (a second app
-session over SSH, ``prehab log``, an import: SQLite's ``PRAGMA data_version``), and re-plans.
+Every ``WATCH_SECONDS`` the day service looks for changes made elsewhere (its watcher): rule
+and screen files (reloaded), settings.toml (``prehab settings set``, a hand edit), the history
+(a second app session over SSH, ``prehab log``, ``ha run``: SQLite's ``PRAGMA data_version``) and
+the date (midnight); the service tells the app, which redraws the screen shown.
 
 Messages here quote files and paths, so they are never read as markup (``markup=False``) and
 lose their control characters (``prehab.textsafe``).
@@ -89,12 +90,15 @@ class PrehabApp(App[None]):
         today: date | None = None,
         rule_layers: list[Path] | None = None,
         watch: bool = True,
+        onboarding: bool = True,
     ) -> None:
         super().__init__()
         self._state = state
         self.today_fixed = today or (state.today_fixed if state else None)
         self.rule_layers = rule_layers
         self.watch_files = watch
+        self.onboarding = onboarding
+        """Ask for the profile on the first start (tests of other screens turn it off)."""
         self.pending_focus: str | None = None
         """An exercise Today should select next time it draws (the first new one)."""
         self.main_screens: dict[str, Screen[None]] = {}
@@ -151,9 +155,13 @@ class PrehabApp(App[None]):
                 severity="error",
                 timeout=8,
             )
+        state.subscribe(lambda what: self._resync())
+        state.watch()
         if self.watch_files:
             self.set_interval(WATCH_SECONDS, self._check_files)
         self._resync()
+        if self.onboarding and state.profile() is None and state.screens.screens.get("profile") is not None:
+            self.call_later(self.action_profile, True)
 
     def on_unmount(self) -> None:
         if self._state is not None:
@@ -255,25 +263,28 @@ class PrehabApp(App[None]):
             sync()
 
     def _check_files(self) -> None:
-        """Pick up what changed elsewhere: rule and screen files, settings.toml, the history."""
+        """Pick up what changed elsewhere: rule and screen files, settings.toml, the history,
+        the date (the service's watcher)."""
         if not self.ready:
             return
         state = self.state
-        if state.files_changed():
+        found = state.poll(apply=False)
+        if "rules" in found:
             self.reload_rules()
-        changed = False
-        if state.settings_changed():
-            state.reload_settings()  # re-plans if a value changed
+        if "settings" in found and state.reload_settings():
             for problem in state.settings_problems:
                 self.notify(
                     clean_text(str(problem)), title="Settings", severity="warning", timeout=8, markup=False
                 )
-            changed = True
-        if state.store_changed():
-            state.refresh()
-            changed = True
-        if changed:
-            self._resync()
+        if found & {"history", "day"}:
+            state.changed(found)
+
+    def action_profile(self, first_start: bool = False) -> None:
+        """The profile form (who you are): asked once on the first start, edited any time."""
+        from prehab.tui.screens.profile import ProfileScreen
+
+        if self.ready:
+            self.push_screen(ProfileScreen(self.state, first_start=first_start))
 
 
 def in_form(widget: object) -> bool:

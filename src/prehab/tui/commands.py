@@ -33,11 +33,16 @@ class PrehabCommands(Provider):
         found: list[Command] = []
         for key, mode, title in MODES:
             found.append((f"Go to {title}", partial(app.action_mode, mode), f"screen {key}"))
-        forms = app.state.screens.ordered("checkin") if app.ready else []
+        forms = app.state.checkin_screens() if app.ready else []
         for form in forms:
             found.append((f"Check in: {form.title}", partial(app.open_checkin, form.id), form.intro))
         found += [
             ("Add a session", app.action_add_session, "log a run, a strength or mobility session"),
+            (
+                "Profile: who you are",
+                app.action_profile,
+                "age, pregnancy, bone health, health screen, experience",
+            ),
             ("Reload rules and screens", app.reload_rules, "check every file; the last good rules stay"),
             ("Show problems in rules and screens", partial(app.action_mode_then, "rules", "problems"), ""),
             ("Help for this screen", app.action_help, "F1"),

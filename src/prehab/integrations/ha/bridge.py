@@ -272,7 +272,6 @@ class Runner:
         watcher: Any = None,
         on_publish: Callable[[str, str | bytes], None] | None = None,
     ) -> None:
-        from prehab.integrations.ha.watch import Watcher
 
         self.source = source
         self.broker = broker
@@ -285,15 +284,8 @@ class Runner:
         self.on_publish = on_publish
         self.stop_event = threading.Event()
         self._next_poll = 0.0
-        if watcher is None:
-            from prehab.paths import settings_file
-            from prehab.questionnaire import default_dirs
-            from prehab.rulebook import default_layers
-
-            watcher = Watcher(
-                source.store.path, settings_file(), lambda: default_layers() + default_dirs(), source.clock
-            )
         self.watcher = watcher
+        """A stand-in for the service's own watcher (tests); None: ``source.poll``."""
         self._broker_settings = _broker_settings(source.settings)
 
     def stop(self) -> None:
@@ -305,7 +297,6 @@ class Runner:
             while not self.stop_event.is_set():
                 self.step()
         finally:
-            self.watcher.close()
             self.client.stop(say_offline=True)
             log.info("stopped: Home Assistant shows prehab's entities unavailable")
 
@@ -324,7 +315,12 @@ class Runner:
             self._next_poll += self.poll_s
             if self._next_poll <= now:  # fell behind (a slow evaluation): no burst of polls
                 self._next_poll = now + self.poll_s
-            self.notice(self.watcher.poll())
+            found = (
+                self.source.service.apply(self.watcher.poll())
+                if self.watcher is not None
+                else self.source.poll()
+            )
+            self.notice(found)
         self.sync()
 
     def handle(self, topic: str, payload: bytes) -> None:
@@ -348,21 +344,21 @@ class Runner:
         self.client.publish(self.topics.result, _dumps(result), retain=False)
 
     def notice(self, changes: set[str]) -> None:
+        """Something changed (the service reloaded it already): publish what it changed."""
         if not changes:
             return
         log.info("changed: %s", ", ".join(sorted(changes)))
         self.dirty = True
-        problems = []
         if "settings" in changes:
-            problems += self.source.reload_settings()
+            for p in self.source.service.settings_problems:
+                log.warning("%s: %s", p.severity, p)
             if Topics(self.source.settings.ha_name, self.topics.discovery_prefix) != self.topics or (
                 _broker_settings(self.source.settings) != self._broker_settings
             ):
                 log.warning("the broker settings or ha_name changed: restart prehab ha run to use them")
         if "rules" in changes:
-            problems += self.source.reload_rules()
-        for p in problems:
-            log.warning("%s: %s", p.severity, p)
+            for p in self.source.service.problems:
+                log.warning("%s: %s", p.severity, p)
 
     def sync(self) -> None:
         """After a change or a (re)connect, publish the topics whose payload changed

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane
 
 from prehab.facts.response import RESPONSE_SCREEN
+from prehab.model import UserError
 from prehab.questionnaire import Screen as Questionnaire
 from prehab.questionnaire import Validated, answers_for_display, validate
 from prehab.textsafe import clean_text
@@ -48,8 +49,12 @@ what feels fine; only answers become facts.
   opens Today with what changed. A tab with unsaved answers has a `*` after its title;
   quitting with unsaved answers asks first.
 * **ctrl+l** clears the tab. **[** and **]** switch tabs.
+* The **Follow-up** tab shows when something you reported (a pain, a warning sign, an injury)
+  has not been updated for 2 days: still there (same, worse), better, or resolved. The plan
+  keeps holding it until you answer; better twice in a row, or resolved, closes it.
 * The **Response** tab shows the day after prehab work or a hard run: how hard it was, and
-  pain during and the next morning for the areas it loaded or that bothered you.
+  pain during and the next morning for the areas it loaded or that bothered you. The answers
+  are kept with that day's work, so a later check-in never erases them.
 * **Esc** leaves the form (then **1**-**7** switch screens again).
 
 Add your own questions: copy a file from the shipped `screens/` into your config folder's
@@ -128,24 +133,10 @@ Add your own questions: copy a file from the shipped `screens/` into your config
         self._show_wanted(fallback=active)
 
     def shown_screens(self) -> list[Questionnaire]:
-        """The check-in screens to show as tabs: the Response screen only when it is due
-        (prehab work or a hard run since the last answers), cut to the regions it asks about."""
-        from prehab.facts.response import response_due, response_screen
-
-        state = self.state
-        shown: list[Questionnaire] = []
-        for screen in state.screens.ordered("checkin"):
-            if screen.id == RESPONSE_SCREEN:
-                if state.store is None:
-                    continue
-                book = state.book
-                loads = {ex.id: ex.loads or ex.works for ex in book.exercises.values()} if book else {}
-                cut = response_screen(screen, response_due(state.store, state.today, loads))
-                if cut is None:
-                    continue
-                screen = cut
-            shown.append(screen)
-        return shown
+        """The check-in screens as shown today (``DayService.checkin_screens``): the follow-up
+        questions when an episode is stale, the Response screen when due (cut to the regions it
+        asks about), then the rest."""
+        return self.state.checkin_screens()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._mark_around(event.input)
@@ -229,16 +220,23 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             message = f"{count} answer(s) to fix ({tabs}); nothing was saved."
             self.notify(message, severity="error", markup=False)
             return
-        before = {p.exercise for p in self.state.plan.items}
-        facts = self.state.save_checkins(checked)
-        new = [p for p in self.state.plan.items if p.exercise not in before]
+        try:
+            saved = self.state.save(checked)
+        except UserError as exc:
+            self.notify(clean_text(f"Nothing was saved: {exc}"), severity="error", markup=False)
+            return
+        new = saved.new_items
         self._version = self.state.version  # our own save: keep the form as typed
         for form in forms:
             form.mark_saved()
             self._mark(form)
-            self.query_one(f"#note-{form.questionnaire.id}", Static).update("saved")
+            notes = self.query(f"#note-{form.questionnaire.id}")
+            if notes:
+                notes.first(Static).update("saved")
         titles = ", ".join(f.questionnaire.title for f in forms)
-        message = f"{titles} saved: {len(facts)} fact(s)."
+        message = f"{titles} saved: {len(saved.facts)} fact(s)."
+        if saved.episodes:
+            message += " " + "; ".join(saved.episodes[:3]) + "."
         if new:
             message += f" New today: {', '.join(p.name for p in new[:3])}" + ("..." if len(new) > 3 else "")
         self.notify(clean_text(message), title="Check-in saved", markup=False)

@@ -107,7 +107,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         words = self.query_one("#rules-filter", Input).value.lower().split()
         options: list[Option] = []
         if book is not None and self.view == "rules":
-            fired = set(self.state.evaluation.fired) if self.state.evaluation else set()
+            fired = set(self.state.view().fired)
             for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
                 hay = " ".join([rule.id, rule.title, *rule.tags]).lower()
                 if words and not all(w in hay for w in words):
@@ -187,7 +187,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         if self.show_why_not:
             # first, so it is in view at once; on the facts as the rules see them (derived
             # weekly change included), not as stored
-            facts = complete_facts(self.state.facts, book.schema)
+            facts = complete_facts(self.state.view().facts, book.schema)
             result = Text(why_not(book, item, facts), style="cyan")
             text = result.append("\n\n").append_text(text)
         else:

@@ -282,7 +282,7 @@ Your training log, newest first. Distances in your units (settings `units`).
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.state.delete_session(sid)
+                self.state.delete("session", sid)
                 self.deleted.append((sid, label))
                 self.notify(f"Deleted {label}: u restores it.", markup=False)
             else:
@@ -296,11 +296,7 @@ Your training log, newest first. Distances in your units (settings `units`).
             self.notify("Nothing deleted here to restore; z on Today lists deleted records.", timeout=3)
             return
         sid, label = self.deleted.pop()
-        store = self.state.store
-        assert store is not None
-        if store.restore("session", sid):
-            self.state.refresh()
-            self._sync()
+        if self.state.restore("session", sid):
             table = self.query_one("#sessions-table", DataTable)
             if str(sid) in self.rows:
                 table.move_cursor(row=table.get_row_index(str(sid)))

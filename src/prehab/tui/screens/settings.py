@@ -88,6 +88,8 @@ Your settings, kept in `settings.toml` in your config folder (`prehab settings p
   under *If you have more time*.
 * **Equipment**: the kit you have, separated by commas (`band,step,dumbbell`); `any` for
   any kit (bodyweight only when **Home only** is true); `none` for bodyweight only.
+* **p** opens your **profile** (who you are: age, pregnancy, bone health, a health screen,
+  strength experience); it wins over the Experience setting here.
 * **Experience**, **Goal race date** (`YYYY-MM-DD` on or after today, or `none`), **Key run
   days** (no strength the day before one) and **Strength weeks so far** feed the rules as facts.
 
@@ -104,6 +106,7 @@ Saving rewrites the file, so comments in it are not kept.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+l", "revert", "Revert"),
+        Binding("p", "app.profile", "Profile"),
     ]
 
     def __init__(self) -> None:
@@ -304,6 +307,7 @@ Saving rewrites the file, so comments in it are not kept.
             )
             return
         before = self.state.settings
+        planned = [(i.exercise, str(i.dose)) for i in self.state.view().items]
         settings = Settings(**values)
         try:
             self.state.save_settings(settings)
@@ -320,17 +324,20 @@ Saving rewrites the file, so comments in it are not kept.
         self._version = self.state.version  # our own save: the form already shows it
         self.query_one("#settings-note", Static).update(plain(self._file_note()))
         self._show_problems()
-        self.notify(clean_text(self._saved_message(before, settings)), title="Settings saved", markup=False)
+        message = self._saved_message(before, settings, planned)
+        self.notify(clean_text(message), title="Settings saved", markup=False)
 
-    def _saved_message(self, before: Settings, after: Settings) -> str:
+    def _saved_message(self, before: Settings, after: Settings, planned: list[tuple[str, str]]) -> str:
         changed = [k for k in setting_keys() if getattr(before, k) != getattr(after, k)]
         what = "; ".join(
             f"{LABELS[k].split(' (')[0].lower()}: {format_value(k, getattr(after, k))}" for k in changed
         )
-        plan = self.state.plan
+        plan = self.state.view()
+        again = [(i.exercise, str(i.dose)) for i in plan.items] != planned
         lines = [
             (what or "nothing changed") + ".",
-            f"Today re-planned: {len(plan.items)} exercise(s), about {plan.minutes:g} min.",
+            f"Today {'re-planned' if again else 'unchanged'}: {len(plan.items)} exercise(s), "
+            f"about {plan.minutes:g} min.",
         ]
         book = self.state.book
         if "equipment" in changed and book is not None:

@@ -18,26 +18,32 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from prehab.model import Conclusion, Prescription, Reason
+from prehab.day.view import Item, Message
+from prehab.model import Reason
 from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
 if TYPE_CHECKING:
-    from prehab.facts.response import ResponseAsk
-    from prehab.store.advicelog import Change
-    from prehab.tui.state import AppState
+    from prehab.day.view import Decorations
 
 GROUPS = (("mobility", "MOBILITY"), ("strength", "STRENGTH"), ("plyometric", "PLYOMETRIC"))
+PROFILE_HINT = (
+    "Who you are changes the advice: age (balance and bone loading over 60, growing bones under "
+    "18), pregnancy or a recent birth, bone density, a health screen, your strength experience. "
+    "Asked once; Enter opens it, p on Settings any time."
+)
+FOLLOW_UP_HINT = (
+    "prehab keeps holding what you reported (no loading of that area, the referral) until you say "
+    "it is gone. same: still there; worse: get it seen; better: improving (twice in a row closes it); "
+    "resolved: gone. Enter opens the Follow-up questions in Check-in."
+)
 RESPONSE_HINT = (
     "The Response check-in asks how hard the session was (RPE) and, for each area it loaded or "
     "that bothered you, pain during and the next morning compared with before. Progression "
     "rules use the answers: worse the next morning steps the load down."
 )
-EARLIER = (
-    "From today's earlier plan: done today, or the rest of a session you started (marking work "
-    "done counts it, so a new plan may no longer ask for it; it is still yours to finish)."
-)
+EARLIER = "From today's earlier plan: you did it, so it stays on the list though the plan changed since."
 
 
 @dataclass
@@ -46,37 +52,9 @@ class Entry:
 
     title: str
     reasons: list[Reason]
-    prescription: Prescription | None = None
+    item: Item | None = None
     text: str = ""
     kind: str = ""
-
-
-def kept_today(state: AppState) -> list[Prescription]:
-    """Items of today's stored plan (the advice log) that the current plan no longer has but
-    that stay today's: done ones, and the rest of a session a done mark re-planned away."""
-    from prehab.model import Prescription, Reason
-
-    if state.store is None or state.book is None:
-        return []
-    stored = state.store.advice(state.today)
-    have = {p.exercise for p in state.plan.items}
-    out = []
-    for item in stored.items if stored is not None else []:
-        exercise = str(item.get("exercise", ""))
-        if not item.get("kept") or exercise in have:
-            continue
-        reasons = []
-        for rule_id in item.get("rules", []):
-            rule = state.book.rules.get(str(rule_id))
-            title, why, source = (rule.title, rule.why, rule.source) if rule else (str(rule_id), "", "")
-            reasons.append(Reason(str(rule_id), title, why, source, ()))
-        out.append(
-            Prescription(
-                exercise, str(item.get("name", exercise)), str(item.get("kind", "")),
-                dict(item.get("dose") or {}), float(item.get("minutes") or 0), reasons,
-            )
-        )  # fmt: skip
-    return out
 
 
 def reason_text(reason: Reason) -> Text:
@@ -138,7 +116,7 @@ Today's plan from your rules, your history and your latest check-in.
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, Entry] = {}
-        self.undo_stack: list[tuple[str, str, int, Prescription | None]] = []
+        self.undo_stack: list[tuple[str, str, int, Item | None]] = []
         """(what, kind, id, prescription): "marked"/"unmarked" a done item here, "restored" or
         "deleted" a record in the deleted records dialog."""
 
@@ -152,21 +130,20 @@ Today's plan from your rules, your history and your latest check-in.
 
     def refresh_view(self) -> None:
         from prehab.model import URGENCY_LABEL
-        from prehab.plan.restrictions import instead_texts, plain_cautions, restrictions
-        from prehab.render import DISCLAIMER, unique_texts
+        from prehab.render import DISCLAIMER
 
         self.query_one("#disclaimer", Static).update(Text(DISCLAIMER, style="dim italic"))
         state = self.state
-        ev = state.evaluation
         listing = self.query_one("#today-list", OptionList)
         keep = listing.highlighted_option.id if listing.highlighted_option else None
         listing.clear_options()
         self.entries.clear()
         banner = self.query_one("#today-banner", Static)
-        if ev is None:
+        if state.book is None:
             banner.update(Text("No usable rulebook: see the Rules screen (6).", style="bold red"))
             return
-        refs = unique_texts(ev.referrals)
+        view, extras = state.read()
+        refs = view.referrals
         banner.update(
             Text(
                 f" ! {len(refs)} referral(s): see a professional before loading that area ",
@@ -176,7 +153,7 @@ Today's plan from your rules, your history and your latest check-in.
             else ""
         )
         banner.set_class(bool(refs), "shown")
-        done = state.done_today()
+        done = extras.done
         options: list[Option | None] = []
 
         def heading(title: str) -> None:
@@ -186,17 +163,23 @@ Today's plan from your rules, your history and your latest check-in.
             self.entries[key] = entry
             options.append(Option(clean_styled(prompt), id=key))
 
-        def texts(title: str, kind: str, items: list[Conclusion], mark: str, style: str) -> None:
-            """A heading and one line per conclusion text (referrals, cautions, context)."""
+        def texts(title: str, kind: str, items: list[Message], mark: str, style: str) -> None:
+            """A heading and one line per message (cautions, context)."""
             if items:
                 heading(title)
-            for i, c in enumerate(items):
+            for i, m in enumerate(items):
                 add(
                     f"{kind}-{i}",
-                    Entry(c.text, [c.reason], text=c.text, kind=kind),
-                    Text(f" {mark} {c.text}", style=style),
+                    Entry(m.text, [m.reason], text=m.text, kind=kind),
+                    Text(f" {mark} {m.text}", style=style),
                 )
 
+        for f in extras.follow_ups:
+            add(
+                f"follow-{f.episode.id}",
+                Entry(f.question, [], text=FOLLOW_UP_HINT, kind="follow-up"),
+                Text(f" ? {f.question} Enter: answer", style="bold cyan"),
+            )
         if not state.recent_checkin():
             options.append(
                 Option(
@@ -204,7 +187,7 @@ Today's plan from your rules, your history and your latest check-in.
                     disabled=True,
                 )
             )
-        ask = self.response_ask()
+        ask = extras.response_due
         if ask is not None:
             what = "prehab work" if ask.prehab else "hard run"
             when = "yesterday" if (state.today - ask.day).days == 1 else ask.day.strftime("%a %d")
@@ -215,17 +198,25 @@ Today's plan from your rules, your history and your latest check-in.
             )
         if refs:
             heading("SEE A PROFESSIONAL (most urgent first)")
-        for i, c in enumerate(refs):
-            label = URGENCY_LABEL.get(c.urgency, "")
+        for i, m in enumerate(refs):
+            label = URGENCY_LABEL.get(m.urgency, "")
             add(
                 f"refer-{i}",
-                Entry(c.text, [c.reason], text=c.text, kind="refer"),
-                Text(f" ! [{label}] {c.text}" if label else f" ! {c.text}", style="bold red"),
+                Entry(m.text, [m.reason], text=m.text, kind="refer"),
+                Text(f" ! [{label}] {m.text}" if label else f" ! {m.text}", style="bold red"),
             )
-        held = restrictions(ev, state.plan)
-        if held:
+        if extras.onboarding:
+            add(
+                "profile",
+                Entry("Tell prehab who you are", [], text=PROFILE_HINT, kind="profile"),
+                Text(
+                    " ? Tell prehab who you are (age, pregnancy, bone health). Enter: the profile",
+                    style="cyan",
+                ),
+            )
+        if view.not_today:
             heading("NOT TODAY")
-        for i, r in enumerate(held):
+        for i, r in enumerate(view.not_today):
             left_out = ", ".join(p.name for p in r.removed)
             easier = "; ".join(f"{e.name} instead of {o}" for o, e in r.easier)
             parts = (f"left out: {left_out}" if left_out else "", f"easier: {easier}" if easier else "")
@@ -235,45 +226,37 @@ Today's plan from your rules, your history and your latest check-in.
                 Entry(r.text, [r.reason], text=f"{r.text}\n{detail}".strip(), kind="hold"),
                 Text(f" x {r.text}", style="yellow"),
             )
-        for i, text in enumerate(instead_texts(ev)):
+        for i, text in enumerate(view.instead):
             line = clean_styled(Text(f" > {text}", style="green"))
             options.append(Option(line, id=f"instead-{i}", disabled=True))
-        texts("CAUTIONS", "caution", unique_texts(plain_cautions(ev)), "-", "yellow")
-        kept = self.kept_items()
-        for kind, title in GROUPS:
-            group = [p for p in state.plan.items if p.kind == kind]
-            earlier = [p for p in kept if p.kind == kind]
-            if not group and not earlier:
-                continue
-            count = len(group) + len(earlier)
-            minutes = sum(p.minutes for p in group + earlier)
-            did = sum(1 for p in group + earlier if p.exercise in done)
+        texts("CAUTIONS", "caution", view.cautions, "-", "yellow")
+        for kind, group in view.grouped():
+            count = len(group)
+            minutes = sum(i.minutes for i in group)
+            did = sum(1 for i in group if i.exercise in done)
             finished = f", {did} done" if did else ""
-            heading(f"{title}  {count} exercise{'s' if count != 1 else ''}, about {minutes:g} min{finished}")
-            for p in group:
+            heading(
+                f"{kind.upper()}  {count} exercise{'s' if count != 1 else ''}, "
+                f"about {minutes:g} min{finished}"
+            )
+            for item in group:
                 add(
-                    f"ex-{p.exercise}",
-                    Entry(p.name, p.reasons, p, kind=kind),
-                    self._line(p, p.exercise in done),
+                    f"ex-{item.exercise}",
+                    Entry(item.name, list(item.reasons), item, kind=kind, text=EARLIER if item.kept else ""),
+                    self._line(item, item.exercise in done),
                 )
-            for p in earlier:
-                add(
-                    f"ex-{p.exercise}",
-                    Entry(p.name, p.reasons, p, kind=kind, text=EARLIER),
-                    self._line(p, p.exercise in done, earlier=True),
-                )
-        if not state.plan.items and not kept and not refs and not held:
+        if not view.items and not refs and not view.not_today:
             heading("Nothing extra today: no rule asked for work. Run easy and enjoy it.")
-        self._changes(heading, add)
-        if state.plan.extra:
+        self._changes(heading, add, extras)
+        if view.extra:
             heading("IF YOU HAVE MORE TIME")
-            for p in state.plan.extra:
+            for item in view.extra:
                 add(
-                    f"extra-{p.exercise}",
-                    Entry(p.name, p.reasons, p, kind="extra"),
-                    self._line(p, p.exercise in done),
+                    f"extra-{item.exercise}",
+                    Entry(item.name, list(item.reasons), item, kind="extra"),
+                    self._line(item, item.exercise in done),
                 )
-        texts("CONTEXT", "note", unique_texts(ev.notes), "i", "dim")
+        texts("CONTEXT", "note", view.notes, "i", "dim")
         listing.add_options(options)
         focus = self.prehab.pending_focus
         self.prehab.pending_focus = None
@@ -296,49 +279,45 @@ Today's plan from your rules, your history and your latest check-in.
             listing.scroll_to_highlight()
         self._show_why(listing.highlighted_option.id if listing.highlighted_option else None)
 
-    def _line(self, p: Prescription, done: bool, earlier: bool = False) -> Text:
+    def _line(self, item: Item, done: bool) -> Text:
         from prehab.render import dose_text
 
         mark = "[x]" if done else "[ ]"
-        line = Text(f" {mark} ", style="green" if done else "")
-        line.append(p.name, style="bold" if not done else "dim")
-        line.append(f"  {dose_text(p.dose)} · {p.minutes:g} min", style="dim" if done else "")
-        if p.regressed_from:
+        line = Text(f"{item.number:>2} {mark} ", style="green" if done else "")
+        line.append(item.name, style="bold" if not done else "dim")
+        line.append(f"  {dose_text(item.dose)} · {item.minutes:g} min", style="dim" if done else "")
+        if item.regressed_from:
             line.append("  (easier version)", style="dim")
-        if earlier:
+        if item.kept:
             line.append("  (earlier today)", style="dim")
         return line
 
-    def kept_items(self) -> list[Prescription]:
-        return kept_today(self.state)
-
-    def changes(self) -> tuple[str, list[Change]]:
-        """What changed since the last stored plan of an earlier day: (that day, changes)."""
-        from prehab.store.advicelog import plan_changes
-
-        state = self.state
-        if state.store is None or state.evaluation is None:
-            return "", []
-        before = state.store.last_advice_before(state.today)
-        now = state.store.advice(state.today)
-        if before is None or now is None:
-            return "", []
-        found = plan_changes(before, now, state.facts, state.evaluation.flags)
-        return before.day.strftime("%a %d %b").upper(), found
-
-    def _changes(self, heading: Callable[[str], None], add: Callable[[str, Entry, Text], None]) -> None:
-        when, found = self.changes()
-        if not found:
-            return
-        heading(f"CHANGED SINCE {when}")
-        for change in found:
+    def _changes(
+        self, heading: Callable[[str], None], add: Callable[[str, Entry, Text], None], extras: Decorations
+    ) -> None:
+        """What changed since the last plan of an earlier day, and each re-plan of today."""
+        if extras.changes:
+            heading(f"CHANGED SINCE {extras.changes_since}")
+        for change in extras.changes:
             line = Text(f" {change.sign} ", style="green" if change.added else "yellow")
             line.append(change.name, style="")
             if change.rules:
                 line.append(f"  ({change.rules[0]})", style="dim")
             title = f"{'New' if change.added else 'Gone'}: {change.name}"
-            entry = Entry(title, [], text=change.why, kind="change")
-            add(f"change-{change.sign}-{change.exercise}", entry, line)
+            add(
+                f"change-{change.sign}-{change.exercise}",
+                Entry(title, [], text=change.why, kind="change"),
+                line,
+            )
+        for n, replan in enumerate(extras.replans[1:], start=1):
+            when = replan.at.astimezone().strftime("%H:%M")
+            heading(f"RE-PLANNED {when}: {replan.trigger}")
+            for c in replan.changes:
+                sign = "+" if c.get("added") else "-"
+                line = Text(f" {sign} ", style="green" if c.get("added") else "yellow")
+                line.append(str(c.get("name", "")))
+                entry = Entry(str(c.get("name", "")), [], text=str(c.get("why", "")), kind="change")
+                add(f"replan-{n}-{sign}-{c.get('exercise')}", entry, line)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_why(event.option.id)
@@ -348,20 +327,13 @@ Today's plan from your rules, your history and your latest check-in.
         if entry is not None and entry.kind == "response":
             self.prehab.open_checkin("response")
             return
+        if entry is not None and entry.kind == "follow-up":
+            self.prehab.open_checkin("follow-up")
+            return
+        if entry is not None and entry.kind == "profile":
+            self.prehab.action_profile(True)
+            return
         self.action_why()
-
-    def response_ask(self) -> ResponseAsk | None:
-        """The response questions are due (prehab work or a hard run since the last answers)
-        and not answered today yet."""
-        from prehab.facts.response import RESPONSE_SCREEN, response_due
-
-        state = self.state
-        if state.store is None or state.book is None or RESPONSE_SCREEN not in state.screens.screens:
-            return None
-        if RESPONSE_SCREEN in state.todays_answers():
-            return None
-        loads = {ex.id: ex.loads or ex.works for ex in state.book.exercises.values()}
-        return response_due(state.store, state.today, loads, answered_today_counts=True)
 
     def _show_why(self, key: str | None) -> None:
         panel = self.query_one("#today-why", Static)
@@ -374,7 +346,7 @@ Today's plan from your rules, your history and your latest check-in.
         from prehab.render import dose_text
 
         out = Text()
-        p = entry.prescription
+        p = entry.item
         out.append("WHY ", style="bold reverse")
         out.append(f" {entry.title}\n", style="bold")
         if p is not None and self.state.book is not None:
@@ -407,21 +379,14 @@ Today's plan from your rules, your history and your latest check-in.
 
     def action_done(self) -> None:
         entry = self.selected()
-        if entry is None or entry.prescription is None or entry.kind in ("held",):
+        if entry is None or entry.item is None:
             self.notify("Pick an exercise to mark it done.", severity="warning")
             return
-        p = entry.prescription
-        now_done = self.state.toggle_done(p.exercise, [r.rule_id for r in p.reasons], p)
-        self.undo_stack.append(("marked" if now_done else "unmarked", "done", 0, p))
-        self._redraw_line(p, now_done, entry.text == EARLIER)
-        message = f"{p.name}: done, well done" if now_done else f"{p.name}: not done"
+        item = entry.item
+        now_done = self.state.toggle(item)
+        self.undo_stack.append(("marked" if now_done else "unmarked", "done", 0, item))
+        message = f"{item.name}: done, well done" if now_done else f"{item.name}: not done"
         self.notify(clean_text(message + " (u undoes)"), timeout=3, markup=False)
-
-    def _redraw_line(self, p: Prescription, done: bool, earlier: bool) -> None:
-        listing = self.query_one("#today-list", OptionList)
-        key = f"ex-{p.exercise}"
-        if key in self.entries:
-            listing.replace_option_prompt(key, clean_styled(self._line(p, done, earlier)))
 
     def action_undo(self) -> None:
         """Undo the last done mark, unmark or restore made here (the store keeps deleted
@@ -429,23 +394,17 @@ Today's plan from your rules, your history and your latest check-in.
         if not self.undo_stack:
             self.notify("Nothing to undo here; z lists deleted records to restore.", timeout=3)
             return
-        what, kind, record, p = self.undo_stack.pop()
-        store = self.state.store
-        assert store is not None
-        if what in ("marked", "unmarked") and p is not None:
-            now_done = self.state.toggle_done(p.exercise, [r.rule_id for r in p.reasons], p)
-            shown = self.entries.get(f"ex-{p.exercise}")
-            self._redraw_line(p, now_done, shown is not None and shown.text == EARLIER)
-            self.notify(clean_text(f"Undone: {p.name} is {'done' if now_done else 'not done'}"), markup=False)
+        what, kind, record, item = self.undo_stack.pop()
+        if what in ("marked", "unmarked") and item is not None:
+            now_done = self.state.toggle(item)
+            self.notify(
+                clean_text(f"Undone: {item.name} is {'done' if now_done else 'not done'}"), markup=False
+            )
         elif what == "restored":
-            store.delete(kind, record)
-            self.state.refresh()
-            self._sync()
+            self.state.delete(kind, record)
             self.notify(f"Undone: {kind} #{record} deleted again (z restores it)")
         elif what == "deleted":
-            store.restore(kind, record)
-            self.state.refresh()
-            self._sync()
+            self.state.restore(kind, record)
             self.notify(f"Undone: {kind} #{record} restored")
 
     def action_advice_log(self) -> None:
@@ -460,8 +419,7 @@ Today's plan from your rules, your history and your latest check-in.
             for what, kind, record in done or []:
                 self.undo_stack.append((what, kind, record, None))
             if done:
-                self.state.refresh()
-                self._sync()
+                self.state.changed({"history"})
 
         self.app.push_screen(DeletedScreen(self.state), restored)
 

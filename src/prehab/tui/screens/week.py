@@ -1,8 +1,8 @@
-"""Week plan: the next seven days from the one planner (``AppState.week``); day 0 is Today.
+"""Week plan: the next seven days from the one planner (``DayService.week``); day 0 is Today.
 
-Day 0 shows exactly what Today shows: the plan's items, the work done today and the rest of a
-session in progress (``today.kept_today``), so Week never says "rest" on a day Today fills.
-**s** skips (or brings back) strength on the selected day, and the days after are re-planned.
+Day 0 *is* the day's committed plan, done marks and all, so Week never says "rest" on a day
+Today fills. **s** skips (or brings back) strength on a later day, and the days after are
+re-planned; today's plan is changed on Today.
 
 Notes and exercise names are rule-pack text: the table (VimTable) and the panel show them as
 plain, cleaned text (``prehab.textsafe``), never as markup.
@@ -18,8 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from prehab.model import Prescription
-from prehab.plan.days import PlannedDay
+from prehab.day.view import Item
+from prehab.day.week import PlannedDay
 from prehab.render import dose_text
 from prehab.textsafe import clean_styled
 from prehab.tui.screens.base import PrehabScreen
@@ -38,8 +38,8 @@ marked done (**[x]**) and the rest of a session in progress.
 * **strength** 2-3 days a week, spread apart, away from the day before a key run (settings
   `key_run_days`, e.g. `["tuesday", "sunday"]`); what you did this week counts;
 * **mobility** most days; on a key-run day the run's warm-up does that job.
-* **s** skips strength on the selected day (again to bring it back): the session moves and the
-  days after are planned again.
+* **s** skips strength on a later day (again to bring it back): the session moves and the
+  days after are planned again. Today's plan is kept as committed: change it on Today.
 
 Move with **j/k**; the panel lists the selected day's exercises. The plan follows your
 facts, so a check-in can change it.
@@ -51,8 +51,7 @@ facts, so a check-in can change it.
         self.days: list[PlannedDay] = []
         self.skips: set[int] = set()
         """Day indexes (from today) whose strength the runner skipped."""
-        self.kept: list[Prescription] = []
-        self.done: set[str] = set()
+        self.done: frozenset[str] = frozenset()
 
     def body(self) -> ComposeResult:
         yield VimTable(id="week-table", cursor_type="row")
@@ -65,24 +64,17 @@ facts, so a check-in can change it.
         super().on_mount()
         table.focus()
 
-    def items(self, index: int) -> tuple[list[Prescription], list[Prescription]]:
-        """(strength, mobility) of a day; day 0 adds Today's kept items (done, in progress)."""
+    def items(self, index: int) -> tuple[list[Item], list[Item]]:
+        """(strength, mobility) of a day."""
         planned = self.days[index]
-        strength, mobility = list(planned.strength), list(planned.mobility)
-        if index == 0:
-            strength += [p for p in self.kept if p.kind in ("strength", "plyometric")]
-            mobility += [p for p in self.kept if p.kind == "mobility"]
-        return strength, mobility
+        return list(planned.strength), list(planned.mobility)
 
     def refresh_view(self) -> None:
-        from prehab.tui.screens.today import kept_today
-
         table = self.query_one("#week-table", DataTable)
         row = table.cursor_row if table.row_count else 0
         table.clear()
         self.days = self.state.week(skip_strength=sorted(self.skips))
-        self.kept = kept_today(self.state)
-        self.done = self.state.done_today()
+        self.done = self.state.read()[1].done
         for index, wd in enumerate(self.days):
             strength, mobility = self.items(index)
             minutes = round(sum(p.minutes for p in strength + mobility), 1)
@@ -109,6 +101,9 @@ facts, so a check-in can change it.
         if not 0 <= index < len(self.days):
             return
         day = self.days[index].day.strftime("%a %d")
+        if index == 0:
+            self.notify("Today's plan is kept as it is; mark items done or not on Today (1).", timeout=4)
+            return
         if index in self.skips:
             self.skips.discard(index)
             message = f"{day}: strength back in the plan; the days after are planned again"
@@ -137,7 +132,8 @@ facts, so a check-in can change it.
             out.append(f"{title}\n", style="bold")
             for p in items:
                 done = index == 0 and p.exercise in self.done
-                out.append(f"  {'[x] ' if done else ''}{p.name}", style="green" if done else "")
+                number = f"{p.number:>2} " if index == 0 else "  "
+                out.append(f"{number}{'[x] ' if done else ''}{p.name}", style="green" if done else "")
                 out.append(f"  {dose_text(p.dose)} · {p.minutes:g} min\n", style="dim")
                 if p.progress_note:
                     out.append(f"    {p.progress_note}\n", style="cyan")

@@ -1,4 +1,4 @@
-"""Notice, cheaply, what changes today's advice while ``prehab ha run`` is connected.
+"""Notice, cheaply, what changes today's advice while the app or ``prehab ha run`` runs.
 
 - the history: SQLite's ``PRAGMA data_version`` on a connection of our own changes whenever
   any other connection (the app, ``prehab log``, an import, our own store) commits; a file
