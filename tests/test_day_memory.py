@@ -148,3 +148,20 @@ def test_a_pregnant_profile_takes_jumping_and_heavy_work_out(capsys: pytest.Capt
     loads = {str(i["dose"].get("load")) for i in data["today"] + data["if_time"]}
     assert "heavy" not in loads
     assert any("pregnan" in h["text"].lower() for h in data["not_today"])
+
+
+def test_tight_hip_flexors_still_get_real_strength_days_in_the_week(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The hip flexor rule's glute activation (a few minutes of strength-kind work) is not a
+    session: Week still plans the real strength sessions, 2-3 a week and not on consecutive days."""
+    from prehab.day.service import DayService
+
+    easy_weeks(D0)
+    answer(capsys, D0, "body-map", "tight_hip_flexors=6")
+    with DayService(today=D0) as service:
+        week = service.open().week()
+    sessions = [i for i, d in enumerate(week) if sum(p.minutes for p in d.strength) >= 15]
+    assert 2 <= len(sessions) <= 4, [(d.day, [p.exercise for p in d.items]) for d in week]
+    assert all(b - a >= 2 for a, b in zip(sessions, sessions[1:], strict=False))
+    assert all("hip-flexor-kneeling-stretch" in {p.exercise for p in d.items} for d in week)

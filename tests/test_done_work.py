@@ -117,6 +117,31 @@ def test_done_work_counts_like_a_logged_session_of_its_kind() -> None:
     assert load_metrics([], T) == {}
 
 
+def test_a_strength_session_is_fifteen_minutes_of_strength_work_not_a_few_activation_moves() -> None:
+    """Ten minutes of glute activation (given for tight hip flexors) is done work, not the
+    strength session the rules ask for; fifteen minutes of it is one; a mark without minutes
+    (kept before prehab stored them) counts in full."""
+
+    def mark(day: date, exercise: str, minutes: float | None) -> DoneItem:
+        return DoneItem(day, exercise, "strength", {}, None, "sagittal", (), minutes)
+
+    activation = [
+        mark(ago(1), "glute-bridge", 3),
+        mark(ago(1), "fire-hydrant-band", 4),
+        mark(ago(1), "bridge", 3),
+    ]
+    assert "days_since_strength" not in load_metrics([], T, activation)
+    session = [*activation, mark(ago(1), "squat", 5)]
+    assert load_metrics([], T, session)["days_since_strength"] == 1
+    assert load_metrics([], T, [mark(ago(2), "squat", None)])["days_since_strength"] == 2
+    with Store.open() as store:
+        for d in activation:
+            store.mark_done(d.day, d.exercise, [], kind="strength", minutes=d.minutes)
+        assert not facts_for_day(None, store, Settings(), T)[0].get("days_since_strength")
+        store.mark_done(ago(1), "squat", [], kind="strength", minutes=5)
+        assert facts_for_day(None, store, Settings(), T)[0]["days_since_strength"] == 1
+
+
 def test_the_strength_streak_counts_days_of_done_strength_work() -> None:
     logged = [Session(ago(1), "strength"), Session(ago(8), "strength")]
     assert strength_streak_weeks(logged, T) == 0

@@ -154,9 +154,10 @@ def render_text(
         lines.append("NEEDS EQUIPMENT YOU DO NOT HAVE")
         lines += [f"  {exercise}: needs {', '.join(kit)}" for exercise, kit in view.missing_equipment]
         lines.append("")
-    if len(extras.replans) > 1:
+    changed = [r for r in extras.replans[1:] if r.changes]
+    if changed:
         lines.append("RE-PLANNED TODAY")
-        for replan in extras.replans[1:]:
+        for replan in changed:
             lines.append(f"  {replan.at.astimezone().strftime('%H:%M')} {replan.trigger}")
             for c in replan.changes:
                 lines.append(f"      {'+' if c.get('added') else '-'} {c.get('name')}: {c.get('why')}")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from prehab.model import Problem
-from prehab.rulebook import LoadResult, Rulebook, default_layers, load_rulebook
+from prehab.rulebook import Rulebook, default_layers
 
 
 def print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
@@ -21,28 +21,20 @@ def print_problems(problems: list[Problem], stream: TextIO | None = None) -> Non
 
 
 def load_for_use(path: Path | None = None) -> Rulebook | None:
-    """The rulebook to advise with. Broken user rules (or rules the engine refuses) are reported
-    and the shipped pack (the last good one) stays in force, so a typo never leaves the runner
-    without advice; with an explicit ``path`` there is no fallback: None (a one-line error)."""
-    from prehab.engine.cache import engine_problem
+    """The rulebook to advise with (``prehab.day.rules``: the one rule for what a refusal keeps).
+    Broken user rules (or rules the engine refuses) are reported and the shipped pack stays in
+    force, so a typo never leaves the runner without advice; with an explicit ``path`` there is
+    no fallback: None (a one-line error)."""
+    from prehab.day.rules import choose_rulebook
 
-    result: LoadResult = load_rulebook(default_layers(path))
-    print_problems(result.problems)
-    if result.rulebook is not None:
-        refused = engine_problem(result.rulebook)  # a limit the check missed: never a traceback
-        if refused is None:
-            return result.rulebook
-        print_problems([refused])
-    if path is None:
-        fallback = load_rulebook(default_layers(include_user=False))
-        if fallback.rulebook is not None:
-            print(
-                "warning: your rules have errors (above); using the shipped rules until they are fixed",
-                file=sys.stderr,
-            )
-            return fallback.rulebook
-        print_problems(fallback.problems)
-    return None
+    choice = choose_rulebook(default_layers(path), fallback=path is None)
+    print_problems(choice.problems)
+    if choice.book is not None and choice.kept:
+        print(
+            "warning: your rules have errors (above); using the shipped rules until they are fixed",
+            file=sys.stderr,
+        )
+    return choice.book
 
 
 def check_rules_path(path: Path | None) -> None:

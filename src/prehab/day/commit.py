@@ -42,6 +42,10 @@ _WORDS = {
 }
 
 
+_NAMED = frozenset({"pain", "symptom", "injury", "tightness", "soreness", "response"})
+"""Kinds whose changes are named (the knee's pain, the calves' tightness), not only counted."""
+
+
 def inputs_digest(facts: Iterable[Fact], options: dict[str, Any], fingerprint: str, version: int) -> str:
     """``facts:<h> options:<h> rules:<fingerprint> version:<n>``: each part apart, so a re-plan
     can say which one changed."""
@@ -126,10 +130,14 @@ def fact_changes(before: list[Fact], now: list[Fact]) -> list[str]:
         if old.get(key) == new.get(key):
             continue
         kind, ident = key.split(":", 1)
-        found.setdefault(_WORDS.get(kind, "your facts"), []).append(
-            " ".join(x for x in (kind, str(ident).replace("_", " ")) if x)
-        )
-    return [f"after {what} ({', '.join(sorted(set(items))[:3])})" for what, items in found.items()]
+        named = f"{kind} {ident.replace('_', ' ')}" if ident and kind in _NAMED else ""
+        found.setdefault(_WORDS.get(kind, "your facts"), [])
+        if named:
+            found[_WORDS.get(kind, "your facts")].append(named)
+    return [
+        f"after {what}" + (f" ({', '.join(sorted(set(items))[:3])})" if items else "")
+        for what, items in found.items()
+    ]
 
 
 def changes_between(

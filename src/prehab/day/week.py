@@ -19,6 +19,7 @@ from prehab.plan.day import PlanOptions
 from prehab.plan.days import LOADING, shift_facts
 from prehab.plan.today import advise
 from prehab.rulebook.model import Rulebook
+from prehab.store.records import STRENGTH_SESSION_MINUTES
 from prehab.store.settings import WEEKDAYS
 
 
@@ -104,8 +105,8 @@ def plan_days(
             planned.view = replace(view, items=[i for i in view.items if i.kind not in LOADING])
             planned.skipped_strength = True
             planned.notes.append("strength skipped (your choice): the session moves to a later day")
-        if planned.strength:
-            strength_days.append(offset)
+        if sum(i.minutes for i in planned.strength) >= STRENGTH_SESSION_MINUTES:
+            strength_days.append(offset)  # a session, not a few minutes of activation work
         if planned.mobility:
             last_mobility = offset
         out.append(planned)

@@ -166,7 +166,7 @@ def internal_definitions() -> dict[str, dict[str, Any]]:
     """The two rules every ruleset gets besides the pack's (without their actions).
 
     ``anchor`` fires once per session, on the anchor fact asserted first: durable segfaults in
-    ``delete_state`` on a session where no action ever ran (DURABLE_RULES.md). ``catch_all``
+    ``delete_state`` on a session where no action ever ran (docs/engine.md). ``catch_all``
     matches every fact, so durable stores each one (a fact no rule matches is otherwise refused
     and a derived one vanishes), but waits for a fact kind that never comes: it never fires,
     so a fact costs no action (it used to fire once per fact, half of all callbacks).

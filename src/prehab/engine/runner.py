@@ -1,6 +1,6 @@
 """The only module that touches durable-rules: runs one athlete's facts through a rulebook.
 
-Wrapping follows what was measured on durable-rules 2.0.28 (DURABLE_RULES.md), driving the C
+Wrapping follows what was measured on durable-rules 2.0.28 (docs/engine.md), driving the C
 extension (``durable_rules_engine``) directly rather than through durable's Python ``Host``:
 
 - no Host, so no timer threads (the default Host's threads segfault under session churn), and
@@ -156,7 +156,7 @@ class Engine:
             run = _Run(f"s{next(self._sessions)}")
             try:
                 # An action must run before anything can fail: delete_state on a session where no
-                # action ran segfaults (DURABLE_RULES.md), e.g. when the first fact hits error 303.
+                # action ran segfaults (docs/engine.md), e.g. when the first fact hits error 303.
                 self._assert(handle, run, [ANCHOR])
                 batch: list[dict[str, Any]] = []
                 seen: Counter[str] = Counter()

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from prehab.facts.dates import EARLIEST, usable
-from prehab.store.records import HARD_KINDS, RUN_KINDS, DoneItem, Session
+from prehab.store.records import HARD_KINDS, RUN_KINDS, STRENGTH_SESSION_MINUTES, DoneItem, Session
 
 ACWR_CAVEAT = (
     "The acute:chronic workload ratio (this week's load against the average week of the four "
@@ -143,17 +143,20 @@ def done_work(
     if isinstance(done, DoneWork):
         return DoneWork(*(frozenset(d for d in days if EARLIEST <= d <= today) for days in (
             done.strength, done.mobility, done.cross_plane)))  # fmt: skip
-    strength, mobility, cross = set(), set(), set()
+    mobility, cross = set(), set()
+    minutes: dict[date, float] = {}
     lookup = dict(planes or {})
     for item in done:
         if not EARLIEST <= item.day <= today:
             continue
         if item.is_strength:
-            strength.add(item.day)
+            add = STRENGTH_SESSION_MINUTES if item.minutes is None else item.minutes
+            minutes[item.day] = minutes.get(item.day, 0.0) + add
         elif item.kind == "mobility":
             mobility.add(item.day)
         if item.cross_plane(lookup):
             cross.add(item.day)
+    strength = {day for day, total in minutes.items() if total >= STRENGTH_SESSION_MINUTES}
     return DoneWork(frozenset(strength), frozenset(mobility), frozenset(cross))
 
 

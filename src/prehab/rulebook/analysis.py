@@ -3,7 +3,7 @@
 Negation (``unless``) is only sound when every rule that could conclude the negated
 flag has finished first, so rules are layered into strata; a cycle through ``unless``
 has no such order and is reported with the rules in it. Engine limits measured on
-durable-rules 2.0.28 (see DURABLE_RULES.md) are counted on the compiled pack by
+durable-rules 2.0.28 (see docs/engine.md) are counted on the compiled pack by
 ``prehab.engine.limits``, so a big pack fails ``prehab rules check`` with a message instead
 of a durable error or a hang.
 """

@@ -40,6 +40,7 @@ from prehab.store import rows
 from prehab.store.records import (
     CROSS_PLANES,
     RUN_KINDS,
+    STRENGTH_SESSION_MINUTES,
     STRENGTH_WORK,
     AdviceRecord,
     Checkin,
@@ -806,24 +807,31 @@ class Store:
         return [d.item(rpe.get(d.day)) for d in rows]
 
     def done_days(self, until: date) -> dict[date, tuple[bool, bool, bool]]:
-        """Per day up to ``until`` with done work: (any strength or plyometric item, any mobility
-        item, any frontal/transverse/multi-plane item). One row a day, no JSON read: what the
-        facts need to count done work as sessions (``facts.metrics.done_work``)."""
+        """Per day up to ``until`` with done work: (a strength session: strength and plyometric
+        items of ``STRENGTH_SESSION_MINUTES`` or more; any mobility item; any frontal, transverse
+        or multi-plane item). One row a day, no JSON read: what the facts need to count done work
+        as sessions (``facts.metrics.done_work`` gives the same from the items)."""
         try:
             rows = self._rows(
-                "SELECT day, MAX(kind IN ('strength', 'plyometric')), MAX(kind = 'mobility'), "
-                "MAX(plane IN ('frontal', 'transverse', 'multi')) "
+                "SELECT day, SUM(CASE WHEN kind IN ('strength', 'plyometric') THEN COALESCE(minutes, ?) "
+                "ELSE 0 END) >= ?, MAX(kind = 'mobility'), MAX(plane IN ('frontal', 'transverse', 'multi')) "
                 f"FROM done WHERE athlete_id = ? AND {_LIVE} AND day <= ? GROUP BY day",
-                (ATHLETE_ID, until.isoformat()),
+                (STRENGTH_SESSION_MINUTES, STRENGTH_SESSION_MINUTES, ATHLETE_ID, until.isoformat()),
             )
         except StoreDamaged:
+            minutes: dict[date, float] = {}
             out: dict[date, tuple[bool, bool, bool]] = {}
             for d in self._rescued_done():
                 if d.day <= until:
+                    if d.kind in STRENGTH_WORK:
+                        add = STRENGTH_SESSION_MINUTES if d.minutes is None else d.minutes
+                        minutes[d.day] = minutes.get(d.day, 0.0) + add
                     was = out.get(d.day, (False, False, False))
-                    now = (d.kind in STRENGTH_WORK, d.kind == "mobility", d.plane in CROSS_PLANES)
-                    out[d.day] = (was[0] or now[0], was[1] or now[1], was[2] or now[2])
-            return out
+                    out[d.day] = (False, was[1] or d.kind == "mobility", was[2] or d.plane in CROSS_PLANES)
+            return {
+                d: (minutes.get(d, 0.0) >= STRENGTH_SESSION_MINUTES, mob, cross)
+                for d, (_, mob, cross) in out.items()
+            }
         return {date.fromisoformat(r[0]): (bool(r[1]), bool(r[2]), bool(r[3])) for r in rows}
 
     def marked_days(self, since: date, until: date) -> dict[date, datetime | None]:
@@ -850,22 +858,10 @@ class Store:
         stored = self.advice(record.day)
         if stored is not None and _advice_key(stored) == _advice_key(record):
             return False
+        from prehab.store.dayplans import commit_in
+
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO advice (athlete_id, day, computed_at, fingerprint, items, rule_ids, held) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (athlete_id, day) DO UPDATE SET "
-                "computed_at = excluded.computed_at, fingerprint = excluded.fingerprint, "
-                "items = excluded.items, rule_ids = excluded.rule_ids, held = excluded.held",
-                (
-                    ATHLETE_ID,
-                    record.day.isoformat(),
-                    _utc(record.computed_at).isoformat(),
-                    record.fingerprint,
-                    _dumps(record.items),
-                    _dumps(record.rule_ids),
-                    _dumps(record.held),
-                ),
-            )
+            commit_in(conn, record, "", {})  # no inputs: the day service plans that day again
         return True
 
     def advice(self, day: date) -> AdviceRecord | None:

@@ -93,6 +93,12 @@ class Checkin:
 STRENGTH_WORK: frozenset[str] = frozenset({"strength", "plyometric"})
 """Done items of these kinds make a day a strength session (like a logged ``strength`` one)."""
 
+STRENGTH_SESSION_MINUTES = 15.0
+"""A day's done strength and plyometric work makes a strength session from this many minutes
+(a mark stored without minutes counts in full): the minimum effective dose is sessions of 20-30
+minutes, and the 10 minutes of glute activation given for tight hip flexors are not the session
+the strength rules ask for (counting them as one kept the real session off every day of Week)."""
+
 CROSS_PLANES: frozenset[str] = frozenset({"frontal", "transverse", "multi"})
 """Catalogue planes that count as side-to-side or rotational work (``days_since_cross_plane``)."""
 

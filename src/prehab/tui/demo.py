@@ -18,7 +18,8 @@ DEMO_DAY = date(2026, 11, 26)  # a Thursday
 
 
 def seed_demo(today: date = DEMO_DAY) -> None:
-    """Eight weeks of a 3-4 runs/week plan, this week 35 % up, and today's check-in."""
+    """Eight weeks of a 3-4 runs/week plan, this week 35 % up, a profile, an Achilles niggle
+    reported three days ago (still open) and today's check-in."""
     from prehab.store import Session, Settings, Store, save_settings
 
     save_settings(
@@ -54,6 +55,15 @@ def seed_demo(today: date = DEMO_DAY) -> None:
         ]
         for offset, kind, km, rpe, surface in this_week:
             store.add_session(Session(monday + timedelta(days=offset), kind, km, km * 5.5, rpe, surface))
+        from prehab.store.profile import save_profile
+
+        profile = {"birth_year": 1984, "sex": "female", "experience": "intermediate", "running_years": 6}
+        save_profile(store, profile, [{"fact": "athlete", **profile}])
+        store.add_checkin(  # an Achilles niggle three days ago: still open, so Today asks about it
+            {"body-map": {"pain_region": "achilles", "pain_level": 3}},
+            [{"fact": "pain", "region": "achilles", "level": 3}],
+            taken_at=datetime.combine(today - timedelta(days=3), datetime.min.time()) + timedelta(hours=7),
+        )
         answers = {"body-map": {"tight_calves": 6, "tight_hip_flexors": 5}}
         facts = [
             {"fact": "tightness", "region": "calves", "level": 6},

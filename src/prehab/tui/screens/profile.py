@@ -24,8 +24,7 @@ from prehab.textsafe import plain
 from prehab.tui.form import QuestionForm
 
 FIRST_START = (
-    "Welcome to prehab. A few questions about you change the advice (age, pregnancy, bone health, "
-    "experience). All optional; Skip keeps the cautious defaults, and p on Settings opens this again."
+    "Welcome to prehab: asked once. Skip (Esc) keeps the cautious defaults; p on Settings opens this again."
 )
 
 

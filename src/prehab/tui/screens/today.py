@@ -310,6 +310,8 @@ Today's plan from your rules, your history and your latest check-in.
                 line,
             )
         for n, replan in enumerate(extras.replans[1:], start=1):
+            if not replan.changes:
+                continue  # planned again on new facts, the same items: nothing to show
             when = replan.at.astimezone().strftime("%H:%M")
             heading(f"RE-PLANNED {when}: {replan.trigger}")
             for c in replan.changes:
