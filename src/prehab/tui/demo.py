@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PREHAB_DATA_DIR"] = str(Path(tmp) / "data")
         os.environ["PREHAB_CONFIG_DIR"] = str(Path(tmp) / "config")
         seed_demo()
-        asyncio.run(_shoot(out, (100, 30)))
+        asyncio.run(_shoot(out, (110, 40)))
     print(f"wrote {out}")
     return 0
 

@@ -83,8 +83,12 @@ class TodayScreen(PrehabScreen):
     HELP = """\
 ## Today
 
-Today's plan from your rules, your history and your latest check-in.
+Today's committed plan: planned once from your profile, what is still open (pains, warning
+signs, injuries), your history and your latest check-in; the same plan `prehab recommend`,
+`prehab done`, the browser and Home Assistant show.
 
+* **Still there?** questions come first: something you reported and did not update for 2 days.
+  prehab keeps holding it until you answer (**Enter** opens the Follow-up tab).
 * **Referrals** (see a professional, most urgent first) come first, always; then
   **Not today**: what the plan leaves out and why (each warning sign or caution is a hold the
   planner obeys), the easier versions it gave instead, and what to do instead.
@@ -93,11 +97,13 @@ Today's plan from your rules, your history and your latest check-in.
 * Move with the arrows or **j/k**; the panel shows **why**: the rule, the chain of rules
   whose flags led to it, the facts it matched and the source. **Enter** or **w** opens it
   full size.
-* **Space** (or **x**) marks an exercise done today with its dose: it counts as a strength or
-  mobility session (days since, sessions this week, the streak) and for adherence; again to
-  take the mark back. **u** undoes your last mark or restore.
-* Work marked done stays on the list all day, and so does the rest of a session in progress
-  (listed *earlier today* when the new plan dropped it).
+* Each item has a **number** that stays its own all day: `prehab done 3` marks the same item.
+* **Space** (or **x**) marks an exercise done today with its dose; again to take the mark back.
+  **u** undoes your last mark or restore. A mark never re-plans the day; from tomorrow the work
+  counts as a session (days since, sessions this week, the streak) and for adherence.
+* The day is planned again only when something it rests on changes (a check-in, a logged
+  session, your settings or rules): **RE-PLANNED** says when, after what, and what changed. Work
+  you already did stays on the list (*earlier today*).
 * **CHANGED SINCE** lists what is new and what went since the last stored plan; select a
   line to see why (the rule that added it, the hold, time or fact that removed it).
 * **a** opens the advice log (each day's plan, what was done); **z** lists deleted records
