@@ -18,6 +18,10 @@ them), GPX and TCX as loose files; a Strava-like export zip (``activities.csv`` 
 * **re-import, no ledger**: again with the ledger switched off, which is what every re-import
   cost before: every file parsed, every session found to be a duplicate.
 
+Then a Strava CSV of ``--csv-rows`` rows against one of four times as many, imported interleaved:
+the ratio is about 4 for a linear importer (the duplicate check used to read every stored
+session for each row: 16).
+
 Times are medians of ``--repeats`` runs (a fresh history for each first import); MB are the
 bytes of the files as given (a .gz or a zip member still packed). See bench/README.md.
 """
@@ -222,6 +226,36 @@ def measure(root: Path, paths: list[Path], repeats: int) -> dict[str, float]:
     }
 
 
+def strava_csv(path: Path, rows: int) -> Path:
+    """A Strava ``activities.csv`` of ``rows`` runs, one a day from 1990 (only the CSV is read)."""
+    base = datetime(1990, 1, 1, 6, 0, tzinfo=UTC)
+    lines = ["Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename"]
+    for i in range(rows):
+        start = base + timedelta(days=i // 3, hours=i % 3)
+        lines.append(f'{10_000_000 + i},"{start:%b} {start.day}, {start:%Y, %I:%M:%S %p}",Run {i},Run,'
+                     f"{1800 + i % 900},{5 + i % 11}.{i % 97:02d},")  # fmt: skip
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def csv_scaling(root: Path, small: int, large: int, repeats: int) -> None:
+    """The first import of a Strava CSV of ``small`` rows against one of ``large``, interleaved
+    (small, large, small, ...): a linear importer takes about large/small times as long; the
+    duplicate check that read every stored session for each row took (large/small)^2."""
+    files = {n: strava_csv(root / f"activities-{n}.csv", n) for n in (small, large)}
+    took: dict[int, list[float]] = {small: [], large: []}
+    for r in range(repeats):
+        for n in (small, large):
+            with Store.open(root / f"csv-{n}-{r}.sqlite3") as store:
+                seconds, report = timed(store, [files[n]])
+                assert report.added == n, (report.added, report.failures[:3])
+                took[n].append(seconds)
+    a, b = statistics.median(took[small]), statistics.median(took[large])
+    print(f"\nStrava CSV first import: {small:,} rows {a:.2f} s, {large:,} rows {b:.2f} s")
+    print(f"ratio {b / a:.2f} for {large / small:g}x the rows (linear: about {large / small:g}; "
+          f"quadratic: about {(large / small) ** 2:g})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -230,6 +264,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, default=60, help="length of each activity (default 60)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per measure; the median is shown")
     parser.add_argument("--quick", action="store_true", help="6 files per format, one repeat")
+    parser.add_argument("--csv-rows", type=int, default=10_000, help="the Strava CSV ratio's small size")
     args = parser.parse_args()
     if args.quick:
         args.files, args.repeats = 6, 1
@@ -255,6 +290,8 @@ def main() -> None:
                 f"{mb / got['first']:>8.2f}  {got['again']:>8.3f}{files / got['again']:>9.0f}"
                 f"{mb / got['again']:>8.0f}  {got['blind']:>11.2f}{got['blind'] / got['again']:>9.0f}"
             )
+        small = args.csv_rows // (10 if args.quick else 1)
+        csv_scaling(root, small, 4 * small, args.repeats)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -139,7 +139,9 @@ def test_publish_makes_every_entity_with_valid_discovery(broker: Broker, capsys:
     assert current["done_today"] == 0 and current["last_checkin"] is None
 
 
-def test_run_follows_a_checkin_in_the_app_within_two_seconds(broker: Broker) -> None:
+def test_run_follows_a_checkin_in_the_app(broker: Broker) -> None:
+    """A check-in saved in the app reaches Home Assistant: the test waits for the published state
+    (an event), never for a time; how fast it arrives is measured in bench/ha.py."""
     from prehab.tui.state import AppState
 
     add_history()
@@ -150,13 +152,10 @@ def test_run_follows_a_checkin_in_the_app_within_two_seconds(broker: Broker) -> 
         try:
             screen = app.screens.screens["body-map"]
             checked = validate(screen, {"tight_calves": "7"}, today=app.today)
-            started = time.monotonic()
             app.save({"body-map": checked})
         finally:
             app.close()
-        after = wait_state(listener, lambda s: s["last_checkin"] == date.today().isoformat(), 2.0)
-        latency = time.monotonic() - started
-    assert latency < 2.0
+        after = wait_state(listener, lambda s: s["last_checkin"] == date.today().isoformat())
     assert after["headline"] != before["headline"] or after["planned_items"] != before["planned_items"]
 
 
@@ -407,3 +406,73 @@ def test_tls_checks_the_brokers_certificate(
         monkeypatch.setenv("SSL_CERT_FILE", str(ca))  # what OpenSSL's default store reads
         assert main(["ha", "publish"]) == 0
         assert "published 7 messages to mqtts://localhost:" in capsys.readouterr().out
+
+
+# -- hostile and lost messages -------------------------------------------------------------------
+
+
+def test_a_checkin_that_is_not_text_is_refused_and_the_bridge_keeps_running(broker: Broker) -> None:
+    """A lone UTF-16 surrogate is valid JSON; the refusal never echoes it (publishing it raised
+    and stopped the bridge), and the next check-in is answered."""
+    with listening(broker.port) as listener, running(broker.port) as runner:
+        for payload in (
+            '{"screen": "body-map", "answers": {"sore_region": "\\ud800"}, "id": "\\udfff"}',
+            '{"screen": "\\ud800", "answers": {}}',
+            '{"screen": "body-map", "answers": {"\\ud800": 3}}',
+        ):
+            result = command(listener, T.checkin_command, payload)
+            assert result["ok"] is False and "\ud800" not in json.dumps(result, ensure_ascii=False)
+        result = command(
+            listener, T.checkin_command, '{"screen": "body-map", "answers": {"tight_calves": 5}}'
+        )
+        assert result["ok"] is True and runner.client.connected()
+    with Store.open() as store:
+        assert len(store.checkins()) == 1
+
+
+def test_clearing_a_retained_command_does_nothing(broker: Broker, caplog: pytest.LogCaptureFixture) -> None:
+    """``mosquitto_pub -r -n -t prehab/done/set`` (how one clears a retained message) is an
+    empty retained message: not a press; an empty message is not one either."""
+    add_history()
+    with listening(broker.port) as listener, running(broker.port):
+        wait_state(listener, lambda s: s["planned_items"] > 0)
+        for _ in range(2):
+            listener.client.publish(T.done_command, b"", qos=1, retain=True).wait_for_publish(5)
+            listener.client.publish(T.done_command, b"", qos=1).wait_for_publish(5)
+        result = command(listener, T.done_command, b"PRESS")  # a real press after them is answered
+        assert result["ok"] is True and result["done"]
+    with Store.open() as store:
+        assert store.done_on(date.today()) == set(result["done"])
+    assert sum("ignored an empty message" in r.message for r in caplog.records) == 1  # logged once
+
+
+def test_a_checkin_sent_while_the_bridge_is_down_is_answered_when_it_is_back(broker: Broker) -> None:
+    """``ha run`` keeps a persistent session (a fixed client id, QoS 1): the broker queues what
+    is sent while it is down."""
+    with listening(broker.port) as listener:
+        with running(broker.port):
+            wait_state(listener, lambda s: True)
+        listener.messages.pop(T.result, None)
+        listener.publish(
+            T.checkin_command, '{"screen": "body-map", "answers": {"tight_calves": 6}, "id": "late"}'
+        )
+        with running(broker.port):
+            assert listener.wait_for(lambda m: T.result in m, WAIT_S), (
+                "the queued check-in was never answered"
+            )
+            assert listener.json(T.result)["ok"] is True and listener.json(T.result)["id"] == "late"
+    with Store.open() as store:
+        assert len(store.checkins()) == 1
+
+
+def test_a_second_bridge_on_one_history_is_refused_with_who_holds_it(broker: Broker, capsys: Any) -> None:
+    from prehab.integrations.ha.lock import BridgeLock
+
+    with Store.open() as store:
+        path = store.path
+    with BridgeLock(path):
+        assert main(["ha", "run"]) == 2
+        err = capsys.readouterr().err
+        assert "another prehab ha run already serves this history" in err and f"pid {os.getpid()}" in err
+    with BridgeLock(path):  # released when the holder stops: the next one may start
+        pass

@@ -135,20 +135,66 @@ def test_good_token_serves_the_page_and_sets_a_strict_cookie(served: Served) -> 
 
     code, cookie, body = run(go())
     assert code == 200
-    assert f"prehab-serve-{served.port}={TOKEN}" in cookie
+    assert f"prehab-serve-{served.port}={cookie_value(served.port)}" in cookie and TOKEN not in cookie
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws"' in body
+    # no third-party request (a web font from Google), a title, and the splash names prehab, not
+    # the interpreter that runs it
+    assert "googleapis" not in body and "<title>prehab</title>" in body
+    assert sys.executable not in body and ">prehab</div>" in body
+
+
+def cookie_value(port: int) -> str:
+    from prehab.serve import Guard
+
+    return Guard(TOKEN, "127.0.0.1", port, f"http://127.0.0.1:{port}").cookie_value
+
+
+def test_every_answer_says_no_referrer(served: Served) -> None:
+    async def go(url: str) -> str:
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session, session.get(url) as page:
+            return page.headers.get("Referrer-Policy", "")
+
+    assert run(go(f"{served.base}/?token={TOKEN}")) == "no-referrer"
+    assert run(go(f"{served.base}/")) == "no-referrer"  # the refusal too
+
+
+def test_a_hostile_request_is_one_log_line_without_a_traceback(served: Served) -> None:
+    """A request line or header over 8 KB, from anyone who can reach the port (before any token
+    check), and a websocket message that is not what the page sends: one line each."""
+    for head in (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                 b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"):  # fmt: skip
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as raw:
+            raw.sendall(head)
+            assert raw.recv(200).startswith(b"HTTP/1.")  # answered (400 or 431), still serving
+
+    async def bad_messages() -> None:
+        ws = f"ws://127.0.0.1:{served.port}/ws?token={TOKEN}"
+        async with (
+            aiohttp.ClientSession(timeout=TIMEOUT) as session,
+            session.ws_connect(ws, headers={"Origin": served.origin}) as socket_,
+        ):
+            await socket_.send_str("{not json")
+            await socket_.send_str('["stdin"]')
+            await socket_.send_bytes(b"\xff\xfe")
+            await socket_.close()
+
+    run(bad_messages())
+    assert run(status(f"{served.base}/?token={TOKEN}")) == 200  # still serving
+    text = served.log.read_text(errors="replace")
+    assert "Traceback" not in text and "locals" not in text.lower()
 
 
 def test_websocket_needs_the_token_and_the_served_origin(served: Served) -> None:
     ws = f"ws://127.0.0.1:{served.port}/ws"
-    cookie = f"prehab-serve-{served.port}={TOKEN}"
+    cookie = f"prehab-serve-{served.port}={cookie_value(served.port)}"
     assert run(ws_status(ws, Origin=served.origin)) == 403  # no token
     assert run(ws_status(ws, Origin=served.origin, Cookie=f"prehab-serve-{served.port}=wrong")) == 403
     for evil in ("http://evil.example", f"http://127.0.0.1:{served.port + 1}", "null", "https://127.0.0.1"):
         assert run(ws_status(ws, Origin=evil, Cookie=cookie)) == 403, evil
     assert run(ws_status(ws, Origin=f"http://localhost:{served.port}", Cookie=cookie)) == 101
     assert run(ws_status(ws, Origin=served.origin, Cookie=cookie)) == 101
+    assert run(ws_status(ws, Origin=served.origin, Cookie=f"prehab-serve-{served.port}={TOKEN}")) == 403
     assert run(ws_status(f"{ws}?token={TOKEN}", Origin=served.origin)) == 101
 
 

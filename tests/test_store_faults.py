@@ -4,19 +4,17 @@ is written into a damaged file; and nothing ever says to move the history aside 
 is merely busy.
 
 The lock is held by a real second process (``BEGIN IMMEDIATE`` in a subprocess) while the CLI
-runs, with bounded timeouts. Read-only cases run the CLI as ``nobody`` when the tests run as
-root (root ignores file permissions), else as the current user.
+runs, with bounded timeouts. Read-only cases run the CLI with the history mounted read-only in
+a mount namespace of its own (``unshare``), which binds root too, so they need no other user.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
@@ -139,20 +137,10 @@ def test_busy_errors_are_told_apart() -> None:
 # -- read-only -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A folder another user can use (pytest's tmp folders are private to root)."""
-    folder = Path(tempfile.mkdtemp(prefix="prehab-ro-"))
-    folder.chmod(0o777)
-    yield folder
-    for path in folder.rglob("*"):
-        if path.is_dir():
-            path.chmod(0o755)
-    shutil.rmtree(folder)
-
-
-def run_as_user(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user whom permissions bind: ``nobody`` when we are root."""
+def cli(folder: Path, *argv: str, read_only: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess on ``folder``; with ``read_only``, that file or folder is mounted
+    read-only for it (a bind mount in a mount namespace of its own, ``unshare``): root ignores
+    file permissions, so a read-only mount is how a read-only history looks to every user."""
     command = [
         sys.executable,
         "-m",
@@ -162,42 +150,50 @@ def run_as_user(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         "--config-dir",
         str(folder),
     ]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: cannot drop privileges")
-        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    done = subprocess.run(
-        [*command, *argv], capture_output=True, text=True, timeout=60, env={**os.environ, "HOME": str(folder)}
-    )
+    if read_only is not None:
+        script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+        command = [*_unshare(), "sh", "-c", script, "sh", str(read_only), *command]
+    done = subprocess.run([*command, *argv], capture_output=True, text=True, timeout=60)
     assert "Traceback" not in done.stderr
     return done
 
 
+def _unshare() -> list[str]:
+    """``unshare`` with a mount namespace this user may make (as root, or mapped to root in a user
+    namespace of its own); skips the test where the machine allows neither."""
+    tool = shutil.which("unshare")
+    if tool is None:
+        pytest.skip("no unshare (util-linux): cannot mount a read-only history for the test")
+    for flags in (["-rm"], ["-m"]):
+        probe = subprocess.run([tool, *flags, "true"], capture_output=True, timeout=30)
+        if probe.returncode == 0:
+            return [tool, *flags]
+    pytest.skip("this machine allows no mount namespace: cannot mount a read-only history for the test")
+
+
 @pytest.mark.parametrize("what", ["file", "folder"])
-def test_read_only_history_reads_and_refuses_writes(what: str, shared_dir: Path) -> None:
-    done = run_as_user(shared_dir, "log", "--kind", "easy", "--distance", "5", "--notes", "mine")
+def test_read_only_history_reads_and_refuses_writes(what: str, tmp_path: Path) -> None:
+    done = cli(tmp_path, "log", "--kind", "easy", "--distance", "5", "--notes", "mine")
     assert done.returncode == 0, done.stderr
-    data = shared_dir / "data"
-    if what == "file":
-        (data / "prehab.sqlite3").chmod(0o444)
-    else:
-        data.chmod(0o555)
+    data = tmp_path / "data"
+    locked = data / "prehab.sqlite3" if what == "file" else data
     before = digest(data / "prehab.sqlite3")
-    done = run_as_user(shared_dir, "history")
+    done = cli(tmp_path, "history", read_only=locked)
     assert done.returncode == 0 and "mine" in done.stdout, done.stderr
-    done = run_as_user(shared_dir, "export")
+    done = cli(tmp_path, "export", read_only=locked)
     assert done.returncode == 0 and 'notes = "mine"' in done.stdout, done.stderr
-    done = run_as_user(shared_dir, "log", "--kind", "easy", "--distance", "3")
+    done = cli(tmp_path, "recommend", read_only=locked)  # shown, not kept: no traceback, no write
+    assert done.returncode == 0 and "not kept" in done.stdout, done.stderr
+    done = cli(tmp_path, "log", "--kind", "easy", "--distance", "3", read_only=locked)
     line = error_line(done.stderr)
     assert done.returncode == 2 and "read-only" in line and "reading works" in line
     assert "move it aside" not in line
     assert digest(data / "prehab.sqlite3") == before
 
 
-def test_a_read_only_folder_without_a_history_is_one_line(shared_dir: Path) -> None:
-    (shared_dir / "data").mkdir(mode=0o555)
-    done = run_as_user(shared_dir, "history")
+def test_a_read_only_folder_without_a_history_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    done = cli(tmp_path, "history", read_only=tmp_path / "data")
     assert done.returncode == 2 and "--data-dir" in error_line(done.stderr)
 
 

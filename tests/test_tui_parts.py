@@ -73,19 +73,25 @@ def test_extract_block_takes_one_rule_with_its_tables() -> None:
     assert extract_block(exercises, 4, "exercise") == '[exercise.b]\nname = "B"\n'
 
 
-def test_editing_a_shipped_rule_starts_from_a_copy() -> None:
+def test_editing_a_shipped_rule_keeps_a_copy_only_when_it_changed() -> None:
+    from prehab.paths import user_rules_dir
+
     result = load_rulebook(default_layers())
     assert result.rulebook is not None
     rule = next(iter(result.rulebook.rules.values()))
     assert is_shipped(rule.file)
-    path, line, note = file_to_edit("rule", rule.id, rule.file, rule.line)
-    assert "copied" in note and path.name == f"{rule.id}.toml"
-    assert f'id = "{rule.id}"' in path.read_text(encoding="utf-8")
-    assert line == 4
+    edit = file_to_edit("rule", rule.id, rule.file, rule.line)
+    assert edit.path.name == f"{rule.id}.toml" and edit.line == 4
+    assert f'id = "{rule.id}"' in edit.path.read_text(encoding="utf-8")
+    assert "unchanged" in edit.finish()  # quit the editor without a change: nothing copied
+    assert not (user_rules_dir() / f"{rule.id}.toml").exists()
+    edit = file_to_edit("rule", rule.id, rule.file, rule.line)
+    edit.path.write_text(edit.draft.replace("priority = ", "priority = 1 + 0 * ", 0) + "# mine\n")
+    assert "saved your copy" in edit.finish()
     # The copy replaces the shipped rule and the pack still loads.
     again = load_rulebook(default_layers())
     assert again.rulebook is not None and rule.id in again.rulebook.replaced
-    assert file_to_edit("rule", rule.id, rule.file, rule.line)[2].startswith("opening your copy")
+    assert file_to_edit("rule", rule.id, rule.file, rule.line).note.startswith("opening your copy")
 
 
 def test_editor_command(monkeypatch: pytest.MonkeyPatch) -> None:

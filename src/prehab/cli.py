@@ -61,9 +61,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def not_text(args: argparse.Namespace) -> str:
+    """The first option whose value is not text (a byte that is not UTF-8 reaches Python as a
+    lone surrogate: it can be neither stored nor printed), or ""."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return name
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    bad = not_text(args)
+    if bad:
+        option = "an argument" if bad in ("items", "paths", "answers") else f"--{bad.replace('_', '-')}"
+        print(
+            f"prehab: error: {option} holds bytes that are not UTF-8 text; type it again as text",
+            file=sys.stderr,
+        )
+        return 2
     if args.data_dir:
         os.environ["PREHAB_DATA_DIR"] = args.data_dir
     if args.config_dir:

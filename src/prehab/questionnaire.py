@@ -495,7 +495,12 @@ def parse_answer(
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, ("needs an answer" if q.required else None)
     if q.kind == "text":
-        return str(raw).strip(), None
+        from prehab.textsafe import clean_text, is_text
+
+        text = str(raw)
+        if not is_text(text):
+            return None, "this is not text (it holds a character that cannot be stored); type it again"
+        return clean_text(text).strip(), None
     if q.kind == "yes-no":
         if isinstance(raw, bool):
             return raw, None

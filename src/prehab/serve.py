@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import hmac
 import ipaddress
+import logging
 import re
 import secrets
 import socket
@@ -200,15 +201,27 @@ class Guard:
     def token_ok(self, supplied: str | None) -> bool:
         return supplied is not None and hmac.compare_digest(supplied.encode(), self.token.encode())
 
-    def supplied_token(self, request: web.Request) -> tuple[str | None, bool]:
-        """(the token the request carries, whether it came in the URL)."""
+    @property
+    def cookie_value(self) -> str:
+        """What the cookie holds: derived from the token, never the token. Cookies ignore ports,
+        so every other service on this host name receives it; what they get opens nothing but
+        this run of prehab serve (and is not the URL's token)."""
+        return hmac.new(
+            self.token.encode(), f"prehab-serve-cookie:{self.port}".encode(), "sha256"
+        ).hexdigest()
+
+    def cookie_ok(self, supplied: str | None) -> bool:
+        return supplied is not None and hmac.compare_digest(supplied.encode(), self.cookie_value.encode())
+
+    def allowed(self, request: web.Request) -> tuple[bool, bool]:
+        """(the request carries this run's token or cookie, the token came in the URL)."""
         in_url = request.query.get("token")
         if in_url is not None:
-            return in_url, True
+            return self.token_ok(in_url), True
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "token" and value:
-            return value.strip(), False
-        return request.cookies.get(self.cookie), False
+            return self.token_ok(value.strip()), False
+        return self.cookie_ok(request.cookies.get(self.cookie)), False
 
     def middleware(self) -> Callable[..., Awaitable[web.StreamResponse]]:
         from aiohttp import web
@@ -222,21 +235,26 @@ class Guard:
             checked = websocket or request.method not in SAFE_METHODS
             if checked and origin is not None and not self.origin_ok(origin, request.headers.get("Host")):
                 return web.Response(status=403, text="prehab serve: requests from other sites are refused\n")
-            supplied, in_url = self.supplied_token(request)
-            if not self.token_ok(supplied):
+            ok, in_url = self.allowed(request)
+            if not ok:
                 return web.Response(
                     status=403,
                     text="prehab serve: open the URL printed by `prehab serve` (it ends in ?token=...)\n",
+                    headers=HEADERS,
                 )
             if in_url and request.method == "GET" and not websocket and request.path == "/":
                 moved = self._moved(request)
                 if moved is not None:
                     raise web.HTTPTemporaryRedirect(moved)
             response = await handler(request)
+            if not response.prepared:
+                response.headers.update(HEADERS)
+                if request.path == "/" and isinstance(response, web.Response) and response.text:
+                    response.text = own_page(response.text)
             if in_url and not response.prepared:
                 response.set_cookie(
                     self.cookie,
-                    self.token,
+                    self.cookie_value,
                     httponly=True,
                     samesite="Strict",
                     secure=self.secure_cookie,
@@ -256,6 +274,37 @@ class Guard:
         if asked is None or asked == self.served or asked[2] != self.port or not is_loopback(asked[1]):
             return None  # a tunnel or proxy on another port: --public-url is the way to say so
         return f"{self.public_url.rstrip('/')}{request.path_qs}"
+
+
+HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+"""On every response: the token in the URL never leaves in a Referer header."""
+
+_WEB_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.S)
+
+
+def own_page(html: str) -> str:
+    """textual-serve's page as prehab serves it: no third-party request (it loads a web font
+    from Google, which fails offline and tells a third party that a health app was opened: the
+    browser's own monospace font is used instead) and a title."""
+    html = _WEB_FONT.sub("", html)
+    if "<title>" not in html:
+        html = html.replace("<head>", "<head>\n    <title>prehab</title>", 1)
+    return html
+
+
+class OneLine(logging.Filter):
+    """Every log line of the server on one line: an error handling a request (a request line
+    over 8 KB, a malformed websocket message) is its name and message, never a traceback with
+    local variables, whoever sent it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {str(error)[:200]}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def make_server(command: str, guard: Guard) -> Any:
@@ -278,6 +327,13 @@ def make_server(command: str, guard: Guard) -> Any:
             app = await super()._make_app()
             app.middlewares.append(guard.middleware())
             return app
+
+        def initialize_logging(self) -> None:
+            """Plain one-line logging (textual-serve's shows tracebacks with their locals)."""
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            handler.addFilter(OneLine())
+            logging.basicConfig(level="DEBUG" if self.debug else "INFO", handlers=[handler], force=True)
 
         async def on_startup(self, app: web.Application) -> None:
             """textual-serve prints its logo and a URL without the token here; prehab printed
@@ -306,4 +362,6 @@ def make_server(command: str, guard: Guard) -> Any:
                 shutdown_timeout=3.0,
             )
 
-    return GuardedServer(command, host=guard.host, port=guard.port, public_url=guard.public_url)
+    return GuardedServer(
+        command, host=guard.host, port=guard.port, public_url=guard.public_url, title="prehab"
+    )

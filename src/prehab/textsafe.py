@@ -34,9 +34,15 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 """Whole ECMA-48 escape sequences; an unterminated one loses its ESC to ``_CONTROL`` below."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 """C0 controls but tab and newline, DEL, and C1 controls (carriage return goes too: it lets a
-line overwrite what was printed before it)."""
+line overwrite what was printed before it); the bidirectional controls (U+202A-202E embeddings
+and overrides, U+2066-2069 isolates, the marks U+200E, U+200F, U+061C), which reorder what a
+terminal shows ("evil.exe" shown as "exe.live"); and lone UTF-16 surrogates, which are not text
+at all (printing one raises), replaced by U+FFFD."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _LINE_BREAKS = re.compile(r"[ ]*[\n\t][\n\t ]*")
 
@@ -45,7 +51,7 @@ def clean_text(text: str) -> str:
     """``text`` without escape sequences and control characters (newline and tab are kept)."""
     if not _CONTROL.search(text):
         return text
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", _SURROGATE.sub("\ufffd", text)))
 
 
 def one_line(text: str) -> str:
@@ -109,11 +115,28 @@ def clean_styled(text: Text) -> Text:
     return out
 
 
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def is_text(value: str) -> bool:
+    """Whether ``value`` can be stored and shown: UTF-8 encodable (no lone surrogates, which a
+    JSON ``\\ud800`` or a command-line byte that is not UTF-8 can carry)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def as_text(value: str) -> str:
+    """``value`` with each lone surrogate shown as U+FFFD and nothing else changed: what can be
+    written and printed of a value stored before prehab refused them."""
+    return _SURROGATE.sub("\ufffd", value) if not is_text(value) else value
 
 
 def json_text(dumped: str) -> str:
-    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with DEL and C1 controls written
-    as ``\\u`` escapes: the data is unchanged, but a terminal never sees them raw (``json``
-    escapes C0 controls, ESC among them, by itself)."""
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with DEL, C1 and bidirectional
+    controls and lone surrogates written as ``\\u`` escapes: the data is unchanged (a reader gets
+    the same string back), but a terminal never sees them raw and printing never raises
+    (``json`` escapes C0 controls, ESC among them, by itself)."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from prehab.commands.common import day_arg
 from prehab.commands.history import UserError, _guard
 
 if TYPE_CHECKING:
@@ -77,14 +77,7 @@ def _common(parser: argparse.ArgumentParser, *, screen: bool) -> None:
         "--set", dest="answers", metavar="QUESTION=ANSWER", action="append", default=[],
         help="an answer (repeatable); distances in your units",
     )  # fmt: skip
-    parser.add_argument("--date", type=_day, help="answer as of this day (YYYY-MM-DD)")
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a date; write YYYY-MM-DD") from None
+    parser.add_argument("--date", type=day_arg, help="answer as of this day (YYYY-MM-DD)")
 
 
 def _service(args: argparse.Namespace) -> DayService:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -70,3 +71,23 @@ def check_budget(minutes: float | None) -> None:
             f"--budget {minutes:g} is not a number of minutes "
             f"(give minutes from 1 to {MAX_BUDGET_MIN}, e.g. --budget 20, or 0 for no limit)"
         )
+
+
+def day_arg(text: str) -> date:
+    """``--date``: a day as YYYY-MM-DD from 1980 to a year ahead (prehab reckons days around it,
+    so a day at the edge of the calendar, 0001-01-01, would overflow)."""
+    import argparse
+
+    from prehab.facts.dates import EARLIEST
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a date; write YYYY-MM-DD") from None
+    latest = date.today() + timedelta(days=366)
+    if not EARLIEST <= day <= latest:
+        raise argparse.ArgumentTypeError(
+            f"{day.isoformat()} is out of range; give a day from {EARLIEST.isoformat()} "
+            f"to {latest.isoformat()}"
+        )
+    return day

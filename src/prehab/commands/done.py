@@ -122,11 +122,14 @@ def parse_rpe(text: str | None) -> int | None:
 def cmd_done(args: argparse.Namespace) -> int:
     """List the day's plan, or mark (--undo: unmark) items of it done."""
     from prehab.day.service import DayService
+    from prehab.facts.dates import EARLIEST
     from prehab.textsafe import clean_text
 
     day = parse_day(args.date)
     if day > date.today():
         raise UserError(f"{day.isoformat()} is in the future; mark work done on the day or after")
+    if day < EARLIEST:
+        raise UserError(f"{day.isoformat()} is before {EARLIEST.isoformat()}; check the year")
     if args.all and args.items:
         raise UserError("give items or --all, not both")
     rpe = parse_rpe(args.rpe)

@@ -100,7 +100,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not 0.1 <= args.poll <= 10:
         raise UserError(f"--poll {args.poll:g} is out of range (give seconds from 0.1 to 10)")
+    from prehab.integrations.ha.lock import BridgeLock
+
     source = _source(args)
+    try:
+        lock = BridgeLock(source.store.path).__enter__()
+    except UserError:
+        source.close()
+        raise
     try:
         topics = _topics(args, source.settings.ha_name)
         runner = Runner(source, broker_from_settings(source.settings), topics, poll_s=args.poll)
@@ -116,6 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             runner.stop()
     finally:
+        lock.__exit__(None, None, None)
         source.close()
     return 0
 

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from prehab.commands.common import day_arg
+
 EXIT_USER_ERROR = 2
 
 
@@ -38,7 +40,7 @@ def register(sub: Any) -> None:
         help="comma-separated equipment you have, e.g. band,dumbbell,step; 'any' for any kit, "
         "'none' for bodyweight only (default: settings; the same words as `prehab settings`)",
     )
-    p.add_argument("--date", type=date.fromisoformat, help="evaluate as of this day (YYYY-MM-DD)")
+    p.add_argument("--date", type=day_arg, help="as of this day (YYYY-MM-DD): its plan, what is open then")
     p.set_defaults(handler=run)
 
 

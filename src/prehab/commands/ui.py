@@ -14,7 +14,6 @@ import argparse
 import os
 import shlex
 import sys
-from datetime import date
 from typing import Any
 
 
@@ -51,7 +50,9 @@ def register(sub: Any) -> None:
 
 def _app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-mouse", action="store_true", help="ignore the mouse (keyboard only)")
-    parser.add_argument("--date", type=date.fromisoformat, help="pretend today is this day (YYYY-MM-DD)")
+    from prehab.commands.common import day_arg
+
+    parser.add_argument("--date", type=day_arg, help="pretend today is this day (YYYY-MM-DD)")
 
 
 def run_app(args: argparse.Namespace) -> int:

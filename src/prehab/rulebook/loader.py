@@ -87,7 +87,8 @@ def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadRe
     schema = _load_schema(sources, problems)
     exercises = _load_exercises(sources, schema, problems)
     raw_rules, replaced = _collect_rules(sources, problems)
-    disabled = _apply_overrides(sources, raw_rules, problems)
+    overridden: dict[str, tuple[SourceFile, int]] = {}
+    disabled = _apply_overrides(sources, raw_rules, problems, overridden)
     rules: dict[str, Rule] = {}
     for rule_id, (raw, src, index) in raw_rules.items():
         rep = src.reporter().at("rule", index, label=rule_id if isinstance(rule_id, str) else None)
@@ -100,7 +101,9 @@ def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadRe
             src.locator.find(("rule", index)),
             require_examples=src.layer == "default",
         )
-        problems.extend(rep.problems)
+        problems.extend(
+            _at_override(rep.problems, overridden.get(rule_id)) if rule_id in overridden else rep.problems
+        )
         if rule is not None:
             rules[rule.id] = rule
     _cross_check(rules, exercises, schema, problems)
@@ -229,7 +232,32 @@ def _collect_rules(sources: list[SourceFile], problems: list[Problem]) -> tuple[
     return raw_rules, replaced
 
 
-def _apply_overrides(sources: list[SourceFile], raw_rules: RawRules, problems: list[Problem]) -> set[str]:
+def _at_override(found: list[Problem], override: tuple[SourceFile, int] | None) -> list[Problem]:
+    """A problem in a rule that an override changed is the override's: it is shown at the user's
+    file and line (the shipped rule, as shipped, is checked clean), with where the rule is."""
+    if override is None:
+        return found
+    src, index = override
+    line = src.locator.find(("override", index, "set")) or src.locator.find(("override", index))
+    return [
+        Problem(
+            str(src.path),
+            line,
+            p.path,
+            f"{p.message} (your override of the rule makes it so; the rule is at {p.file}:{p.line})",
+            p.fix,
+            p.severity,
+        )  # fmt: skip
+        for p in found
+    ]
+
+
+def _apply_overrides(
+    sources: list[SourceFile],
+    raw_rules: RawRules,
+    problems: list[Problem],
+    overridden: dict[str, tuple[SourceFile, int]] | None = None,
+) -> set[str]:
     disabled: set[str] = set()
     for src in sources:
         items = src.data.get("override", [])
@@ -269,6 +297,8 @@ def _apply_overrides(sources: list[SourceFile], raw_rules: RawRules, problems: l
                 if error:
                     sub.error(f"set '{dotted}': {error}", "paths look like when.0.level.at_least", "set")
             raw_rules[rule_id] = (raw, rule_src, rule_index)
+            if overridden is not None and changes:
+                overridden[rule_id] = (src, index)
         problems.extend(rep.problems)
     return disabled
 

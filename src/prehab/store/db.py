@@ -148,6 +148,9 @@ class Store:
         """Rows of a damaged file that could not be read (set by ``rescue``)."""
         self._rescued: Rescue | None = None
         self._copy: sqlite3.Connection | None = None
+        self.unreadable: dict[tuple[str, int], Unreadable] = {}
+        """Rows met by a read with a value that does not parse (by table and id): left out of
+        every read and the metrics, kept as written by ``prehab export``."""
         self._checked = False
 
     # -- opening and closing -------------------------------------------------------------
@@ -299,6 +302,17 @@ class Store:
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
+
+    def _parsed(self, table: str, found: list[Any], read: Callable[[Sequence[Any]], _T]) -> list[_T]:
+        """``found`` rows read by ``read``; a row a value of which does not parse (written by hand,
+        or by something else) is left out and kept in ``unreadable``, never a stop."""
+        out: list[_T] = []
+        for row in found:
+            try:
+                out.append(read(row))
+            except (TypeError, ValueError, OverflowError, RecursionError):
+                self.unreadable[(table, row[0])] = unreadable_row(table, row)
+        return out
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """All rows of one read, for a module that keeps a table of its own (the importer's
@@ -455,7 +469,7 @@ class Store:
                 and (kind is None or s.kind == kind)
                 and (include_deleted or s.deleted_at is None)
             ]
-        return [_session(r) for r in rows]
+        return self._parsed("sessions", rows, _session)
 
     def latest_date(
         self,
@@ -504,7 +518,7 @@ class Store:
                 and (s.distance_km > 0 or not with_distance)
             ]
             return max(found, default=None)
-        return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+        return _day(rows[0][0]) if rows and rows[0][0] else None
 
     def daily_counts(self, since: date, until: date, kind: str) -> dict[date, int]:
         """How many sessions of ``kind`` each day from ``since`` to ``until`` had (days with none
@@ -520,7 +534,7 @@ class Store:
             for s in self.sessions(since, until, kind):
                 counts[s.date] = counts.get(s.date, 0) + 1
             return counts
-        return {date.fromisoformat(day): int(count) for day, count in rows}
+        return {d: int(count) for day, count in rows if (d := _day(day)) is not None}
 
     def add_sessions(self, items: Iterable[Session], keep_repeats: bool = False) -> ImportCount:
         """Store many sessions in one transaction, skipping ones already stored.
@@ -567,7 +581,7 @@ class Store:
         except StoreDamaged:
             found = self.rescue().checkins
             return [c for c in found if include_deleted or c.deleted_at is None][:limit]
-        return [_checkin(r) for r in rows]
+        return self._parsed("checkins", rows, _checkin)
 
     def checkins_since(self, since: datetime, *, mentioning: str | None = None) -> list[Checkin]:
         """Check-ins taken at or after ``since``, oldest first; with ``mentioning``, only those
@@ -585,7 +599,7 @@ class Store:
             start = _utc(since)
             found = [c for c in self.rescue().checkins if c.deleted_at is None and _utc(c.taken_at) >= start]
             return sorted(found, key=lambda c: (_utc(c.taken_at), c.id))
-        return [_checkin(r) for r in rows]
+        return self._parsed("checkins", rows, _checkin)
 
     def latest_checkin(self) -> Checkin | None:
         found = self.checkins(limit=1)
@@ -652,21 +666,27 @@ class Store:
                 (ATHLETE_ID,),
             ):
                 km = f" {float(r[3]):g} km" if r[3] else ""
-                out.append(Deleted("session", r[0], date.fromisoformat(r[1]), f"{r[2]}{km}", _stamp(r[4])))
+                day = _day(r[1])
+                if day is not None:
+                    out.append(Deleted("session", r[0], day, f"{r[2]}{km}", _stamp(r[4])))
             for r in self._rows(
                 "SELECT id, taken_at, answers, deleted_at FROM checkins "
                 "WHERE athlete_id = ? AND deleted_at IS NOT NULL",
                 (ATHLETE_ID,),
             ):
-                taken = datetime.fromisoformat(r[1])
-                screens = ", ".join(sorted(json.loads(r[2]))) or "no answers"
+                taken = _when(r[1])
+                if taken is None:
+                    continue
+                screens = ", ".join(sorted(rows.loads_as(r[2], dict))) or "no answers"
                 out.append(Deleted("checkin", r[0], local_day(taken), f"check-in ({screens})", _stamp(r[3])))
             for r in self._rows(
                 "SELECT id, day, exercise_id, deleted_at FROM done WHERE athlete_id = ? "
                 "AND deleted_at IS NOT NULL",
                 (ATHLETE_ID,),
             ):
-                out.append(Deleted("done", r[0], date.fromisoformat(r[1]), f"done: {r[2]}", _stamp(r[3])))
+                day = _day(r[1])
+                if day is not None:
+                    out.append(Deleted("done", r[0], day, f"done: {r[2]}", _stamp(r[3])))
         except StoreDamaged:
             rescued = self.rescue()
             out = [
@@ -764,7 +784,7 @@ class Store:
                 if d.day >= since:
                     counts[d.day] = counts.get(d.day, 0) + 1
             return counts
-        return {date.fromisoformat(r[0]): int(r[1]) for r in rows}
+        return {when: int(r[1]) for r in rows if (when := _day(r[0])) is not None}
 
     def done_records(self) -> list[tuple[date, str, list[str]]]:
         """Every done record (day, exercise, rule ids), oldest first."""
@@ -781,7 +801,7 @@ class Store:
         except StoreDamaged:
             rescued = self.rescue().done
             return [d for d in rescued if include_deleted or d.deleted_at is None]
-        return [_done(r) for r in rows]
+        return self._parsed("done", rows, _done)
 
     def done_items(self, since: date, until: date | None = None, *, with_rpe: bool = True) -> list[DoneItem]:
         """What the runner did from ``since`` to ``until`` (inclusive), oldest first, each with
@@ -794,9 +814,9 @@ class Store:
             where += " AND day <= ?"
             params.append(until.isoformat())
         try:
-            rows = [_done(r) for r in self._rows(
+            rows = self._parsed("done", self._rows(
                 f"SELECT {_DONE_COLUMNS} FROM done WHERE {where} ORDER BY day, exercise_id", params
-            )]  # fmt: skip
+            ), _done)  # fmt: skip
         except StoreDamaged:
             rows = [d for d in self._rescued_done() if d.day >= since and (until is None or d.day <= until)]
         if not rows or not with_rpe:
@@ -832,7 +852,7 @@ class Store:
                 d: (minutes.get(d, 0.0) >= STRENGTH_SESSION_MINUTES, mob, cross)
                 for d, (_, mob, cross) in out.items()
             }
-        return {date.fromisoformat(r[0]): (bool(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+        return {when: (bool(r[1]), bool(r[2]), bool(r[3])) for r in rows if (when := _day(r[0])) is not None}
 
     def marked_days(self, since: date, until: date) -> dict[date, datetime | None]:
         """Days from ``since`` to ``until`` with done work, and when each day's first item was
@@ -845,7 +865,7 @@ class Store:
             )
         except StoreDamaged:
             return first_marks(d for d in self._rescued_done() if since <= d.day <= until)
-        return {date.fromisoformat(r[0]): _when(r[1]) for r in rows}
+        return {when: _when(r[1]) for r in rows if (when := _day(r[0])) is not None}
 
     def _rescued_done(self) -> list[DoneRow]:
         return [d for d in self.rescue().done if d.deleted_at is None]
@@ -938,6 +958,48 @@ class Store:
         return out
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A stored row with a value that does not parse: where it is and what it holds."""
+
+    table: str
+    id: int
+    column: str
+    raw: str
+
+    def __str__(self) -> str:
+        return f"{self.table} #{self.id}: {self.column} {self.raw!r} cannot be read"
+
+
+_CHECKS: dict[str, tuple[tuple[int, str, Callable[[Any], object]], ...]] = {
+    "sessions": ((1, "date", date.fromisoformat), (3, "distance_km", float), (4, "duration_min", float),
+                 (5, "rpe", int)),
+    "checkins": ((1, "taken_at", datetime.fromisoformat), (2, "answers", lambda v: _of(json.loads(v), dict)),
+                 (3, "facts", lambda v: _of(json.loads(v), list))),
+    "done": ((1, "day", date.fromisoformat), (3, "rule_ids", json.loads), (5, "dose", json.loads),
+             (7, "loads", json.loads), (8, "minutes", float)),
+}  # fmt: skip
+
+
+def _of(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise ValueError(f"not a JSON {kind.__name__}")
+    return value
+
+
+def unreadable_row(table: str, row: Sequence[Any]) -> Unreadable:
+    """Which value of ``row`` does not parse, and what it holds."""
+    for index, column, parse in _CHECKS.get(table, ()):
+        value = row[index]
+        if value is None and column in ("duration_min", "rpe", "minutes"):
+            continue
+        try:
+            parse(value if not isinstance(value, bytes) else value.decode("utf-8", "replace"))
+        except (TypeError, ValueError, OverflowError, RecursionError):
+            return Unreadable(table, int(row[0]), column, str(value)[:80])
+    return Unreadable(table, int(row[0]), "row", str(tuple(row))[:80])
+
+
 @dataclass
 class Rescue:
     """What :meth:`Store.rescue` could read, in the order the normal reads give it."""
@@ -1006,11 +1068,14 @@ _ADVICE_COLUMNS = "id, day, computed_at, fingerprint, items, rule_ids, held"
 
 
 def _checkin(row: Sequence[Any]) -> Checkin:
+    answers, facts = json.loads(row[2]), json.loads(row[3])
+    if not isinstance(answers, dict) or not isinstance(facts, list):
+        raise ValueError("a check-in's answers are an object and its facts a list")
     return Checkin(
         id=row[0],
         taken_at=datetime.fromisoformat(row[1]),
-        answers=json.loads(row[2]),
-        facts=json.loads(row[3]),
+        answers=answers,
+        facts=[f for f in facts if isinstance(f, dict)],
         deleted_at=_when(row[4]),
     )
 
@@ -1162,9 +1227,11 @@ def _is_duplicate(conn: sqlite3.Connection, s: Session) -> bool:
     start = start_of(s.external_id)
     if start is not None:
         near = conn.execute(
+            # "+athlete_id": the external_id index, not the date index (which would read every
+            # session of the athlete for each row: a 50k-row Strava import took minutes)
             "SELECT kind, source, external_id, duration_min FROM sessions "
-            "WHERE athlete_id = ? AND external_id BETWEEN ? AND ?",
-            (ATHLETE_ID, _start_key(start - START_TOLERANCE), _start_key(start + START_TOLERANCE)),
+            "WHERE external_id BETWEEN ? AND ? AND +athlete_id = ?",
+            (_start_key(start - START_TOLERANCE), _start_key(start + START_TOLERANCE), ATHLETE_ID),
         ).fetchall()
         if any(_same_activity(s, start, *row) for row in near):
             return True
@@ -1222,6 +1289,7 @@ def _session(row: Sequence[Any]) -> Session:
 
 
 _when = rows.when
+_day = rows.day
 _now = rows.now
 _utc = rows.utc
 _dumps = rows.dumps

@@ -24,11 +24,24 @@ import tomli_w
 from prehab.store.db import DoneRow, Store, StoreDamaged
 from prehab.store.records import AdviceRecord, Checkin, Episode, EpisodeUpdate, Profile, Response, Session
 from prehab.store.schema import LATEST_VERSION
+from prehab.textsafe import as_text, clean_text
 
 CSV_COLUMNS = (
     "id", "date", "kind", "distance_km", "duration_min", "rpe", "surface", "cross_plane",
     "notes", "source", "external_id",
 )  # fmt: skip
+
+
+def encodable(value: Any) -> Any:
+    """``value`` with every lone surrogate in its text (a value that is not text, stored before
+    prehab refused them) shown as U+FFFD, recursively: an export must always be writable."""
+    if isinstance(value, str):
+        return as_text(value)
+    if isinstance(value, dict):
+        return {encodable(k): encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encodable(v) for v in value]
+    return value
 
 
 def _without_none(value: Any) -> Any:
@@ -53,6 +66,7 @@ class Contents:
     episodes: list[Episode] = field(default_factory=list)
     stories: dict[int, list[EpisodeUpdate]] = field(default_factory=dict)
     responses: list[Response] = field(default_factory=list)
+    unreadable: list[dict[str, Any]] = field(default_factory=list)
 
 
 def contents(store: Store) -> Contents:
@@ -78,7 +92,23 @@ def contents(store: Store) -> Contents:
     found.episodes = list(reversed(episodes(store, include_deleted=True)))
     found.stories = {e.id: updates(store, e.id) for e in found.episodes}
     found.responses = responses(store, date.min, date.max)
+    found.unreadable = unreadable_rows(store)
     return found
+
+
+def unreadable_rows(store: Store) -> list[dict[str, Any]]:
+    """Every row the reads above met that does not parse, with all its columns as written (text),
+    so the export loses nothing: the runner can mend them and import the file."""
+    out: list[dict[str, Any]] = []
+    for (table, row_id), bad in sorted(store.unreadable.items()):
+        found = store.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        names = [r[1] for r in store.query(f"PRAGMA table_info({table})")]
+        values = (
+            {n: ("" if v is None else str(v)) for n, v in zip(names, found[0], strict=False)} if found else {}
+        )
+        text = {k: v.encode("utf-8", "replace").decode("utf-8") for k, v in values.items()}
+        out.append({"table": table, "id": row_id, "column": bad.column, "raw": bad.raw, "row": text})
+    return out
 
 
 def _session_row(s: Session) -> dict[str, Any]:
@@ -153,12 +183,14 @@ def export_toml(store: Store) -> str:
             for r in found.responses
         ],  # fmt: skip
     }
+    if found.unreadable:
+        data["unreadable"] = found.unreadable
     if found.profile is not None:
         data["profile"] = {
             "answers": found.profile.answers, "facts": found.profile.facts,
             "skipped": found.profile.skipped, "updated_at": found.profile.updated_at,
         }  # fmt: skip
-    return tomli_w.dumps(_without_none(data))
+    return tomli_w.dumps(_without_none(encodable(data)))
 
 
 def export_csv(store: Store) -> str:
@@ -170,10 +202,10 @@ def export_csv(store: Store) -> str:
             continue
         writer.writerow(
             [
-                s.id, s.date.isoformat(), s.kind, s.distance_km,
+                s.id, s.date.isoformat(), clean_text(s.kind), s.distance_km,
                 "" if s.duration_min is None else s.duration_min,
-                "" if s.rpe is None else s.rpe, s.surface or "", int(s.cross_plane),
-                s.notes, s.source, s.external_id or "",
+                "" if s.rpe is None else s.rpe, clean_text(s.surface or ""), int(s.cross_plane),
+                clean_text(s.notes), clean_text(s.source), clean_text(s.external_id or ""),
             ]
         )  # fmt: skip
     return out.getvalue()

@@ -27,6 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from prehab.textsafe import clean_text, plain
+from prehab.tui.faults import reports_faults
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -262,6 +263,7 @@ class PrehabApp(App[None]):
         if callable(sync):
             sync()
 
+    @reports_faults
     def _check_files(self) -> None:
         """Pick up what changed elsewhere: rule and screen files, settings.toml, the history,
         the date (the service's watcher)."""

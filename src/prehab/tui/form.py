@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from prehab.questionnaire import DURATION_UNIT, Question, Screen
 from prehab.textsafe import clean_text, plain
+from prehab.tui.widgets import StillInput
 
 YES_NO: list[tuple[RenderableType, str]] = [("yes", "yes"), ("no", "no")]
 
@@ -121,7 +122,7 @@ class QuestionForm(VerticalScroll):
         }.get(q.kind, "")
         if q.kind == "number" and q.unit == DURATION_UNIT and not q.whole:
             placeholder = f"{rng} min or H:MM:SS".strip()
-        return Input(
+        return StillInput(
             value=clean_text(value), placeholder=clean_text(placeholder), id=self.wid(q), compact=True
         )
 

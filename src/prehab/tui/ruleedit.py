@@ -2,12 +2,17 @@
 
 Why copy: the shipped pack lives inside the installed package, where edits are lost on
 upgrade (or not allowed). A user file with the same id replaces the shipped entry whole
-(rules/README.md, Overrides), so editing a shipped rule starts from a copy of its TOML
-block in the user's rules folder; the copy changes nothing until it is edited.
+(rules/README.md, Overrides), so editing a shipped rule starts from a draft copy of its TOML
+block; the draft becomes the user's copy only when the edit changed it (quitting the editor
+unchanged, or a browser where no editor can open, copies nothing: a silent copy would replace
+the shipped rule and miss its later fixes).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from prehab.paths import default_rules_dir, user_rules_dir
@@ -39,19 +44,48 @@ def extract_block(text: str, line: int, kind: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def file_to_edit(kind: str, entry_id: str, file: str, line: int | None) -> tuple[Path, int | None, str]:
-    """(path, line, what happened): the user's copy for a shipped entry, else its own file."""
+@dataclass
+class Edit:
+    """What the editor opens, and what happens to it after."""
+
+    path: Path
+    line: int | None
+    note: str
+    keep: Path | None = None
+    """For a shipped entry: where the draft goes if it was changed (the user's rules folder)."""
+    draft: str = ""
+    """The draft as written before the editor opened (unchanged: nothing is kept)."""
+
+    def finish(self) -> str:
+        """After the editor: a changed draft becomes the user's copy; an unchanged one goes."""
+        if self.keep is None:
+            return ""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        finally:
+            shutil.rmtree(self.path.parent, ignore_errors=True)
+        if text == self.draft:
+            return "unchanged: no copy kept, the shipped one stays"
+        from prehab.safefile import atomic_write
+
+        atomic_write(self.keep, text.encode("utf-8"))
+        return f"saved your copy {self.keep}: it replaces the shipped one by id"
+
+
+def file_to_edit(kind: str, entry_id: str, file: str, line: int | None) -> Edit:
+    """The file to open: the entry's own file, the user's copy of a shipped entry, or a draft
+    copy of a shipped entry (kept only if the edit changes it: ``Edit.finish``)."""
     if not is_shipped(file):
-        return Path(file), line, ""
+        return Edit(Path(file), line, "")
     target = user_rules_dir() / f"{entry_id}.toml"
     if target.exists():
-        return target, 1, f"opening your copy {target}"
+        return Edit(target, 1, f"opening your copy {target}")
     text = Path(file).read_text(encoding="utf-8")
     block = extract_block(text, line or 1, kind)
     header = (
         f"# Your copy of the shipped {kind} '{entry_id}' (from {Path(file).name}).\n"
         f"# It replaces the shipped one by id; delete this file to go back to the default.\n\n"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(header + block, encoding="utf-8")
-    return target, header.count("\n") + 1, f"copied the shipped {kind} to {target}"
+    draft = Path(tempfile.mkdtemp(prefix="prehab-edit-")) / f"{entry_id}.toml"
+    draft.write_text(header + block, encoding="utf-8")
+    return Edit(draft, header.count("\n") + 1, "", keep=target, draft=header + block)

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, OptionList, Static
+from textual.reactive import reactive
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.data_table import RowKey
 
 from prehab.textsafe import one_line
@@ -75,3 +76,11 @@ class VimTable(DataTable[str | Text]):
     ) -> RowKey:
         shown = [Text(one_line(c)) if isinstance(c, str) else c for c in cells]
         return super().add_row(*shown, height=height, key=key, label=label)
+
+
+class StillInput(Input):
+    """A text field whose cursor does not blink: a blinking cursor redraws the screen twice a
+    second, which over SSH is traffic for nothing and keeps ClientAliveInterval from ever dropping
+    a frozen client (every field in prehab is one of these)."""
+
+    cursor_blink = reactive(False, init=False)

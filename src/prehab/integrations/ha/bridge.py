@@ -96,7 +96,9 @@ def read_password(name: str) -> str:
 class Client:
     """A paho client set up for Home Assistant: will, credentials, TLS, back-off."""
 
-    def __init__(self, broker: Broker, topics: Topics, *, max_backoff: int = MAX_BACKOFF_S) -> None:
+    def __init__(
+        self, broker: Broker, topics: Topics, *, max_backoff: int = MAX_BACKOFF_S, session: str = ""
+    ) -> None:
         self.broker = broker
         self.topics = topics
         self.inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
@@ -107,9 +109,21 @@ class Client:
         self.refused = ""
         """Why the broker refused the last connection ("" if it did not)."""
         self.connects = 0
+        self.ignored: set[tuple[str, str]] = set()
+        """(why, topic) of ignored messages already logged: each is logged once."""
         self._acked = threading.Event()
-        client_id = f"{topics.device_id}-{uuid.uuid4().hex[:8]}"
-        c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
+        # ``session``: a persistent session (``ha run``): a fixed client id and clean_session off,
+        # so the broker keeps the QoS 1 subscriptions and queues commands sent while prehab is
+        # down, and delivers them when it is back. One-shot commands use a throw-away session.
+        client_id = (
+            f"{topics.device_id}-{session}" if session else f"{topics.device_id}-{uuid.uuid4().hex[:8]}"
+        )
+        c = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            protocol=mqtt.MQTTv311,
+            clean_session=not session,
+        )
         if broker.username or broker.password is not None:
             c.username_pw_set(broker.username or None, broker.password)
         if broker.tls:
@@ -152,11 +166,19 @@ class Client:
         log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        if message.retain and message.topic != self.topics.ha_status:
-            # a retained command would be carried out again on every reconnect
-            log.warning("ignored a retained message on %s: send commands without retain", message.topic)
-            return
+        if message.topic != self.topics.ha_status:
+            if message.retain:  # a retained command would be carried out again on every reconnect
+                self._ignore("a retained", message.topic, "send commands without retain")
+                return
+            if not message.payload:  # clearing a retained command (mosquitto_pub -r -n) is not a press
+                self._ignore("an empty", message.topic, "a command needs a payload")
+                return
         self.inbox.put((message.topic, bytes(message.payload)))
+
+    def _ignore(self, why: str, topic: str, fix: str) -> None:
+        if (why, topic) not in self.ignored:
+            self.ignored.add((why, topic))
+            log.warning("ignored %s message on %s: %s (logged once)", why, topic, fix)
 
     # -- the caller's thread -------------------------------------------------------------
 
@@ -277,7 +299,9 @@ class Runner:
         self.broker = broker
         self.topics = topics
         self.poll_s = poll_s
-        self.client = Client(broker, self.topics, max_backoff=max_backoff)
+        self.client = Client(
+            broker, self.topics, max_backoff=max_backoff, session=session_id(source.store.path)
+        )
         self.client.listen([self.topics.done_command, self.topics.checkin_command, self.topics.ha_status])
         self.published: dict[str, str | bytes] = {}
         self.dirty = True
@@ -383,6 +407,13 @@ class Runner:
             log.debug("published %s (%d bytes)", topic, len(payload))
             if self.on_publish is not None:
                 self.on_publish(topic, payload)
+
+
+def session_id(history: Path) -> str:
+    """The persistent session's name for one history: stable across restarts, apart per history."""
+    import hashlib
+
+    return hashlib.sha256(str(history.resolve()).encode()).hexdigest()[:10]
 
 
 def _broker_settings(settings: Settings) -> tuple[Any, ...]:

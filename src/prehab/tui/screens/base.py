@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.screen import Screen
 
+from prehab.tui.faults import reports_faults
 from prehab.tui.widgets import NavBar
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class PrehabScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._sync()
 
+    @reports_faults
     def _sync(self) -> None:
         if not self.prehab.ready:
             return  # the app calls _sync again once loading is done

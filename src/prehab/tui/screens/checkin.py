@@ -27,6 +27,7 @@ from prehab.model import UserError
 from prehab.questionnaire import Screen as Questionnaire
 from prehab.questionnaire import Validated, answers_for_display, validate
 from prehab.textsafe import clean_text
+from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
 
@@ -48,7 +49,8 @@ what feels fine; only answers become facts.
 * Saving keeps today's answers from the tabs you did not change, stores the check-in and
   opens Today with what changed. A tab with unsaved answers has a `*` after its title;
   quitting with unsaved answers asks first.
-* **ctrl+l** clears the tab. **[** and **]** switch tabs.
+* **ctrl+l** takes back what you typed in the tab since it was last saved (saved answers stay:
+  to remove one, empty its field and save). **[** and **]** switch tabs.
 * The **Follow-up** tab shows when something you reported (a pain, a warning sign, an injury)
   has not been updated for 2 days: still there (same, worse), better, or resolved. The plan
   keeps holding it until you answer; better twice in a row, or resolved, closes it.
@@ -62,7 +64,7 @@ Add your own questions: copy a file from the shipped `screens/` into your config
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+l", "clear", "Clear"),
+        Binding("ctrl+l", "clear", "Revert"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
     ]
@@ -195,10 +197,14 @@ Add your own questions: copy a file from the shipped `screens/` into your config
             tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
 
     def action_clear(self) -> None:
+        """What was typed since the last save goes; saved answers stay (emptying a field and saving
+        removes one on purpose)."""
         form = self.current_form()
         if form is not None:
-            form.clear()
+            form.fill(dict(form.baseline))
+            self._mark(form)
 
+    @reports_faults
     def action_save(self) -> None:
         """Save every changed tab (or the one shown, if none changed) as one check-in."""
         current = self.current_form()

@@ -21,6 +21,7 @@ from prehab.day.profile import PROFILE_SCREEN
 from prehab.day.service import DayService
 from prehab.questionnaire import answers_for_display
 from prehab.textsafe import plain
+from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 
 FIRST_START = (
@@ -60,6 +61,7 @@ class ProfileScreen(ModalScreen[bool]):
         else:
             self.action_skip()
 
+    @reports_faults
     def action_save(self) -> None:
         form = self.query_one("#profile-form", QuestionForm)
         checked = self.service.validate(form.questionnaire, form.raw_answers())
@@ -71,6 +73,7 @@ class ProfileScreen(ModalScreen[bool]):
         self.notify("Profile saved: the advice now follows it.", title="Profile")
         self.dismiss(True)
 
+    @reports_faults
     def action_skip(self) -> None:
         if self.first_start and self.service.profile() is None:
             self.service.skip_profile()

@@ -21,6 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.textsafe import clean_styled, clean_text, plain
+from prehab.tui.faults import reports_faults
 from prehab.tui.widgets import VimOptionList
 
 if TYPE_CHECKING:
@@ -207,6 +208,7 @@ class DeletedScreen(RecordsDialog):
         action, kind, record = option.id.split(":")
         return action, kind, int(record)
 
+    @reports_faults
     def action_restore(self) -> None:
         chosen = self._selected()
         store = self.state.store
@@ -219,6 +221,7 @@ class DeletedScreen(RecordsDialog):
             self.notify(clean_text(f"Restored {kind} #{record} (u on Today undoes)"), markup=False)
         self.fill()
 
+    @reports_faults
     def action_delete(self) -> None:
         chosen = self._selected()
         store = self.state.store

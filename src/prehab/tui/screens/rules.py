@@ -26,7 +26,7 @@ from prehab.rulebook.model import Exercise, Rule
 from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.state import pack_summary
-from prehab.tui.widgets import VimOptionList
+from prehab.tui.widgets import StillInput, VimOptionList
 
 
 def exercise_text(ex: Exercise, used_by: list[str]) -> Text:
@@ -88,7 +88,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         self.show_why_not = False
 
     def body(self) -> ComposeResult:
-        yield Input(placeholder="/ filter rules: id, title, tag", id="rules-filter", compact=True)
+        yield StillInput(placeholder="/ filter rules: id, title, tag", id="rules-filter", compact=True)
         with Horizontal(id="rules-body", classes="split"):
             yield VimOptionList(id="rules-list")
             with VerticalScroll(id="rules-detail-box", classes="detail"):
@@ -272,28 +272,43 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         apply()
 
     def action_edit(self) -> None:
-        from prehab.tui.ruleedit import file_to_edit
+        from prehab.paths import user_rules_dir
+        from prehab.tui.ruleedit import file_to_edit, is_shipped
         from prehab.tui.state import editor_command
 
         item = self.selected()
         if item is None:
             return
         kind = "rule" if isinstance(item, Rule) else "exercise"
-        path, line, note = file_to_edit(kind, item.id, item.file, item.line)
-        if note:
-            self.notify(clean_text(note), markup=False)
-        command = editor_command(path, line)
+        if self.app.is_web:  # no terminal to hand an editor: say where the file is, copy nothing
+            where = f"{item.file}:{item.line}" if item.line else item.file
+            user = (
+                "" if not is_shipped(item.file) else f"; to change it, copy its block into {user_rules_dir()}"
+            )
+            self.notify(clean_text(f"No editor in a browser: the {kind} is in {where}{user}"), markup=False)
+            return
+        edit = file_to_edit(kind, item.id, item.file, item.line)
+        if edit.note:
+            self.notify(clean_text(edit.note), markup=False)
+        command = editor_command(edit.path, edit.line)
         try:
             with self.app.suspend():
                 subprocess.run(command, check=False)
         except FileNotFoundError:
             self.notify(clean_text(f"Cannot run {command[0]}: set $EDITOR."), severity="error", markup=False)
+            edit.draft = edit.path.read_text(encoding="utf-8") if edit.keep else ""
+            edit.finish()
             return
-        except Exception as exc:  # SuspendNotSupported (browser) and friends
+        except Exception as exc:  # SuspendNotSupported and friends
             self.notify(
-                clean_text(f"Cannot open an editor here ({type(exc).__name__}); edit {path}"),
+                clean_text(f"Cannot open an editor here ({type(exc).__name__}); the file is {item.file}"),
                 severity="error",
                 markup=False,
             )
+            edit.draft = edit.path.read_text(encoding="utf-8") if edit.keep else ""
+            edit.finish()
             return
+        done = edit.finish()
+        if done:
+            self.notify(clean_text(done), markup=False)
         self.prehab.reload_rules()

@@ -31,10 +31,11 @@ from prehab.questionnaire import (
 )
 from prehab.store import Session, validate_session
 from prehab.textsafe import clean_text, plain
+from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.screens.modals import ConfirmScreen
-from prehab.tui.widgets import VimTable
+from prehab.tui.widgets import StillInput, VimTable
 
 
 class SessionForm(ModalScreen[Session | None]):
@@ -112,6 +113,7 @@ class SessionForm(ModalScreen[Session | None]):
         what = "this session's changes" if self.base else "this session"
         self.app.push_screen(ConfirmScreen(f"Throw away {what}? Nothing is saved.", yes="Discard"), answer)
 
+    @reports_faults
     def action_save(self) -> None:
         from datetime import date
 
@@ -167,7 +169,9 @@ Your training log, newest first. Distances in your units (settings `units`).
         """(id, label) of the sessions deleted here, the last one last: u restores it."""
 
     def body(self) -> ComposeResult:
-        yield Input(placeholder="/ filter: kind, date, surface, notes", id="sessions-filter", compact=True)
+        yield StillInput(
+            placeholder="/ filter: kind, date, surface, notes", id="sessions-filter", compact=True
+        )
         table = VimTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="sessions-summary")
@@ -282,14 +286,19 @@ Your training log, newest first. Distances in your units (settings `units`).
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.state.delete("session", sid)
-                self.deleted.append((sid, label))
-                self.notify(f"Deleted {label}: u restores it.", markup=False)
+                self._delete(sid, label)
             else:
                 self.notify("Nothing deleted.", timeout=2)
 
         self.app.push_screen(ConfirmScreen(f"Delete the session {label}? You can restore it with u."), answer)
 
+    @reports_faults
+    def _delete(self, sid: int, label: str) -> None:
+        self.state.delete("session", sid)
+        self.deleted.append((sid, label))
+        self.notify(f"Deleted {label}: u restores it.", markup=False)
+
+    @reports_faults
     def action_undo(self) -> None:
         """Restore the last session deleted here (the store keeps deleted records)."""
         if not self.deleted:

@@ -40,7 +40,9 @@ from prehab.store.settings import (
     unknown_names,
 )
 from prehab.textsafe import clean_text, plain
+from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
+from prehab.tui.widgets import StillInput
 
 LABELS: dict[str, str] = {
     "units": "Units",
@@ -139,7 +141,7 @@ Saving rewrites the file, so comments in it are not kept.
                 id=f"set-{key}",
                 classes="weekdays",
             )
-        return Input(placeholder=PLACEHOLDERS.get(key, ""), id=f"set-{key}", compact=True)
+        return StillInput(placeholder=PLACEHOLDERS.get(key, ""), id=f"set-{key}", compact=True)
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -284,6 +286,7 @@ Saving rewrites the file, so comments in it are not kept.
         self._show_problems()
         self.notify("Back to the saved settings.", timeout=2)
 
+    @reports_faults
     def action_save(self) -> None:
         if not self.prehab.ready:
             self.notify("Still loading; try again in a moment.", severity="warning", timeout=2)

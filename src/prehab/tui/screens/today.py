@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from prehab.day.view import Item, Message
 from prehab.model import Reason
 from prehab.textsafe import clean_styled, clean_text
+from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
@@ -385,6 +386,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         option = listing.highlighted_option
         return self.entries.get(option.id or "") if option else None
 
+    @reports_faults
     def action_done(self) -> None:
         entry = self.selected()
         if entry is None or entry.item is None:
@@ -396,6 +398,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         message = f"{item.name}: done, well done" if now_done else f"{item.name}: not done"
         self.notify(clean_text(message + " (u undoes)"), timeout=3, markup=False)
 
+    @reports_faults
     def action_undo(self) -> None:
         """Undo the last done mark, unmark or restore made here (the store keeps deleted
         records, so nothing is lost either way)."""
