@@ -11,7 +11,6 @@ a mount namespace of its own (``unshare``), which binds root too, so they need n
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tests.fs_support import unshare
 
 from prehab.cli import main
 from prehab.store import db
@@ -152,23 +152,10 @@ def cli(folder: Path, *argv: str, read_only: Path | None = None) -> subprocess.C
     ]
     if read_only is not None:
         script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
-        command = [*_unshare(), "sh", "-c", script, "sh", str(read_only), *command]
+        command = [*unshare(), "sh", "-c", script, "sh", str(read_only), *command]
     done = subprocess.run([*command, *argv], capture_output=True, text=True, timeout=60)
     assert "Traceback" not in done.stderr
     return done
-
-
-def _unshare() -> list[str]:
-    """``unshare`` with a mount namespace this user may make (as root, or mapped to root in a user
-    namespace of its own); skips the test where the machine allows neither."""
-    tool = shutil.which("unshare")
-    if tool is None:
-        pytest.skip("no unshare (util-linux): cannot mount a read-only history for the test")
-    for flags in (["-rm"], ["-m"]):
-        probe = subprocess.run([tool, *flags, "true"], capture_output=True, timeout=30)
-        if probe.returncode == 0:
-            return [tool, *flags]
-    pytest.skip("this machine allows no mount namespace: cannot mount a read-only history for the test")
 
 
 @pytest.mark.parametrize("what", ["file", "folder"])

@@ -11,9 +11,9 @@ from prehab.rulebook.matching import describe_condition, explain_conditions
 from prehab.rulebook.model import HoldSpec, Rule, Rulebook, ValueRef
 
 
-def _ref(value: str | ValueRef | None) -> str:
+def _ref(value: str | ValueRef | None, article: str = "the ") -> str:
     if isinstance(value, ValueRef):
-        return f"the region of {value.condition}"
+        return f"{article}region of {value.condition}"
     return value or ""
 
 
@@ -56,7 +56,7 @@ def explain_rule(book: Rulebook, rule: Rule) -> str:
 
 
 def describe_hold(h: HoldSpec) -> str:
-    regions = tuple(_ref(r) for r in h.regions)
+    regions = tuple(_ref(r, article="") for r in h.regions)  # Hold.describe says "the" itself
     return Hold(regions, h.kinds, h.loads, h.tags, h.exercises, h.mode, h.works).describe()
 
 

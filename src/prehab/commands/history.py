@@ -178,6 +178,17 @@ def _open(for_write: bool = False) -> Store:
     return store
 
 
+def warn_unreadable(store: Store) -> None:
+    """One line per stored row a read met that does not parse: left out, never a stop."""
+    from prehab.textsafe import clean_text
+
+    for bad in sorted(store.unreadable.values(), key=lambda b: (b.table, b.id)):
+        print(
+            clean_text(f"prehab: warning: {bad}: left out (prehab export keeps it as written)"),
+            file=sys.stderr,
+        )
+
+
 # -- commands ----------------------------------------------------------------------------------
 
 
@@ -306,6 +317,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         sessions = store.sessions(since=since, until=until, kind=args.kind)
         metrics = _metrics(store) if args.metrics else None
         kinds_from = _kinds_from(store, sessions)
+        warn_unreadable(store)
     if args.json:
         out: Any = [_with_kind_from(session_row(s, settings.units), kinds_from) for s in sessions]
         if metrics is not None:
@@ -393,6 +405,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open() as store:
         data = export_toml(store) if args.format == "toml" else export_csv(store)
         lost = store.lost_rows
+        kept = len(store.unreadable)
     if args.output:
         from pathlib import Path
 
@@ -405,6 +418,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(data)
+    if kept:
+        where = "kept as written under [[unreadable]]" if args.format == "toml" else "left out of the CSV"
+        print(
+            f"prehab: warning: {kept} stored row(s) hold a value that does not parse: {where}",
+            file=sys.stderr,
+        )
     if lost:
         print(f"prehab: warning: {lost} row(s) of the damaged history could not be read", file=sys.stderr)
         return 1

@@ -58,11 +58,12 @@ def run(args: argparse.Namespace) -> int:
 
         with DayService(today=args.date) as service:
             service.open()
-            print_problems(service.settings_problems + service.problems + store_warnings(service))
+            print_problems(service.settings_problems + service.problems)
             if service.book is None:
                 return EXIT_USER_ERROR
             view, extras = service.read()
             new = service.new_runner()
+            print_problems(service.store_problems())
     else:
         book = load_for_use(args.rules)
         if book is None:
@@ -81,18 +82,6 @@ def run(args: argparse.Namespace) -> int:
         text = clean_text(render_text(view, extras, verbose=not args.brief, title=title))
         print(wrap_text(with_start_hint(text) if new else text))
     return 1 if view.errors else 0
-
-
-def store_warnings(service: Any) -> list[Any]:
-    """A damaged history is a warning: the advice uses what can still be read."""
-    from prehab.model import Problem
-
-    store = service.store
-    if store is None or not store.damaged:
-        return []
-    why = f"the history is damaged ({store.damaged}); the advice uses what can still be read"
-    fix = "prehab export -o rescue.toml, move the file aside, then prehab import rescue.toml"
-    return [Problem(str(store.path), None, "", why, fix, "warning")]
 
 
 def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:

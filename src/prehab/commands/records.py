@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from prehab.commands.history import _open, parse_day
+from prehab.commands.history import _open, parse_day, warn_unreadable
 
 if TYPE_CHECKING:
     from prehab.store.db import Store
@@ -35,6 +35,7 @@ def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
             "trends": _trends,
             "episodes": _episodes,
         }[mode](store, since, until, settings)
+        warn_unreadable(store)
     if args.json:
         print(json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str)))
     else:

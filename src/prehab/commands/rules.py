@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
     test.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
     test.set_defaults(handler=run_test)
 
-    listing = rsub.add_parser("list", help="every rule with its priority and file")
+    listing = rsub.add_parser("list", help="every rule with its priority, id and title (highest first)")
     listing.add_argument("path", nargs="?", type=Path)
     listing.set_defaults(handler=run_list)
 

@@ -399,6 +399,22 @@ class DayService:
             return {}
         return {k: v for k, v in latest.answers.items() if isinstance(v, dict)}
 
+    def store_problems(self) -> list[Problem]:
+        """What is wrong with the history, as warnings: a damaged file (the advice uses what can
+        still be read) and each stored row a read met that does not parse (left out)."""
+        store = self.store
+        if store is None:
+            return []
+        out: list[Problem] = []
+        if store.damaged:
+            why = f"the history is damaged ({store.damaged}); the advice uses what can still be read"
+            fix = "prehab export -o rescue.toml, move the file aside, then prehab import rescue.toml"
+            out.append(Problem(str(store.path), None, "", why, fix, "warning"))
+        for bad in sorted(store.unreadable.values(), key=lambda b: (b.table, b.id)):
+            fix = "prehab export keeps it as written; mend or delete it, e.g. prehab delete session ID"
+            out.append(Problem(str(store.path), None, "", f"{bad}: left out", fix, "warning"))
+        return out
+
     def recent_checkin(self) -> bool:
         """Whether a check-in of the last 2 days describes the runner's snapshot (tightness,
         soreness, this week's answers)."""

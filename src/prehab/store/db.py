@@ -52,6 +52,8 @@ from prehab.store.records import (
 )
 from prehab.store.schema import LATEST_VERSION, SchemaTooNew, current_version, migrate
 
+FULL_BELOW_BYTES = 256 * 1024
+"""A disk with less free than this is full for the history (SQLite needs room for its journal)."""
 BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another process's write lock."""
 BUSY_RETRIES = 3
@@ -180,9 +182,9 @@ class Store:
             store = cls._open_writable(path)
         except sqlite3.Error as exc:
             kind = fault(exc)
-            if not exists or kind not in ("readonly", "cantopen"):
+            if not exists or kind not in ("readonly", "cantopen", "full", "io"):
                 raise _open_error(path, exc, exists) from exc
-            store = cls._open_read_only(path, exc)
+            store = cls._open_read_only(path, exc)  # a full disk still lets the history be read
         if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
             store.check()
         return store
@@ -1313,9 +1315,15 @@ def _retry_busy(step: Any) -> Any:
 
 
 def _read_only_reason(path: Path) -> str:
-    """Why ``path`` cannot be written, as far as the permissions tell."""
+    """Why ``path`` cannot be written: a full disk, else as far as the permissions tell."""
     import os
+    import shutil
 
+    try:
+        if shutil.disk_usage(path.parent).free < FULL_BELOW_BYTES:
+            return "the disk is full"
+    except OSError:
+        pass
     if path.exists() and not os.access(path, os.W_OK):
         return f"the file {path.name} is read-only"
     if not os.access(path.parent, os.W_OK):
@@ -1324,6 +1332,8 @@ def _read_only_reason(path: Path) -> str:
 
 
 def _read_only_message(path: Path, why: str) -> str:
+    if why == "the disk is full":
+        return f"cannot write to the history {path}: {why}; reading works. Free some space on that disk"
     return (
         f"cannot write to the history {path}: {why}; reading works. Give yourself write "
         "permission on the file and its folder, or use --data-dir for a writable copy"

@@ -161,6 +161,10 @@ class PrehabApp(App[None]):
         if self.watch_files:
             self.set_interval(WATCH_SECONDS, self._check_files)
         self._resync()
+        for problem in state.store_problems():  # after the first read: rows that do not parse
+            self.notify(
+                clean_text(str(problem)), title="History", severity="warning", timeout=10, markup=False
+            )
         if self.onboarding and state.profile() is None and state.screens.screens.get("profile") is not None:
             self.call_later(self.action_profile, True)
 
