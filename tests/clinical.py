@@ -26,6 +26,14 @@ REFERRAL_SIGNS = ("swelling", "changes_stride", "at_rest", "at_night", "numbness
 EMERGENCY_SIGNS = ("saddle_numbness", "bladder_bowel_change", "chest_pain", "fainting")
 
 
+def independent_loads(exercise: str) -> frozenset[str]:
+    """What ``exercise`` loads by the physio-written map kept apart from the catalogue; an
+    exercise the map does not know (a user's own) loads every region, to be safe."""
+    from tests.load_map import LOADS
+
+    return LOADS.get(exercise, LOWER_LIMB | {"core", "lower_back", "upper_body"})
+
+
 @cache
 def shipped() -> Rulebook:
     result = load_rulebook(default_layers(include_user=False))
@@ -59,8 +67,9 @@ class Outcome:
         return "\n".join(parts)
 
     def touching(self, regions: set[str] | frozenset[str]) -> list[str]:
-        """Plan items that load or stretch any of ``regions``."""
-        return [p.exercise for p in self.items if (set(self.ex(p).loads) | set(self.ex(p).works)) & regions]
+        """Plan items that load or stretch any of ``regions``, by the independent load map
+        (tests/load_map.py), never the catalogue's own ``loads``."""
+        return [p.exercise for p in self.items if independent_loads(p.exercise) & regions]
 
     def heavy(self) -> list[str]:
         return [
@@ -76,8 +85,8 @@ class Outcome:
         return [p.exercise for p in self.items if p.kind == "plyometric" or "impact" in self.ex(p).tags]
 
     def impact_on(self, region: str) -> list[str]:
-        """Plyometric or impact items that load ``region``."""
-        return [e for e in self.impact() if region in self.book.exercises[e].loads]
+        """Plyometric or impact items that load ``region`` (the independent load map)."""
+        return [e for e in self.impact() if region in independent_loads(e)]
 
     def strength_for(self, regions: set[str]) -> list[str]:
         """Strength items that train (work) any of ``regions``, e.g. calf strength."""

@@ -57,10 +57,24 @@ def _fact(kind: str, **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Fact
 ATHLETE = _fact(
     "athlete",
     experience=st.sampled_from(_choices("athlete", "experience")),
-    age=st.integers(15, 90),
+    age=st.integers(10, 90),
     strength_weeks=st.integers(0, 60),
     home_only=st.booleans(),
     weeks_off=st.integers(0, 20),
+    sex=st.sampled_from(_choices("athlete", "sex")),
+    pregnancy_weeks=st.integers(1, 42),
+    postpartum_weeks=st.integers(0, 60),
+    bone_health=st.sampled_from(_choices("athlete", "bone_health")),
+    bone_stress_history=st.booleans(),
+)
+"""The runner, the profile's fields among them (pregnancy, a recent birth, bone health, age)."""
+HEALTH = _fact(
+    "health",
+    heart_condition=st.booleans(),
+    chest_pain=st.booleans(),
+    dizziness=st.booleans(),
+    medication=st.booleans(),
+    cleared=st.booleans(),
 )
 SCHEDULE = _fact(
     "schedule",
@@ -105,6 +119,7 @@ PAIN = _per_region(
     numbness=st.booleans(),
     swelling=st.booleans(),
     changes_stride=st.booleans(),
+    spreads_to_leg=st.booleans(),
     pattern=st.sampled_from(_choices("pain", "pattern")),
 )
 INJURY = st.lists(
@@ -149,6 +164,8 @@ def athletes(draw: st.DrawFn) -> tuple[list[Fact], float | None, frozenset[str] 
     if draw(st.integers(0, 3)) == 0:
         facts += draw(SYMPTOM)
     facts += draw(GOAL)
+    if draw(st.integers(0, 4)) == 0:
+        facts.append(draw(HEALTH))
     budget = draw(st.sampled_from([None, 10.0, 20.0, 30.0, 45.0]))
     equipment = draw(
         st.sampled_from([None, frozenset(), frozenset({"band", "step"}), frozenset({"dumbbell"})])
@@ -373,3 +390,61 @@ def test_suspected_femoral_neck_fracture_means_no_weight_bearing_exercise(case: 
     )
     if groin:
         assert out.tagged("standing") == [] and out.impact() == []
+
+
+# -- who the runner is (the profile), against the independent load map ---------------------------
+
+
+@SETTINGS
+@given(athletes())
+def test_who_the_runner_is_holds_what_it_forbids(case: Any) -> None:
+    """Pregnancy (ACOG 2020): no impact, jumping or heavy work, nothing lying on the back after
+    the first trimester; under 12 weeks after a birth (Goom 2019): no impact or heavy work; low
+    bone density (Giangregorio 2014): no loaded spinal flexion or twisting, and no impact with
+    osteoporosis; under 18 (Lloyd 2014): no heavy lifting; a health-screen yes not cleared:
+    no heavy or impact work."""
+    from tests.load_map import SPINAL_FLEXION_OR_TWIST, SUPINE
+
+    out = _run(case)
+    facts = case[0]
+    runner = one(facts, "athlete")
+    health = one(facts, "health")
+    stopped = "stop-training" in out.ev.flags
+    ids = out.ids
+    if stopped:
+        return
+    if isinstance(runner.get("pregnancy_weeks"), int):
+        assert not out.impact() and not out.heavy(), (out.impact(), out.heavy())
+        if runner["pregnancy_weeks"] >= 13:
+            assert not ids & SUPINE, f"lying on the back in pregnancy: {sorted(ids & SUPINE)}"
+    if isinstance(runner.get("postpartum_weeks"), int) and runner["postpartum_weeks"] < 12:
+        assert not out.impact() and not out.heavy(), (out.impact(), out.heavy())
+    if runner.get("bone_health") in ("osteopenia", "osteoporosis"):
+        assert not ids & SPINAL_FLEXION_OR_TWIST, sorted(ids & SPINAL_FLEXION_OR_TWIST)
+    if runner.get("bone_health") == "osteoporosis":
+        assert not out.impact(), out.impact()
+    if isinstance(runner.get("age"), int) and runner["age"] <= 17:
+        assert not out.heavy(), out.heavy()
+    screened = any(
+        health.get(k) is True for k in ("heart_condition", "chest_pain", "dizziness", "medication")
+    )
+    if screened and health.get("cleared") is not True:
+        assert not out.heavy() and not out.impact(), (out.heavy(), out.impact())
+
+
+@SETTINGS
+@given(athletes())
+def test_nerve_symptoms_hold_the_legs_and_the_back(case: Any) -> None:
+    """Numbness or tingling in a leg (the screening, no side known): nothing loads either leg.
+    Back pain spreading down a leg or with numbness: nothing loads the back or the legs, and no
+    side-bending work (NICE NG59; Finucane 2020)."""
+    from tests.load_map import LATERAL_TRUNK
+
+    out = _run(case)
+    facts = case[0]
+    if "numbness_tingling" in symptoms(facts):
+        assert out.touching(LOWER_LIMB) == [], out.touching(LOWER_LIMB)
+    back = [p for p in of_kind(facts, "pain") if p["region"] == "lower_back"]
+    if any(p.get("spreads_to_leg") is True or p.get("numbness") is True for p in back):
+        assert out.touching(LOWER_LIMB | {"lower_back"}) == [], out.touching(LOWER_LIMB | {"lower_back"})
+        assert not out.ids & LATERAL_TRUNK, sorted(out.ids & LATERAL_TRUNK)

@@ -135,6 +135,17 @@ class ScreensResult:
         return sorted(found, key=lambda s: (s.order, s.id))
 
 
+def answer_questions(screens: ScreensResult) -> set[str]:
+    """The ids of the questions whose answer is a free ``answer`` fact (``sets = { fact =
+    "answer" }``): the only names an ``answer`` fact can carry."""
+    return {
+        q.id
+        for s in screens.screens.values()
+        for q in s.questions
+        if q.target is not None and q.target.fact == "answer"
+    }
+
+
 @dataclass
 class Validated:
     """Answers that passed (typed values, blanks left out) and a message per failed question."""

@@ -95,9 +95,12 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
     day = args.date or date.today()
     budget: float | None = args.budget
     if args.facts is not None:
+        from prehab.questionnaire import answer_questions, load_screens
+        from prehab.rulebook.answers import facts_answer_problems
         from prehab.rulebook.factsfile import load_facts_file
 
         facts, problems = load_facts_file(args.facts, book.schema)
+        problems += facts_answer_problems(facts, answer_questions(load_screens(book.schema)), args.facts)
         print_problems(problems)
         if any(p.severity == "error" for p in problems):
             return None

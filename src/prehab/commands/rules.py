@@ -86,6 +86,13 @@ def run_check(args: argparse.Namespace) -> int:
         print(clean_text(f"error: {refused}"), file=sys.stderr)
         print(f"1 error(s), {warnings} warning(s): the pack was NOT loaded", file=sys.stderr)
         return EXIT_USER_ERROR
+    from prehab.commands.common import print_problems
+    from prehab.questionnaire import answer_questions, load_screens
+    from prehab.rulebook.answers import rule_answer_problems
+
+    unasked = rule_answer_problems(book, answer_questions(load_screens(book.schema)))
+    print_problems(unasked)
+    warnings += len(unasked)
     print(
         f"ok: {len(book.rules)} rules ({len(book.active_rules)} enabled), {len(book.exercises)} exercises, "
         f"{len(book.files)} files, {warnings} warning(s)"

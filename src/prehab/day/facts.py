@@ -48,7 +48,7 @@ CHECKINS_LOOKED_AT = 50
 def facts_for_day(book: Rulebook | None, store: Store, settings: Settings, day: date) -> list[Fact]:
     """Every fact for ``day`` (see the module docstring), each kind of single fact once; the
     ladders need the catalogue (``book``; without one, no ``progress`` facts)."""
-    from prehab.plan.progression import block_week, progress_facts
+    from prehab.plan.progression import progress_facts, strength_block
 
     before = day - timedelta(days=1)
     work = work_from_days(store.done_days(before))
@@ -70,13 +70,13 @@ def facts_for_day(book: Rulebook | None, store: Store, settings: Settings, day: 
     done = [_with_rpe(d, rpe.get(d.day)) for d in store.done_items(since, before, with_rpe=False)]
     if book is not None:
         facts += progress_facts(done, [f for f in facts if f.get("fact") == "response"], book.exercises, day)
-    week = block_week(done, day)
-    if week is not None:
+    block = strength_block(done, day)
+    if block is not None:
         schedule = next((f for f in facts if f.get("fact") == "schedule"), None)
         if schedule is None:
             schedule = {"fact": "schedule"}
             facts.append(schedule)
-        schedule["block_week"] = week
+        schedule["block"], schedule["block_week"] = block
     return facts
 
 

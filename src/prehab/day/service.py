@@ -133,6 +133,10 @@ class DayService:
                 for sid, screen in self.screens.screens.items():
                     screens.screens.setdefault(sid, screen)
             self.screens = screens
+            from prehab.questionnaire import answer_questions
+            from prehab.rulebook.answers import rule_answer_problems
+
+            self.problems += rule_answer_problems(self.book, answer_questions(screens))
         self.changed({"rules"})
         errors = [p for p in self.problems if p.severity == "error"]
         if choice.kept and self.book is not None:

@@ -77,10 +77,14 @@ def forbids(h: Conclusion) -> bool:
     return h.hold is not None and h.hold.mode not in SOFT_MODES
 
 
+DELOAD_FLOOR_SETS = 2
+"""A deload week takes a set off, never below two: one set of everything is not a session."""
+
+
 def _one_set_fewer(presc: Prescription) -> Prescription:
     dose = dict(presc.dose)
     sets = int(dose.get("sets", 1) or 1)
-    if sets <= 1:
+    if sets <= DELOAD_FLOOR_SETS:
         return presc
     dose["sets"] = sets - 1
     return replace(presc, dose=dose, minutes=round(presc.minutes * (sets - 1) / sets, 1))

@@ -82,6 +82,14 @@ def progress_facts(
 
 def block_week(done: Sequence[DoneLike], today: date) -> int | None:
     """Week 1-4 of the current strength block (4 = deload), or None without recent strength work."""
+    found = strength_block(done, today)
+    return None if found is None else found[1]
+
+
+def strength_block(done: Sequence[DoneLike], today: date) -> tuple[int, int] | None:
+    """(which block since strength work began without a long break, 1 for the first; its week
+    1-4), or None without recent strength work. The first block has no deload: three weeks in,
+    a novice has nothing to recover from yet."""
     days = sorted(
         {d.day for d in done if d.kind in ("strength", "plyometric") and d.day <= today}, reverse=True
     )
@@ -92,7 +100,8 @@ def block_week(done: Sequence[DoneLike], today: date) -> int | None:
         if (start - earlier).days > BLOCK_BREAK_DAYS:
             break
         start = earlier
-    return (today - start).days // 7 % BLOCK_WEEKS + 1
+    weeks = (today - start).days // 7
+    return weeks // BLOCK_WEEKS + 1, weeks % BLOCK_WEEKS + 1
 
 
 def apply_progression(
@@ -106,6 +115,7 @@ def apply_progression(
     steps_of = ladders(catalogue)
     progress = {str(f.get("ladder")): f for f in facts if f.get("fact") == "progress"}
     moves = {c.exercise: c for c in conclusions if c.type == "progress"}
+    holds = [c for c in conclusions if c.type == "hold"]
     out: dict[str, Prescription] = {}
     for presc in prescriptions:
         ladder = where.get(presc.exercise, ("", 0))[0]
@@ -120,8 +130,21 @@ def apply_progression(
         target = steps[min(index + 1, len(steps) - 1)] if direction == "up" else steps[index]
         if direction == "down":
             target = steps[max(index - 1, 0)]
+        if direction == "up" and _held_back(catalogue[target], holds):
+            direction, target = "wait", steps[index]  # a step up a readiness hold would undo: stay
         keep_one(out, _at_step(presc, catalogue[target], fact, direction, move, catalogue))
     return sorted(out.values(), key=lambda p: -p.priority)
+
+
+def _held_back(target: Exercise, holds: list[Conclusion]) -> bool:
+    """Whether a hold (a beginner's or a masters runner's "easier versions first") would swap
+    the next step straight back down: then the runner stays where they are, never below it."""
+    from prehab.plan.holds import blocking
+
+    return any(
+        h.hold is not None and h.hold.mode in ("regress", "remove")
+        for h in blocking(holds, target, target.dose)
+    )
 
 
 def _at_step(
@@ -132,21 +155,40 @@ def _at_step(
     move: Conclusion | None,
     catalogue: dict[str, Exercise],
 ) -> Prescription:
+    """``presc`` at the runner's step: one change at a time (a harder exercise keeps the sets of
+    the step before; more sets come at the same step), with a note only where it is true."""
     current = catalogue[str(fact["exercise"])]
     sessions = int(fact.get("sessions_at_step", 0))
     rpe = fact.get("last_rpe")
     effort = f" at RPE {rpe}" if rpe is not None else ""
     done = f"{sessions} session{'s' if sessions != 1 else ''} of {current.name}{effort}"
-    note = {
-        "up": f"{done}: progress to {target.name}",
-        "down": f"worse the next morning after {current.name}: one step down to {target.name}",
-        "hold": f"{done}: stay at this step",
-    }[direction]
+    moved = target.id != current.id
+    if direction == "up" and moved:
+        note = f"{done}: progress to {target.name}"
+    elif direction == "down" and moved:
+        note = f"worse the next morning after {current.name}: one step down to {target.name}"
+    elif direction == "down":
+        note = f"worse the next morning after {current.name}: the easiest step already, a lighter dose"
+    elif direction == "wait":
+        note = f"{done}: stay at this step (the harder version waits until your base allows it)"
+    elif fact.get("top"):
+        note = f"{done}: the top step of this ladder; keep it"
+    else:
+        note = f"{done}: stay at this step"
     reasons = list(presc.reasons)
     if move is not None and all(r.rule_id != move.reason.rule_id for r in reasons):
         reasons.append(move.reason)
     dose: dict[str, Any] = dict(target.dose) if target.id != presc.exercise else dict(presc.dose)
     minutes = float(target.minutes) if target.id != presc.exercise else presc.minutes
+    if direction == "up" and moved:
+        steady = int(current.dose.get("sets", 0) or 0)
+        if steady and int(dose.get("sets", 0) or 0) > steady:  # a harder exercise, not more sets too
+            minutes = round(minutes * steady / int(dose["sets"]), 1)
+            dose["sets"] = steady
+    if direction == "down" and not moved:
+        from prehab.plan.holds import lighter_dose
+
+        dose = lighter_dose(dose)
     return Prescription(
         target.id, target.name, target.kind, dose, minutes, reasons, presc.regressed_from, note
     )

@@ -1,0 +1,378 @@
+"""Advice for who the runner is, checked as a physiotherapist would: one scenario per runner.
+
+Each runner is facts as prehab would have them (the profile's ``athlete`` fields, open episodes
+as ``pain``/``symptom``/``injury`` facts, the history's ``load``); each check reads the plan from
+the facts, against the independent load map (tests/load_map.py), never the catalogue's own
+``loads``. Sources, in KNOWLEDGE.md's words: ACOG 2020 and Mottola 2018 (pregnancy), Goom,
+Donnelly & Brockwell 2019 (postpartum), Lloyd 2014 (youth), Giangregorio 2014 (bone),
+NICE NG59 and Finucane 2020 (nerve symptoms), Blagrove 2018 (readiness, tapering).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from tests.clinical import LOWER_LIMB, Outcome, advise
+from tests.load_map import LATERAL_TRUNK, LOADS, SPINAL_FLEXION_OR_TWIST, SUPINE
+
+Check = Callable[[Outcome], None]
+READY = {"fact": "athlete", "experience": "advanced", "strength_weeks": 20}
+DUE = {"fact": "load", "days_since_strength": 4, "weekly_km": 45, "previous_week_km": 42}
+ECONOMY = {"fact": "goal", "focus": "economy"}
+
+
+def athlete(**fields: Any) -> dict[str, Any]:
+    return {"fact": "athlete", **fields}
+
+
+def touching(out: Outcome, regions: set[str] | frozenset[str]) -> list[str]:
+    """Plan items that load any of ``regions``, by the independent map."""
+    return sorted(p.exercise for p in out.items if LOADS[p.exercise] & set(regions))
+
+
+def in_set(out: Outcome, ids: frozenset[str]) -> list[str]:
+    return sorted(p.exercise for p in out.items if p.exercise in ids)
+
+
+def no_impact(out: Outcome) -> None:
+    assert not out.impact(), f"impact or jumping work: {out.impact()}"
+
+
+def no_heavy(out: Outcome) -> None:
+    assert not out.heavy(), f"heavy work: {out.heavy()}"
+
+
+def no_lower_limb(out: Outcome) -> None:
+    assert not touching(out, LOWER_LIMB), f"loads a leg: {touching(out, LOWER_LIMB)}"
+
+
+def no_back_or_legs_or_side(out: Outcome) -> None:
+    assert not touching(out, LOWER_LIMB | {"lower_back"}), touching(out, LOWER_LIMB | {"lower_back"})
+    assert not in_set(out, LATERAL_TRUNK), f"side-bending work: {in_set(out, LATERAL_TRUNK)}"
+
+
+def no_spinal_flexion(out: Outcome) -> None:
+    assert not in_set(out, SPINAL_FLEXION_OR_TWIST), in_set(out, SPINAL_FLEXION_OR_TWIST)
+
+
+def no_supine(out: Outcome) -> None:
+    assert not in_set(out, SUPINE), f"lying on the back: {in_set(out, SUPINE)}"
+
+
+def refers(urgency: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert any(c.urgency == urgency for c in out.ev.referrals), [c.urgency for c in out.ev.referrals]
+
+    return check
+
+
+def says(text: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert text.lower() in out.texts().lower(), f"nothing says {text!r}"
+
+    return check
+
+
+def fires(rule: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert rule in out.ev.fired, f"{rule} did not fire"
+
+    return check
+
+
+def not_fired(rule: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert rule not in out.ev.fired, f"{rule} fired"
+
+    return check
+
+
+def has(*exercises: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert set(exercises) & out.ids, f"none of {exercises} in {sorted(out.ids)}"
+
+    return check
+
+
+def lacks(*exercises: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert not set(exercises) & out.ids, f"{sorted(set(exercises) & out.ids)} in the plan"
+
+    return check
+
+
+def nothing_at_all(out: Outcome) -> None:
+    assert not out.items, f"exercise with a warning sign: {sorted(out.ids)}"
+
+
+def nothing_below_a_step(out: Outcome) -> None:
+    assert not out.tagged("below_step"), out.tagged("below_step")
+
+
+def two_sets_at_least(out: Outcome) -> None:
+    sets = {p.exercise: int(p.dose.get("sets", 2) or 2) for p in out.items if p.kind == "strength"}
+    assert all(n >= 2 for n in sets.values()), f"a deload below two sets: {sets}"
+
+
+@dataclass
+class Runner:
+    name: str
+    facts: list[dict[str, Any]]
+    checks: list[Check]
+
+
+RUNNERS = [
+    # -- pregnancy (ACOG 2020; Mottola 2018)
+    Runner(
+        "pregnant 10 weeks, experienced lifter",
+        [athlete(pregnancy_weeks=10, experience="advanced", strength_weeks=30), DUE, ECONOMY],
+        [no_impact, no_heavy, fires("pregnancy")],
+    ),
+    Runner(
+        "pregnant 26 weeks, wants speed",
+        [
+            athlete(pregnancy_weeks=26, experience="intermediate", strength_weeks=12),
+            DUE,
+            {"fact": "goal", "focus": "speed"},
+        ],
+        [no_impact, no_heavy, no_supine, says("pelvic floor")],
+    ),
+    Runner(
+        "pregnant 34 weeks with a warning sign",
+        [
+            athlete(pregnancy_weeks=34),
+            {"fact": "symptom", "sign": "pregnancy_bleeding", "present": True},
+            DUE,
+        ],
+        [refers("doctor-today"), nothing_at_all],
+    ),
+    Runner(
+        "pregnant 20 weeks, beginner",
+        [athlete(pregnancy_weeks=20, experience="beginner"), DUE],
+        [no_impact, no_heavy, no_supine],
+    ),
+    # -- postpartum (Goom, Donnelly & Brockwell 2019)
+    Runner(
+        "6 weeks after birth, keen to run",
+        [
+            athlete(postpartum_weeks=6, experience="intermediate", strength_weeks=10),
+            DUE,
+            {"fact": "goal", "focus": "speed"},
+        ],
+        [no_impact, no_heavy, says("pelvic floor"), says("12 weeks")],
+    ),
+    Runner(
+        "16 weeks after birth",
+        [athlete(postpartum_weeks=16, experience="intermediate", strength_weeks=10), DUE],
+        [says("leaking"), fires("postpartum-return")],
+    ),
+    Runner(
+        "10 weeks after birth, beginner",
+        [athlete(postpartum_weeks=10, experience="beginner"), DUE],
+        [no_impact, no_heavy],
+    ),
+    # -- adolescents (Lloyd 2014; growth-plate pain)
+    Runner(
+        "13, heel pain",
+        [athlete(age=13, experience="beginner"), {"fact": "pain", "region": "feet", "level": 4}, DUE],
+        [no_impact, lacks("weighted-calf-raise-step", "eccentric-step-down"), nothing_below_a_step],
+    ),
+    Runner(
+        "14, pain below the kneecap",
+        [
+            athlete(age=14, experience="beginner"),
+            {"fact": "pain", "region": "knees", "level": 3, "pattern": "below_kneecap"},
+            DUE,
+        ],
+        [no_impact, lacks("eccentric-step-down", "squat", "box-jump")],
+    ),
+    Runner(
+        "16, experienced, wants economy",
+        [athlete(age=16, experience="advanced", strength_weeks=30), DUE, ECONOMY],
+        [no_heavy, says("coach")],
+    ),
+    Runner(
+        "15, heel pain with a growth spurt, no strength base",
+        [athlete(age=15, experience="beginner"), {"fact": "pain", "region": "achilles", "level": 3}, DUE],
+        [no_impact, lacks("weighted-calf-raise-step", "heavy-calf-raise-straight-knee")],
+    ),
+    # -- low bone density (Giangregorio 2014)
+    Runner(
+        "65, osteopenia, taper",
+        [
+            athlete(age=65, bone_health="osteopenia", experience="intermediate", strength_weeks=10),
+            DUE,
+            {"fact": "schedule", "days_to_goal_race": 9},
+        ],
+        [no_spinal_flexion, has("single-leg-balance"), lacks("copenhagen-plank")],
+    ),
+    Runner(
+        "70, osteoporosis",
+        [athlete(age=70, bone_health="osteoporosis", experience="beginner"), DUE],
+        [no_spinal_flexion, no_impact, has("single-leg-balance")],
+    ),
+    Runner(
+        "55, osteoporosis, experienced",
+        [athlete(age=55, bone_health="osteoporosis", experience="advanced", strength_weeks=20), DUE, ECONOMY],
+        [no_spinal_flexion, no_impact],
+    ),
+    Runner(
+        "48, past bone stress injury, osteopenia",
+        [
+            athlete(
+                age=48,
+                bone_health="osteopenia",
+                bone_stress_history=True,
+                experience="intermediate",
+                strength_weeks=6,
+            ),
+            DUE,
+        ],
+        [no_spinal_flexion],
+    ),
+    # -- nerve symptoms (NICE NG59; Finucane 2020)
+    Runner(
+        "numbness in a leg on the screening",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {"fact": "symptom", "sign": "numbness_tingling", "present": True},
+            DUE,
+        ],
+        [no_lower_limb, refers("doctor-soon")],
+    ),
+    Runner(
+        "back pain at night with numbness down a leg",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {
+                "fact": "pain",
+                "region": "lower_back",
+                "level": 5,
+                "at_night": True,
+                "numbness": True,
+                "spreads_to_leg": True,
+            },
+            DUE,
+        ],
+        [no_back_or_legs_or_side, refers("doctor-soon")],
+    ),
+    Runner(
+        "back pain spreading to the buttock, no numbness",
+        [
+            athlete(experience="advanced", strength_weeks=20),
+            {"fact": "pain", "region": "lower_back", "level": 4, "spreads_to_leg": True},
+            DUE,
+            ECONOMY,
+        ],
+        [no_back_or_legs_or_side, no_heavy],
+    ),
+    Runner(
+        "night pain on the screening, no region",
+        [
+            athlete(experience="advanced", strength_weeks=20),
+            {"fact": "symptom", "sign": "night_pain", "present": True},
+            DUE,
+            ECONOMY,
+        ],
+        [no_heavy, no_impact, refers("doctor-soon")],
+    ),
+    # -- masters in taper (Blagrove 2018; over 60 already in the pack)
+    Runner(
+        "62, taper 10 days out, strength base",
+        [
+            athlete(age=62, experience="intermediate", strength_weeks=12),
+            DUE,
+            {"fact": "schedule", "days_to_goal_race": 10},
+        ],
+        [no_heavy, no_impact, has("single-leg-balance")],
+    ),
+    Runner(
+        "68, race week",
+        [
+            athlete(age=68, experience="intermediate", strength_weeks=20),
+            DUE,
+            {"fact": "schedule", "days_to_goal_race": 4},
+        ],
+        [no_heavy, no_impact],
+    ),
+    Runner(
+        "61, new to strength (heel drops are the bone loading a masters runner needs)",
+        [athlete(age=61, experience="beginner"), DUE],
+        [no_heavy, has("single-leg-balance")],
+    ),
+    # -- beginners over six weeks (readiness)
+    Runner(
+        "beginner, week 1",
+        [athlete(experience="beginner", strength_weeks=0), DUE],
+        [no_heavy, no_impact, fires("beginner")],
+    ),
+    Runner(
+        "beginner profile, 6 weeks of regular strength since",
+        [athlete(experience="beginner", strength_weeks=6), DUE],
+        [not_fired("beginner")],
+    ),
+    Runner(
+        "beginner, 3 weeks, deload week of the first block",
+        [
+            athlete(experience="beginner", strength_weeks=3),
+            DUE,
+            {"fact": "schedule", "block_week": 4, "block": 1},
+        ],
+        [not_fired("deload-week")],
+    ),
+    Runner(
+        "intermediate, deload week of the second block",
+        [
+            athlete(experience="intermediate", strength_weeks=7),
+            DUE,
+            {"fact": "schedule", "block_week": 4, "block": 2},
+        ],
+        [fires("deload-week"), two_sets_at_least],
+    ),
+    # -- the health screen (PAR-Q+)
+    Runner(
+        "heart condition, not cleared",
+        [
+            athlete(experience="advanced", strength_weeks=20),
+            {"fact": "health", "heart_condition": True},
+            DUE,
+            ECONOMY,
+        ],
+        [refers("doctor-soon"), no_heavy, no_impact],
+    ),
+    Runner(
+        "heart condition, cleared by a doctor",
+        [
+            athlete(experience="advanced", strength_weeks=20),
+            {"fact": "health", "heart_condition": True, "cleared": True},
+            DUE,
+            ECONOMY,
+        ],
+        [not_fired("health-screen-yes")],
+    ),
+    Runner(
+        "dizziness on the health screen, pregnant",
+        [athlete(pregnancy_weeks=18), {"fact": "health", "dizziness": True}, DUE],
+        [refers("doctor-soon"), no_heavy, no_impact],
+    ),
+    Runner(
+        "medication, beginner, 58",
+        [athlete(age=58, experience="beginner"), {"fact": "health", "medication": True}, DUE],
+        [refers("doctor-soon"), no_heavy],
+    ),
+    Runner(
+        "postpartum 8 weeks with numbness on the screening",
+        [athlete(postpartum_weeks=8), {"fact": "symptom", "sign": "numbness_tingling", "present": True}, DUE],
+        [no_lower_limb, no_impact],
+    ),
+]
+
+
+@pytest.mark.parametrize("runner", RUNNERS, ids=[r.name for r in RUNNERS])
+def test_a_physiotherapist_would_sign_the_plan(runner: Runner) -> None:
+    out = advise(runner.facts)
+    for check in runner.checks:
+        check(out)
