@@ -119,6 +119,11 @@ LOADS: dict[str, frozenset[str]] = {
     "clamshell": frozenset({"glutes", "hip_rotators"}),
     # half-squat side steps: the quads and ankles hold the squat, tensor fasciae latae abducts
     "lateral-band-walk": _STAND | {"glutes", "it_band", "quadriceps", "knees", "calves", "achilles"},
+    # stepping sideways and crossing over on the feet, knees soft: every standing region, the
+    # hip rotators that turn the crossing leg, the trunk that keeps the pelvis square, and at a
+    # jog the hamstrings that decelerate each step
+    "side-step-grapevine": _ONE_LEG
+    | {"quadriceps", "hamstrings", "adductors", "hip_rotators", "core", "it_band"},
     # ------------------------------------------------------------ adductors, frontal and rotational
     # top foot on the bench: the whole top leg is the lever (knee, shin, foot); elbow carries the trunk
     "copenhagen-plank": frozenset(

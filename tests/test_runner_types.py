@@ -117,6 +117,69 @@ def two_sets_at_least(out: Outcome) -> None:
     assert all(n >= 2 for n in sets.values()), f"a deload below two sets: {sets}"
 
 
+CALF_EXERCISES = frozenset(
+    {
+        "weighted-calf-raise-step",
+        "heavy-calf-raise-straight-knee",
+        "bent-knee-calf-raise",
+        "calf-raise",
+        "double-leg-calf-raise",
+        "tiptoe-walk-weights",
+        "seated-calf-raise",
+        "heavy-calf-raise-floor",
+        "single-leg-heel-raise-towel",
+    }
+)
+BIG_LEG_MUSCLES = frozenset({"quadriceps", "hamstrings", "glutes"})
+
+
+def never_says(text: str) -> Check:
+    def check(out: Outcome) -> None:
+        assert text.lower() not in out.texts().lower(), f"the plan says {text!r}"
+
+    return check
+
+
+def no_strength(out: Outcome) -> None:
+    strength = sorted(p.exercise for p in out.items if p.kind in ("strength", "plyometric"))
+    assert not strength, f"strength work in a week that holds it: {strength}"
+
+
+def nothing_loaded(out: Outcome) -> None:
+    loaded = sorted(p.exercise for p in out.items if p.dose.get("load") in ("moderate", "heavy"))
+    assert not loaded, f"loaded work: {loaded}"
+
+
+def no_loaded_legs(out: Outcome) -> None:
+    """The day before a key run: no moderate or heavy work on the big leg muscles (independent map)."""
+    loaded = sorted(
+        p.exercise
+        for p in out.items
+        if p.dose.get("load") in ("moderate", "heavy") and LOADS[p.exercise] & BIG_LEG_MUSCLES
+    )
+    assert not loaded, f"loaded leg work the day before a key run: {loaded}"
+    assert not out.tagged("ballistic"), out.tagged("ballistic")
+
+
+def at_most_one_calf_exercise(out: Outcome) -> None:
+    calf = in_set(out, CALF_EXERCISES)
+    assert len(calf) <= 1, f"more calf work on struggling calves: {calf}"
+    loaded = [
+        p.exercise
+        for p in out.items
+        if p.exercise in CALF_EXERCISES and p.dose.get("load") in ("moderate", "heavy")
+    ]
+    assert not loaded, f"a loaded calf exercise: {loaded}"
+
+
+def said_once(text: str) -> Check:
+    def check(out: Outcome) -> None:
+        said = [c.text for c in out.ev.conclusions if c.text and text.lower() in c.text.lower()]
+        assert len(said) <= 1, f"{text!r} said {len(said)} times: {said}"
+
+    return check
+
+
 @dataclass
 class Runner:
     name: str
@@ -367,6 +430,140 @@ RUNNERS = [
         "postpartum 8 weeks with numbness on the screening",
         [athlete(postpartum_weeks=8), {"fact": "symptom", "sign": "numbness_tingling", "present": True}, DUE],
         [no_lower_limb, no_impact],
+    ),
+    # -- round 3 review: advice that contradicted itself
+    Runner(
+        "race in 2 days, no side-to-side work for a month",
+        [
+            READY,
+            {"fact": "load", "days_since_strength": 5, "days_since_cross_plane": 30},
+            {"fact": "schedule", "days_to_goal_race": 2},
+        ],
+        [no_strength, never_says("add side-to-side"), fires("race-week")],
+    ),
+    Runner(
+        "back after 3 weeks off, used to lifting",
+        [
+            athlete(experience="intermediate", strength_weeks=12, weeks_off=3),
+            {
+                "fact": "load",
+                "acwr": 2.2,
+                "return_break_days": 21,
+                "days_since_strength": 25,
+                "weekly_km": 10,
+            },
+        ],
+        [nothing_loaded, no_heavy, no_impact, never_says("danger zone"), says("walk-run")],
+    ),
+    Runner(
+        "intervals tomorrow, past hamstring strain, kettlebell at home",
+        [
+            athlete(experience="intermediate", strength_weeks=10),
+            {"fact": "load", "days_since_strength": 4},
+            {"fact": "schedule", "key_run_tomorrow": True},
+            {"fact": "injury", "condition": "hamstring", "status": "history"},
+            {"fact": "goal", "focus": "injury-prevention"},
+        ],
+        [no_loaded_legs, no_impact],
+    ),
+    Runner(
+        "sore calves in a +50 % week",
+        [
+            athlete(experience="intermediate", strength_weeks=10),
+            {"fact": "load", "weekly_km": 45, "previous_week_km": 30, "days_since_strength": 4},
+            {"fact": "soreness", "region": "calves", "level": 5},
+        ],
+        [at_most_one_calf_exercise, no_impact, not_fired("strength-progress-load")],
+    ),
+    Runner(
+        "sore, tight and painful shins in a +50 % week",
+        [
+            athlete(experience="intermediate", strength_weeks=10),
+            {"fact": "load", "weekly_km": 45, "previous_week_km": 30, "days_since_strength": 4},
+            {"fact": "pain", "region": "shins", "level": 4},
+            {"fact": "soreness", "region": "shins", "level": 4},
+            {"fact": "tightness", "region": "shins", "level": 4},
+        ],
+        [
+            lacks("tibialis-raise", "bridge-calf-pull"),
+            no_impact,
+            said_once("hold the mileage"),
+            said_once("pinpoint"),
+            never_says("heavier loads"),
+        ],
+    ),
+    Runner(
+        "named runner's knee, knee pain not located",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {"fact": "injury", "condition": "patellofemoral", "status": "current"},
+            {"fact": "pain", "region": "knees", "level": 3},
+            {"fact": "load", "days_since_strength": 4},
+        ],
+        [never_says("doesn't guess"), fires("patellofemoral-hip-and-quads")],
+    ),
+    Runner(
+        "named mid-portion Achilles, pain not located today",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {"fact": "injury", "condition": "achilles", "status": "current"},
+            {"fact": "pain", "region": "achilles", "level": 3},
+            {"fact": "load", "days_since_strength": 4},
+        ],
+        [has("heavy-calf-raise-straight-knee"), not_fired("achilles-pain-unsure-where"), no_impact],
+    ),
+    Runner(
+        "Achilles pain, does not know where",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {"fact": "pain", "region": "achilles", "level": 3},
+            DUE,
+        ],
+        [nothing_below_a_step, no_impact, lacks("calf-stretch-wall")],
+    ),
+    Runner(
+        "plantar heel pain",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {"fact": "injury", "condition": "plantar_fascia", "status": "current"},
+            DUE,
+        ],
+        [
+            has("single-leg-heel-raise-towel"),
+            has("toe-extension-stretch"),
+            has("calf-stretch-wall"),
+            no_impact,
+        ],
+    ),
+    Runner(
+        "fresh hamstring strain",
+        [
+            READY,
+            {"fact": "injury", "condition": "hamstring", "status": "current"},
+            DUE,
+            {"fact": "goal", "focus": "speed"},
+        ],
+        [
+            has("side-step-grapevine"),
+            has("plank", "side-plank"),
+            lacks("nordic-curl", "supine-hamstring-stretch", "kettlebell-swing"),
+            no_impact,
+            says("by criteria"),
+        ],
+    ),
+    Runner(
+        "recovering bone stress injury",
+        [READY, {"fact": "injury", "condition": "bone_stress", "status": "recovering"}, DUE],
+        [no_impact, says("walk-run"), says("pain-free")],
+    ),
+    Runner(
+        "recovering shin splints",
+        [
+            athlete(experience="intermediate", strength_weeks=8),
+            {"fact": "injury", "condition": "shin_splints", "status": "recovering"},
+            DUE,
+        ],
+        [no_impact, says("graded running")],
     ),
 ]
 

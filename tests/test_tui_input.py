@@ -342,7 +342,7 @@ def test_digits_do_not_switch_screens_from_a_form_field(make_app: Callable[..., 
 def test_equipment_any_and_none_mean_what_they_say(
     make_app: Callable[..., PrehabApp], pack: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """"none" is bodyweight only in the settings, in the app and for recommend --equipment;
+    """ "none" is bodyweight only in the settings, in the app and for recommend --equipment;
     "any" is any kit. The calf raise needs a step."""
     with Store.open() as store:
         store.add_checkin({}, [CALVES_6], datetime(2026, 11, 26, 8))
@@ -594,8 +594,8 @@ def test_a_save_by_another_session_is_noticed(make_app: Callable[..., PrehabApp]
             with Store.open() as other:  # what a second app over SSH, or `prehab log`, does
                 other.add_session(Session(date(2026, 11, 25), "long", 21.0))
                 other.add_checkin(
-                {}, [{"fact": "tightness", "region": "calves", "level": 7}], datetime(2026, 11, 26, 9)
-            )
+                    {}, [{"fact": "tightness", "region": "calves", "level": 7}], datetime(2026, 11, 26, 9)
+                )
             await pilot.pause(2.6)
             assert app.state.version > version
             assert table.row_count == 2

@@ -265,7 +265,8 @@ class Engine:
             out.append(Conclusion("prescribe", reason, exercise=spec.exercise, dose=dict(spec.dose)))
         for key in ("refer", "caution", "note", "instead"):
             text = getattr(then, key)
-            if text:
+            # A rule that fires once per matching fact (three shin answers) says its text once.
+            if text and not _said(out, rule.id, key, text):
                 urgency = then.urgency if key == "refer" else ""
                 out.append(Conclusion(key, reason, text=text, urgency=urgency))
         for hold_spec in then.holds:
@@ -305,6 +306,10 @@ class Engine:
                         _durable.assert_fact(handle, text)  # its rules join the agenda now
                     except Exception as exc:
                         raise _refused(exc, [flag_fact]) from exc
+
+
+def _said(out: list[Conclusion], rule_id: str, key: str, text: str) -> bool:
+    return any(c.type == key and c.text == text and c.reason.rule_id == rule_id for c in out)
 
 
 def _refused(exc: Exception, facts: list[dict[str, Any]]) -> EngineError:
