@@ -557,6 +557,29 @@ RUNNERS = [
         [no_impact, says("walk-run"), says("pain-free")],
     ),
     Runner(
+        "race in 2 days after a light taper week",
+        [READY, {"fact": "load", "days_since_strength": 5, "acwr": 0.5}, {"fact": "schedule", "days_to_goal_race": 2}],
+        [never_says("build back"), no_strength],
+    ),
+    Runner(
+        "walk-run 4 -> 10 km after a bone stress injury",
+        [
+            READY,
+            {"fact": "injury", "condition": "bone_stress", "status": "recovering"},
+            {"fact": "load", "weekly_km": 10, "previous_week_km": 4, "weekly_change_pct": 150, "acwr": 1.9},
+        ],
+        [never_says("hold this level for a week"), never_says("danger zone"), says("walk-run"), no_impact],
+    ),
+    Runner(
+        "named mid-portion Achilles, the day after a strength session",
+        [
+            athlete(experience="intermediate", strength_weeks=10),
+            {"fact": "injury", "condition": "achilles", "status": "current"},
+            {"fact": "load", "days_since_strength": 1},
+        ],
+        [has("weighted-calf-raise-step", "heavy-calf-raise-straight-knee", "bent-knee-calf-raise"), no_heavy],
+    ),
+    Runner(
         "recovering shin splints",
         [
             athlete(experience="intermediate", strength_weeks=8),
