@@ -32,8 +32,9 @@ exercise too many is safer than one that lets the painful region work. The princ
   that carry the push into the floor.
 
 `LOADS` maps every exercise id to its regions (the vocabulary in rules/facts.toml `[regions]`);
-`LATERAL_TRUNK`, `SPINAL_FLEXION_OR_TWIST` and `SUPINE` name exercises with those traits, which
-the catalogue tags `lateral_trunk`, `spinal_flexion` and `supine`.
+`LATERAL_TRUNK`, `SPINAL_FLEXION_OR_TWIST`, `SUPINE`, `PRONE`, `DEEP_KNEE_FLEXION` and `FALL_RISK`
+name exercises with those traits, which the catalogue tags `lateral_trunk`, `spinal_flexion`,
+`supine`, `prone`, `deep_knee` and `fall_risk`.
 """
 
 from __future__ import annotations
@@ -265,3 +266,31 @@ SUPINE: frozenset[str] = frozenset({
     "figure-four-stretch", "supine-hamstring-stretch",
 })  # fmt: skip
 # Not counted: the inverted row hangs from the hands and heels, the back off the floor.
+
+# Lying face down on the belly (what pregnancy after about 16 weeks avoids).
+PRONE: frozenset[str] = frozenset({"superman"})
+# Not counted: planks and push-ups hold the body off the floor on hands or forearms and toes.
+
+# The knee bent past about 90 degrees under body weight or more, or held bent under load: what
+# pulls hardest on the growth plate below the kneecap (Osgood-Schlatter) and on the patellar
+# tendon. Squats and lunges of every kind, step-ups and step-downs, a wall sit, landings.
+DEEP_KNEE_FLEXION: frozenset[str] = frozenset({
+    "squat", "bodyweight-squat", "back-squat", "wall-sit", "trap-bar-deadlift",
+    "lunge", "split-squat", "bulgarian-split-squat", "curtsy-lunge", "lateral-lunge", "lunge-with-rotation",
+    "step-up", "eccentric-step-down", "skater-squat",
+    "squat-jump", "box-jump", "skater-jump",  # landings absorb into a bent knee
+    "worlds-greatest-stretch",  # the front knee of a deep lunge carries the body
+})  # fmt: skip
+# Not counted: the standing quad stretch bends the knee without load (a stretch a growing knee
+# may keep); hinges (Romanian and single-leg deadlifts, swings) keep the knee soft.
+
+# A real chance of losing balance and falling: one foot on a bench or a box, stepping across
+# or down, a loaded single-leg hinge, walking the hands out and back, a landing on one foot.
+FALL_RISK: frozenset[str] = frozenset({
+    "bulgarian-split-squat", "skater-squat", "curtsy-lunge", "lunge-with-rotation",
+    "step-up", "eccentric-step-down", "single-leg-deadlift",
+    "plank-walk-up",  # getting down to the floor and up again, hands walking out
+    "box-jump", "skater-jump",
+})  # fmt: skip
+# Not counted: single-leg balance is done beside a wall or chair (its cue); calf raises off a
+# step hold a wall or rail.

@@ -16,7 +16,7 @@ from tests.cli_support import run
 from prehab.store import Store
 from prehab.store.episodes import episodes, open_on, updates
 from prehab.store.responses import responses
-from prehab.store.schema import MIGRATIONS
+from prehab.store.schema import LATEST_VERSION, MIGRATIONS
 
 TODAY = date.today()
 QUADS_WORSE = {"fact": "response", "region": "quadriceps", "next_morning": "worse"}
@@ -59,7 +59,7 @@ def test_an_old_history_s_checkins_become_episodes_and_responses(tmp_path: Path)
         ],
     )  # fmt: skip
     with Store.open(path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == LATEST_VERSION
         found = {e.subject: e for e in episodes(store)}
         assert found["knees"].is_open and found["knees"].fact == swollen
         assert found["shins"].closed_on is not None and "imported" in found["shins"].close_reason
@@ -80,7 +80,7 @@ def test_export_keeps_episodes_responses_and_the_profile_and_an_older_export_imp
     backup = tmp_path / "backup.toml"
     assert run(capsys, "export", "-o", str(backup))[0] == 0
     data = tomllib.loads(backup.read_text())
-    assert data["schema_version"] == 4 and data["episode"][0]["subject"] == "achilles"
+    assert data["schema_version"] == LATEST_VERSION and data["episode"][0]["subject"] == "achilles"
     assert (
         data["profile"]["answers"]["birth_year"] == 1970
         and data["episode"][0]["story"][0]["what"] == "opened"

@@ -55,6 +55,7 @@ def runners(draw: st.DrawFn) -> dict[str, Any]:
         "budget": draw(st.sampled_from([15, 20, 25, 30, 45])),
         "born": draw(st.none() | st.integers(1945, 2000)),
         "kit": draw(st.sampled_from([[], ["band", "step"], ["dumbbell", "step", "band"]])),
+        "lifted": draw(st.sampled_from([None, "squat", "single-leg-deadlift", "plank"])),
     }
 
 
@@ -95,6 +96,11 @@ def seed(runner: dict[str, Any]) -> None:
         )
     if runner["born"] is not None:
         cli("profile", "--date", DAY.isoformat(), "--set", f"birth_year={runner['born']}")
+    if runner["lifted"] is not None:  # recorded work: its load (or seconds) climbs on every surface
+        what = ["--hold", "30"] if runner["lifted"] == "plank" else ["--load", "16", "--reps", "10"]
+        for back in (5, 3):
+            day = (DAY - timedelta(days=back)).isoformat()
+            cli("done", "--extra", runner["lifted"], *what, "--rpe", "6", "--date", day)
 
 
 def cli(*argv: str) -> str:

@@ -40,6 +40,9 @@ DOMAIN = [
     "prehab.day.commands",
     "prehab.commands.checkin",
     "prehab.commands.done",
+    "prehab.workout.actual",
+    "prehab.workout.loading",
+    "prehab.workout.player",
     "prehab.tui.state",
     "prehab.tui.ruleedit",
 ]

@@ -11,10 +11,25 @@ from __future__ import annotations
 
 import pytest
 from tests.clinical import shipped
-from tests.load_map import LATERAL_TRUNK, LOADS, SPINAL_FLEXION_OR_TWIST, SUPINE
+from tests.load_map import (
+    DEEP_KNEE_FLEXION,
+    FALL_RISK,
+    LATERAL_TRUNK,
+    LOADS,
+    PRONE,
+    SPINAL_FLEXION_OR_TWIST,
+    SUPINE,
+)
 
 IDS = sorted(LOADS)
-TAG_SETS = {"lateral_trunk": LATERAL_TRUNK, "spinal_flexion": SPINAL_FLEXION_OR_TWIST, "supine": SUPINE}
+TAG_SETS = {
+    "lateral_trunk": LATERAL_TRUNK,
+    "spinal_flexion": SPINAL_FLEXION_OR_TWIST,
+    "supine": SUPINE,
+    "prone": PRONE,
+    "deep_knee": DEEP_KNEE_FLEXION,
+    "fall_risk": FALL_RISK,
+}
 
 
 def test_the_map_covers_the_catalogue_exactly() -> None:

@@ -55,6 +55,13 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
             "mqtt_username": "",
             "mqtt_password_file": "",
             "ha_name": "",
+            "weight_units": "kg",
+            "load_step_dumbbell": None,
+            "load_step_barbell": None,
+            "load_step_kettlebell": None,
+            "rest_strength_s": 90,
+            "rest_mobility_s": 15,
+            "bell": True,
         }
         assert set(data["meanings"]) == set(data["settings"]) and data["problems"] == []
 

@@ -10,6 +10,7 @@ from prehab.plan.holds import apply_holds
 from prehab.plan.merge import merge_prescriptions
 from prehab.plan.progression import apply_progression
 from prehab.rulebook.model import Rulebook
+from prehab.workout.loading import apply_loads
 
 
 def engine_for(book: Rulebook) -> Engine:
@@ -19,8 +20,9 @@ def engine_for(book: Rulebook) -> Engine:
 
 
 def evaluate(book: Rulebook, facts: list[Fact]) -> Evaluation:
-    """Rules, then merge, then each ladder's step, then every hold: what comes out never
-    contains what a hold forbids, whatever a progression asked for."""
+    """Rules, then merge, then each ladder's step, then every hold, then each exercise's load:
+    what comes out never contains what a hold forbids, whatever a progression asked for, and a
+    load climbs only on an item no hold touched."""
     completed = complete_facts(facts, book.schema)
     run = engine_for(book).run(completed)
     merged = apply_progression(
@@ -29,7 +31,7 @@ def evaluate(book: Rulebook, facts: list[Fact]) -> Evaluation:
     holds = [c for c in run.conclusions if c.type == "hold"]
     kept, removed, regressed = apply_holds(merged, holds, book.exercises)
     return Evaluation(
-        prescriptions=kept,
+        prescriptions=apply_loads(kept, run.conclusions, completed, book.exercises),
         conclusions=run.conclusions,
         fired=run.fired,
         flags=run.flags,

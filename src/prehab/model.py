@@ -12,7 +12,9 @@ from typing import Any, Literal
 Fact = dict[str, Any]
 """A fact: ``{"fact": kind, field: value, ...}`` as written in TOML (kind under key ``fact``)."""
 
-ConclusionType = Literal["prescribe", "flag", "caution", "refer", "note", "hold", "instead", "progress"]
+ConclusionType = Literal[
+    "prescribe", "flag", "caution", "refer", "note", "hold", "instead", "progress", "load"
+]
 URGENCY_ORDER = ("emergency", "doctor-today", "doctor-soon", "physio")
 URGENCY_LABEL = {
     "emergency": "EMERGENCY: get help now",
@@ -102,6 +104,8 @@ class Hold:
             return f"easier versions of any {what}"
         if self.mode == "reduce":
             return f"one step easier: any {what}"
+        if self.mode == "deload":
+            return f"one set fewer (never below two) on any {what}"
         if subject == "exercise" and not parts:
             return "no exercise at all"
         return f"no {what}"

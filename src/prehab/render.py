@@ -37,7 +37,9 @@ def dose_text(dose: dict[str, Any]) -> str:
         parts.append(f"{sets} sets")
     if dose.get("per_side"):
         parts.append("per side")
-    if dose.get("load") and dose["load"] != "bodyweight":
+    if dose.get("load_shown"):
+        parts.append(f"@ {dose['load_shown']}")
+    elif dose.get("load") and dose["load"] != "bodyweight":
         parts.append(str(dose["load"]))
     if dose.get("per_week"):
         parts.append(f"{dose['per_week']}x/week")
@@ -206,6 +208,8 @@ def item_json(item: Item, day: date, done: bool = False) -> dict[str, Any]:
         "kind": item.kind,
         "dose": item.dose,
         "dose_text": dose_text(item.dose),
+        "load_kg": item.dose.get("load_kg"),
+        "load": item.dose.get("load_shown"),
         "minutes": item.minutes,
         "done": done,
         "kept": item.kept,

@@ -5,8 +5,10 @@ and Home Assistant show) with each item's number, which stays the item's all day
 others, or a re-plan, never renumbers it. ``prehab done 3 5`` marks items by number (or by
 exercise id or name within the plan) with the dose they were given; ``--all`` marks every item
 of today's list; ``--undo`` takes marks back; ``--extra EXERCISE`` records catalogue work the
-plan did not give, on purpose; ``--rpe N`` records how hard the session was. ``delete`` removes
-a session, check-in or done mark softly and ``restore`` brings it back.
+plan did not give, on purpose; ``--rpe N`` records how hard the session was; ``--sets --reps
+--load --hold --pain`` record what was really done of one item (the load then climbs from it:
+``prehab.workout.loading``). ``delete`` removes a session, check-in or done mark softly and
+``restore`` brings it back.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from prehab.commands.history import UserError, _guard, parse_day
 if TYPE_CHECKING:
     from prehab.day.view import DayView, Item
     from prehab.rulebook.model import Rulebook
+    from prehab.workout.actual import Actual
 
 KINDS = ("session", "checkin", "done")
 
@@ -40,6 +43,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="record catalogue work the plan did not give (on purpose; repeatable)",
     )  # fmt: skip
     done.add_argument("--rpe", help="how hard the session was, 1 (very easy) to 10 (maximal)")
+    actual = done.add_argument_group(
+        "what you really did (one ITEM; what you leave out is the dose as given)"
+    )
+    actual.add_argument("--sets", help="sets done, e.g. 3")
+    actual.add_argument("--reps", help="reps per set: one number for all (10) or one per set (10,10,8)")
+    actual.add_argument("--load", help="the load, in your weight units (16, 16.5) or with them (35lb)")
+    actual.add_argument("--hold", help="seconds held per set (planks, holds)")
+    actual.add_argument("--pain", help="the highest pain during it, 0 (none) to 10")
     done.add_argument("--date", default="today", help="YYYY-MM-DD, today or yesterday")
     done.set_defaults(handler=_guard(cmd_done))
 
@@ -133,6 +144,11 @@ def cmd_done(args: argparse.Namespace) -> int:
     if args.all and args.items:
         raise UserError("give items or --all, not both")
     rpe = parse_rpe(args.rpe)
+    recording = any(v is not None for v in (args.sets, args.reps, args.load, args.hold, args.pain))
+    if recording and (args.undo or args.all or len(args.items) + len(args.extra) != 1):
+        raise UserError(
+            "--sets, --reps, --load, --hold and --pain describe one item: give exactly one ITEM (or --extra)"
+        )
     with DayService() as service:
         service.open()
         if service.book is None:
@@ -151,6 +167,13 @@ def cmd_done(args: argparse.Namespace) -> int:
             if args.undo:
                 changed = service.unmark(item.exercise, day)
                 print(clean_text(f"not done: {item.name}" if changed else f"{item.name} was not marked done"))
+            elif recording:
+                unit = service.settings.weight_units
+                really = _actual(args, item.dose, unit)
+                service.mark(item, day, really)
+                again = " (recorded again)" if item.exercise in extras.done else ""
+                print(clean_text(f"done{again}: {item.number}. {item.name}, {really.summary(unit)}"))
+                _pain_advice(really)
             elif item.exercise in extras.done:
                 print(clean_text(f"{item.number}. {item.name} was done already"))
             else:
@@ -162,19 +185,63 @@ def cmd_done(args: argparse.Namespace) -> int:
                 service.unmark(exercise, day)
                 print(clean_text(f"not done: {exercise}"))
             else:
-                extra = service.mark_extra(exercise, day)
-                print(clean_text(f"done (not in the plan, on purpose): {extra.name}, {_dose(extra)}"))
+                ex = service.book.exercises[exercise]
+                actual = _actual(args, dict(ex.dose), service.settings.weight_units) if recording else None
+                extra = service.mark_extra(exercise, day, actual)
+                what = actual.summary(service.settings.weight_units) if actual is not None else _dose(extra)
+                print(clean_text(f"done (not in the plan, on purpose): {extra.name}, {what}"))
+                if actual is not None:
+                    _pain_advice(actual)
         if rpe is not None:
             service.record_effort(day, rpe)
             print(f"session effort {rpe}/10 recorded for {day.isoformat()}")
         view, extras = service.read(day)
+        actuals = service.actual_done(day)
+        unit = service.settings.weight_units
     when = "today" if day == date.today() else day.isoformat()
     listing = not (args.items or args.all or args.extra or rpe is not None)
-    print_plan(view, extras.done, extras.extra_done, when, listing)
+    did = {k: a.summary(unit) for k, a in actuals.items()}
+    print_plan(view, extras.done, extras.extra_done, when, listing, did)
     return 0
 
 
-def print_plan(view: DayView, marks: frozenset[str], extra_done: list[str], when: str, listing: bool) -> None:
+def _actual(args: argparse.Namespace, dose: dict[str, object], unit: str) -> Actual:
+    from prehab.workout.actual import recorded
+
+    try:
+        return recorded(
+            dict(dose),
+            sets=args.sets,
+            reps=args.reps,
+            load=args.load,
+            hold=args.hold,
+            pain=args.pain,
+            unit=unit,
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _pain_advice(actual: Actual) -> None:
+    from prehab.workout.actual import PAIN_LIMIT
+
+    if actual.pain is not None and actual.pain > PAIN_LIMIT:
+        print(
+            f"pain {actual.pain}/10 is above the limit of {PAIN_LIMIT}: stop this exercise for today; "
+            "next time it comes a step lighter. Pain that stays, or is worse tomorrow morning, "
+            "needs a check-in."
+        )
+
+
+def print_plan(
+    view: DayView,
+    marks: frozenset[str],
+    extra_done: list[str],
+    when: str,
+    listing: bool,
+    did: dict[str, str] | None = None,
+) -> None:
+    """The day's plan with each item's mark (``did``: what was really done, where recorded)."""
     from prehab.textsafe import clean_text
 
     items = view.all_items()
@@ -184,22 +251,24 @@ def print_plan(view: DayView, marks: frozenset[str], extra_done: list[str], when
     if listing:
         kept = "" if view.committed else " (not kept: a plan shown for a day with none stored)"
         print(f"plan for {when}{kept}:")
+        did = did or {}
         for item in view.items:
-            print(clean_text(_line(item, item.exercise in marks)))
+            print(clean_text(_line(item, item.exercise in marks, did.get(item.exercise, ""))))
         if view.extra:
             print("if you have more time:")
             for item in view.extra:
-                print(clean_text(_line(item, item.exercise in marks)))
+                print(clean_text(_line(item, item.exercise in marks, did.get(item.exercise, ""))))
         if extra_done:
             print(clean_text("also done (not in the plan): " + ", ".join(extra_done)))
     done = sum(1 for i in view.items if i.exercise in marks)
     print(f"{done} of {len(view.items)} done {when}")
 
 
-def _line(item: Item, done: bool) -> str:
+def _line(item: Item, done: bool, did: str = "") -> str:
     mark = "[x]" if done else "[ ]"
     dose = f"{_dose(item)} · {item.minutes:g} min"
-    return f"{item.number:>3} {mark} {item.name}  {dose}  ({item.kind}, {item.exercise})"
+    really = f"  did: {did}" if did and done else ""
+    return f"{item.number:>3} {mark} {item.name}  {dose}  ({item.kind}, {item.exercise}){really}"
 
 
 def _dose(item: Item) -> str:

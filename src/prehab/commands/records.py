@@ -58,13 +58,16 @@ def _within(day: date, since: date | None, until: date | None) -> bool:
 def _done(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
     from prehab.facts.dates import EARLIEST
     from prehab.render import dose_text
+    from prehab.workout.actual import Actual
 
     items = store.done_items(since or EARLIEST, until)
+    unit = settings.weight_units
+    actual = {d.id: Actual.from_json(d.actual) for d in items}
     rows = [
         {
             "id": d.id, "day": d.day.isoformat(), "exercise": d.exercise, "kind": d.kind, "dose": d.dose,
             "rpe": d.rpe, "plane": d.plane, "loads": list(d.loads), "minutes": d.minutes,
-            "rule_ids": list(d.rule_ids),
+            "rule_ids": list(d.rule_ids), "actual": _actual_json(actual[d.id], unit),
         }
         for d in items
     ]  # fmt: skip
@@ -72,10 +75,23 @@ def _done(store: Store, since: date | None, until: date | None, settings: Settin
         return rows, "nothing marked done yet; mark items on Today (space) or with `prehab done`"
     lines = [
         (str(d.id), d.day.isoformat(), d.exercise, d.kind or "-", dose_text(d.dose) if d.dose else "-",
-         str(d.rpe) if d.rpe is not None else "-")
+         "-" if actual[d.id].empty else actual[d.id].summary(unit), str(d.rpe) if d.rpe is not None else "-")
         for d in items
     ]  # fmt: skip
-    return rows, table(("id", "day", "exercise", "kind", "dose", "rpe"), lines)
+    return rows, table(("id", "day", "exercise", "kind", "dose", "done", "rpe"), lines)
+
+
+def _actual_json(actual: Any, unit: str) -> dict[str, Any] | None:
+    """What was really done, per set, with loads in kg and as shown in the runner's unit."""
+    from prehab.workout.weights import shown
+
+    if actual.empty:
+        return None
+    out: dict[str, Any] = actual.to_json()
+    for one in out.get("sets", []):
+        if "load_kg" in one:
+            one["load"] = shown(one["load_kg"], unit)
+    return out
 
 
 def _checkins(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
@@ -185,6 +201,12 @@ def _trends(store: Store, since: date | None, until: date | None, settings: Sett
     series = trends(store, today, weeks)
     out = series.as_json()
     out["units"] = settings.units
+    from prehab.workout.trends import lift_series
+
+    done = store.done_items(series.weeks[0], today, with_rpe=False)
+    lifts = lift_series(done, settings.weight_units)
+    out["weight_units"] = settings.weight_units
+    out["lifts"] = {ex: [p.as_json() for p in points] for ex, points in lifts.items()}
     out["distance"] = [round(to_display(km, settings.units), 2) for km in series.distance_km]
     regions = list(series.regions)
     head = ("week", settings.units, "done", *(r.replace("_", " ") for r in regions))
@@ -209,4 +231,17 @@ def _trends(store: Store, since: date | None, until: date | None, settings: Sett
         "\nper region: t = tightness, p = pain, the week's highest 0-10 (- no check-in that week)"
     )
     end = series.weeks[-1] + timedelta(days=6)
-    return out, f"weeks to {min(end, today).isoformat()}\n" + table(head, lines) + note
+    text = f"weeks to {min(end, today).isoformat()}\n" + table(head, lines) + note
+    if lifts:
+        rows = []
+        for exercise, points in lifts.items():
+            first, last = points[0], points[-1]
+
+            def said(p: Any) -> str:
+                unit = settings.weight_units
+                return f"{p.reps} @ {p.load:g} {unit}" if p.load is not None else f"{p.reps}"
+
+            rows.append((exercise, str(len(points)), said(first), said(last), f"{last.volume:g}"))
+        text += "\n\nrecorded work (guided session, prehab done --reps --load):\n"
+        text += table(("exercise", "sessions", "first", "last", "last volume"), rows)
+    return out, text

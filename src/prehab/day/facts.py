@@ -7,7 +7,8 @@
   stored against the work they answer, so a later check-in never erases them;
 - **the history**: load metrics from sessions up to the day, done work *before* the day
   (today's own done marks are the plan being carried out, not an input: a tick never re-plans
-  the day), where the runner stands on each ladder and in the strength block;
+  the day), where the runner stands on each ladder and in the strength block, and what was
+  really done of each exercise (``lift``: the load that climbs within it);
 - **the latest check-in** (up to 2 days old) for what is a snapshot: tightness, soreness, this
   week's answers.
 """
@@ -49,6 +50,7 @@ def facts_for_day(book: Rulebook | None, store: Store, settings: Settings, day: 
     """Every fact for ``day`` (see the module docstring), each kind of single fact once; the
     ladders need the catalogue (``book``; without one, no ``progress`` facts)."""
     from prehab.plan.progression import progress_facts, strength_block
+    from prehab.workout.loading import climbing, lift_facts
 
     before = day - timedelta(days=1)
     work = work_from_days(store.done_days(before))
@@ -69,7 +71,18 @@ def facts_for_day(book: Rulebook | None, store: Store, settings: Settings, day: 
     since = day - timedelta(days=DONE_HISTORY_DAYS)
     done = [_with_rpe(d, rpe.get(d.day)) for d in store.done_items(since, before, with_rpe=False)]
     if book is not None:
-        facts += progress_facts(done, [f for f in facts if f.get("fact") == "response"], book.exercises, day)
+        answers = [f for f in facts if f.get("fact") == "response"]
+        steps = {
+            "dumbbell": settings.load_step_dumbbell,
+            "barbell": settings.load_step_barbell,
+            "kettlebell": settings.load_step_kettlebell,
+        }
+        lifts = lift_facts(done, answers, book.exercises, day, settings.weight_units, steps)
+        by_exercise = {str(f["exercise"]): f for f in lifts}
+        for fact in progress_facts(done, answers, book.exercises, day):
+            fact["climbing"] = climbing(by_exercise.get(str(fact["exercise"])))
+            facts.append(fact)
+        facts += lifts
     block = strength_block(done, day)
     if block is not None:
         schedule = next((f for f in facts if f.get("fact") == "schedule"), None)

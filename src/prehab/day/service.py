@@ -35,6 +35,7 @@ from prehab.rulebook import Rulebook, default_layers
 from prehab.store import Session, Settings, Store, load_settings, save_settings
 from prehab.store.db import StoreError, add_checkin_in, local_day
 from prehab.store.records import AdviceRecord, Episode, Profile
+from prehab.workout.actual import Actual
 
 RESPONSE_SCREEN = "response"
 Listener = Callable[[set[str]], None]
@@ -547,8 +548,9 @@ class DayService:
             record_in(conn, day, rpe, {})
         self.changed({"history"})
 
-    def mark(self, item: Item, day: date | None = None) -> None:
-        """``item`` of the day's plan done, with its dose, kind, plane and regions."""
+    def mark(self, item: Item, day: date | None = None, actual: Actual | None = None) -> None:
+        """``item`` of the day's plan done, with its dose, kind, plane and regions, and what
+        was really done (``actual``: the guided session, ``prehab done --reps --load``)."""
         from prehab.store.advicelog import mark_prescription
 
         assert self.store is not None and self.book is not None
@@ -558,8 +560,18 @@ class DayService:
             item.prescription(),
             self.book.exercises.get(item.exercise),
             item.number,
+            actual.to_json() if actual is not None else None,
         )
         self.changed({"done"})
+
+    def actual_done(self, day: date | None = None) -> dict[str, Actual]:
+        """What was really done of each exercise marked on ``day`` (only those recorded)."""
+        assert self.store is not None
+        when = day or self.today
+        found = {
+            d.exercise: Actual.from_json(d.actual) for d in self.store.done_items(when, when, with_rpe=False)
+        }
+        return {k: v for k, v in found.items() if not v.empty}
 
     def unmark(self, exercise: str, day: date | None = None) -> bool:
         assert self.store is not None
@@ -575,14 +587,15 @@ class DayService:
         self.mark(item)
         return True
 
-    def mark_extra(self, exercise: str, day: date | None = None) -> Item:
-        """Work the plan did not give, done on purpose (the catalogue's dose)."""
+    def mark_extra(self, exercise: str, day: date | None = None, actual: Actual | None = None) -> Item:
+        """Work the plan did not give, done on purpose (the catalogue's dose, or ``actual``)."""
         from prehab.store.advicelog import mark_prescription
 
         assert self.store is not None and self.book is not None
         ex = self.book.exercises[exercise]
         item = Item(0, ex.id, ex.name, ex.kind, dict(ex.dose), ex.minutes)
-        mark_prescription(self.store, day or self.today, item.prescription(), ex, None)
+        recorded = actual.to_json() if actual is not None else None
+        mark_prescription(self.store, day or self.today, item.prescription(), ex, None, recorded)
         self.changed({"done"})
         return item
 

@@ -287,6 +287,10 @@ class Engine:
             ladder = _resolve(move.ladder, by_name)
             if ladder:
                 out.append(Conclusion("progress", reason, exercise=ladder, direction=move.direction))
+        for load in then.load:
+            exercise = _resolve(load.exercise, by_name)
+            if exercise:
+                out.append(Conclusion("load", reason, exercise=exercise, direction=load.step))
         for flag in then.flags:
             region = _resolve(flag.region, by_name) if flag.region is not None else ""
             out.append(Conclusion("flag", reason, flag=flag.name, region=region))

@@ -4,6 +4,8 @@ must have, so the same runner gets the same advice whichever way their facts arr
 - One ``athlete`` fact always exists: readiness rules ("no strength history yet: easier
   versions") match on it, and a runner who said nothing about themselves must get the
   cautious default, not the advanced one.
+- A ``progress`` fact says whether its step is still ``climbing`` (false unless known), so
+  the ladder's step-up rule can ask for ``climbing = false`` of the same fact.
 - ``load.weekly_change_pct`` and ``load.weekly_increase_km`` come from the weekly distances
   when they are known, so the weekly-change rule can ask for an absolute minimum rise
   (6 -> 8 km is +33 % but only 2 km).
@@ -20,6 +22,11 @@ def complete_facts(facts: list[Fact], schema: FactSchema) -> list[Fact]:
     kinds = {f.get("fact") for f in out}
     if "athlete" not in kinds and schema.kind("athlete") is not None:
         out.insert(0, {"fact": "athlete"})
+    progress_kind = schema.kind("progress")
+    if progress_kind is not None and "climbing" in progress_kind.fields:
+        for fact in out:
+            if fact.get("fact") == "progress":
+                fact.setdefault("climbing", False)
     load_kind = schema.kind("load")
     if load_kind is not None and "weekly_increase_km" in load_kind.fields:
         for fact in out:

@@ -169,6 +169,8 @@ def _at_step(
         note = f"worse the next morning after {current.name}: one step down to {target.name}"
     elif direction == "down":
         note = f"worse the next morning after {current.name}: the easiest step already, a lighter dose"
+    elif fact.get("climbing"):
+        note = ""  # the load climbs within this step: its own note (workout.loading) says how
     elif direction == "wait":
         note = f"{done}: stay at this step (the harder version waits until your base allows it)"
     elif fact.get("top"):

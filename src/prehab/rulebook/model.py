@@ -30,6 +30,8 @@ regression that the hold no longer matches; or one step easier (a regression, el
 and a lighter load) -- the pain-monitoring model's "reduce the load", not "stop all loading";
 or deload: the same exercise and load with a set fewer (every 4th week, taper)."""
 PROGRESS_DIRECTIONS = ("up", "hold", "down")
+LOAD_STEPS = ("up", "same", "down")
+"""``then.load``: the next load (or reps, or seconds) of an exercise with recorded work."""
 URGENCIES = ("emergency", "doctor-today", "doctor-soon", "physio")
 """Referral urgency, most urgent first: call emergency services now; see a doctor today; see a
 doctor within days; see a physiotherapist before loading the area again."""
@@ -98,6 +100,14 @@ class ProgressSpec:
 
 
 @dataclass(frozen=True)
+class LoadSpec:
+    """``then.load``: the step of ``exercise``'s load (usually ``{ from = "lift.exercise" }``)."""
+
+    exercise: str | ValueRef
+    step: str
+
+
+@dataclass(frozen=True)
 class Then:
     prescribe: tuple[PrescribeSpec, ...] = ()
     flags: tuple[FlagSpec, ...] = ()
@@ -110,6 +120,7 @@ class Then:
     instead: str = ""
     """What to do instead of what the holds forbid, shown with them."""
     progress: tuple[ProgressSpec, ...] = ()
+    load: tuple[LoadSpec, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from prehab.rulebook.model import (
     DOSE_KEYS,
     HOLD_MODES,
     KINDS,
+    LOAD_STEPS,
     LOADING_KINDS,
     LOADS,
     OPERATORS,
@@ -26,6 +27,7 @@ from prehab.rulebook.model import (
     FieldTest,
     FlagSpec,
     HoldSpec,
+    LoadSpec,
     PrescribeSpec,
     ProgressSpec,
     Rule,
@@ -50,7 +52,18 @@ RULE_KEYS = (
     "enabled",
     "example",
 )
-THEN_KEYS = ("prescribe", "flag", "caution", "refer", "note", "suppress", "hold", "instead", "progress")
+THEN_KEYS = (
+    "prescribe",
+    "flag",
+    "caution",
+    "refer",
+    "note",
+    "suppress",
+    "hold",
+    "instead",
+    "progress",
+    "load",
+)
 HOLD_KEYS = ("region", "regions", "works", "kinds", "loads", "tags", "exercises", "mode")
 EXPECT_KEYS = (
     "prescribe", "not_prescribe", "flags", "fires", "not_fires", "refer", "caution", "urgency",
@@ -317,7 +330,17 @@ def parse_then(
                 ok = False
             else:
                 progress.append(spec)
-    if ok and not (prescribe or flags or texts or holds or progress):
+    loads: list[LoadSpec] = []
+    if "load" in raw:
+        entries = raw["load"] if isinstance(raw["load"], list) else [raw["load"]]
+        for index, entry in enumerate(entries):
+            sub = rep.at("load", index) if isinstance(raw["load"], list) else rep.at("load")
+            load = _parse_load(entry, names, exercises, sub)
+            if load is None:
+                ok = False
+            else:
+                loads.append(load)
+    if ok and not (prescribe or flags or texts or holds or progress or loads):
         rep.error("'then' concludes nothing", "add prescribe, flag, caution, refer, note or hold")
         ok = False
     if not ok:
@@ -332,7 +355,36 @@ def parse_then(
         str(urgency),
         texts.get("instead", ""),
         tuple(progress),
+        tuple(loads),
     )
+
+
+def _parse_load(entry: Any, names: set[str], exercises: set[str], rep: Reporter) -> LoadSpec | None:
+    example = 'load = { exercise = { from = "lift.exercise" }, step = "up" }'
+    if not isinstance(entry, dict) or not rep.unknown_keys(entry, ("exercise", "step"), "load key"):
+        if not isinstance(entry, dict):
+            rep.error("'load' must be a table", example)
+        return None
+    step = entry.get("step")
+    if step not in LOAD_STEPS:
+        rep.error(f"step must be one of {', '.join(LOAD_STEPS)}", example, "step")
+        return None
+    exercise = entry.get("exercise")
+    if isinstance(exercise, str):
+        if exercise not in exercises:
+            rep.error(f"unknown exercise '{exercise}'", did_you_mean(exercise, exercises), "exercise")
+            return None
+        return LoadSpec(exercise, str(step))
+    if isinstance(exercise, dict) and set(exercise) == {"from"} and isinstance(exercise["from"], str):
+        cond, _, fname = exercise["from"].partition(".")
+        if cond in names and fname:
+            return LoadSpec(ValueRef(cond, fname), str(step))
+    rep.error(
+        'exercise must be an exercise id or { from = "name.field" } of a matched lift fact',
+        example,
+        "exercise",
+    )
+    return None
 
 
 def _parse_progress(entry: Any, names: set[str], exercises: set[str], rep: Reporter) -> ProgressSpec | None:

@@ -49,11 +49,17 @@ def item_record(p: Prescription) -> dict[str, Any]:
 
 
 def mark_prescription(
-    store: Store, day: date, p: Prescription, exercise: Exercise | None, item: int | None = None
+    store: Store,
+    day: date,
+    p: Prescription,
+    exercise: Exercise | None,
+    item: int | None = None,
+    actual: dict[str, Any] | None = None,
 ) -> int:
     """Record ``p`` as done on ``day`` with the dose it was given, its kind, and the catalogue's
     plane and loaded regions (``exercise``); ``item``: its number in the day's plan (None:
-    work the plan did not give). Returns the done record's id."""
+    work the plan did not give); ``actual``: what was really done (``Actual.to_json``).
+    Returns the done record's id."""
     return store.mark_done(
         day,
         p.exercise,
@@ -64,6 +70,7 @@ def mark_prescription(
         loads=(exercise.loads or exercise.works) if exercise is not None else (),
         minutes=p.minutes,
         item=item,
+        actual=actual,
     )
 
 

@@ -107,7 +107,7 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
             dose, loads, minutes = row.get("dose", {}), row.get("loads", []), row.get("minutes")
             cur = conn.execute(
                 "INSERT OR IGNORE INTO done (athlete_id, day, exercise_id, rule_ids, kind, dose, plane, "
-                "loads, minutes, marked_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "loads, minutes, marked_at, deleted_at, actual) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ATHLETE_ID,
                     day.isoformat(),
@@ -120,6 +120,7 @@ def restore(store: Store, data: dict[str, Any]) -> RestoreCount:
                     _number(minutes),
                     _iso(_stamp(row.get("marked_at"))),
                     _iso(_stamp(row.get("deleted_at"))),
+                    _actual_json(row.get("actual")),
                 ),
             )
             count.done_added += cur.rowcount
@@ -244,3 +245,10 @@ def _number(value: Any) -> float | None:
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _actual_json(value: Any) -> str:
+    """What was really done, as the export had it, kept only as far as it is valid."""
+    from prehab.workout.actual import Actual
+
+    return json.dumps(Actual.from_json(value).to_json(), sort_keys=True)

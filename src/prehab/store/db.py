@@ -718,15 +718,18 @@ class Store:
         loads: Sequence[str] = (),
         minutes: float | None = None,
         item: int | None = None,
+        actual: dict[str, Any] | None = None,
     ) -> int:
         """Record that ``exercise_id`` was done on ``day`` at ``dose`` (the dose given that day);
         ``item`` is its number in the day's committed plan (None: work the plan did not give).
         Marking twice keeps one record, and marking an unmarked item again restores it. What a
-        caller leaves out (kind, dose, plane...) keeps its stored value. Returns the record's id."""
+        caller leaves out (kind, dose, plane, what was actually done...) keeps its stored value.
+        ``actual``: the dose really done (``prehab.workout.actual.Actual.to_json``). Returns
+        the record's id."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO done (athlete_id, day, exercise_id, rule_ids, kind, dose, plane, loads, "
-                "minutes, marked_at, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "minutes, marked_at, item, actual) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (athlete_id, day, exercise_id) DO UPDATE SET "
                 "rule_ids = excluded.rule_ids, "
                 "kind = COALESCE(NULLIF(excluded.kind, ''), done.kind), "
@@ -735,6 +738,7 @@ class Store:
                 "loads = CASE WHEN excluded.loads = '[]' THEN done.loads ELSE excluded.loads END, "
                 "minutes = COALESCE(excluded.minutes, done.minutes), "
                 "item = COALESCE(excluded.item, done.item), "
+                "actual = CASE WHEN excluded.actual = '{}' THEN done.actual ELSE excluded.actual END, "
                 "marked_at = CASE WHEN done.deleted_at IS NULL THEN done.marked_at "
                 "ELSE excluded.marked_at END, "
                 "deleted_at = NULL",
@@ -750,6 +754,7 @@ class Store:
                     None if minutes is None else float(minutes),
                     _now(),
                     item,
+                    _dumps(actual or {}),
                 ),
             )
             row = conn.execute(
@@ -944,7 +949,7 @@ class Store:
         with self._lock:
             sessions = readable_rows(self._conn, "sessions", _SESSION_COLUMNS + ", athlete_id")
             checkins = readable_rows(self._conn, "checkins", _CHECKIN_COLUMNS + ", athlete_id")
-            done = readable_rows(self._conn, "done", _DONE_COLUMNS + ", athlete_id")
+            done = readable_rows(self._conn, "done", _done_columns(self._conn) + ", athlete_id")
             advice = readable_rows(self._conn, "advice", _ADVICE_COLUMNS + ", athlete_id")
         out.lost = sessions.lost + checkins.lost + done.lost + advice.lost
         out.lost += _read_rows(sessions.rows, _session, out.sessions)
@@ -1034,11 +1039,13 @@ class DoneRow:
     minutes: float | None = None
     marked_at: datetime | None = None
     deleted_at: datetime | None = None
+    actual: dict[str, Any] = field(default_factory=dict, hash=False)
+    """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
 
     def item(self, rpe: int | None = None) -> DoneItem:
         return DoneItem(
             self.day, self.exercise, self.kind, dict(self.dose), rpe, self.plane, self.loads,
-            self.minutes, self.rule_ids, self.id,
+            self.minutes, self.rule_ids, self.id, dict(self.actual),
         )  # fmt: skip
 
 
@@ -1065,7 +1072,9 @@ def local_day(when: datetime) -> date:
 
 _TABLES = {"session": "sessions", "checkin": "checkins", "done": "done"}
 _CHECKIN_COLUMNS = "id, taken_at, answers, facts, deleted_at"
-_DONE_COLUMNS = "id, day, exercise_id, rule_ids, kind, dose, plane, loads, minutes, marked_at, deleted_at"
+_DONE_COLUMNS = (
+    "id, day, exercise_id, rule_ids, kind, dose, plane, loads, minutes, marked_at, deleted_at, actual"
+)
 _ADVICE_COLUMNS = "id, day, computed_at, fingerprint, items, rule_ids, held"
 
 
@@ -1097,7 +1106,27 @@ def _done(row: Sequence[Any]) -> DoneRow:
         minutes=None if row[8] is None else float(row[8]),
         marked_at=_when(row[9]),
         deleted_at=_when(row[10]),
+        actual=_object(row[11]),
     )
+
+
+def _object(text: Any) -> dict[str, Any]:
+    """A stored JSON object, or {} for anything else (``Actual.from_json`` checks its values)."""
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _done_columns(conn: sqlite3.Connection) -> str:
+    """The done columns a damaged file can give: a file too damaged to have been upgraded has
+    no ``actual`` column, and its rows still read (with nothing recorded as actually done)."""
+    try:
+        names = {str(r[1]) for r in conn.execute("PRAGMA table_info(done)").fetchall()}
+    except sqlite3.DatabaseError:
+        names = set()
+    return _DONE_COLUMNS if "actual" in names or not names else _DONE_COLUMNS.replace(", actual", ", '{}'")
 
 
 def _advice(row: Sequence[Any]) -> AdviceRecord:

@@ -121,7 +121,7 @@ def _done_row(d: DoneRow) -> dict[str, Any]:
     row: dict[str, Any] = {"day": d.day, "exercise": d.exercise, "rule_ids": list(d.rule_ids)}
     extra: dict[str, Any] = {
         "kind": d.kind, "dose": d.dose, "plane": d.plane, "loads": list(d.loads), "minutes": d.minutes,
-        "marked_at": d.marked_at, "deleted_at": d.deleted_at,
+        "marked_at": d.marked_at, "deleted_at": d.deleted_at, "actual": d.actual,
     }  # fmt: skip
     row.update({k: v for k, v in extra.items() if v not in (None, "", {}, [])})
     return row

@@ -123,6 +123,8 @@ class DoneItem:
     minutes: float | None = None
     rule_ids: tuple[str, ...] = ()
     id: int | None = None
+    actual: dict[str, Any] = field(default_factory=dict, hash=False)
+    """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
 
     @property
     def is_strength(self) -> bool:

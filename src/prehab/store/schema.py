@@ -153,6 +153,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE done ADD COLUMN actual TEXT NOT NULL DEFAULT '{}'
         """,
     ),
+    (
+        5,
+        """
+        CREATE TABLE workouts (
+            athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes(id),
+            day TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL,
+            finished INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (athlete_id, day)
+        )
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -30,6 +30,7 @@ from prehab.model import Problem
 from prehab.safefile import FileRefused, write_target
 from prehab.safefile import atomic_write as _atomic_write
 from prehab.tomlsafe import TomlError, parse_toml, read_text, scan_lines
+from prehab.workout.weights import WEIGHT_UNITS
 
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -70,6 +71,16 @@ class Settings:
     """A file holding the broker's password: the password itself is never in settings.toml."""
     ha_name: str = ""
     """This runner's name in Home Assistant when several share a broker ("": the only one)."""
+    weight_units: Literal["kg", "lb"] = "kg"
+    load_step_dumbbell: float | None = None
+    """The next dumbbell load step in ``weight_units`` (None: standard, 2 kg or 5 lb)."""
+    load_step_barbell: float | None = None
+    load_step_kettlebell: float | None = None
+    rest_strength_s: int = 90
+    """Rest between sets of strength and jumping work in the guided session, in seconds."""
+    rest_mobility_s: int = 15
+    bell: bool = True
+    """Ring the terminal bell when a countdown of the guided session ends."""
 
 
 class SettingError(ValueError):
@@ -96,14 +107,25 @@ MEANINGS: dict[str, str] = {
     "mqtt_username": "your user name at the broker, or none",
     "mqtt_password_file": "a file holding the broker password (never the password itself), or none",
     "ha_name": "this runner's name in Home Assistant when several share a broker, or none",
+    "weight_units": "kg or lb, for the loads you lift",
+    "load_step_dumbbell": "how much a dumbbell load climbs in one step, or standard (2 kg / 5 lb)",
+    "load_step_barbell": "how much a barbell load climbs in one step, or standard (2.5 kg / 5 lb)",
+    "load_step_kettlebell": "how much a kettlebell load climbs in one step, or standard (4 kg / 10 lb)",
+    "rest_strength_s": "rest between sets of strength work in the guided session, seconds (0-600)",
+    "rest_mobility_s": "rest between sets of mobility work in the guided session, seconds (0-600)",
+    "bell": "true: the terminal bell rings when a countdown of the guided session ends",
 }
 """One line per setting saying what it means, in the order of ``Settings``."""
 
-CHOICES: dict[str, tuple[str, ...]] = {"units": UNITS, "experience": EXPERIENCE}
+CHOICES: dict[str, tuple[str, ...]] = {"units": UNITS, "experience": EXPERIENCE, "weight_units": WEIGHT_UNITS}
 LIST_KEYS = ("equipment", "key_run_days")
 NONE_WORDS = ("", "none", "-")
-INT_KEYS = ("time_budget_min", "strength_weeks", "mqtt_port")
-BOOL_KEYS = ("home_only", "mqtt_tls")
+INT_KEYS = ("time_budget_min", "strength_weeks", "mqtt_port", "rest_strength_s", "rest_mobility_s")
+BOOL_KEYS = ("home_only", "mqtt_tls", "bell")
+STEP_KEYS = ("load_step_dumbbell", "load_step_barbell", "load_step_kettlebell")
+"""Load steps: a number in ``weight_units``, or ``standard`` (None)."""
+STANDARD = "standard"
+MAX_STEP = 50.0
 OPTIONAL_TEXT_KEYS = ("mqtt_username", "mqtt_password_file", "ha_name")
 """Text settings that may be empty: ``none`` clears them."""
 _HOST = re.compile(r"[A-Za-z0-9._:\[\]%-]{1,253}")
@@ -123,7 +145,7 @@ def check_value(key: str, value: Any) -> Any:
     """
     if key in CHOICES:
         if value not in CHOICES[key]:
-            what = "unit" if key == "units" else "level"
+            what = "unit" if key in ("units", "weight_units") else "level"
             raise SettingError(f"{_shown(value)} is not a {what}", _choice_fix(value, CHOICES[key]))
         return value
     if key == "time_budget_min":
@@ -138,6 +160,19 @@ def check_value(key: str, value: Any) -> Any:
                 f"{_shown(value)} is not a number of weeks", "give a whole number from 0 to 520"
             )
         return value
+    if key in ("rest_strength_s", "rest_mobility_s"):
+        if not _is_int(value) or not 0 <= value <= 600:
+            raise SettingError(f"{_shown(value)} is not a rest", "give whole seconds from 0 to 600, e.g. 90")
+        return value
+    if key in STEP_KEYS:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_STEP:
+            raise SettingError(
+                f"{_shown(value)} is not a load step",
+                f"give a number above 0 and up to {MAX_STEP:g} in your weight units, e.g. 2.5, or standard",
+            )
+        return float(value)
     if key in BOOL_KEYS:
         if not isinstance(value, bool):
             raise SettingError(f"{_shown(value)} is not true or false", "use true or false")
@@ -271,6 +306,10 @@ def parse_text(key: str, text: str) -> Any:
         )
     if key in OPTIONAL_TEXT_KEYS and word.lower() in NONE_WORDS:
         return ""
+    if key in STEP_KEYS:
+        if word.lower() in (*NONE_WORDS, STANDARD):
+            return None
+        return float(word) if re.fullmatch(r"\d{1,3}(\.\d{1,3})?", word) else word
     if key in INT_KEYS:
         # a number of more than 18 digits is out of every range; int() of 4,300+ digits raises
         return int(word) if re.fullmatch(r"[+-]?\d{1,18}", word) else word
@@ -285,6 +324,10 @@ def format_value(key: str, value: Any) -> str:
         return ANY_KIT
     if isinstance(value, list):
         return ",".join(value) if value else "none"
+    if value is None and key in STEP_KEYS:
+        return STANDARD
+    if isinstance(value, float):
+        return f"{value:g}"
     if value is None or (value == "" and key in OPTIONAL_TEXT_KEYS):
         return "none"
     if isinstance(value, bool):

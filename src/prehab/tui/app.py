@@ -16,6 +16,7 @@ lose their control characters (``prehab.textsafe``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from importlib import import_module
@@ -104,6 +105,8 @@ class PrehabApp(App[None]):
         """An exercise Today should select next time it draws (the first new one)."""
         self.main_screens: dict[str, Screen[None]] = {}
         """The main screens shown so far, by mode (they live on; see ``unsaved``)."""
+        self.clock: Callable[[], float] = time.monotonic
+        """The guided session's clock (tests give a fake one: no timing luck)."""
 
     @property
     def ready(self) -> bool:
@@ -284,6 +287,13 @@ class PrehabApp(App[None]):
                 )
         if found & {"history", "day"}:
             state.changed(found)
+
+    def action_session(self) -> None:
+        """The guided session over today's committed plan (resumes one in progress)."""
+        from prehab.tui.screens.session import SessionScreen
+
+        if self.ready and self.state.book is not None and self.state.store is not None:
+            self.push_screen(SessionScreen(self.state, self.clock))
 
     def action_profile(self, first_start: bool = False) -> None:
         """The profile form (who you are): asked once on the first start, edited any time."""

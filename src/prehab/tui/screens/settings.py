@@ -43,6 +43,7 @@ from prehab.textsafe import clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import StillInput
+from prehab.workout.weights import WEIGHT_UNITS
 
 LABELS: dict[str, str] = {
     "units": "Units",
@@ -59,6 +60,13 @@ LABELS: dict[str, str] = {
     "mqtt_username": "MQTT user name",
     "mqtt_password_file": "MQTT password file",
     "ha_name": "Name in Home Assistant",
+    "weight_units": "Weight units",
+    "load_step_dumbbell": "Dumbbell load step",
+    "load_step_barbell": "Barbell load step",
+    "load_step_kettlebell": "Kettlebell load step",
+    "rest_strength_s": "Rest, strength (s)",
+    "rest_mobility_s": "Rest, mobility (s)",
+    "bell": "Bell when a timer ends",
 }
 PLACEHOLDERS: dict[str, str] = {
     "time_budget_min": "1-600",
@@ -69,12 +77,19 @@ PLACEHOLDERS: dict[str, str] = {
     "mqtt_username": "none",
     "mqtt_password_file": "~/.config/prehab/mqtt-password or none",
     "ha_name": "none (only one runner)",
+    "load_step_dumbbell": "standard",
+    "load_step_barbell": "standard",
+    "load_step_kettlebell": "standard",
+    "rest_strength_s": "0-600",
+    "rest_mobility_s": "0-600",
 }
 SELECTS: dict[str, list[tuple[str, str]]] = {
     "units": [(u, u) for u in UNITS],
     "experience": [(e, e) for e in EXPERIENCE],
     "home_only": [("false", "false"), ("true", "true")],
     "mqtt_tls": [("false", "false"), ("true", "true")],
+    "weight_units": [(u, u) for u in WEIGHT_UNITS],
+    "bell": [("true", "true"), ("false", "false")],
 }
 
 

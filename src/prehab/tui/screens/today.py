@@ -99,6 +99,9 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
   whose flags led to it, the facts it matched and the source. **Enter** or **w** opens it
   full size.
 * Each item has a **number** that stays its own all day: `prehab done 3` marks the same item.
+* **g** starts the **guided session**: one exercise and one set at a time, with timers for
+  holds and rests, what you really did (reps, load, pain) saved, so the load can climb next
+  time. **g** again resumes a paused session at the same set.
 * **Space** (or **x**) marks an exercise done today with its dose; again to take the mark back.
   **u** undoes your last mark or restore. A mark never re-plans the day; from tomorrow the work
   counts as a session (days since, sessions this week, the streak) and for adherence.
@@ -113,6 +116,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,x", "done", "Done"),
+        Binding("g", "app.session", "Go", priority=True),  # before the list's vim "first"
         Binding("u", "undo", "Undo"),
         Binding("w", "why", "Why", show=False),  # the panel shows why already; Enter opens it too
         Binding("c", "app.mode('checkin')", "Check in"),

@@ -30,6 +30,7 @@ from prehab.facts.trends import Trends, trends
 from prehab.facts.units import to_display
 from prehab.store import Session
 from prehab.tui.screens.base import PrehabScreen
+from prehab.workout.trends import LiftPoint, lift_series
 
 WEEKS = 12
 BAR = "█"
@@ -120,6 +121,12 @@ def _points(values: list[Any]) -> tuple[list[int], list[float]]:
     return xs, [float(values[i]) for i in xs]
 
 
+def _value(point: LiftPoint, loaded: bool) -> float:
+    """A session's point: its load (loaded work) or its reps or seconds (0 when not known)."""
+    value = point.load if loaded else point.reps
+    return float(value) if value is not None else 0.0
+
+
 def _label(region: str) -> str:
     return region.replace("_", " ")
 
@@ -137,10 +144,15 @@ class TrendsScreen(PrehabScreen):
 * **Load metrics**: what the rules see in the `load` fact, computed from your log and done
   work, each with its caveat. The acute:chronic workload ratio in particular is disputed and
   is shown as context only.
+* **Recorded work**: for one exercise at a time (**e** next), the load you lifted each session
+  (or the reps or seconds, for bodyweight and timed work) and its volume (sets x reps x load,
+  right-hand axis),
+  from the guided session (**g** on Today) and `prehab done --reps --load`.
 * **j/k** scroll. `prehab history --trends --json` gives the same series.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "region(1)", "Region"),
+        Binding("e", "lift(1)", "Exercise"),
         Binding("R", "region(-1)", "Previous region", show=False),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
@@ -154,12 +166,16 @@ class TrendsScreen(PrehabScreen):
         super().__init__()
         self.series: Trends | None = None
         self.shown_region: str | None = None
+        self.lifts: dict[str, list[LiftPoint]] = {}
+        self.shown_lift: str | None = None
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="trends-scroll"):
             yield Static("", id="trends-head")
             yield PlotextPlot(id="trends-regions", classes="trends-plot")
             yield PlotextPlot(id="trends-load", classes="trends-plot")
+            yield Static("", id="trends-lift-head")
+            yield PlotextPlot(id="trends-lift", classes="trends-plot")
             yield Static("", id="trends-chart")
             yield Static("", id="trends-metrics")
 
@@ -175,6 +191,44 @@ class TrendsScreen(PrehabScreen):
         self.shown_region = regions[(at + step) % len(regions)]
         self._draw_regions()
 
+    def action_lift(self, step: int) -> None:
+        names = list(self.lifts)
+        if not names:
+            self.notify("No recorded work yet: the guided session (g on Today) records it.", timeout=3)
+            return
+        at = names.index(self.shown_lift) if self.shown_lift in names else 0
+        self.shown_lift = names[(at + step) % len(names)]
+        self._draw_lift()
+
+    def _draw_lift(self) -> None:
+        head = self.query_one("#trends-lift-head", Static)
+        widget = self.query_one("#trends-lift", PlotextPlot)
+        points = self.lifts.get(self.shown_lift or "", [])
+        if not points:
+            head.update(Text("RECORDED WORK  none yet (g on Today: the guided session)", style="dim"))
+            widget.set_class(True, "hidden")
+            return
+        widget.set_class(False, "hidden")
+        more = f"  e: next of {len(self.lifts)}" if len(self.lifts) > 1 else ""
+        head.update(
+            Text.assemble(("RECORDED WORK  ", "bold"), (str(self.shown_lift), "bold cyan"), (more, "dim"))
+        )
+        unit = self.state.settings.weight_units
+        loaded = any(p.load is not None for p in points)
+        plt = widget.plt
+        plt.clear_figure()
+        xs = list(range(len(points)))
+        ys = [_value(p, loaded) for p in points]
+        plt.plot(xs, ys, marker="braille", color="cyan", label=unit if loaded else "reps or s")
+        plt.plot(xs, [p.volume for p in points], yside="right", marker="dot", color="yellow", label="volume")
+        plt.ylim(0, max(ys, default=1.0) * 1.25 or 1.0)
+        plt.ylim(0, max((p.volume for p in points), default=1.0) * 1.6 or 1.0, yside=2)  # apart from the load
+        plt.title(f"{'load (' + unit + ')' if loaded else 'reps or seconds'} and volume (right)")
+        every = max(1, len(points) // 4)
+        chosen = [i for i in xs if (len(xs) - 1 - i) % every == 0]
+        plt.xticks([float(i) for i in chosen], [points[i].day.strftime("%d %b") for i in chosen])
+        widget.refresh()
+
     def refresh_view(self) -> None:
         state = self.state
         units = state.settings.units
@@ -189,6 +243,11 @@ class TrendsScreen(PrehabScreen):
             state.store is not None
         ) else []  # fmt: skip
         metrics = load_metrics(sessions, state.today, done)
+        self.lifts = lift_series((d for d in done if d.day >= state.today - timedelta(weeks=WEEKS)),
+                                 state.settings.weight_units)  # fmt: skip
+        if self.shown_lift not in self.lifts:
+            self.shown_lift = next(iter(self.lifts), None)
+        self._draw_lift()
         table = Table(title="LOAD METRICS", title_justify="left", title_style="bold", expand=True, box=None)
         table.add_column("metric", ratio=3)
         table.add_column("value", justify="right", ratio=1, no_wrap=True)
