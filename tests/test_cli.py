@@ -129,7 +129,7 @@ def test_unusable_data_dir_is_one_line_not_a_traceback(
     (tmp_path / "dd" / "prehab.sqlite3").write_text("garbage", encoding="utf-8")
     code, _, err = run(capsys, "--data-dir", str(tmp_path / "dd"), "recommend")
     assert code == 2
-    assert err.startswith("error: ") and "not a usable prehab database" in err
+    assert err.startswith("prehab: error: ") and "not a usable prehab database" in err
     assert "Traceback" not in err
 
 

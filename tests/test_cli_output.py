@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from prehab.cli import main
-from prehab.render import wrap_text
+from prehab.present.render import wrap_text
 from prehab.store import Session, Store
 
 RUNNER = "examples/runner.toml"

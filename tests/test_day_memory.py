@@ -17,8 +17,8 @@ from tests.cli_support import run
 
 from prehab.day.facts import facts_for_day
 from prehab.rulebook import default_layers, load_rulebook
+from prehab.settings import Settings
 from prehab.store import Session, Store
-from prehab.store.settings import Settings
 
 D0 = date(2026, 11, 23)  # a Monday
 KNEE_LOADING = {

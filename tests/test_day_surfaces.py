@@ -123,7 +123,7 @@ def from_recommend() -> list[Row]:
 def from_done(marked: set[str]) -> list[Row]:
     """``prehab done`` as of DAY, the day the others show (read through the service, as the
     command does, since ``done`` refuses a day after the real one)."""
-    from prehab.render import dose_text
+    from prehab.present.render import dose_text
 
     with DayService(today=DAY) as service:
         view, extras = service.open().read()
@@ -144,7 +144,7 @@ def from_home_assistant() -> list[Row]:
 
 
 def from_week() -> list[Row]:
-    from prehab.render import dose_text
+    from prehab.present.render import dose_text
 
     with DayService(today=DAY) as service:
         [first, *_] = service.open().week()
@@ -183,7 +183,7 @@ def from_app(mark: int | None = None) -> tuple[list[Row], set[str]]:
 
 
 def _dose(dose: dict[str, Any]) -> str:
-    from prehab.render import dose_text
+    from prehab.present.render import dose_text
 
     return dose_text(dose)
 

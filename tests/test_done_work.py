@@ -16,7 +16,9 @@ from prehab.day.facts import facts_for_day
 from prehab.facts.history import build_facts
 from prehab.facts.metrics import load_metrics, strength_streak_weeks
 from prehab.store import Session, Settings, Store
+from prehab.store.checkins import delete_checkin
 from prehab.store.records import DoneItem
+from prehab.store.sessions import delete_session
 
 T = date(2026, 11, 26)  # a Thursday
 
@@ -239,8 +241,9 @@ def test_soft_delete_and_restore_every_kind_across_restarts(tmp_path: Path) -> N
         sid = store.add_session(Session(ago(1), "strength", duration_min=30))
         cid = store.add_checkin({"body-map": {}}, [{"fact": "tightness", "region": "calves", "level": 6}])
         did = store.mark_done(ago(1), "squat", [], kind="strength", dose={"sets": 3})
-        assert store.delete_session(sid) and store.delete_checkin(cid) and store.unmark_done(ago(1), "squat")
-        assert not store.delete_session(sid)  # already deleted
+        assert delete_session(store, sid) and delete_checkin(store, cid)
+        assert store.unmark_done(ago(1), "squat")
+        assert not delete_session(store, sid)  # already deleted
     with Store.open(path) as store:  # a restart: still deleted, still restorable
         assert store.sessions() == [] and store.get_session(sid) is None
         assert store.latest_checkin() is None and store.done_on(ago(1)) == set()
@@ -309,10 +312,10 @@ def test_export_and_restore_keep_deleted_records_done_details_and_the_advice_log
     with Store.open() as store:
         gone = store.add_session(Session(ago(2), "easy", 5.0))
         store.add_session(Session(ago(1), "tempo", 9.0, rpe=7))
-        store.delete_session(gone)
+        delete_session(store, gone)
         old = store.add_checkin({"a": {}}, [], taken_at=at(ago(3), 8))
         store.add_checkin({"b": {}}, [{"fact": "effort", "rpe": 6}], taken_at=at(ago(1), 8))
-        store.delete_checkin(old)
+        delete_checkin(store, old)
         dose = {"sets": 3, "reps": 8}
         store.mark_done(ago(2), "squat", ["r"], kind="strength", dose=dose, plane="sagittal",
                         loads=["quadriceps"], minutes=6)  # fmt: skip

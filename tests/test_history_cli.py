@@ -15,7 +15,8 @@ import pytest
 from tests.cli_support import run
 
 from prehab.cli import main
-from prehab.commands.history import parse_day, parse_minutes
+from prehab.commands.base import parse_day
+from prehab.commands.history import parse_minutes
 from prehab.store import Session, Settings, Store, save_settings
 
 FIX = Path(__file__).resolve().parent / "fixtures"

@@ -24,7 +24,7 @@ from prehab.cli import main
 from prehab.rulebook.factsfile import load_facts_file
 from prehab.rulebook.loader import default_layers, load_rulebook
 from prehab.safefile import FileRefused, atomic_write
-from prehab.store.settings import Settings, load_settings, save_settings, settings_text
+from prehab.settings import Settings, load_settings, save_settings, settings_text
 from prehab.tomlsafe import MAX_DEPTH, TomlError, parse_toml, read_toml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,7 +255,7 @@ def test_a_missing_rules_path_is_an_error(argv: tuple[str, ...], capsys: pytest.
     code, out, err = run(capsys, *argv)
     assert code == 2 and not out
     assert one_error_line(err) == (
-        "error: /missing: no such file or folder "
+        "prehab: error: /missing: no such file or folder "
         "(give a rule pack folder or a .toml file; `prehab paths` lists yours)"
     )
 
@@ -264,7 +264,9 @@ def test_a_missing_rules_path_is_an_error(argv: tuple[str, ...], capsys: pytest.
 def test_bad_budgets_are_refused(budget: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "recommend", "--facts", str(RUNNER), f"--budget={budget}")
     assert code == 2 and not out
-    assert one_error_line(err).startswith(f"error: --budget {budget.replace('1441', '1441 ')}".rstrip())
+    assert one_error_line(err).startswith(
+        f"prehab: error: --budget {budget.replace('1441', '1441 ')}".rstrip()
+    )
 
 
 def test_argparse_refusals_are_one_line_too(capsys: pytest.CaptureFixture[str]) -> None:

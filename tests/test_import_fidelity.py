@@ -17,8 +17,8 @@ from tests.import_support import FIX, I11, fit_run, load_module, make_fit
 
 from prehab.imports import import_paths, summary
 from prehab.imports.files import parse_activity
+from prehab.imports.finding import MAX_FOLDER_DEPTH
 from prehab.imports.mapping import decide, max_run_kmh
-from prehab.imports.runner import MAX_FOLDER_DEPTH
 from prehab.imports.strava import parse_activities_csv
 from prehab.store import Session, Store, validate_session
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from tests.import_support import FIX, fit_run
 
-from prehab.imports import files, import_paths, runner, summary
+from prehab.imports import files, import_paths, summary, trees
 from prehab.imports.ledger import Ledger, digest, kinds_decided
 from prehab.store import Store
 
@@ -30,7 +30,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(name)
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "parse_activity_stream", counting)
+    monkeypatch.setattr(trees, "parse_activity_stream", counting)
     return names
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from tests.import_support import FIX
 
-from prehab.imports import import_paths, limits, runner
+from prehab.imports import import_paths, limits, trees
 from prehab.imports.limits import MAX_CSV_LINES, MB
 from prehab.store import Store
 
@@ -189,7 +189,7 @@ def test_member_count_is_read_from_the_end_record_before_zipfile_opens(
         for i in range(66_000):
             z.writestr(f"m{i}", b"")
     monkeypatch.setattr(limits, "MAX_MEMBERS", 65_000)
-    monkeypatch.setattr(runner.zipfile, "ZipFile", None)  # never reached
+    monkeypatch.setattr(trees.zipfile, "ZipFile", None)  # never reached
     report = import_paths(store, [zpath])
     assert report.refused == 1
     assert report.failures == [
@@ -202,7 +202,7 @@ def test_member_count_after_opening(store: Store, tmp_path: Path, monkeypatch: p
     with zipfile.ZipFile(zpath, "w") as z:
         for i in range(61):
             z.writestr(f"activities/{i}.gpx", b"")
-    monkeypatch.setattr(runner, "MAX_MEMBERS", 60)
+    monkeypatch.setattr(trees, "MAX_MEMBERS", 60)
     report = import_paths(store, [zpath])
     assert report.refused == 1 and "holds 61 files (over 60)" in report.failures[0][1]
 
@@ -230,7 +230,7 @@ def test_declared_sizes_over_the_zip_cap_refuse_it_unread(
     with zipfile.ZipFile(zpath, "w") as z:
         for day in range(1, 6):
             z.writestr(f"activities/{day}.gpx", gpx_on(day))
-    monkeypatch.setattr(runner, "MAX_ZIP_BYTES", len(gpx_on(1)) * 3)
+    monkeypatch.setattr(trees, "MAX_ZIP_BYTES", len(gpx_on(1)) * 3)
     report = import_paths(store, [zpath])
     assert report.added == 0 and report.refused == 1 and store.sessions() == []
     assert "unzip it and import the folder" in report.failures[0][1]
@@ -251,7 +251,7 @@ def gpx_on(day: int) -> bytes:
 
 def test_find_answers_from_an_index_with_the_old_meaning() -> None:
     names = ["x/activities/1.gpx", "activities/1.gpx", "activities/2.fit.gz", "3.tcx", "a/b/3.tcx"]
-    tree = runner._Tree(names)
+    tree = trees.Tree(names)
     assert tree.find("activities/1.gpx") == "x/activities/1.gpx"  # first in member order
     assert tree.find("/1.gpx") == "x/activities/1.gpx"
     assert tree.find(" activities/2.fit.gz ") == "activities/2.fit.gz"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from prehab.checks import run_examples
+from prehab.present.examples import run_examples
 from prehab.rulebook import Rulebook, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent

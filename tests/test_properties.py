@@ -26,10 +26,12 @@ from conftest import MINI_EXERCISES
 from prehab.advice import evaluate
 from prehab.model import Fact, Problem
 from prehab.rulebook import Rulebook, load_rulebook
+from prehab.rulebook.conclusions import THEN_KEYS
+from prehab.rulebook.exercises import EXERCISE_KEYS
 from prehab.rulebook.factcheck import check_fact, facts_from_document
 from prehab.rulebook.loader import LoadResult, default_layers
 from prehab.rulebook.model import OPERATORS
-from prehab.rulebook.parse import EXERCISE_KEYS, RULE_KEYS, THEN_KEYS
+from prehab.rulebook.parse import RULE_KEYS
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FIELD_TYPES
 

@@ -245,7 +245,7 @@ def test_bad_values_are_one_line_errors(
 ) -> None:
     assert main(["serve", *argv]) == 2
     out, err = capsys.readouterr()
-    assert err.startswith("error: ") and says in err
+    assert err.startswith("prehab: error: ") and says in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
@@ -257,7 +257,7 @@ def test_port_in_use_is_a_one_line_error(no_server: None, capsys: pytest.Capture
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"error: port {port} is in use on 127.0.0.1 (another prehab serve?); choose another --port\n"
+        f"prehab: error: port {port} is in use on 127.0.0.1 (another prehab serve?); choose another --port\n"
     )
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from prehab.cli import main
 from prehab.paths import settings_file
+from prehab.settings import MEANINGS, SettingError, check_value, parse_text, with_value
 from prehab.store import Settings, load_settings, save_settings
-from prehab.store.settings import MEANINGS, SettingError, check_value, parse_text, with_value
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -124,16 +124,34 @@ def test_set_keeps_the_other_settings_and_none_clears(capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["colour", "red"], "error: no setting 'colour' (settings are units, time_budget_min,"),
-        (["time_budget", "20"], "error: no setting 'time_budget' (did you mean 'time_budget_min'?)"),
-        (["units", "mile"], "error: units: 'mile' is not a unit (did you mean 'mi'?)"),
-        (["experience", "pro"], "error: experience: 'pro' is not a level (use one of: advanced, beginner,"),
-        (["time_budget_min", "0"], "error: time_budget_min: 0 is not a time budget (give whole minutes"),
-        (["time_budget_min", "25.5"], "error: time_budget_min: '25.5' is not a time budget"),
-        (["strength_weeks", "999"], "error: strength_weeks: 999 is not a number of weeks (give a whole"),
-        (["goal_race_date", "2027-02-30"], "error: goal_race_date: '2027-02-30' is not a date (give it as"),
-        (["home_only", "maybe"], "error: home_only: 'maybe' is not true or false (use true or false)"),
-        (["key_run_days", "sunday,wensday"], "error: key_run_days: 'wensday' is not a weekday (did you mean"),
+        (["colour", "red"], "prehab: error: no setting 'colour' (settings are units, time_budget_min,"),
+        (["time_budget", "20"], "prehab: error: no setting 'time_budget' (did you mean 'time_budget_min'?)"),
+        (["units", "mile"], "prehab: error: units: 'mile' is not a unit (did you mean 'mi'?)"),
+        (
+            ["experience", "pro"],
+            "prehab: error: experience: 'pro' is not a level (use one of: advanced, beginner,",
+        ),
+        (
+            ["time_budget_min", "0"],
+            "prehab: error: time_budget_min: 0 is not a time budget (give whole minutes",
+        ),
+        (["time_budget_min", "25.5"], "prehab: error: time_budget_min: '25.5' is not a time budget"),
+        (
+            ["strength_weeks", "999"],
+            "prehab: error: strength_weeks: 999 is not a number of weeks (give a whole",
+        ),
+        (
+            ["goal_race_date", "2027-02-30"],
+            "prehab: error: goal_race_date: '2027-02-30' is not a date (give it as",
+        ),
+        (
+            ["home_only", "maybe"],
+            "prehab: error: home_only: 'maybe' is not true or false (use true or false)",
+        ),
+        (
+            ["key_run_days", "sunday,wensday"],
+            "prehab: error: key_run_days: 'wensday' is not a weekday (did you mean",
+        ),
     ],
 )
 def test_bad_key_or_value_is_one_line_exit_2_and_nothing_written(

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from prehab.store import Session, Store, StoreError, validate_session
+from prehab.store.done import adherence, done_records
 from prehab.store.schema import LATEST_VERSION, MIGRATIONS
+from prehab.store.sessions import delete_session
 
 D = date(2024, 5, 1)
 
@@ -53,7 +55,7 @@ def test_add_get_update_delete(store: Store) -> None:
     again = store.get_session(sid)
     assert again is not None
     assert (again.kind, again.distance_km, again.cross_plane) == ("tempo", 12.0, True)
-    store.delete_session(sid)
+    delete_session(store, sid)
     assert store.get_session(sid) is None
 
 
@@ -131,9 +133,9 @@ def test_done_and_adherence(store: Store) -> None:
     assert store.done_on(D) == {"calf-raise", "clamshell"}
     store.unmark_done(D, "clamshell")
     assert store.done_on(D) == {"calf-raise"}
-    assert store.adherence(D) == {D: 1, D + timedelta(days=2): 1}
-    assert store.adherence(D + timedelta(days=1)) == {D + timedelta(days=2): 1}
-    assert store.done_records()[0] == (D, "calf-raise", ["calves-tight", "load-spike"])
+    assert adherence(store, D) == {D: 1, D + timedelta(days=2): 1}
+    assert adherence(store, D + timedelta(days=1)) == {D + timedelta(days=2): 1}
+    assert done_records(store)[0] == (D, "calf-raise", ["calves-tight", "load-spike"])
 
 
 # -- migrations ------------------------------------------------------------------------------

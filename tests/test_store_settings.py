@@ -8,7 +8,28 @@ from pathlib import Path
 
 import pytest
 
-from prehab.store.settings import Settings, load_settings, save_settings
+from prehab.settings import (
+    MEANINGS,
+    SPECS,
+    Settings,
+    check_value,
+    format_value,
+    load_settings,
+    parse_text,
+    save_settings,
+    setting_keys,
+)
+
+
+def test_every_setting_is_one_spec_entry_in_the_order_of_its_fields() -> None:
+    """A new setting is a field and a spec entry: the CLI, the file and the app read the entry."""
+    assert list(SPECS) == setting_keys() == list(MEANINGS)
+    for key, spec in SPECS.items():
+        assert spec.key == key and spec.label and spec.meaning
+        default = getattr(Settings(), key)
+        assert check_value(key, default) == default  # the default is a value the setting takes
+        assert check_value(key, parse_text(key, format_value(key, default))) == default  # typed back
+        assert not spec.select or spec.options()
 
 
 def test_missing_file_gives_defaults_and_no_problems(tmp_path: Path) -> None:

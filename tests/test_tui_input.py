@@ -379,7 +379,7 @@ def test_old_settings_files_keep_their_meaning(tmp_path: Path) -> None:
     path.write_text("equipment = []\nhome_only = false\n", encoding="utf-8")
     settings, problems = load_settings(path)
     assert problems == [] and settings.equipment == []
-    from prehab.store.settings import equipment_kit, format_value
+    from prehab.settings import equipment_kit, format_value
 
     assert format_value("equipment", settings.equipment) == "any"
     assert equipment_kit(settings.equipment, settings.home_only) is None  # any kit

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from prehab.store import Session, Store
 from prehab.store.records import AdviceRecord
+from prehab.store.sessions import delete_session
 from prehab.tui.app import PrehabApp
 from prehab.tui.screens.checkin import CheckinScreen
 from prehab.tui.screens.records import AdviceLogScreen, DeletedScreen
@@ -119,7 +120,7 @@ def test_the_deleted_dialog_restores_and_u_undoes_it(make_app: Callable[[], Preh
     seed()
     with Store.open() as store:
         gone = store.add_session(Session(YESTERDAY, "tempo", 10.0, rpe=7))
-        store.delete_session(gone)
+        delete_session(store, gone)
 
     async def scenario() -> None:
         app = make_app()

@@ -101,10 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except UserError as exc:
-        from prehab.textsafe import clean_text
+        from prehab.commands.base import USAGE_ERROR, error_line
 
-        print(f"error: {clean_text(str(exc))}", file=sys.stderr)
-        return 2
+        print(error_line(str(exc)), file=sys.stderr)
+        return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -19,8 +19,9 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from prehab.commands.base import guard
 from prehab.commands.common import day_arg
-from prehab.commands.history import UserError, _guard
+from prehab.model import UserError
 
 if TYPE_CHECKING:
     from prehab.day.service import DayService
@@ -44,7 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     checkin.add_argument(
         "--list", action="store_true", help="the screens you can answer now, with their questions"
     )
-    checkin.set_defaults(handler=_guard(cmd_checkin))
+    checkin.set_defaults(handler=guard(cmd_checkin))
 
     profile = sub.add_parser(
         "profile",
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--show", action="store_true", help="print the stored profile and the facts it gives"
     )
     profile.add_argument("--skip", action="store_true", help="skip it: the cautious defaults apply")
-    profile.set_defaults(handler=_guard(cmd_profile))
+    profile.set_defaults(handler=guard(cmd_profile))
 
     respond = sub.add_parser(
         "respond",
@@ -67,7 +68,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "day's work. `prehab checkin --list` shows the question ids.",
     )
     _common(respond, screen=False)
-    respond.set_defaults(handler=_guard(cmd_respond))
+    respond.set_defaults(handler=guard(cmd_respond))
 
 
 def _common(parser: argparse.ArgumentParser, *, screen: bool) -> None:

@@ -17,7 +17,8 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING
 
-from prehab.commands.history import UserError, _guard, parse_day
+from prehab.commands.base import guard, parse_day
+from prehab.model import UserError
 
 if TYPE_CHECKING:
     from prehab.day.view import DayView, Item
@@ -52,17 +53,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actual.add_argument("--hold", help="seconds held per set (planks, holds)")
     actual.add_argument("--pain", help="the highest pain during it, 0 (none) to 10")
     done.add_argument("--date", default="today", help="YYYY-MM-DD, today or yesterday")
-    done.set_defaults(handler=_guard(cmd_done))
+    done.set_defaults(handler=guard(cmd_done))
 
     delete = sub.add_parser("delete", help="delete a session, check-in or done mark (restore undoes it)")
     delete.add_argument("kind", choices=KINDS)
     delete.add_argument("id", type=record_id, help="the id `prehab history` (--checkins, --done) shows")
-    delete.set_defaults(handler=_guard(cmd_delete))
+    delete.set_defaults(handler=guard(cmd_delete))
 
     restore = sub.add_parser("restore", help="undo a delete (prehab history --deleted lists them)")
     restore.add_argument("kind", choices=KINDS)
     restore.add_argument("id", type=record_id)
-    restore.set_defaults(handler=_guard(cmd_restore))
+    restore.set_defaults(handler=guard(cmd_restore))
 
 
 MAX_ID = 2**63 - 1
@@ -272,15 +273,15 @@ def _line(item: Item, done: bool, did: str = "") -> str:
 
 
 def _dose(item: Item) -> str:
-    from prehab.render import dose_text
+    from prehab.present.render import dose_text
 
     return dose_text(item.dose)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from prehab.commands.history import _open
+    from prehab.commands.base import open_store
 
-    with _open(for_write=True) as store:
+    with open_store(for_write=True) as store:
         if not store.delete(args.kind, args.id):
             raise UserError(f"no {args.kind} #{args.id} to delete; `prehab history` lists them")
     print(f"deleted {args.kind} #{args.id}; undo with: prehab restore {args.kind} {args.id}")
@@ -288,9 +289,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from prehab.commands.history import _open
+    from prehab.commands.base import open_store
 
-    with _open(for_write=True) as store:
+    with open_store(for_write=True) as store:
         if not store.restore(args.kind, args.id):
             raise UserError(
                 f"no deleted {args.kind} #{args.id}; `prehab history --deleted` lists what can be restored"

@@ -10,20 +10,16 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from prehab.commands.base import USAGE_ERROR, guard, open_store, parse_day, warn_unreadable
+from prehab.model import UserError
+
 if TYPE_CHECKING:
+    from prehab.settings import Settings
     from prehab.store.db import Store
     from prehab.store.records import Session
-    from prehab.store.settings import Settings
-
-USAGE_ERROR = 2
-
-
-class UserError(Exception):
-    """A mistake in the command line or the environment; the message includes the fix."""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the session had sideways or twisting (frontal/transverse-plane) work",
     )
     log.add_argument("--notes", default="")
-    log.set_defaults(handler=_guard(cmd_log))
+    log.set_defaults(handler=guard(cmd_log))
 
     imp = sub.add_parser("import", help="import Strava exports, GPX/TCX/FIT files or a prehab export")
     imp.add_argument(
@@ -56,7 +52,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="Strava export (.zip or folder), activities.csv, .gpx/.tcx/.fit (.gz too), "
         "or a `prehab export` .toml to restore",
     )
-    imp.set_defaults(handler=_guard(cmd_import))
+    imp.set_defaults(handler=guard(cmd_import))
 
     hist = sub.add_parser("history", help="list your sessions")
     hist.add_argument("--since", help="YYYY-MM-DD, today or yesterday")
@@ -78,57 +74,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--episodes", action="store_true",
         help="pains, warning signs and conditions: opened, last update, closed (and why)",
     )  # fmt: skip
-    hist.set_defaults(handler=_guard(cmd_history))
+    hist.set_defaults(handler=guard(cmd_history))
 
     exp = sub.add_parser("export", help="write your whole history as TOML or CSV")
     exp.add_argument("--format", choices=("toml", "csv"), default="toml")
     exp.add_argument("--output", "-o", help="file to write (default: standard output)")
-    exp.set_defaults(handler=_guard(cmd_export))
-
-
-def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn the errors a user can cause into one line and exit code 2, never a traceback."""
-
-    def run(args: argparse.Namespace) -> int:
-        from prehab.model import UserError as KnownError  # StoreError, FileRefused, TomlError, ...
-        from prehab.store.db import StoreError
-        from prehab.textsafe import clean_text
-
-        try:
-            return fn(args)
-        except (UserError, StoreError, KnownError) as exc:
-            print(f"prehab: error: {clean_text(str(exc))}", file=sys.stderr)
-            return USAGE_ERROR
-        except BrokenPipeError:
-            raise  # the reader went away (e.g. `| head`): the CLI exits quietly
-        except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            print(
-                clean_text(f"prehab: error: cannot use{where}: {exc.strerror or exc}; ")
-                + "check the path and its permissions",
-                file=sys.stderr,
-            )
-            return USAGE_ERROR
-
-    run.__doc__ = fn.__doc__
-    return run
+    exp.set_defaults(handler=guard(cmd_export))
 
 
 # -- parsing helpers ---------------------------------------------------------------------------
-
-
-def parse_day(text: str, today: date | None = None) -> date:
-    """YYYY-MM-DD, "today" or "yesterday"."""
-    today = today or date.today()
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
-    try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise UserError(f"{text!r} is not a date; write it as YYYY-MM-DD (e.g. 2024-05-31)") from None
 
 
 def parse_minutes(text: str) -> float:
@@ -154,39 +108,13 @@ def _number(text: str, what: str, fix: str) -> float:
 
 def _settings() -> Settings:
     """The settings; their problems are warnings on stderr, never a stop."""
-    from prehab.store.settings import load_settings
+    from prehab.settings import load_settings
     from prehab.textsafe import clean_text
 
     settings, problems = load_settings()
     for problem in problems:
         print(f"prehab: warning: {clean_text(str(problem))}", file=sys.stderr)
     return settings
-
-
-def _open(for_write: bool = False) -> Store:
-    """The history. A damaged file is refused ``for_write`` (StoreDamaged says how to
-    recover); to read it, that is a warning and the reads get every row that can be read."""
-    from prehab.store.db import Store, StoreDamaged, damaged_message
-
-    store = Store.open()
-    if store.damaged:
-        message = damaged_message(store.path, store.damaged)
-        if for_write:
-            store.close()
-            raise StoreDamaged(message)
-        print(f"prehab: warning: {message}", file=sys.stderr)
-    return store
-
-
-def warn_unreadable(store: Store) -> None:
-    """One line per stored row a read met that does not parse: left out, never a stop."""
-    from prehab.textsafe import clean_text
-
-    for bad in sorted(store.unreadable.values(), key=lambda b: (b.table, b.id)):
-        print(
-            clean_text(f"prehab: warning: {bad}: left out (prehab export keeps it as written)"),
-            file=sys.stderr,
-        )
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -220,7 +148,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     problems = [p for p in (day_problem(session.date),) if p] + validate_session(session)
     if problems:
         raise UserError("; ".join(problems))
-    with _open(for_write=True) as store:
+    with open_store(for_write=True) as store:
         new_id = store.add_session(session)
     what = [session.date.isoformat(), session.kind]
     if session.distance_km:
@@ -251,7 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     paths = _import_paths(args.paths)
-    with _open(for_write=True) as store:
+    with open_store(for_write=True) as store:
         report = import_paths(store, paths, progress)
     for line in summary(report):
         print(clean_text(line))
@@ -313,7 +241,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise UserError(f"kind {args.kind!r} is unknown; use one of {', '.join(KINDS)}")
     since = parse_day(args.since) if args.since else None
     until = parse_day(args.until) if args.until else None
-    with _open() as store:
+    with open_store() as store:
         sessions = store.sessions(since=since, until=until, kind=args.kind)
         metrics = _metrics(store) if args.metrics else None
         kinds_from = _kinds_from(store, sessions)
@@ -402,7 +330,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from prehab.safefile import write_target
 
         write_target(Path(args.output))  # a device, FIFO or folder: refused before anything is read
-    with _open() as store:
+    with open_store() as store:
         data = export_toml(store) if args.format == "toml" else export_csv(store)
         lost = store.lost_rows
         kept = len(store.unreadable)

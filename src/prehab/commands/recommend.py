@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     """The day's committed plan; with ``--facts``, ``--rules``, ``--budget`` or ``--equipment``
     a what-if plan on those, shown but never kept."""
     from prehab.commands.common import check_budget, check_rules_path, load_for_use, print_problems
-    from prehab.render import WHAT_IF, render_text, view_json, wrap_text
+    from prehab.present.render import WHAT_IF, render_text, view_json, wrap_text
 
     check_rules_path(args.rules)
     check_budget(args.budget)
@@ -90,7 +90,7 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
     from prehab.day.view import Decorations, build_view
     from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available
     from prehab.plan.today import advise
-    from prehab.store.settings import equipment_kit
+    from prehab.settings import equipment_kit
 
     day = args.date or date.today()
     budget: float | None = args.budget
@@ -159,7 +159,7 @@ def equipment_option(text: str, book: Any) -> frozenset[str] | None:
     """``--equipment``: read and checked like the setting (``any``, ``none`` or a list), a name
     no exercise uses warned about with a did-you-mean on stderr (and kept, as the setting is)."""
     from prehab.model import UserError
-    from prehab.store.settings import SettingError, check_value, equipment_kit, parse_text, unknown_names
+    from prehab.settings import SettingError, check_value, equipment_kit, parse_text, unknown_names
     from prehab.textsafe import clean_text
 
     try:

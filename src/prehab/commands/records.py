@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from prehab.commands.history import _open, parse_day, warn_unreadable
+from prehab.commands.base import open_store, parse_day, warn_unreadable
 
 if TYPE_CHECKING:
+    from prehab.settings import Settings
     from prehab.store.db import Store
     from prehab.store.records import Episode
-    from prehab.store.settings import Settings
 
 
 def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
@@ -26,7 +26,7 @@ def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
 
     since = parse_day(args.since) if args.since else None
     until = parse_day(args.until) if args.until else None
-    with _open() as store:
+    with open_store() as store:
         rows, text = {
             "done": _done,
             "checkins": _checkins,
@@ -57,7 +57,7 @@ def _within(day: date, since: date | None, until: date | None) -> bool:
 
 def _done(store: Store, since: date | None, until: date | None, settings: Settings) -> tuple[Any, str]:
     from prehab.facts.dates import EARLIEST
-    from prehab.render import dose_text
+    from prehab.present.render import dose_text
     from prehab.workout.actual import Actual
 
     items = store.done_items(since or EARLIEST, until)

@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from prehab.commands.base import USAGE_ERROR, error_line
 from prehab.textsafe import clean_text
-
-EXIT_USER_ERROR = 2
 
 
 def register(sub: Any) -> None:
@@ -77,15 +76,15 @@ def run_check(args: argparse.Namespace) -> int:
     errors, warnings = len(result.errors), len(result.warnings)
     if result.rulebook is None:
         print(f"{errors} error(s), {warnings} warning(s): the pack was NOT loaded", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return USAGE_ERROR
     book = result.rulebook
     from prehab.engine.cache import engine_problem
 
     refused = engine_problem(book)  # the loader predicts every measured limit; this proves it
     if refused is not None:
-        print(clean_text(f"error: {refused}"), file=sys.stderr)
+        print(error_line(str(refused)), file=sys.stderr)
         print(f"1 error(s), {warnings} warning(s): the pack was NOT loaded", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return USAGE_ERROR
     from prehab.commands.common import print_problems
     from prehab.questionnaire import answer_questions, load_screens
     from prehab.rulebook.answers import rule_answer_problems
@@ -101,12 +100,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from prehab.checks import run_examples
+    from prehab.present.examples import run_examples
 
     result = _load(args.path)
     if result.rulebook is None:
         print("0 passed, 0 failed (the pack has errors; fix them first: prehab rules check)")
-        return EXIT_USER_ERROR
+        return USAGE_ERROR
     wanted = set(args.rule) if args.rule else None
     if wanted:
         unknown = wanted - set(result.rulebook.rules)
@@ -115,10 +114,10 @@ def run_test(args: argparse.Namespace) -> int:
 
             name = sorted(unknown)[0]
             print(
-                clean_text(f"error: no rule '{name}' ({did_you_mean(name, result.rulebook.rules)})"),
+                error_line(f"no rule '{name}' ({did_you_mean(name, result.rulebook.rules)})"),
                 file=sys.stderr,
             )
-            return EXIT_USER_ERROR
+            return USAGE_ERROR
     results = run_examples(result.rulebook, wanted)
     changed = changed_by_overrides(result.rulebook, [r for r in results if not r.passed], args.path)
     failed = [r for r in results if not r.passed and r not in changed]
@@ -146,7 +145,7 @@ def run_test(args: argparse.Namespace) -> int:
 def changed_by_overrides(book: Any, failing: list[Any], path: Path | None) -> list[Any]:
     """The failing examples of shipped rules that pass on the shipped pack alone: your own
     overrides (a threshold, a replaced rule) changed them, which is what overrides are for."""
-    from prehab.checks import check_example
+    from prehab.present.examples import check_example
     from prehab.rulebook import default_layers, load_rulebook
     from prehab.tui.ruleedit import is_shipped
 
@@ -172,8 +171,8 @@ def changed_by_overrides(book: Any, failing: list[Any], path: Path | None) -> li
 def run_list(args: argparse.Namespace) -> int:
     book = _load(args.path, strict=False)
     if book is None:
-        return EXIT_USER_ERROR
-    from prehab.render import terminal_width, wrap_text
+        return USAGE_ERROR
+    from prehab.present.render import terminal_width, wrap_text
 
     width = terminal_width()
     for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
@@ -204,25 +203,25 @@ def _hang(line: str, width: int, column: int = TITLE_COLUMN) -> str:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from prehab.explain import explain_rule, why_not
+    from prehab.present.explain import explain_rule, why_not
 
     book = _load(args.rules, strict=False)
     if book is None:
-        return EXIT_USER_ERROR
+        return USAGE_ERROR
     rule = book.rules.get(args.rule_id)
     if rule is None:
         from prehab.rulebook.suggest import did_you_mean
 
         print(
-            clean_text(f"error: no rule '{args.rule_id}' ({did_you_mean(args.rule_id, book.rules)})"),
+            error_line(f"no rule '{args.rule_id}' ({did_you_mean(args.rule_id, book.rules)})"),
             file=sys.stderr,
         )
-        return EXIT_USER_ERROR
+        return USAGE_ERROR
     print(clean_text(explain_rule(book, rule)))
     if args.why_not:
         facts = _facts_for(args, book)
         if facts is None:
-            return EXIT_USER_ERROR
+            return USAGE_ERROR
         print()
         print(clean_text(why_not(book, rule, facts)))
     return 0
@@ -256,8 +255,8 @@ def _as_seen(facts: list[dict[str, Any]], book: Any) -> list[dict[str, Any]]:
 
 def run_diff(args: argparse.Namespace) -> int:
     from prehab.commands.common import check_rules_path, print_problems
-    from prehab.explain import diff_examples
     from prehab.paths import user_rules_dir
+    from prehab.present.explain import diff_examples
     from prehab.rulebook import default_layers, load_rulebook
 
     check_rules_path(args.path)
@@ -266,7 +265,7 @@ def run_diff(args: argparse.Namespace) -> int:
     mine = load_rulebook(default_layers(overlay))
     print_problems(base.problems + mine.problems)
     if base.rulebook is None or mine.rulebook is None:
-        return EXIT_USER_ERROR
+        return USAGE_ERROR
     changes = diff_examples(base.rulebook, mine.rulebook)
     if not changes:
         print(clean_text(f"no default example changes outcome under {overlay}"))

@@ -1,6 +1,6 @@
 """``prehab settings``: show, change and locate the runner's settings (settings.toml).
 
-Values are checked by the same function that checks the file (``store.settings.check_value``),
+Values are checked by the same function that checks the file (``settings.values.check_value``),
 so the command refuses exactly what ``load_settings`` would report. A file with problems is
 never overwritten by ``set`` (the bad or unknown values would be lost): the problem is shown
 with its line and fix, and nothing is written. Only argparse is imported at start-up.
@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_show(args: argparse.Namespace) -> int:
     """Every setting, its value and a one-line meaning (problems in the file on stderr)."""
     from prehab.commands.common import print_problems
-    from prehab.store.settings import MEANINGS, format_value, load_settings, setting_keys
+    from prehab.settings import MEANINGS, format_value, load_settings, setting_keys
     from prehab.textsafe import clean_text, json_text, one_line
 
     path = _path()
@@ -87,7 +87,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     """Check the new value, then save the whole file atomically; nothing is written on error."""
     from prehab.commands.common import print_problems
     from prehab.safefile import FileRefused
-    from prehab.store.settings import (
+    from prehab.settings import (
         SettingError,
         blocking_problems,
         format_value,
@@ -155,7 +155,7 @@ def _warn_unknown_equipment(key: str, names: list[str]) -> None:
     if key != "equipment" or not names:
         return
     from prehab.rulebook import default_layers, load_rulebook
-    from prehab.store.settings import unknown_names
+    from prehab.settings import unknown_names
 
     book = load_rulebook(default_layers()).rulebook
     if book is None:

@@ -5,7 +5,7 @@ Textual is imported only inside the handlers, so registering these commands cost
 for ``prehab recommend --json``. ``serve`` binds to localhost by default: the app shows
 health notes and edits files, so exposing it to a network is a choice to make knowingly.
 Whatever the host, every request needs the per-run token and the websocket the served
-Origin (``prehab.serve``); a bad --port or --host, or a port in use, is one ``error:`` line.
+Origin (``prehab.serve``); a bad --port or --host, or a port in use, is one ``prehab: error:`` line.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import os
 import shlex
 import sys
 from typing import Any
+
+from prehab.commands.base import USAGE_ERROR, error_line
 
 
 def register(sub: Any) -> None:
@@ -62,13 +64,13 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         from prehab.tui.app import run
     except ImportError as exc:  # pragma: no cover - textual is a dependency
-        print(f"error: the terminal app needs Textual ({exc}); pip install textual", file=sys.stderr)
+        print(error_line(f"the terminal app needs Textual ({exc}); pip install textual"), file=sys.stderr)
         return 1
     try:
         return run(mouse=not getattr(args, "no_mouse", False), today=getattr(args, "date", None))
     except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        print(error_line(str(exc)), file=sys.stderr)
+        return USAGE_ERROR
 
 
 def serve_command(args: argparse.Namespace) -> str:
@@ -117,8 +119,8 @@ def run_serve(args: argparse.Namespace) -> int:
         token = check_token(given) if given is not None else new_token()
         check_free(host, port)
     except ServeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        print(error_line(str(exc)), file=sys.stderr)
+        return USAGE_ERROR
     guard = Guard(
         token,
         host,
@@ -152,6 +154,6 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         server.serve()
     except OSError as exc:  # lost the port between the check and the bind
-        print(f"error: {bind_error(exc, host, port)}", file=sys.stderr)
-        return 2
+        print(error_line(str(bind_error(exc, host, port))), file=sys.stderr)
+        return USAGE_ERROR
     return 0

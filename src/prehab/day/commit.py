@@ -5,7 +5,8 @@ kit, the rulebook); the day service plans again only when it differs from the st
 A re-plan keeps every item's number (a new item gets the next unused one), keeps the items
 already done even if the new plan would not give them, and is recorded with what triggered it
 (which inputs changed) and what it added and removed, each with why (``store.advicelog``'s
-``plan_changes``).
+``plan_changes``). ``advice_record_of`` is the advice log's row of a committed view (the items,
+the rules that fired, what was left out and why): what is stored, and what re-plans compare.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import hashlib
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from prehab.day.view import DayView, Item
 from prehab.model import Fact
 from prehab.plan.day import KIND_ORDER
-from prehab.store.advicelog import Change, plan_changes
+from prehab.store.advicelog import Change, item_record, plan_changes
 from prehab.store.records import EPISODE_KEYS, AdviceRecord
 
 PARTS = ("facts", "options", "rules", "version")
@@ -149,3 +151,54 @@ def changes_between(
 
 def change_json(c: Change) -> dict[str, Any]:
     return {"added": c.added, "exercise": c.exercise, "name": c.name, "why": c.why, "rules": list(c.rules)}
+
+
+def advice_record_of(view: DayView) -> AdviceRecord:
+    """The advice log's record of a view: the items (with ``kept`` ones marked), every rule that
+    fired, what was left out and why."""
+    items = []
+    for i in view.items:
+        row = item_record(i.prescription())
+        row["number"] = i.number
+        if i.kept:
+            row["kept"] = True
+        items.append(row)
+    held: list[dict[str, Any]] = []
+    for exercise, reason in view.held_back:
+        held.append(
+            {
+                "exercise": exercise,
+                "name": exercise,
+                "why": "held",
+                "rule": reason.rule_id,
+                "title": reason.title,
+            }
+        )
+    for original, easier, reason in view.easier:
+        held.append(
+            {"exercise": original, "name": original, "why": "easier", "instead": easier,
+             "instead_name": easier,
+             "rule": reason.rule_id, "title": reason.title}
+        )  # fmt: skip
+    for original, swapped in view.swapped:
+        held.append(
+            {
+                "exercise": original,
+                "name": original,
+                "why": "equipment",
+                "instead": swapped,
+                "instead_name": swapped,
+            }
+        )
+    for exercise, kit in view.missing_equipment:
+        held.append({"exercise": exercise, "name": exercise, "why": "equipment", "needs": list(kit)})
+    for i in view.extra:
+        held.append({"exercise": i.exercise, "name": i.name, "why": "time"})
+    return AdviceRecord(
+        day=view.day,
+        computed_at=view.computed_at or datetime.now(UTC),
+        fingerprint=view.fingerprint,
+        items=items,
+        rule_ids=sorted(set(view.fired)),
+        held=held,
+    )

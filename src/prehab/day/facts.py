@@ -23,16 +23,17 @@ from prehab.day.profile import profile_facts
 from prehab.facts.history import build_facts, metric_sessions, strength_streak
 from prehab.facts.metrics import work_from_days
 from prehab.model import Fact
-from prehab.store.db import local_day
+from prehab.store.done import done_days
 from prehab.store.episodes import open_on
 from prehab.store.profile import load_profile
 from prehab.store.records import EPISODE_KEYS, Checkin, DoneItem, Response
 from prehab.store.responses import latest, responses, rpe_by_day
+from prehab.store.rows import local_day
 
 if TYPE_CHECKING:
     from prehab.rulebook.model import Rulebook
+    from prehab.settings import Settings
     from prehab.store.db import Store
-    from prehab.store.settings import Settings
 
 DONE_HISTORY_DAYS = 182
 """How far back done work is read: enough to place today in a strength block of 4 weeks."""
@@ -53,7 +54,7 @@ def facts_for_day(book: Rulebook | None, store: Store, settings: Settings, day: 
     from prehab.workout.loading import climbing, lift_facts
 
     before = day - timedelta(days=1)
-    work = work_from_days(store.done_days(before))
+    work = work_from_days(done_days(store, before))
     checkin = snapshot_checkin(store, day)
     facts = build_facts(
         metric_sessions(store, day),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from prehab.model import Evaluation, Hold, MatchedFact, Prescription, Reason
+from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason
 from prehab.plan.day import KIND_ORDER, DayPlan
 from prehab.plan.restrictions import instead_texts, plain_cautions, restrictions
 
@@ -235,8 +235,6 @@ def build_view(
 ) -> DayView:
     """The view of a freshly planned day, numbered 1.. in the order it is listed (today's items
     by kind, then the ones over the budget). ``prehab.day.commit`` keeps earlier numbers."""
-    from prehab.render import unique_texts
-
     ordered = sorted(plan.items, key=lambda p: KIND_ORDER.get(p.kind, 9))
     items = [_from_prescription(n, p) for n, p in enumerate(ordered, start=1)]
     extra = [_from_prescription(n, p, extra=True) for n, p in enumerate(plan.extra, start=len(items) + 1)]
@@ -399,3 +397,14 @@ def _not_today(d: dict[str, Any]) -> NotToday:
 
 def with_items(view: DayView, items: list[Item], extra: list[Item]) -> DayView:
     return replace(view, items=items, extra=extra)
+
+
+def unique_texts(items: list[Conclusion]) -> list[Conclusion]:
+    """Conclusions with distinct texts, first kept: several rules may give the same caution."""
+    seen: set[str] = set()
+    out = []
+    for c in items:
+        if c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+    return out

@@ -19,8 +19,8 @@ from prehab.plan.day import PlanOptions
 from prehab.plan.days import LOADING, shift_facts
 from prehab.plan.today import advise
 from prehab.rulebook.model import Rulebook
+from prehab.settings import WEEKDAYS
 from prehab.store.records import STRENGTH_SESSION_MINUTES
-from prehab.store.settings import WEEKDAYS
 
 
 @dataclass

@@ -16,9 +16,10 @@ from typing import Any
 from prehab.facts.dates import EARLIEST, usable
 from prehab.facts.metrics import DoneWork, load_metrics, strength_streak_weeks
 from prehab.model import Fact, Problem
+from prehab.settings import WEEKDAYS, Settings, load_settings
 from prehab.store.db import Store
 from prehab.store.records import RUN_KINDS, Checkin, DoneItem, Session
-from prehab.store.settings import WEEKDAYS, Settings, load_settings
+from prehab.store.sessions import daily_counts, latest_date
 
 RECENT_SESSION_DAYS = 7
 """Sessions from today and the 6 days before become ``session`` facts."""
@@ -66,13 +67,13 @@ def metric_sessions(store: Store, today: date) -> list[Session]:
       one query that stops at the first match.
 
     The strength streak (``strength_weeks``) is counted by :func:`strength_streak` from per-day
-    counts. Cost: a few indexed queries (``Store.latest_date`` for a kind never logged scans the
+    counts. Cost: a few indexed queries (``store.sessions.latest_date`` for a kind never logged scans the
     rows older than a year once).
     """
     start = today - timedelta(days=LOAD_DAYS - 1)
     found = store.sessions(since=start, until=today)
     runs = [s.date for s in found if s.is_run and s.distance_km > 0]
-    last_run = max(runs) if runs else store.latest_date(EARLIEST, today, kinds=RUN_KINDS, with_distance=True)
+    last_run = max(runs) if runs else latest_date(store, EARLIEST, today, kinds=RUN_KINDS, with_distance=True)
     if last_run is not None and last_run - timedelta(days=LONGEST_RUN_DAYS) < start:
         older = max(last_run - timedelta(days=LONGEST_RUN_DAYS), EARLIEST)
         found += store.sessions(since=older, until=start - timedelta(days=1))
@@ -80,12 +81,12 @@ def metric_sessions(store: Store, today: date) -> list[Session]:
     before = start - timedelta(days=1)
     days: set[date | None] = set()
     if last_run is not None and before >= EARLIEST:
-        days.add(store.latest_date(EARLIEST, before, kinds=RUN_KINDS, with_distance=True))
+        days.add(latest_date(store, EARLIEST, before, kinds=RUN_KINDS, with_distance=True))
     for kind in LATEST_KINDS:
         if before >= EARLIEST and not any(s.kind == kind for s in found):
-            days.add(store.latest_date(EARLIEST, before, kinds=(kind,)))
+            days.add(latest_date(store, EARLIEST, before, kinds=(kind,)))
     if before >= EARLIEST and not any(s.cross_plane for s in found):
-        days.add(store.latest_date(EARLIEST, before, cross_plane=True))
+        days.add(latest_date(store, EARLIEST, before, cross_plane=True))
     for day in sorted(d for d in days if d is not None):
         found += store.sessions(since=day, until=day)
     unique = {(s.id if s.id is not None else id(s)): s for s in found}
@@ -103,7 +104,7 @@ def strength_streak(store: Store, today: date, work: DoneWork | None = None) -> 
     while True:
         since = max(today - timedelta(days=7 * weeks - 1), EARLIEST)  # blocks 0 .. weeks-1, whole
         if since < read_from:
-            logged = store.daily_counts(since, read_from - timedelta(days=1), "strength")
+            logged = daily_counts(store, since, read_from - timedelta(days=1), "strength")
             for day, count in logged.items():
                 per_block[(today - day).days // 7] += count
             for day in done_days:

@@ -161,7 +161,7 @@ def done_work(
 
 
 def work_from_days(days: Mapping[date, tuple[bool, bool, bool]]) -> DoneWork:
-    """A :class:`DoneWork` from ``Store.done_days`` (per day: strength, mobility, cross-plane)."""
+    """A :class:`DoneWork` from ``store.done.done_days`` (per day: strength, mobility, cross-plane)."""
     return DoneWork(*(frozenset(d for d, flags in days.items() if flags[i]) for i in range(3)))
 
 

@@ -17,10 +17,11 @@ from datetime import date, timedelta
 from prehab.facts.history import checkin_age_days
 from prehab.facts.metrics import HARD_RPE
 from prehab.questionnaire import Screen
-from prehab.store.db import Store, local_day
+from prehab.store.db import Store
 from prehab.store.episodes import open_on
 from prehab.store.records import HARD_KINDS, Session
 from prehab.store.responses import responses
+from prehab.store.rows import local_day
 
 RESPONSE_SCREEN = "response"
 """The id of the response questionnaire (screens/response.toml)."""

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from prehab.store.db import Store, local_day
+from prehab.store.checkins import checkins_since
+from prehab.store.db import Store
 from prehab.store.records import Checkin
+from prehab.store.rows import local_day
 
 WEEKS = 12
 COMPLAINTS = ("tightness", "soreness", "pain")
@@ -102,7 +104,7 @@ def trends(store: Store, today: date, weeks: int = WEEKS) -> Trends:
         done[i] += len(planned & did.get(plan.day, set()))
 
     since = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
-    regions = _complaints(store.checkins_since(since), starts, index, today)
+    regions = _complaints(checkins_since(store, since), starts, index, today)
     return Trends(starts, distance, prescribed, done, regions)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from prehab.model import Fact
-from prehab.store.settings import WEEKDAYS
+from prehab.settings import WEEKDAYS
 
 LOADING = ("strength", "plyometric")
 

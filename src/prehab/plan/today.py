@@ -15,7 +15,7 @@ from prehab.plan.day import DayPlan, PlanOptions, equipment_available, plan_day
 from prehab.rulebook.model import Rulebook
 
 if TYPE_CHECKING:
-    from prehab.store.settings import Settings
+    from prehab.settings import Settings
 
 
 @dataclass

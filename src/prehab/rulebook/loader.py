@@ -14,10 +14,11 @@ from typing import Any
 
 from prehab.model import Problem
 from prehab.rulebook import analysis, holdcheck
+from prehab.rulebook.exercises import parse_exercise
 from prehab.rulebook.ladders import ladder_problems
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
-from prehab.rulebook.parse import parse_exercise, parse_rule
+from prehab.rulebook.parse import parse_rule
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean

@@ -1,8 +1,13 @@
-"""Durable history: the SQLite store of sessions, check-ins and done work, and settings.
+"""Durable history: the SQLite store of sessions, check-ins and done work.
 
-Import from here: ``from prehab.store import Store, Session, validate_session``.
+Import from here: ``from prehab.store import Store, Session, validate_session``. ``Store``
+(``store.db``) owns the one connection; each kind of record has its repository module beside
+it (``store.sessions``, ``store.checkins``, ``store.done``, ``store.dayplans``, ...). The
+settings live in ``prehab.settings``; ``Settings``, ``load_settings`` and ``save_settings`` are
+also importable from here, as they were before they moved.
 """
 
+from prehab.settings import Settings, load_settings, save_settings
 from prehab.store.db import Store, StoreError
 from prehab.store.records import (
     KINDS,
@@ -13,7 +18,6 @@ from prehab.store.records import (
     Session,
     validate_session,
 )
-from prehab.store.settings import Settings, load_settings, save_settings
 
 __all__ = [
     "KINDS",

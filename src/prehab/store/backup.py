@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from prehab.store.db import ATHLETE_ID, Store, add_sessions_in
+from prehab.store.db import Store
 from prehab.store.records import Session, validate_session
+from prehab.store.rows import ATHLETE_ID
+from prehab.store.sessions import add_sessions_in
 
 
 class BackupError(ValueError):

@@ -5,13 +5,19 @@ The plan itself is built by ``prehab.day``; here it is only kept and read back. 
 a digest of everything the plan was planned on (facts, settings, rulebook): the day service
 re-plans only when that changes, so marking work done, opening another surface or a second
 read never changes the plan.
+
+The same rows read as the advice log (``advice_log``: each day's plan as advised, newest
+first), which Trends, ``prehab history --advice`` and the export read. Reads go through
+``Store.query``, so a damaged file is read by the same SQL.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from prehab.store import rows
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
     from prehab.store.db import Store
 
 ATHLETE_ID = 1
+ADVICE_COLUMNS = "id, day, computed_at, fingerprint, items, rule_ids, held"
 
 
 @dataclass
@@ -126,3 +133,72 @@ def replans(store: Store, day: date) -> list[Replan]:
                 Replan(d, at, str(r[2] or ""), [c for c in rows.loads_as(r[3], list) if isinstance(c, dict)])
             )
     return out
+
+
+# -- the advice log ----------------------------------------------------------------------------
+
+
+def log_advice(store: Store, record: AdviceRecord) -> bool:
+    """Keep ``record`` as its day's plan (one per day): written when the day has none yet
+    or the plan changed (items, doses, rules, the rulebook); True when written."""
+    stored = advice(store, record.day)
+    if stored is not None and _advice_key(stored) == _advice_key(record):
+        return False
+    with store.transaction() as conn:
+        commit_in(conn, record, "", {})  # no inputs: the day service plans that day again
+    return True
+
+
+def advice(store: Store, day: date) -> AdviceRecord | None:
+    """The plan stored for ``day``, if any."""
+    found = advice_log(store, since=day, until=day)
+    return found[0] if found else None
+
+
+def last_advice_before(store: Store, day: date) -> AdviceRecord | None:
+    """The latest plan stored for a day before ``day`` (what Today compares with)."""
+    found = advice_log(store, until=day - timedelta(days=1), limit=1)
+    return found[0] if found else None
+
+
+def advice_log(
+    store: Store, since: date | None = None, until: date | None = None, limit: int | None = None
+) -> list[AdviceRecord]:
+    """Stored plans from ``since`` to ``until`` (inclusive), newest first."""
+    where = ["athlete_id = ?"]
+    params: list[Any] = [ATHLETE_ID]
+    if since is not None:
+        where.append("day >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        where.append("day <= ?")
+        params.append(until.isoformat())
+    tail = "" if limit is None else f" LIMIT {int(limit)}"
+    found = store.query(
+        f"SELECT {ADVICE_COLUMNS} FROM advice WHERE {' AND '.join(where)} ORDER BY day DESC{tail}", params
+    )
+    out = []
+    for r in found:
+        try:
+            out.append(_advice(r))
+        except (TypeError, ValueError):
+            continue  # a row written by hand that cannot be read: the rest still can
+    return out
+
+
+def _advice(row: Sequence[Any]) -> AdviceRecord:
+    items, rules, held = json.loads(row[4]), json.loads(row[5]), json.loads(row[6])
+    return AdviceRecord(
+        day=date.fromisoformat(row[1]),
+        computed_at=datetime.fromisoformat(row[2]),
+        fingerprint=str(row[3]),
+        items=[i for i in items if isinstance(i, dict)] if isinstance(items, list) else [],
+        rule_ids=[str(r) for r in rules] if isinstance(rules, list) else [],
+        held=[h for h in held if isinstance(h, dict)] if isinstance(held, list) else [],
+        id=int(row[0]),
+    )
+
+
+def _advice_key(record: AdviceRecord) -> str:
+    """What makes two stored plans the same plan (not when they were computed)."""
+    return rows.dumps([record.fingerprint, record.items, sorted(record.rule_ids), record.held])

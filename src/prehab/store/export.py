@@ -7,8 +7,8 @@ deleted, one per row, for spreadsheets. Distances are kilometres in both (the un
 column/key name).
 
 From a damaged history (``Store.damaged``, or a read that meets a bad page) the export holds
-every row that can still be read (``Store.rescue``); ``Store.lost_rows`` then says how many
-could not be, so the command can say so.
+every row that can still be read (the reads run on a copy of what can be read, ``Store.query``);
+``Store.lost_rows`` then says how many could not be, so the command can say so.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 
 import tomli_w
 
-from prehab.store.db import DoneRow, Store, StoreDamaged
+from prehab.store.db import Store, StoreDamaged
+from prehab.store.done import DoneRow, done_rows
 from prehab.store.records import AdviceRecord, Checkin, Episode, EpisodeUpdate, Profile, Response, Session
 from prehab.store.schema import LATEST_VERSION
 from prehab.textsafe import as_text, clean_text
@@ -75,7 +76,7 @@ def contents(store: Store) -> Contents:
     (``store.lost_rows`` counts the rest)."""
     sessions = store.sessions(include_deleted=True)
     checkins = store.checkins(limit=1_000_000, include_deleted=True)
-    done = store.done_rows(include_deleted=True)
+    done = done_rows(store, include_deleted=True)
     advice = store.advice_log()
     try:
         version = store.schema_version()

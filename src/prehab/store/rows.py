@@ -2,16 +2,24 @@
 
 Every repository uses these, so a stored row reads the same way whichever module reads it,
 and a value that does not parse (a row written by hand, a damaged file) comes back as "not
-known" (None or an empty container) instead of stopping the read.
+known" (None or an empty container) instead of stopping the read. A row that cannot be read
+at all is left out of the reads and described (``Unreadable``), so the export keeps it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 _T = TypeVar("_T", dict, list)  # type: ignore[type-arg]
+
+ATHLETE_ID = 1
+"""The one runner every row belongs to (the schema has room for more)."""
+LIVE = "deleted_at IS NULL"
+"""Every read leaves deleted rows out (they stay until restored; the export keeps them)."""
 
 
 def dumps(value: Any) -> str:
@@ -65,3 +73,61 @@ def utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.astimezone()
     return moment.astimezone(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The runner's calendar day of a stored time (stored in UTC, lived in local time)."""
+    try:
+        return moment.astimezone().date() if moment.tzinfo else moment.date()
+    except OverflowError:  # a time at the very start or end of the calendar
+        return moment.date()
+
+
+def stamp(text: Any) -> datetime:
+    """A stored time, or the earliest time there is when it cannot be read (sorts first)."""
+    return when(text) or datetime.min.replace(tzinfo=UTC)
+
+
+# -- a row that does not parse -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A stored row with a value that does not parse: where it is and what it holds."""
+
+    table: str
+    id: int
+    column: str
+    raw: str
+
+    def __str__(self) -> str:
+        return f"{self.table} #{self.id}: {self.column} {self.raw!r} cannot be read"
+
+
+_CHECKS: dict[str, tuple[tuple[int, str, Callable[[Any], object]], ...]] = {
+    "sessions": ((1, "date", date.fromisoformat), (3, "distance_km", float), (4, "duration_min", float),
+                 (5, "rpe", int)),
+    "checkins": ((1, "taken_at", datetime.fromisoformat), (2, "answers", lambda v: _of(json.loads(v), dict)),
+                 (3, "facts", lambda v: _of(json.loads(v), list))),
+    "done": ((1, "day", date.fromisoformat), (3, "rule_ids", json.loads), (5, "dose", json.loads),
+             (7, "loads", json.loads), (8, "minutes", float)),
+}  # fmt: skip
+
+
+def _of(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise ValueError(f"not a JSON {kind.__name__}")
+    return value
+
+
+def unreadable_row(table: str, row: Sequence[Any]) -> Unreadable:
+    """Which value of ``row`` does not parse, and what it holds."""
+    for index, column, parse in _CHECKS.get(table, ()):
+        value = row[index]
+        if value is None and column in ("duration_min", "rpe", "minutes"):
+            continue
+        try:
+            parse(value if not isinstance(value, bytes) else value.decode("utf-8", "replace"))
+        except (TypeError, ValueError, OverflowError, RecursionError):
+            return Unreadable(table, int(row[0]), column, str(value)[:80])
+    return Unreadable(table, int(row[0]), "row", str(tuple(row))[:80])

@@ -58,7 +58,7 @@ def record_checkin_in(
     """What a check-in written whole (an old one, an import, a test) reports: the episodes its
     pain, sign and injury facts open or update, and its answers about the last session stored
     against the day of that work."""
-    day = _local_day(taken)
+    day = rows.local_day(taken)
     report_in(conn, facts, day, checkin_id)
     _responses(conn, facts, day, taken)
 
@@ -80,7 +80,7 @@ def _responses(conn: sqlite3.Connection, facts: list[dict[str, Any]], day: date,
         (work_day.isoformat(),),
     ).fetchone()[0]
     first = rows.when(earlier)
-    if first is not None and _local_day(first) < day:
+    if first is not None and rows.local_day(first) < day:
         return  # answered on an earlier day already: a later day's answer is about later work
     rpe = effort.get("rpe") if effort else None
     good_rpe = rpe if isinstance(rpe, int) and not isinstance(rpe, bool) and 1 <= rpe <= 10 else None
@@ -104,10 +104,3 @@ def _work_day_before(conn: sqlite3.Connection, day: date, taken: datetime) -> da
         if work < day or marked is None or rows.utc(marked) <= moment:
             return work
     return None
-
-
-def _local_day(moment: datetime) -> date:
-    try:
-        return moment.astimezone().date() if moment.tzinfo else moment.date()
-    except OverflowError:
-        return moment.date()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from prehab.tui.state import AppState
 
+from prehab.tui.screens import SCREENS
 from prehab.tui.screens.today import TodayScreen
 
 WATCH_SECONDS = 2.0
@@ -61,26 +62,12 @@ def lazy_screen(module: str, name: str) -> Callable[[], Screen[None]]:
 class PrehabApp(App[None]):
     TITLE = "prehab"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live anywhere
-    MODES = {
-        "today": TodayScreen,
-        "week": lazy_screen("week", "WeekScreen"),
-        "checkin": lazy_screen("checkin", "CheckinScreen"),
-        "sessions": lazy_screen("sessions", "SessionsScreen"),
-        "trends": lazy_screen("trends", "TrendsScreen"),
-        "rules": lazy_screen("rules", "RulesScreen"),
-        "settings": lazy_screen("settings", "SettingsScreen"),
-    }
+    MODES = {e.mode: TodayScreen if e.mode == "today" else lazy_screen(e.module, e.cls) for e in SCREENS}
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {lambda: _commands()}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "mode('today')", "Today", show=False),
-        Binding("2", "mode('week')", "Week", show=False),
-        Binding("3", "mode('checkin')", "Check-in", show=False),
-        Binding("4", "mode('sessions')", "Sessions", show=False),
-        Binding("5", "mode('trends')", "Trends", show=False),
-        Binding("6", "mode('rules')", "Rules", show=False),
-        Binding("7", "mode('settings')", "Settings", show=False),
+        *(Binding(e.key, f"mode('{e.mode}')", e.title, show=False) for e in SCREENS),
         Binding("f1,question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -319,3 +306,11 @@ def run(*, mouse: bool = True, today: date | None = None) -> int:
     if app.return_code:
         return app.return_code
     return 0
+
+
+if TYPE_CHECKING:
+    from prehab.tui.host import Host
+
+    def _hosts_screens(app: PrehabApp) -> Host:
+        """mypy checks here that the app gives screens everything ``Host`` promises."""
+        return app

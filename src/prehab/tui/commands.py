@@ -20,7 +20,7 @@ from prehab.textsafe import markup_escape
 from prehab.tui.widgets import MODES
 
 if TYPE_CHECKING:
-    from prehab.tui.app import PrehabApp
+    from prehab.tui.host import Host
 
 Command = tuple[str, Callable[[], object], str]
 
@@ -29,7 +29,7 @@ class PrehabCommands(Provider):
     """Screens, check-ins, sessions, rules, help: one searchable list."""
 
     def commands(self) -> list[Command]:
-        app = cast("PrehabApp", self.app)
+        app = cast("Host", self.app)
         found: list[Command] = []
         for key, mode, title in MODES:
             found.append((f"Go to {title}", partial(app.action_mode, mode), f"screen {key}"))

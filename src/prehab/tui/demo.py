@@ -20,7 +20,8 @@ DEMO_DAY = date(2026, 11, 26)  # a Thursday
 def seed_demo(today: date = DEMO_DAY) -> None:
     """Eight weeks of a 3-4 runs/week plan, this week 35 % up, a profile, an Achilles niggle
     reported three days ago (still open) and today's check-in."""
-    from prehab.store import Session, Settings, Store, save_settings
+    from prehab.settings import Settings, save_settings
+    from prehab.store import Session, Store
 
     save_settings(
         Settings(

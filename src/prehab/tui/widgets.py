@@ -11,16 +11,10 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.data_table import RowKey
 
 from prehab.textsafe import one_line
+from prehab.tui.screens import SCREENS
 
-MODES: tuple[tuple[str, str, str], ...] = (
-    ("1", "today", "Today"),
-    ("2", "week", "Week"),
-    ("3", "checkin", "Check-in"),
-    ("4", "sessions", "Sessions"),
-    ("5", "trends", "Trends"),
-    ("6", "rules", "Rules"),
-    ("7", "settings", "Settings"),
-)
+MODES: tuple[tuple[str, str, str], ...] = tuple((e.key, e.mode, e.title) for e in SCREENS)
+"""(number key, mode, title) of each main screen, from ``prehab.tui.screens.SCREENS``."""
 
 
 class NavBar(Static):

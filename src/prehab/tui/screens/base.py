@@ -11,7 +11,7 @@ from prehab.tui.faults import reports_faults
 from prehab.tui.widgets import NavBar
 
 if TYPE_CHECKING:
-    from prehab.tui.app import PrehabApp
+    from prehab.tui.host import Host
     from prehab.tui.state import AppState
 
 
@@ -33,8 +33,8 @@ class PrehabScreen(Screen[None]):
         self._version = -1
 
     @property
-    def prehab(self) -> PrehabApp:
-        return cast("PrehabApp", self.app)
+    def prehab(self) -> Host:
+        return cast("Host", self.app)
 
     @property
     def state(self) -> AppState:

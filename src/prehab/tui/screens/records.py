@@ -118,7 +118,7 @@ class AdviceLogScreen(RecordsDialog):
             listing.highlighted = 0
 
     def detail(self, key: str) -> Text:
-        from prehab.render import dose_text
+        from prehab.present.render import dose_text
 
         plan = self.plans.get(key)
         out = Text()

@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.facts.complete import complete_facts
-from prehab.render import dose_text
+from prehab.present.render import dose_text
 from prehab.rulebook.model import Exercise, Rule
 from prehab.textsafe import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
@@ -169,7 +169,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
         return book.rules.get(key) if kind == "rule" else book.exercises.get(key)
 
     def _detail(self) -> None:
-        from prehab.explain import explain_rule, why_not
+        from prehab.present.explain import explain_rule, why_not
 
         panel = self.query_one("#rules-detail", Static)
         book = self.state.book

@@ -1,10 +1,14 @@
 """Settings: one field per setting in settings.toml; ctrl+s checks them all, saves, re-plans.
 
 Every field is read as the text a person would type at ``prehab settings set KEY VALUE`` and
-checked by the same function (``store.settings.check_value`` after ``parse_text``), so the app,
+checked by the same function (``settings.values.check_value`` after ``parse_text``), so the app,
 the CLI and the file accept the same values with the same messages. A wrong value is a message
 under its field and nothing is written; a file the form cannot stand in for (not valid TOML,
 unknown settings) is left alone until it is fixed.
+
+Each field's label, placeholder and widget come from the setting's entry in ``settings.spec``
+(a new setting needs nothing here): a choice or true/false is a select, a list of choices (the
+key run days) a row of checkboxes, anything else a line of text.
 
 Values, problems and paths are the runner's (or a hand-edited file's) text: every message that
 quotes them is shown as plain text, never read as markup, so ``[/oops]`` in a setting is just
@@ -23,11 +27,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from prehab.store.settings import (
-    EXPERIENCE,
+from prehab.settings import (
     MEANINGS,
-    UNITS,
-    WEEKDAYS,
+    SPECS,
     SettingError,
     Settings,
     blocking_problems,
@@ -43,54 +45,6 @@ from prehab.textsafe import clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import StillInput
-from prehab.workout.weights import WEIGHT_UNITS
-
-LABELS: dict[str, str] = {
-    "units": "Units",
-    "time_budget_min": "Time budget (min a day)",
-    "equipment": "Equipment",
-    "experience": "Experience",
-    "goal_race_date": "Goal race date",
-    "home_only": "Home only",
-    "key_run_days": "Key run days",
-    "strength_weeks": "Strength weeks so far",
-    "mqtt_host": "MQTT broker (Home Assistant)",
-    "mqtt_port": "MQTT port",
-    "mqtt_tls": "MQTT over TLS",
-    "mqtt_username": "MQTT user name",
-    "mqtt_password_file": "MQTT password file",
-    "ha_name": "Name in Home Assistant",
-    "weight_units": "Weight units",
-    "load_step_dumbbell": "Dumbbell load step",
-    "load_step_barbell": "Barbell load step",
-    "load_step_kettlebell": "Kettlebell load step",
-    "rest_strength_s": "Rest, strength (s)",
-    "rest_mobility_s": "Rest, mobility (s)",
-    "bell": "Bell when a timer ends",
-}
-PLACEHOLDERS: dict[str, str] = {
-    "time_budget_min": "1-600",
-    "equipment": "band,step / any / none",
-    "goal_race_date": "YYYY-MM-DD or none",
-    "strength_weeks": "0-520",
-    "mqtt_port": "1883",
-    "mqtt_username": "none",
-    "mqtt_password_file": "~/.config/prehab/mqtt-password or none",
-    "ha_name": "none (only one runner)",
-    "load_step_dumbbell": "standard",
-    "load_step_barbell": "standard",
-    "load_step_kettlebell": "standard",
-    "rest_strength_s": "0-600",
-    "rest_mobility_s": "0-600",
-}
-SELECTS: dict[str, list[tuple[str, str]]] = {
-    "units": [(u, u) for u in UNITS],
-    "experience": [(e, e) for e in EXPERIENCE],
-    "home_only": [("false", "false"), ("true", "true")],
-    "mqtt_tls": [("false", "false"), ("true", "true")],
-    "weight_units": [(u, u) for u in WEIGHT_UNITS],
-    "bell": [("true", "true"), ("false", "false")],
-}
 
 
 class SettingsScreen(PrehabScreen):
@@ -138,7 +92,7 @@ Saving rewrites the file, so comments in it are not kept.
         with VerticalScroll(id="settings-form", classes="question-form"):
             for key in setting_keys():
                 with Horizontal(classes="question"):
-                    yield Label(LABELS[key], classes="prompt")
+                    yield Label(SPECS[key].label, classes="prompt")
                     yield self._field(key)
                 yield Static(MEANINGS[key], classes="help", id=f"help-{key}")
                 yield Static("", classes="error", id=f"err-set-{key}")
@@ -147,16 +101,18 @@ Saving rewrites the file, so comments in it are not kept.
             yield Static("", classes="saved-note", id="settings-note")
 
     def _field(self, key: str) -> Widget:
-        if key in SELECTS:
-            select: Select[str] = Select(SELECTS[key], allow_blank=False, id=f"set-{key}", compact=True)
+        spec = SPECS[key]
+        if spec.select:
+            options = [(option, option) for option in spec.options()]
+            select: Select[str] = Select(options, allow_blank=False, id=f"set-{key}", compact=True)
             return select
-        if key == "key_run_days":
+        if spec.kind == "list":  # a list of choices: one checkbox each (the key run days)
             return Horizontal(
-                *(Checkbox(day[:2].title(), id=f"day-{day}", compact=True) for day in WEEKDAYS),
+                *(Checkbox(day[:2].title(), id=f"day-{day}", compact=True) for day in spec.choices),
                 id=f"set-{key}",
                 classes="weekdays",
             )
-        return StillInput(placeholder=PLACEHOLDERS.get(key, ""), id=f"set-{key}", compact=True)
+        return StillInput(placeholder=spec.placeholder, id=f"set-{key}", compact=True)
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -192,7 +148,7 @@ Saving rewrites the file, so comments in it are not kept.
         return [k for k in setting_keys() if k in self.baseline and self.text_of(k) != self.baseline[k]]
 
     def unsaved(self) -> list[str]:
-        names = [LABELS[k].split(" (")[0].lower() for k in self.edited()]
+        names = [_short(k) for k in self.edited()]
         return [f"Settings ({', '.join(names)})"] if names else []
 
     def set_text(self, key: str, text: str) -> None:
@@ -200,10 +156,11 @@ Saving rewrites the file, so comments in it are not kept.
         if isinstance(widget, Select):
             widget.value = text
         elif isinstance(widget, Input):
-            widget.value = "" if text == "none" and key != "equipment" else clean_text(text)
+            # "none" is an empty field, but for the kit it means bodyweight only
+            widget.value = "" if text == "none" and SPECS[key].kind != "kit" else clean_text(text)
         else:
             days = set(parse_text(key, text))
-            for day in WEEKDAYS:
+            for day in SPECS[key].choices:
                 self.query_one(f"#day-{day}", Checkbox).value = day in days
 
     def text_of(self, key: str) -> str:
@@ -213,7 +170,7 @@ Saving rewrites the file, so comments in it are not kept.
             return "" if widget.value is Select.NULL else str(widget.value)
         if isinstance(widget, Input):
             return widget.value
-        days = [d for d in WEEKDAYS if self.query_one(f"#day-{d}", Checkbox).value]
+        days = [d for d in SPECS[key].choices if self.query_one(f"#day-{d}", Checkbox).value]
         return ",".join(days) or "none"
 
     def _file_note(self) -> str:
@@ -347,9 +304,7 @@ Saving rewrites the file, so comments in it are not kept.
 
     def _saved_message(self, before: Settings, after: Settings, planned: list[tuple[str, str]]) -> str:
         changed = [k for k in setting_keys() if getattr(before, k) != getattr(after, k)]
-        what = "; ".join(
-            f"{LABELS[k].split(' (')[0].lower()}: {format_value(k, getattr(after, k))}" for k in changed
-        )
+        what = "; ".join(f"{_short(k)}: {format_value(k, getattr(after, k))}" for k in changed)
         plan = self.state.view()
         again = [(i.exercise, str(i.dose)) for i in plan.items] != planned
         lines = [
@@ -362,3 +317,8 @@ Saving rewrites the file, so comments in it are not kept.
             kit = {e for ex in book.exercises.values() for e in ex.equipment}
             lines += [f"{hint}; kept anyway." for hint in unknown_names(after.equipment, kit)]
         return "\n".join(lines)
+
+
+def _short(key: str) -> str:
+    """A setting's label without its unit, as a message names it: "time budget"."""
+    return SPECS[key].label.split(" (")[0].lower()

@@ -60,7 +60,7 @@ class Entry:
 
 def reason_text(reason: Reason) -> Text:
     """One reason as the WHY panel shows it: rule, chain, facts, source."""
-    from prehab.render import matched_text
+    from prehab.present.render import matched_text
 
     out = Text()
     out.append(f"{reason.rule_id}", style="bold")
@@ -141,7 +141,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
 
     def refresh_view(self) -> None:
         from prehab.model import URGENCY_LABEL
-        from prehab.render import DISCLAIMER
+        from prehab.present.render import DISCLAIMER
 
         self.query_one("#disclaimer", Static).update(Text(DISCLAIMER, style="dim italic"))
         state = self.state
@@ -291,7 +291,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         self._show_why(listing.highlighted_option.id if listing.highlighted_option else None)
 
     def _line(self, item: Item, done: bool) -> Text:
-        from prehab.render import dose_text
+        from prehab.present.render import dose_text
 
         mark = "[x]" if done else "[ ]"
         line = Text(f"{item.number:>2} {mark} ", style="green" if done else "")
@@ -356,7 +356,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         )
 
     def why_text(self, entry: Entry) -> Text:
-        from prehab.render import dose_text
+        from prehab.present.render import dose_text
 
         out = Text()
         p = entry.item

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 
 from prehab.day.view import Item
 from prehab.day.week import PlannedDay
-from prehab.render import dose_text
+from prehab.present.render import dose_text
 from prehab.textsafe import clean_styled
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimTable

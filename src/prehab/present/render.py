@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from prehab.day.view import Decorations, hold_json, reason_json
-from prehab.model import URGENCY_LABEL, Conclusion, MatchedFact, Reason
+from prehab.model import URGENCY_LABEL, MatchedFact, Reason
 
 if TYPE_CHECKING:
     from prehab.day.view import DayView, Item, Message, NotToday
@@ -61,17 +61,6 @@ def reason_lines(reason: Reason, indent: str = "      ") -> list[str]:
         lines.append(f"{indent}facts: {matched_text(reason.matched)}")
     lines.append(f"{indent}source: {reason.source}")
     return lines
-
-
-def unique_texts(items: list[Conclusion]) -> list[Conclusion]:
-    """Conclusions with distinct texts, first kept: several rules may give the same caution."""
-    seen: set[str] = set()
-    out = []
-    for c in items:
-        if c.text not in seen:
-            seen.add(c.text)
-            out.append(c)
-    return out
 
 
 def restriction_lines(r: NotToday, verbose: bool) -> list[str]:

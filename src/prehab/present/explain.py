@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from prehab.advice import evaluate
-from prehab.checks import check_example
 from prehab.model import Fact, Hold
-from prehab.render import dose_text
+from prehab.present.examples import check_example
+from prehab.present.render import dose_text
 from prehab.rulebook import analysis
 from prehab.rulebook.matching import describe_condition, explain_conditions
 from prehab.rulebook.model import HoldSpec, Rule, Rulebook, ValueRef
