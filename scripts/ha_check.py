@@ -1,30 +1,39 @@
-"""prehab ha against a real Home Assistant core, by hand (not in CI): issue 12, item 6.
+"""prehab on a real Home Assistant core, by hand (not in CI): the MQTT entities, the prehab
+integration (to-do list, calendar, check-in action, referral event) and the docs' dashboard in a
+real browser.
 
-    python3.13 -m venv /tmp/havenv && /tmp/havenv/bin/pip install homeassistant
-    .venv/bin/python scripts/ha_check.py --hass /tmp/havenv/bin/hass
+    python3.13 -m venv /tmp/havenv && /tmp/havenv/bin/pip install homeassistant==2025.4.4
+    .venv/bin/python scripts/ha_check.py --hass /tmp/havenv/bin/hass \
+        --browser-python /tmp/pw/bin/python --screenshot docs/ha-dashboard.png
 
 What it does, all on 127.0.0.1, in a fresh folder (kept with --keep):
 
-1. starts an MQTT broker (mosquitto, else amqtt: tests/ha_broker.py) and a prehab profile with
-   two weeks of history;
+1. starts an MQTT broker (mosquitto, else amqtt: tests/ha_broker.py) and a prehab history with
+   two weeks of runs; copies custom_components/prehab into Home Assistant's configuration, with
+   the docs' dashboard as a YAML dashboard and the docs' automation;
 2. first start of Home Assistant (it installs what its default integrations need), onboards a
-   user through the REST API (/api/onboarding/users -> /auth/token) and adds MQTT through the
-   config-flow API (handler mqtt), loads the automation from docs/home-assistant.md; stops it;
-3. starts it again headless with --skip-pip and runs ``prehab ha publish``: every entity must
-   appear in /api/states with its value, and every entity the docs' card uses must exist;
-4. runs ``prehab ha run``: a check-in saved as the app saves it must reach Home Assistant within
-   2 s, the docs' automation must fire on the referral it brings, the button must mark today
-   done, a bad check-in sent through Home Assistant's mqtt.publish must be answered on the
-   result topic and store nothing; stopping prehab must make the entities unavailable;
-5. ``prehab ha remove`` must remove them; Home Assistant's log must show no rejected discovery
-   payload (it logs one for each payload it refuses).
+   user through the REST API and adds MQTT through the config-flow API; stops it;
+3. starts it again with --skip-pip and runs ``prehab ha publish``: every MQTT entity appears with
+   its value, Home Assistant offers prehab (discovered from the bridge's card), and adding it
+   makes the to-do list and the calendar;
+4. runs ``prehab ha run``: a tick through ``todo.update_item`` reaches prehab's history (timed,
+   and shown by ``prehab history --done``), the calendar holds the week, a check-in saved in the
+   app reaches Home Assistant, the referral it brings fires the event and the docs' automation
+   once, and never again when ``prehab ha run`` restarts or the MQTT integration reloads; the
+   ``prehab.check_in`` action answers, the button marks the rest, a bad check-in is refused;
+5. (--browser-python) opens the docs' dashboard in Debian's chromium (scripts/ha_dashboard.py):
+   the to-do list card shows today's plan; takes the screenshot; ticks an item by clicking it and
+   times it until prehab's history has it;
+6. stopping prehab makes the entities unavailable, ``prehab ha remove`` removes the MQTT ones,
+   and Home Assistant's log has no rejected discovery payload and no error from prehab.
 
-Prints what it checks and a summary; exit code 0 when everything passed.
+Prints what it checks, the timings and a summary; exit code 0 when everything passed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -45,7 +54,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from ha_broker import free_port, listening, make_broker  # noqa: E402
+from ha_broker import free_port, make_broker  # noqa: E402
 
 ENTITIES = [
     "sensor.prehab_today",
@@ -58,7 +67,9 @@ ENTITIES = [
     "sensor.prehab_days_since_strength",
     "sensor.prehab_last_check_in",
     "button.prehab_mark_today_done",
+    "event.prehab_referral",
 ]
+NATIVE = ["todo.prehab_today", "calendar.prehab"]
 PASSWORD = "prehab-check-password"
 AUTOMATION_ID = "prehab_see_a_professional"
 results: list[tuple[bool, str]] = []
@@ -88,7 +99,7 @@ class Hass:
     def __init__(self, hass: Path, config: Path, port: int) -> None:
         self.hass, self.config, self.port = hass, config, port
         self.base = f"http://127.0.0.1:{port}"
-        self.token = ""
+        self.token = self.refresh = ""
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, skip_pip: bool, timeout: float) -> bool:
@@ -136,7 +147,8 @@ class Hass:
         }
         code = self.request("POST", "/api/onboarding/users", user, auth=False)["auth_code"]
         form = {"grant_type": "authorization_code", "code": code, "client_id": client_id}
-        self.token = self.request("POST", "/auth/token", form, auth=False, form=True)["access_token"]
+        tokens = self.request("POST", "/auth/token", form, auth=False, form=True)
+        self.token, self.refresh = tokens["access_token"], tokens["refresh_token"]
 
     def add_mqtt(self, broker_port: int) -> dict[str, Any]:
         flow = self.request(
@@ -185,6 +197,21 @@ def prehab(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.C
     )
 
 
+def start_run(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "prehab", "ha", "run", "--poll", "0.5"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def stop_run(run: subprocess.Popen[str]) -> int:
+    run.send_signal(signal.SIGTERM)
+    return run.wait(timeout=30)
+
+
 def make_history() -> None:
     from prehab.store import Session, Store
 
@@ -214,10 +241,17 @@ def app_checkin() -> float:
         checked = validate(screen, answers, today=app.today)
         assert checked.ok, checked.errors
         started = time.monotonic()
-        app.save_checkin("body-map", checked)
+        app.save({"body-map": checked})
         return started
     finally:
         app.close()
+
+
+def done_today() -> set[str]:
+    from prehab.store import Store
+
+    with Store.open() as store:
+        return set(store.done_on(date.today()))
 
 
 def write_ha_config(folder: Path, port: int) -> None:
@@ -226,13 +260,26 @@ def write_ha_config(folder: Path, port: int) -> None:
         "homeassistant:\n  name: prehab check\n  latitude: 52.37\n  longitude: 4.89\n  elevation: 0\n"
         "  unit_system: metric\n  time_zone: UTC\n  country: NL\n  currency: EUR\n"
         f"http:\n  server_host: 127.0.0.1\n  server_port: {port}\n"
-        "api:\nconfig:\nonboarding:\nautomation: !include automations.yaml\n"
+        "frontend:\napi:\nconfig:\nonboarding:\n"
+        "automation: !include automations.yaml\n"
+        "lovelace:\n  dashboards:\n    dashboard-prehab:\n      mode: yaml\n      title: prehab\n"
+        "      icon: mdi:run\n      show_in_sidebar: true\n      filename: prehab-dashboard.yaml\n"
         "logger:\n  default: info\n",
         encoding="utf-8",
     )
     automation = doc_block("automation")
     indented = "\n".join(("  " + line) if line else line for line in automation.splitlines())
     (folder / "automations.yaml").write_text(f"- id: {AUTOMATION_ID}\n{indented}\n", encoding="utf-8")
+    card = "\n".join(("      " + line) if line else line for line in doc_block("dashboard").splitlines())
+    (folder / "prehab-dashboard.yaml").write_text(
+        f"title: prehab\nviews:\n  - title: Today\n    path: today\n    cards:\n      - {card.lstrip()}\n",
+        encoding="utf-8",
+    )
+    target = folder / "custom_components" / "prehab"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(
+        ROOT / "custom_components" / "prehab", target, ignore=shutil.ignore_patterns("__pycache__")
+    )
 
 
 def main() -> int:
@@ -244,6 +291,9 @@ def main() -> int:
     parser.add_argument(
         "--start-timeout", type=float, default=900, help="seconds for Home Assistant to start"
     )
+    parser.add_argument("--browser-python", type=Path, help="a Python with Playwright: check the dashboard")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--screenshot", type=Path, default=ROOT / "docs" / "ha-dashboard.png")
     args = parser.parse_args()
     if not args.hass.exists():
         print(f"no Home Assistant at {args.hass}: see this script's docstring", file=sys.stderr)
@@ -263,7 +313,7 @@ def main() -> int:
             print(
                 f"broker: {broker.kind} on 127.0.0.1:{broker.port}; Home Assistant on {hass.base}", flush=True
             )
-            from prehab.store import Settings, save_settings
+            from prehab.settings import Settings, save_settings
 
             save_settings(Settings(mqtt_host="127.0.0.1", mqtt_port=broker.port))
             make_history()
@@ -284,7 +334,7 @@ def main() -> int:
 
             started = time.monotonic()
             if not check(
-                hass.start(skip_pip=True, timeout=args.start_timeout), "second start with --skip-pip answers"
+                hass.start(skip_pip=True, timeout=args.start_timeout), "second start with --skip-pip"
             ):
                 return 1
             print(f"      start: {time.monotonic() - started:.1f} s", flush=True)
@@ -300,7 +350,7 @@ def main() -> int:
             automation = wait(lambda: automation_state(hass), 30, 0.5)
             check(bool(automation), "the automation from docs/home-assistant.md loads")
 
-            # -- publish -------------------------------------------------------------------
+            # -- MQTT discovery: publish once --------------------------------------------
             out = prehab(env, "ha", "publish")
             check(out.returncode == 0, f"prehab ha publish: {out.stdout.strip() or out.stderr.strip()}")
 
@@ -318,125 +368,284 @@ def main() -> int:
             states = found or hass.states()
             print(f"\n      {'entity':<36} {'state':<38} {'unit':<5} class", flush=True)
             for entity in ENTITIES:
-                s = states.get(entity)
-                if s is None:
+                st = states.get(entity)
+                if st is None:
                     check(False, f"{entity} exists")
                     continue
-                attrs = s["attributes"]
-                shown = str(s["state"])[:38]
+                attrs = st["attributes"]
                 print(
-                    f"      {entity:<36} {shown:<38} {attrs.get('unit_of_measurement', ''):<5} "
+                    f"      {entity:<36} {str(st['state'])[:38]:<38} "
+                    f"{attrs.get('unit_of_measurement', ''):<5} "
                     f"{attrs.get('device_class', '')}",
                     flush=True,
                 )
             print(flush=True)
+            unknown_ok = (
+                "sensor.prehab_last_check_in",
+                "button.prehab_mark_today_done",
+                "event.prehab_referral",
+            )
             for entity in ENTITIES:
-                s = states.get(entity)
+                st = states.get(entity)
                 ok = (
-                    s is not None
-                    and s["state"] not in ("unavailable",)
-                    and (
-                        s["state"] != "unknown"
-                        or entity in ("sensor.prehab_last_check_in", "button.prehab_mark_today_done")
-                    )
+                    st is not None
+                    and st["state"] != "unavailable"
+                    and (st["state"] != "unknown" or entity in unknown_ok)
                 )
-                check(ok, f"{entity} appears with a value ({s['state'] if s else 'missing'})")
-            today_attrs = states.get("sensor.prehab_today", {}).get("attributes", {})
+                check(ok, f"{entity} appears with a value ({st['state'] if st else 'missing'})")
+            distance = states.get("sensor.prehab_weekly_distance", {}).get("attributes", {})
             check(
-                bool(today_attrs.get("items"))
-                and all(i.get("dose") and i.get("why") for i in today_attrs["items"]),
-                f"sensor.prehab_today has {len(today_attrs.get('items', []))} items with doses and reasons",
+                distance.get("unit_of_measurement") == "km",
+                f"the weekly distance is in Home Assistant's unit system, as the docs say "
+                f"({distance.get('unit_of_measurement')})",
             )
-            card_ids = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.prehab_\w+", doc_block("card")))
-            check(card_ids <= set(states), f"every entity of the docs' card exists ({len(card_ids)})")
 
-            # -- run: a check-in in the app, the automation, the button, a bad command ------
-            run = subprocess.Popen(
-                [sys.executable, "-m", "prehab", "ha", "run", "--poll", "0.5"],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
+            # -- the integration: discovered from the bridge's card, added ----------------
+            flows = wait(
+                lambda: [
+                    f
+                    for f in hass.request("GET", "/api/config/config_entries/flow")
+                    if f["handler"] == "prehab"
+                ],
+                20,
+                0.2,
             )
-            with listening(broker.port, ("prehab/result", "prehab/state")) as listener:
-                wait(lambda: b"prehab/state" in {t.encode() for t in listener.messages}, 30)
-                time.sleep(1.0)  # ha run has published its first states
-                started = app_checkin()
-                today = date.today().isoformat()
-                seen = wait(
-                    lambda: (hass.state("sensor.prehab_last_check_in") or {}).get("state") == today, 10, 0.02
+            check(
+                bool(flows) and flows[0]["context"].get("source") == "mqtt",
+                "Home Assistant offers prehab (discovered)",
+            )
+            if flows:
+                done = hass.request("POST", f"/api/config/config_entries/flow/{flows[0]['flow_id']}", {})
+            else:
+                flow = hass.request("POST", "/api/config/config_entries/flow", {"handler": "prehab"})
+                done = hass.request(
+                    "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", {"name": ""}
                 )
-                latency = time.monotonic() - started
-                check(
-                    bool(seen) and latency < 2.0,
-                    f"a check-in in the app reaches Home Assistant in {latency:.2f} s (< 2 s)",
+            check(done.get("type") == "create_entry", f"prehab added: {done.get('title')}")
+            native = wait(lambda: all(hass.state(e) for e in NATIVE), 30, 0.2)
+            check(bool(native), f"the integration makes {', '.join(NATIVE)}")
+
+            # -- ha run: the to-do list, ticks, the calendar -------------------------------
+            run = start_run(env)
+            todo = wait(
+                lambda: (
+                    (hass.state("todo.prehab_today") or {}).get("state")
+                    not in (None, "unavailable", "unknown")
+                ),
+                30,
+                0.1,
+            )
+            check(bool(todo), "todo.prehab_today is available once prehab ha run runs")
+            listed = hass.request(
+                "POST", "/api/services/todo/get_items?return_response", {"entity_id": "todo.prehab_today"}
+            )["service_response"]["todo.prehab_today"]["items"]
+            print("      to-do list:", flush=True)
+            for item in listed:
+                print(
+                    f"        [{'x' if item['status'] == 'completed' else ' '}] {item['summary']} | "
+                    f"{item.get('description', '')[:60]}",
+                    flush=True,
                 )
-                warning = hass.state("binary_sensor.prehab_warning") or {}
-                check(
-                    warning.get("state") == "on" and bool(warning["attributes"].get("referrals")),
-                    f"the referral shows: {str(warning.get('attributes', {}).get('text', ''))[:70]}...",
-                )
-                fired = wait(
-                    lambda: (automation_state(hass) or {}).get("attributes", {}).get("last_triggered"),
-                    10,
-                    0.2,
-                )
-                check(bool(fired), "the docs' automation fired on the referral")
-                planned = int(json.loads(listener.messages["prehab/state"])["planned_items"])
+            check(
+                len(listed) > 0 and all(" · " in i["summary"] for i in listed),
+                f"{len(listed)} items with doses",
+            )
+            ticks = []
+            for item in listed[:3]:
                 started = time.monotonic()
                 hass.request(
-                    "POST", "/api/services/button/press", {"entity_id": "button.prehab_mark_today_done"}
-                )
-                done = wait(
-                    lambda: (hass.state("sensor.prehab_done_today") or {}).get("state") == str(planned),
-                    10,
-                    0.02,
-                )
-                check(
-                    bool(done), f"the button marks {planned} items done ({time.monotonic() - started:.2f} s)"
-                )
-                listener.messages.pop("prehab/result", None)
-                bad = '{"screen": "body-map", "answers": {"tight_calves": 11}}'
-                hass.request(
-                    "POST", "/api/services/mqtt/publish", {"topic": "prehab/checkin/set", "payload": bad}
-                )
-                answer = wait(lambda: listener.messages.get("prehab/result"), 10)
-                result = json.loads(answer) if answer else {}
-                check(
-                    result.get("ok") is False and "out of range" in result.get("error", ""),
-                    f"a bad check-in from Home Assistant is answered: {result.get('error')}",
-                )
-                from prehab.store import Store
+                    "POST", "/api/services/todo/update_item",
+                    {"entity_id": "todo.prehab_today", "item": item["uid"], "status": "completed"},
+                )  # fmt: skip
+                want = len(ticks) + 1
+                seen = wait(lambda want=want: len(done_today()) >= want, 5, 0.005)
+                ticks.append(time.monotonic() - started)
+                check(bool(seen), f"tick {item['summary']!r}: in prehab's history after {ticks[-1]:.3f} s")
+            history = prehab(env, "history", "--done")
+            names = [i["summary"].split(" · ")[0] for i in listed[:3]]
+            check(
+                all(n in history.stdout for n in names),
+                f"prehab history --done shows the ticked items ({', '.join(names)})",
+            )
+            hass.request(
+                "POST", "/api/services/todo/update_item",
+                {"entity_id": "todo.prehab_today", "item": listed[0]["uid"], "status": "needs_action"},
+            )  # fmt: skip
+            unticked = wait(lambda: len(done_today()) == len(ticks) - 1, 5, 0.005)
+            check(bool(unticked), "unticking undoes it in prehab's history")
+            print(f"      tick -> history: {', '.join(f'{t * 1000:.0f} ms' for t in ticks)}", flush=True)
+            start = date.today().isoformat() + "T00:00:00"
+            end = (date.today() + timedelta(days=7)).isoformat() + "T00:00:00"
+            events = hass.request("GET", f"/api/calendars/calendar.prehab?start={start}&end={end}")
+            print("      calendar:", flush=True)
+            for e in events:
+                print(f"        {e['start'].get('date')}: {e['summary']}", flush=True)
+            check(
+                bool(events) and events[0]["start"].get("date") == date.today().isoformat(),
+                f"calendar.prehab holds the week: {len(events)} days with sessions, today first",
+            )
 
-                with Store.open() as store:
-                    check(len(store.checkins()) == 1, "... and nothing was stored")
-            run.send_signal(signal.SIGTERM)
-            code = run.wait(timeout=30)
+            # -- a check-in in the app: the state, the referral event, the automation ------
+            before = (automation_state(hass) or {}).get("attributes", {}).get("last_triggered")
+            started = app_checkin()
+            today = date.today().isoformat()
+            seen = wait(
+                lambda: (hass.state("sensor.prehab_last_check_in") or {}).get("state") == today, 10, 0.02
+            )
+            latency = time.monotonic() - started
+            check(
+                bool(seen) and latency < 2.0,
+                f"a check-in in the app reaches Home Assistant in {latency:.2f} s",
+            )
+            event = wait(
+                lambda: (hass.state("event.prehab_referral") or {}).get("attributes", {}).get("text"),
+                10,
+                0.05,
+            )
+            check(bool(event), f"the referral event fired: {str(event)[:70]}...")
+            fired = wait(
+                lambda: (
+                    (automation_state(hass) or {}).get("attributes", {}).get("last_triggered")
+                    not in (None, before)
+                ),
+                10,
+                0.1,
+            )
+            check(bool(fired), "the docs' automation fired on the referral")
+            first_fire = (automation_state(hass) or {}).get("attributes", {}).get("last_triggered")
+            check(stop_run(run) == 0, "prehab ha run stops cleanly on SIGTERM")
+            offline = wait(
+                lambda: (hass.state("todo.prehab_today") or {}).get("state") == "unavailable", 10, 0.1
+            )
+            check(bool(offline), "the to-do list is unavailable while prehab is stopped")
+            run = start_run(env)
+            back = wait(
+                lambda: (hass.state("event.prehab_referral") or {}).get("state") != "unavailable", 30, 0.1
+            )
+            mqtt_entry = next(
+                e for e in hass.request("GET", "/api/config/config_entries/entry") if e["domain"] == "mqtt"
+            )
+            hass.request("POST", f"/api/config/config_entries/entry/{mqtt_entry['entry_id']}/reload")
+            wait(
+                lambda: (hass.state("event.prehab_referral") or {}).get("state") not in (None, "unavailable"),
+                30,
+                0.2,
+            )
+            time.sleep(2.0)  # anything (wrongly) fired would show by now
+            again = (automation_state(hass) or {}).get("attributes", {}).get("last_triggered")
+            check(
+                bool(back) and again == first_fire,
+                "no second notification after a restart and an MQTT reload",
+            )
+
+            # -- the check-in action, the button, a bad check-in ---------------------------
+            answer = hass.request(
+                "POST", "/api/services/prehab/check_in?return_response",
+                {"screen": "weekly-checkin", "answers": {"hard_sessions": 2}, "id": "check"},
+            )["service_response"]  # fmt: skip
+            check(
+                answer.get("ok") is True and answer.get("id") == "check", f"prehab.check_in answers: {answer}"
+            )
+            bad = hass.request(
+                "POST", "/api/services/prehab/check_in?return_response",
+                {"screen": "body-map", "answers": {"tight_calves": 11}},
+            )["service_response"]  # fmt: skip
+            check(
+                bad.get("ok") is False and "out of range" in bad.get("error", ""),
+                f"refused: {bad.get('error')}",
+            )
+            planned = int(
+                (hass.state("sensor.prehab_done_today") or {}).get("attributes", {}).get("planned", 0)
+            )
+            hass.request("POST", "/api/services/button/press", {"entity_id": "button.prehab_mark_today_done"})
+            marked = wait(
+                lambda: (hass.state("sensor.prehab_done_today") or {}).get("state") == str(planned), 10, 0.05
+            )
+            check(bool(marked), f"the button marks the rest: {planned} of {planned} done")
+            hass.request(
+                "POST",
+                "/api/services/todo/update_item",
+                {"entity_id": "todo.prehab_today", "item": listed[0]["uid"], "status": "needs_action"},
+            )
+            wait(lambda: len(done_today()) == planned - 1, 5, 0.01)
+
+            # -- the dashboard in a real browser ------------------------------------------
+            if args.browser_python:
+                tokens = work / "tokens.json"
+                tokens.write_text(
+                    json.dumps(
+                        {"hassUrl": hass.base, "access_token": hass.token, "refresh_token": hass.refresh}
+                    ),
+                    encoding="utf-8",
+                )
+                expect = [i["summary"] for i in listed]
+                cmd = [
+                    str(args.browser_python), str(ROOT / "scripts" / "ha_dashboard.py"),
+                    "--url", f"{hass.base}/dashboard-prehab/today", "--tokens", str(tokens),
+                    "--out", str(args.screenshot), "--chromium", args.chromium,
+                    "--tick", listed[0]["summary"],
+                    *(a for e in expect for a in ("--expect", e)),
+                ]  # fmt: skip
+                shown = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+                steps = {}
+                for line in shown.stdout.splitlines():
+                    with contextlib.suppress(ValueError):
+                        step = json.loads(line)
+                        steps[step["step"]] = step
+                dash = steps.get("dashboard", {})
+                check(
+                    bool(dash.get("ok")),
+                    f"the dashboard shows the to-do list in chromium "
+                    f"({len(dash.get('items', []))} items, {dash.get('seconds')} s)",
+                )
+                for item in dash.get("items", []):
+                    print(
+                        f"        {'[x]' if item['checked'] else '[ ]'} {item['summary']} | "
+                        f"{item['description'][:60]}",
+                        flush=True,
+                    )
+                check("screenshot" in steps, f"screenshot: {args.screenshot}")
+                tick = steps.get("tick", {})
+                in_history = wait(lambda: len(done_today()) == planned, 10, 0.005)
+                check(
+                    bool(tick.get("ok")) and bool(in_history),
+                    f"a click on the card ticks it: shown done {tick.get('seconds')} s after the click",
+                )
+                if not steps:
+                    print(shown.stderr[-3000:], flush=True)
+
+            # -- stop, remove --------------------------------------------------------------
+            code = stop_run(run)
+            run = None
             check(code == 0, f"prehab ha run stops cleanly on SIGTERM (exit {code})")
             gone = wait(
-                lambda: all((hass.state(e) or {}).get("state") == "unavailable" for e in ENTITIES), 10, 0.1
+                lambda: all((hass.state(e) or {}).get("state") == "unavailable" for e in ENTITIES + NATIVE),
+                10,
+                0.1,
             )
             check(bool(gone), "every entity is unavailable once prehab stops")
-
-            # -- remove ------------------------------------------------------------------
             out = prehab(env, "ha", "remove")
             check(out.returncode == 0, f"prehab ha remove: {out.stdout.strip() or out.stderr.strip()}")
             removed = wait(lambda: not any(hass.state(e) for e in ENTITIES), 15, 0.2)
-            check(bool(removed), "every entity is removed from Home Assistant")
+            check(bool(removed), "every MQTT entity is removed from Home Assistant")
 
             hass.stop()
             log = (config / "home-assistant.log").read_text(encoding="utf-8", errors="replace")
             lines = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR)\b", line)]
-            mqtt = [line for line in lines if "mqtt" in line.lower() or "prehab" in line.lower()]
-            rejected = [line for line in mqtt if "discovery" in line.lower() or "Invalid" in line]
-            expected = [line for line in mqtt if "mobile_app_your_phone" in line]
-            for line in mqtt:
+            ours = [line for line in lines if "mqtt" in line.lower() or "prehab" in line.lower()]
+            rejected = [line for line in ours if "discovery" in line.lower() or "Invalid" in line]
+            expected = [
+                line for line in ours
+                if "mobile_app_your_phone" in line or "custom integration prehab" in line
+                or "prehab refused" in line
+            ]  # fmt: skip
+            for line in ours:
                 print(f"      log: {line[:240]}", flush=True)
             check(rejected == [], f"no rejected discovery payload in Home Assistant's log ({len(rejected)})")
             check(
-                len(mqtt) == len(expected),
-                f"no other MQTT warning ({len(mqtt) - len(expected)}; "
-                "the automation's placeholder phone is expected)",
+                len(ours) == len(expected),
+                f"no other MQTT or prehab warning ({len(ours) - len(expected)}; the automation's placeholder "
+                "phone and Home Assistant's note on custom integrations are expected)",
             )
     finally:
         if run is not None and run.poll() is None:

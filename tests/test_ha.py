@@ -96,7 +96,7 @@ def command(listener: Listener, topic: str, payload: str | bytes) -> dict[str, A
 def test_publish_makes_every_entity_with_valid_discovery(broker: Broker, capsys: Any) -> None:
     add_history()
     assert main(["ha", "publish"]) == 0
-    assert "published 7 messages" in capsys.readouterr().out
+    assert "published 10 messages" in capsys.readouterr().out
     with listening(broker.port) as listener:
         assert listener.wait_for(lambda m: T.availability in m and STATE in m and T.discovery in m, WAIT_S)
         config = listener.json(T.discovery)
@@ -109,7 +109,7 @@ def test_publish_makes_every_entity_with_valid_discovery(broker: Broker, capsys:
     components = config["components"]
     assert sorted(components) == sorted(e.key for e in ENTITIES)
     ids = [c["unique_id"] for c in components.values()]
-    assert len(set(ids)) == len(ids) == 10 and all(i.startswith("prehab_") for i in ids)
+    assert len(set(ids)) == len(ids) == 11 and all(i.startswith("prehab_") for i in ids)
     platforms = {k: c["platform"] for k, c in components.items()}
     assert platforms["strength_due"] == platforms["warning"] == "binary_sensor"
     assert platforms["mark_done"] == "button" and components["mark_done"]["command_topic"] == T.done_command
@@ -118,7 +118,9 @@ def test_publish_makes_every_entity_with_valid_discovery(broker: Broker, capsys:
     assert components["weekly_distance"]["device_class"] == "distance"
     assert components["last_checkin"]["device_class"] == "date"
     for key, c in components.items():
-        if c["platform"] != "button":
+        if c["platform"] == "event":
+            assert c["state_topic"] == T.referral and "value_template" not in c
+        elif c["platform"] != "button":
             assert c["state_topic"] == STATE
             field = c["value_template"].removeprefix("{{ value_json.").removesuffix(" }}")
             assert field in current, f"{key} reads {field}, not in the state"
@@ -261,7 +263,7 @@ def test_remove_clears_every_retained_topic(broker: Broker, capsys: Any) -> None
     with listening(broker.port) as listener:
         assert listener.wait_for(lambda m: T.discovery in m and T.availability in m, WAIT_S)
     assert main(["ha", "remove"]) == 0
-    assert "cleared 7 retained topics" in capsys.readouterr().out
+    assert "cleared 10 retained topics" in capsys.readouterr().out
     with listening(broker.port) as listener:
         listener.publish("prehab-test/marker", b"x")  # retained messages come before it
         assert listener.wait_for(lambda m: "prehab-test/marker" in m, WAIT_S)
@@ -405,7 +407,7 @@ def test_tls_checks_the_brokers_certificate(
         assert "over TLS" in err and "CERTIFICATE_VERIFY_FAILED" in err and "trusts" in err, err
         monkeypatch.setenv("SSL_CERT_FILE", str(ca))  # what OpenSSL's default store reads
         assert main(["ha", "publish"]) == 0
-        assert "published 7 messages to mqtts://localhost:" in capsys.readouterr().out
+        assert "published 10 messages to mqtts://localhost:" in capsys.readouterr().out
 
 
 # -- hostile and lost messages -------------------------------------------------------------------

@@ -22,8 +22,8 @@ from prehab.integrations.ha.source import MAX_ATTRIBUTES_BYTES, Source, headline
 from prehab.integrations.ha.topics import Topics
 from prehab.model import UserError
 from prehab.paths import settings_file
+from prehab.settings import SettingError, with_value
 from prehab.store import Session, Settings, Store, load_settings, save_settings
-from prehab.store.settings import SettingError, with_value
 
 
 def test_topics_for_one_runner_and_for_a_named_one() -> None:
@@ -48,12 +48,16 @@ def test_discovery_payload_shape() -> None:
     }  # fmt: skip
     assert config["origin"]["name"] == "prehab" and config["device"]["identifiers"] == ["prehab_bob"]
     components = config["components"]
-    assert len(components) == len(ENTITIES) == 10
-    assert len({c["unique_id"] for c in components.values()}) == 10
-    assert {c["platform"] for c in components.values()} == {"sensor", "binary_sensor", "button"}
+    assert len(components) == len(ENTITIES) == 11
+    assert len({c["unique_id"] for c in components.values()}) == 11
+    assert {c["platform"] for c in components.values()} == {"sensor", "binary_sensor", "button", "event"}
+    assert components["referral"]["state_topic"] == "prehab/bob/referral"
+    assert components["referral"]["event_types"] == ["emergency", "doctor-today", "doctor-soon", "physio"]
     assert components["weekly_distance"]["unit_of_measurement"] == "mi"
     assert all(
-        c["state_topic"] == "prehab/bob/state" for c in components.values() if c["platform"] != "button"
+        c["state_topic"] == "prehab/bob/state"
+        for c in components.values()
+        if c["platform"] not in ("button", "event")
     )
     json.dumps(config)  # plain JSON
 
@@ -122,7 +126,7 @@ def test_unreachable_broker_is_one_line(capsys: Any) -> None:
     save_settings(Settings(mqtt_host="127.0.0.1", mqtt_port=port))
     assert main(["ha", "publish"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: cannot reach the MQTT broker mqtt://127.0.0.1:") and "\n" not in err
+    assert err.startswith("prehab: error: cannot reach the MQTT broker mqtt://127.0.0.1:") and "\n" not in err
     assert main(["ha", "run", "--poll", "0"]) == 2
     assert main(["ha", "--discovery-prefix", "a/+", "publish"]) == 2
 
@@ -195,21 +199,32 @@ def test_watcher_notices_history_settings_rules_and_midnight(tmp_path: Path) -> 
 
 
 def test_the_docs_yaml_parses_and_names_real_entities() -> None:
-    """The card, automation and script in docs/home-assistant.md are YAML that names only
-    entities prehab creates (the real Home Assistant run is scripts/ha_check.py)."""
+    """Every YAML block in docs/home-assistant.md parses and names only entities prehab makes
+    (Home Assistant loads and runs them in tests/ha_native/test_discovery.py; the dashboard is
+    looked at in a real browser by scripts/ha_check.py)."""
     import re
 
     import yaml
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "home-assistant.md").read_text(encoding="utf-8")
-    platforms = {"sensor", "binary_sensor", "button"}
-    ours = {f"{e.platform}.prehab_{re.sub(r'[^a-z0-9]+', '_', e.name.lower()).strip('_')}" for e in ENTITIES}
-    for name in ("card", "automation", "script"):
-        block = re.search(rf"<!-- ha:{name} -->\n```yaml\n(.*?)\n```", docs, re.S)
-        assert block, name
-        assert isinstance(yaml.safe_load(block.group(1)), dict)
-        named = set(re.findall(r"\b(?:sensor|binary_sensor|button)\.prehab_\w+", block.group(1)))
+    native = {"todo.prehab_today", "calendar.prehab"}
+    ours = native | {
+        f"{e.platform}.prehab_{re.sub(r'[^a-z0-9]+', '_', e.name.lower()).strip('_')}" for e in ENTITIES
+    }
+    pattern = r"\b(?:sensor|binary_sensor|button|event|todo|calendar)\.prehab\w*"
+    blocks = re.findall(r"(<!-- ha:([\w-]+) -->\n)?```yaml\n(.*?)\n```", docs, re.S)
+    assert {name for _, name, _ in blocks} == {"dashboard", "markdown", "automation", "check-in", "script"}
+    for marker, name, text in blocks:
+        assert marker, "every yaml block is marked <!-- ha:NAME --> for the tests"
+        assert isinstance(yaml.safe_load(text), dict), name
+        named = set(re.findall(pattern, text))
         assert named <= ours, (name, named - ours)
-    listed = set(re.findall(r"^\| `((?:sensor|binary_sensor|button)\.prehab_\w+)`", docs, re.M))
-    assert listed == ours  # the table of entities
-    assert {e.platform for e in ENTITIES} == platforms
+    listed = set(
+        re.findall(r"^\| `((?:sensor|binary_sensor|button|event|todo|calendar)\.prehab\w*)`", docs, re.M)
+    )
+    assert listed == ours  # the tables of entities
+    assert {e.platform for e in ENTITIES} == {"sensor", "binary_sensor", "button", "event"}
+    assert (
+        "![the dashboard" in docs
+        and (Path(__file__).resolve().parent.parent / "docs" / "ha-dashboard.png").exists()
+    )

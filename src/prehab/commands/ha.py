@@ -78,14 +78,24 @@ def _source(args: argparse.Namespace) -> Any:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     _setup(args, quiet=True)
+    from prehab.integrations.ha.announce import Announcements
     from prehab.integrations.ha.bridge import broker_from_settings, publish_once
+    from prehab.integrations.ha.lock import BridgeLock
+    from prehab.model import UserError
 
     source = _source(args)
+    lock = BridgeLock(source.store.path)
+    try:
+        lock.__enter__()
+        announcements: Announcements | None = Announcements.beside(source.store.path)
+    except UserError:  # ha run serves this history: it announces the new referrals
+        announcements = None
     try:
         topics = _topics(args, source.settings.ha_name)
         broker = broker_from_settings(source.settings)
-        count = publish_once(source, broker, topics)
+        count = publish_once(source, broker, topics, announcements=announcements)
     finally:
+        lock.__exit__(None, None, None)
         source.close()
     print(f"published {count} messages to {broker} for device {topics.device_id} ({topics.base}/...)")
     return 0

@@ -8,8 +8,13 @@
   Assistant, republishes everything, since a restarted broker may have lost retained
   messages. Between, a poll every ``poll_s`` seconds republishes what a change of the
   history, settings, rules or day altered (only topics whose payload changed), and commands
-  from Home Assistant (a check-in, the button) are answered on the result topic.
+  from Home Assistant (a check-in, the button, a tick on the to-do list) are answered on the
+  result topic. A referral new in the plan is announced once on the event topic, after the
+  states it comes with (``announce``).
 - ``remove``: empty retained messages on every retained topic, so the entities go cleanly.
+
+The one-shot commands say what went wrong in one line (the UserError they raise): paho's
+refusals and back-off are logged only by ``run``, which keeps trying.
 
 paho's network thread only queues what arrives and sets flags; every store access and
 publish happens in the caller's thread.
@@ -34,11 +39,12 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from prehab.integrations.ha.announce import Announcements, event_payload
 from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
 from prehab.integrations.ha.source import Source, _dumps
 from prehab.integrations.ha.topics import OFFLINE, ONLINE, Topics
 from prehab.model import UserError
-from prehab.store import Settings
+from prehab.settings import Settings
 
 log = logging.getLogger("prehab.ha")
 
@@ -108,6 +114,9 @@ class Client:
         """Set once the broker has confirmed the command subscriptions of this connection."""
         self.refused = ""
         """Why the broker refused the last connection ("" if it did not)."""
+        self.quiet = False
+        """A one-shot command: say nothing while connecting (``connect`` raises saying why)."""
+        self._logged_refusal = ""
         self.connects = 0
         self.ignored: set[tuple[str, str]] = set()
         """(why, topic) of ignored messages already logged: each is logged once."""
@@ -143,10 +152,14 @@ class Client:
     def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         if reason.is_failure:
             self.refused = refusal(str(reason))
-            log.error("the broker %s refused prehab: %s", self.broker, self.refused)
+            if not self.quiet and self.refused != self._logged_refusal:  # once, not at every retry
+                log.error(
+                    "the broker %s refused prehab: %s; retrying with back-off", self.broker, self.refused
+                )
+                self._logged_refusal = self.refused
             self._acked.set()
             return
-        self.refused = ""
+        self.refused = self._logged_refusal = ""
         self.connects += 1
         log.info("connected to %s", self.broker)
         if self._listen:
@@ -159,11 +172,12 @@ class Client:
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         self.listening.clear()
-        if reason.is_failure:
+        if reason.is_failure and not self.quiet and not self.refused:
             log.warning("lost the broker %s (%s); reconnecting with back-off", self.broker, reason)
 
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
-        log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
+        if not self.quiet:
+            log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic != self.topics.ha_status:
@@ -188,6 +202,7 @@ class Client:
 
     def connect(self, timeout: float = CONNECT_TIMEOUT_S) -> None:
         """Connect now or raise UserError saying why (for the one-shot commands)."""
+        self.quiet = True
         try:
             self.paho.connect(self.broker.host, self.broker.port, KEEPALIVE_S)
         except ssl.SSLError as exc:
@@ -202,6 +217,7 @@ class Client:
             ) from None
         self.paho.loop_start()
         if not self._acked.wait(timeout) or self.refused:
+            self.paho.disconnect()
             self.paho.loop_stop()
             why = self.refused or f"no answer in {timeout:g} s"
             raise UserError(f"the MQTT broker {self.broker} did not let prehab in: {why}")
@@ -256,16 +272,48 @@ def retained_messages(source: Source, topics: Topics) -> dict[str, str | bytes]:
     return messages
 
 
-def publish_once(source: Source, broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
-    """Publish everything once; the number of messages the broker acknowledged."""
+def publish_once(
+    source: Source,
+    broker: Broker,
+    topics: Topics,
+    timeout: float = ACK_TIMEOUT_S,
+    announcements: Announcements | None = None,
+) -> int:
+    """Publish everything once (and announce new referrals, given ``announcements``); the
+    number of retained messages the broker acknowledged."""
     messages = retained_messages(source, topics)
     client = Client(broker, topics)
     client.connect(timeout)
     try:
         client.publish_all(messages, timeout)
+        if announcements is not None:
+            announce(client, source, announcements, timeout)
     finally:
         client.stop(say_offline=False)  # the states stay valid after we leave: keep "online"
     return len(messages)
+
+
+def announce(
+    client: Client, source: Source, announcements: Announcements, timeout: float | None = None
+) -> int:
+    """One event per referral new in today's plan (after the states that hold it); remember
+    what the plan holds. With ``timeout``, wait for the broker's acknowledgements first."""
+    current = source.referrals()
+    fresh = announcements.new(current)
+    day = source.clock()
+    infos = []
+    for referral in fresh:
+        payload = event_payload(referral, day)
+        infos.append(client.publish(client.topics.referral, _dumps(payload), retain=False))
+        log.info("announced a referral (%s): %s", payload["event_type"], payload["text"][:80])
+    if timeout is not None:
+        for info in infos:
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(timeout)
+            if not info.is_published():
+                return 0  # not kept: announced again next time rather than never
+    announcements.keep(current, day)
+    return len(fresh)
 
 
 def remove(broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
@@ -302,7 +350,15 @@ class Runner:
         self.client = Client(
             broker, self.topics, max_backoff=max_backoff, session=session_id(source.store.path)
         )
-        self.client.listen([self.topics.done_command, self.topics.checkin_command, self.topics.ha_status])
+        self.client.listen(
+            [
+                self.topics.done_command,
+                self.topics.checkin_command,
+                self.topics.item_command,
+                self.topics.ha_status,
+            ]
+        )
+        self.announcements = Announcements.beside(source.store.path)
         self.published: dict[str, str | bytes] = {}
         self.dirty = True
         self.on_publish = on_publish
@@ -358,6 +414,8 @@ class Runner:
             result = self.source.checkin(payload)
         elif topic == self.topics.done_command:
             result = self.source.mark_done(payload)
+        elif topic == self.topics.item_command:
+            result = self.source.tick(payload)
         else:
             return
         if result.get("ok"):
@@ -407,6 +465,10 @@ class Runner:
             log.debug("published %s (%d bytes)", topic, len(payload))
             if self.on_publish is not None:
                 self.on_publish(topic, payload)
+        try:
+            announce(self.client, self.source, self.announcements)
+        except UserError as exc:
+            log.error("cannot read today's referrals: %s", exc)
 
 
 def session_id(history: Path) -> str:

@@ -4,7 +4,9 @@ Follows Home Assistant's MQTT discovery documentation: ``<prefix>/device/<id>/co
 ``device``, ``origin`` (required for device-based discovery) and ``components``, each with
 its ``platform`` and a ``unique_id``; availability is shared by all components. Every value
 comes from one retained JSON state topic through a ``value_template``; lists and texts that
-do not fit a state (items, doses, reasons, referral texts) are JSON attributes.
+do not fit a state (items, doses, reasons, referral texts) are JSON attributes. The one
+``event`` entity (a new referral) reads its own topic, never retained: a message there is one
+event, so nothing old is replayed when Home Assistant or its MQTT integration restarts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from prehab import __version__
 from prehab.integrations.ha.topics import OFFLINE, ONLINE, PRESS, Topics
+from prehab.model import URGENCY_ORDER
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Entity:
     platform: str
     name: str
     value: str = ""
-    """The key in the state JSON (the value template reads it); "" for the button."""
+    """The key in the state JSON (the value template reads it); "" for the button and the event."""
     attributes: bool = False
     """True: JSON attributes on ``<base>/<key>/attributes``."""
     options: dict[str, Any] = field(default_factory=dict)
@@ -76,6 +79,9 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity("last_checkin", "sensor", "Last check-in", "last_checkin", options={"device_class": "date"}),
     Entity("mark_done", "button", "Mark today done", options={"icon": "mdi:check-bold"}),
+    Entity(
+        "referral", "event", "Referral", options={"event_types": list(URGENCY_ORDER), "icon": "mdi:doctor"}
+    ),
 )
 """Every entity, in the order Home Assistant lists them."""
 
@@ -95,6 +101,8 @@ def component(topics: Topics, entity: Entity, units: str) -> dict[str, Any]:
     }
     if entity.platform == "button":
         config.update(command_topic=topics.done_command, payload_press=PRESS)
+    elif entity.platform == "event":  # the payload is {"event_type": urgency, "text": ...}
+        config.update(state_topic=topics.referral)
     else:
         config.update(state_topic=topics.state, value_template=f"{{{{ value_json.{entity.value} }}}}")
     if entity.attributes:

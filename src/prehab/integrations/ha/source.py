@@ -2,11 +2,14 @@
 
 A thin adapter over the day service (``prehab.day.service``): the entities show the day's
 committed plan (the view the app's Today, ``prehab recommend`` and ``prehab done`` show, with the
-same item numbers), the attributes are cut from ``prehab.render.view_json`` (what ``recommend
+same item numbers), the attributes are cut from ``prehab.present.render.view_json`` (what ``recommend
 --json`` prints), a check-in goes through ``prehab.day.commands.answer`` (the shape
 ``prehab checkin --json`` takes), and the button marks the plan's items done that are not done
-yet: marking never re-plans the day, so a second press marks nothing more. Broken user rules or
-screens keep the last good ones in force, as in the app. No paho, no Textual.
+yet: marking never re-plans the day, so a second press marks nothing more. A tick from the
+native integration's to-do list marks (or unmarks) one item by its id, as ticking it in Today.
+The week (``DayService.week``) is planned again only when the committed plan, the settings or
+the day change, never for a tick. Broken user rules or screens keep the last good ones in
+force, as in the app. No paho, no Textual.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,10 +25,12 @@ from prehab.day.service import DayService
 from prehab.day.view import DayView, Decorations, Item
 from prehab.facts.units import to_display
 from prehab.integrations.ha.discovery import device_config
+from prehab.integrations.ha.native import bridge_info, parse_item_id, todo_payload, week_payload
 from prehab.integrations.ha.topics import PRESS, Topics
 from prehab.model import URGENCY_LABEL, Problem, UserError
 from prehab.rulebook import Rulebook
-from prehab.store import Checkin, Settings, Store
+from prehab.settings import Settings
+from prehab.store import Checkin, Store
 
 log = logging.getLogger("prehab.ha")
 
@@ -42,6 +47,8 @@ class Source:
     """One runner's day service, as Home Assistant sees it."""
 
     service: DayService
+    _week: tuple[str, Any] | None = field(default=None, init=False, repr=False)
+    """(what the week was planned on, the week): planned again only when that changes."""
 
     @classmethod
     def open(cls, clock: Callable[[], date] = date.today) -> Source:
@@ -90,11 +97,28 @@ class Source:
         return self.service.read()
 
     def discovery(self, topics: Topics) -> dict[str, str]:
-        return {topics.discovery: _dumps(device_config(topics, self.settings.units))}
+        """The discovery payload, and the bridge's card for the native integration."""
+        return {
+            topics.discovery: _dumps(device_config(topics, self.settings.units)),
+            topics.bridge: _dumps(bridge_info(topics)),
+        }
+
+    def referrals(self) -> list[dict[str, str]]:
+        """Today's referrals (rule, words, urgency): what ``announce`` announces once each."""
+        view, _ = self.advice()
+        return [{"rule": m.reason.rule_id, "text": m.text, "urgency": m.urgency} for m in view.referrals]
+
+    def week(self, view: DayView) -> list[Any]:
+        """The next seven days (``DayService.week``), planned again only when today's committed
+        plan, the settings or the rules changed: a tick changes none of them."""
+        key = _dumps([view.to_json(), repr(self.settings), self.book.fingerprint])
+        if self._week is None or self._week[0] != key:
+            self._week = (key, self.service.week())
+        return list(self._week[1])
 
     def payloads(self, topics: Topics) -> dict[str, str]:
         """Every retained state and attributes topic with its payload (no discovery)."""
-        from prehab.render import view_json
+        from prehab.present.render import view_json
 
         view, extras = self.advice()
         day = view.day
@@ -154,6 +178,10 @@ class Source:
         out = {topics.state: _dumps(state)}
         for entity, values in attributes.items():
             out[topics.attributes(entity)] = _dumps(values)
+        out[topics.todo] = _dumps(todo_payload(view, done, extras.extra_done))
+        days = self.week(view)
+        summaries = {d.day: headline(d.view, self.book, bool(d.view.referrals)) for d in days}
+        out[topics.week] = _dumps(week_payload(days, done, summaries))
         return out
 
     # -- commands from Home Assistant ----------------------------------------------------------
@@ -171,6 +199,54 @@ class Source:
         if result.get("ok"):
             log.info("check-in %s stored from MQTT: %d fact(s)", result.get("screen"), result.get("facts", 0))
         return result
+
+    def tick(self, payload: bytes) -> dict[str, Any]:
+        """One item of a day's plan done (``"done": true``) or not (``false``), by its id, as
+        ticking it in Today: ``{"item": "2026-03-01#3", "done": true, "id": ...}``."""
+        from prehab.day.commands import safe_echo
+
+        data, problem = _json_object(payload)
+        echo = safe_echo(data.get("id")) if isinstance(data, dict) and "id" in data else {}
+
+        def refuse(error: str) -> dict[str, Any]:
+            return {"command": "item", "ok": False, "error": error, **echo}
+
+        if problem or data is None:
+            return refuse(problem.replace('{"screen": ..., "answers": {...}}', '{"item": ..., "done": true}'))
+        unknown = sorted(str(k)[:40] for k in data if k not in ("item", "done", "id"))
+        if unknown:
+            return refuse(f'unknown key {unknown[0]!r}: send {{"item": "YYYY-MM-DD#N", "done": true}}')
+        done = data.get("done", True)
+        if not isinstance(done, bool):
+            return refuse("'done' must be true (tick) or false (untick)")
+        found = parse_item_id(data.get("item"))
+        if found is None:
+            return refuse("'item' must be an item id like 2026-03-01#3 (as the to-do list sends)")
+        day, number = found
+        name = f"{day.isoformat()}#{number}"
+        if day > self.clock():
+            return refuse(f"{name} is a day ahead: tick it on its day")
+        view, extras = self.service.read(day)
+        if day < self.clock() and not view.committed:
+            return refuse(f"no plan of {day.isoformat()} was kept: nothing to tick")
+        item = view.item(number)
+        if item is None:
+            numbers = ", ".join(str(i.number) for i in view.all_items()) or "none"
+            return refuse(f"the plan of {day.isoformat()} has no item {number} (its items: {numbers})")
+        try:
+            if done:
+                changed = item.exercise not in extras.done
+                if changed:
+                    self.service.mark(item, day)
+            else:
+                changed = self.service.unmark(item.exercise, day)
+        except UserError as exc:
+            return refuse(f"not recorded: {exc}")
+        log.info("%s %s from MQTT: %s", "ticked" if done else "unticked", name, item.name)
+        return {
+            "command": "item", "ok": True, "item": name, "exercise": item.exercise, "name": item.name,
+            "done": done, "changed": changed, **echo,
+        }  # fmt: skip
 
     def mark_done(self, payload: bytes) -> dict[str, Any]:
         """The button: every item of today's list not done yet is marked done (as ticking each
@@ -271,7 +347,7 @@ def _json_object(payload: bytes) -> tuple[dict[str, Any] | None, str]:
 
 def _checkin_day(checkin: Checkin, day: date) -> str:
     """The local day a check-in was taken on, as ISO text."""
-    from prehab.store.db import local_day
+    from prehab.store.rows import local_day
 
     return local_day(checkin.taken_at).isoformat()
 

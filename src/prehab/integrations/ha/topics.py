@@ -77,6 +77,31 @@ class Topics:
         return f"{self.base}/checkin/set"
 
     @property
+    def item_command(self) -> str:
+        """Tick or untick one item of the plan: ``{"item": "2026-03-01#3", "done": true}``."""
+        return f"{self.base}/item/set"
+
+    @property
+    def bridge(self) -> str:
+        """Who publishes here (retained): how the custom integration finds this runner."""
+        return f"{self.base}/bridge"
+
+    @property
+    def todo(self) -> str:
+        """Today's plan as a list to tick off (retained): the custom integration's todo list."""
+        return f"{self.base}/todo"
+
+    @property
+    def week(self) -> str:
+        """The next seven days' planned sessions (retained): the custom integration's calendar."""
+        return f"{self.base}/week"
+
+    @property
+    def referral(self) -> str:
+        """One message per new referral (not retained): the ``event`` entity's topic."""
+        return f"{self.base}/referral"
+
+    @property
     def result(self) -> str:
         """The answer to every command (not retained): ``{"ok": false, "errors": {...}}``."""
         return f"{self.base}/result"
@@ -87,5 +112,8 @@ class Topics:
             self.discovery,
             self.state,
             *(self.attributes(e) for e in attribute_entities),
+            self.todo,
+            self.week,
+            self.bridge,
             self.availability,
         ]
