@@ -9,7 +9,7 @@ in a temp dir, never in CI):
 "whole" is what ``prehab recommend`` did before issue 9 (item 13): ``store.sessions(until=today)``
 then ``build_facts``. "window" is ``facts_from_history`` now (``facts.history.metric_sessions``):
 the last 35 days plus a few indexed look-ups. Both must give the same facts (checked here too,
-and in tests/test_history_window.py). Times are medians of a few runs on a warm file cache.
+and in tests/day/test_history_window.py). Times are medians of a few runs on a warm file cache.
 """
 
 from __future__ import annotations

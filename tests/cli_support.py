@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from prehab.cli import main
@@ -13,3 +15,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
+
+
+Cli = Callable[..., tuple[int, str, str]]
+"""The ``cli`` fixture (conftest.py): ``cli("recommend", "--json")`` is ``run(capsys, ...)``."""

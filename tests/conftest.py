@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import textwrap
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.cli_support import Cli, run
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -122,3 +124,9 @@ def app_on_pack() -> Iterator[Callable[..., Any]]:
     yield make
     for app in made:
         app.state.close()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """``prehab`` run in the test's process: ``code, out, err = cli("done", "1")`` (never a traceback)."""
+    return functools.partial(run, capsys)

@@ -4,7 +4,7 @@ Why: a hold on a region ("nothing that loads the knee") removes exactly the exer
 `loads` (or `works`) name that region, and the safety checks in tests/clinical.py read the same
 lists, so a region the catalogue forgets is invisible to the holds and to the tests alike (side
 planks listed as sparing the lower back, a standing leg nobody wrote down). This map is the
-second opinion: tests/test_load_map.py fails when the catalogue misses a region named here.
+second opinion: tests/contracts/test_load_map.py fails when the catalogue misses a region named here.
 
 How it was written: from how each exercise is performed (its name, cues, dose, equipment and
 note in rules/exercises.toml) and ordinary clinical reasoning, not from its `loads`. A region

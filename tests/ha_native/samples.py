@@ -1,6 +1,6 @@
 """What ``prehab ha run`` publishes for the integration, as samples in the bridge's shapes.
 
-Plain data, no Home Assistant: prehab's own suite (tests/test_ha_native.py) checks that the
+Plain data, no Home Assistant: prehab's own suite (tests/integrations/test_ha_native.py) checks that the
 bridge's real payloads have exactly these keys, so these tests cannot drift from the bridge.
 """
 

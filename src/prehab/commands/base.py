@@ -26,7 +26,7 @@ USAGE_ERROR = 2
 
 def error_line(message: str) -> str:
     """A user error as every command prints it."""
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     return f"prehab: error: {clean_text(message)}"
 
@@ -86,7 +86,7 @@ def open_store(for_write: bool = False) -> Store:
 
 def warn_unreadable(store: Store) -> None:
     """One line per stored row a read met that does not parse: left out, never a stop."""
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     for bad in sorted(store.unreadable.values(), key=lambda b: (b.table, b.id)):
         print(

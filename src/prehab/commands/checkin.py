@@ -155,7 +155,7 @@ def _answer(service: DayService, screen_id: str, given: list[str], *, keep_store
 
 def _send(service: DayService, data: Any) -> int:
     from prehab.day.commands import answer
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     if not isinstance(data, dict):
         raise UserError('the JSON must be an object: {"screen": ..., "answers": {...}}')
@@ -193,7 +193,7 @@ def _pair(text: str) -> tuple[str, str]:
 def _read_json(name: str) -> Any:
     from pathlib import Path
 
-    from prehab.safefile import read_bytes
+    from prehab.safe.files import read_bytes
 
     raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1) if name == "-" else read_bytes(Path(name))
     if len(raw) > MAX_JSON_BYTES:
@@ -224,7 +224,7 @@ def allowed(q: Question, units: str) -> str:
 
 
 def print_screens(service: DayService) -> None:
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     screens = service.checkin_screens()
     profile = service.screen("profile")
@@ -236,7 +236,7 @@ def print_screens(service: DayService) -> None:
 
 def print_profile(service: DayService) -> None:
     from prehab.day.profile import profile_facts
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     stored = service.profile()
     if stored is None:
@@ -272,7 +272,7 @@ def _pick(service: DayService) -> str | None:
 def ask(service: DayService, screen: Screen) -> dict[str, Any]:
     """Each question of ``screen`` on the terminal, checked as the form checks it."""
     from prehab.questionnaire import parse_answer
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     units = service.settings.units
     print(clean_text(f"{screen.title}: {screen.intro}".strip()))

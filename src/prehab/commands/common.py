@@ -13,7 +13,7 @@ from prehab.rulebook import Rulebook, default_layers
 
 def print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
     """One line per problem; what a problem quotes from a file is shown without control characters."""
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     out = stream or sys.stderr
     for problem in problems:
@@ -45,7 +45,7 @@ def check_rules_path(path: Path | None) -> None:
     if path is None:
         return
     from prehab.model import UserError
-    from prehab.safefile import not_regular
+    from prehab.safe.files import not_regular
 
     reason = not_regular(path)
     if reason is not None and not path.is_dir():

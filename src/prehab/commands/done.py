@@ -135,7 +135,7 @@ def cmd_done(args: argparse.Namespace) -> int:
     """List the day's plan, or mark (--undo: unmark) items of it done."""
     from prehab.day.service import DayService
     from prehab.facts.dates import EARLIEST
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     day = parse_day(args.date)
     if day > date.today():
@@ -243,7 +243,7 @@ def print_plan(
     did: dict[str, str] | None = None,
 ) -> None:
     """The day's plan with each item's mark (``did``: what was really done, where recorded)."""
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     items = view.all_items()
     if not items and not extra_done:

@@ -108,8 +108,8 @@ def _number(text: str, what: str, fix: str) -> float:
 
 def _settings() -> Settings:
     """The settings; their problems are warnings on stderr, never a stop."""
+    from prehab.safe.text import clean_text
     from prehab.settings import load_settings
-    from prehab.textsafe import clean_text
 
     settings, problems = load_settings()
     for problem in problems:
@@ -124,8 +124,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     """Add one session, in the runner's units."""
     from prehab.facts.dates import day_problem
     from prehab.facts.units import format_distance, from_display
+    from prehab.safe.text import clean_text
     from prehab.store.records import Session, validate_session
-    from prehab.textsafe import clean_text
 
     settings = _settings()
     rpe: int | None = None
@@ -162,7 +162,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import paths; progress on stderr when it is a terminal, a summary on stdout."""
     from prehab.imports import import_paths, summary
-    from prehab.textsafe import clean_text, one_line
+    from prehab.safe.text import clean_text, one_line
 
     show = sys.stderr.isatty()
 
@@ -193,7 +193,7 @@ def _import_paths(given: list[str]) -> list[str]:
     import os
     import stat
 
-    from prehab.safefile import kind_of
+    from prehab.safe.files import kind_of
 
     if any(not p.strip() for p in given):
         raise UserError("an empty path was given; name the file or folder to import (e.g. export.zip)")
@@ -228,8 +228,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     """List sessions (newest first) and, with --metrics, the load metrics for today."""
     import json
 
+    from prehab.safe.text import json_text
     from prehab.store.records import KINDS
-    from prehab.textsafe import json_text
 
     settings = _settings()
     for mode in ("done", "checkins", "advice", "deleted", "trends", "episodes"):
@@ -297,7 +297,7 @@ def _table(sessions: list[Session], units: str, kinds_from: dict[str, str] | Non
     (an imported name may carry escape sequences that would retitle or clear the terminal).
     "kind from" says how an import decided the kind (its type, a title word, its speed)."""
     from prehab.facts.units import to_display
-    from prehab.textsafe import one_line
+    from prehab.safe.text import one_line
 
     kinds_from = kinds_from or {}
     head = ("id", "date", "kind", units, "min", "rpe", "surface", "notes", "kind from")
@@ -327,7 +327,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         from pathlib import Path
 
-        from prehab.safefile import write_target
+        from prehab.safe.files import write_target
 
         write_target(Path(args.output))  # a device, FIFO or folder: refused before anything is read
     with open_store() as store:
@@ -337,7 +337,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         from pathlib import Path
 
-        from prehab.safefile import atomic_write
+        from prehab.safe.files import atomic_write
 
         target = Path(args.output)
         if not target.parent.is_dir():

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(view_json(view, extras), sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        from prehab.textsafe import clean_text
+        from prehab.safe.text import clean_text
 
         title = WHAT_IF if what_if else None
         text = clean_text(render_text(view, extras, verbose=not args.brief, title=title))
@@ -159,8 +159,8 @@ def equipment_option(text: str, book: Any) -> frozenset[str] | None:
     """``--equipment``: read and checked like the setting (``any``, ``none`` or a list), a name
     no exercise uses warned about with a did-you-mean on stderr (and kept, as the setting is)."""
     from prehab.model import UserError
+    from prehab.safe.text import clean_text
     from prehab.settings import SettingError, check_value, equipment_kit, parse_text, unknown_names
-    from prehab.textsafe import clean_text
 
     try:
         names = check_value("equipment", parse_text("equipment", text))

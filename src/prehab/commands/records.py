@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
-    from prehab.textsafe import json_text
+    from prehab.safe.text import json_text
 
     since = parse_day(args.since) if args.since else None
     until = parse_day(args.until) if args.until else None
@@ -44,7 +44,7 @@ def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
 
 
 def table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    from prehab.textsafe import one_line
+    from prehab.safe.text import one_line
 
     cells = [head, *[tuple(one_line(c) for c in r) for r in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(head))]

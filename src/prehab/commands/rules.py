@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prehab.commands.base import USAGE_ERROR, error_line
-from prehab.textsafe import clean_text
+from prehab.safe.text import clean_text
 
 
 def register(sub: Any) -> None:

@@ -54,8 +54,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_show(args: argparse.Namespace) -> int:
     """Every setting, its value and a one-line meaning (problems in the file on stderr)."""
     from prehab.commands.common import print_problems
+    from prehab.safe.text import clean_text, json_text, one_line
     from prehab.settings import MEANINGS, format_value, load_settings, setting_keys
-    from prehab.textsafe import clean_text, json_text, one_line
 
     path = _path()
     settings, problems = load_settings(path)
@@ -86,7 +86,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     """Check the new value, then save the whole file atomically; nothing is written on error."""
     from prehab.commands.common import print_problems
-    from prehab.safefile import FileRefused
+    from prehab.safe.files import FileRefused
+    from prehab.safe.text import clean_text
     from prehab.settings import (
         SettingError,
         blocking_problems,
@@ -96,7 +97,6 @@ def cmd_set(args: argparse.Namespace) -> int:
         setting_keys,
         with_value,
     )
-    from prehab.textsafe import clean_text
 
     key = args.key.strip()
     text = " ".join(args.value)
@@ -132,7 +132,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     print(clean_text(str(_path())))
     return 0
@@ -161,7 +161,7 @@ def _warn_unknown_equipment(key: str, names: list[str]) -> None:
     if book is None:
         return
     known = {e for ex in book.exercises.values() for e in ex.equipment}
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     for hint in unknown_names(names, known):
         print(clean_text(f"warning: {hint}; kept anyway"), file=sys.stderr)

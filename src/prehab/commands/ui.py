@@ -5,7 +5,7 @@ Textual is imported only inside the handlers, so registering these commands cost
 for ``prehab recommend --json``. ``serve`` binds to localhost by default: the app shows
 health notes and edits files, so exposing it to a network is a choice to make knowingly.
 Whatever the host, every request needs the per-run token and the websocket the served
-Origin (``prehab.serve``); a bad --port or --host, or a port in use, is one ``prehab: error:`` line.
+Origin (``prehab.web.serve``); a bad --port or --host, or a port in use, is one ``prehab: error:`` line.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def serve_command(args: argparse.Namespace) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Check the address and port, make the token, print the URL, serve until ctrl+c."""
-    from prehab.serve import (
+    from prehab.web.serve import (
         SHORT_TOKEN,
         TOKEN_ENV,
         WILDCARD_HOSTS,

@@ -112,7 +112,7 @@ def is_text(value: str) -> bool:
 
 def safe(text: str) -> str:
     """``text`` as it may be echoed: unencodable characters replaced, controls and bidi removed."""
-    from prehab.textsafe import clean_text
+    from prehab.safe.text import clean_text
 
     return clean_text(text.encode("utf-8", "replace").decode("utf-8"))[:MAX_ID_CHARS]
 

@@ -22,9 +22,9 @@ from prehab.imports.ledger import Digest
 from prehab.imports.limits import MAX_ACTIVITY_BYTES, MAX_CSV_BYTES
 from prehab.imports.strava import StravaRows, parse_activities_csv
 from prehab.imports.trees import DirTree, Tree, ZipTree, file_digest, file_sessions
+from prehab.safe.text import clean_text
 from prehab.store.db import Store
 from prehab.store.records import ImportCount
-from prehab.textsafe import clean_text
 
 Load = Callable[[], tuple[list[Found], list[tuple[str, str]]]]
 """How an item gets its activities: (found, failures of single rows)."""
@@ -161,8 +161,8 @@ def _no_rows() -> tuple[list[Found], list[tuple[str, str]]]:
 
 def _restore(store: Store, path: Path) -> ImportCount:
     """Restore a ``prehab export`` TOML file (sessions counted; check-ins and done too)."""
+    from prehab.safe.toml import TomlError, read_toml
     from prehab.store.backup import BackupError, restore
-    from prehab.tomlsafe import TomlError, read_toml
 
     try:
         data = read_toml(path)  # a FIFO, a huge number or deep nesting: one clear reason

@@ -14,7 +14,7 @@ Finding the work items is ``prehab.imports.finding``, reading zips and folders
 
 Names and notes are someone else's text (a GPX ``<name>``, a Strava title): every session
 passes through ``_clean`` before it is checked and stored, so escape sequences and other
-control characters never reach the history (``prehab.textsafe``).
+control characters never reach the history (``prehab.safe.text``).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from prehab.imports.finding import Item, items_for
 from prehab.imports.ledger import Digest, Ledger
 from prehab.imports.report import ImportReport
 from prehab.imports.trees import ZipTree
+from prehab.safe.text import clean_text
 from prehab.store.db import Store, add_sessions_in
 from prehab.store.records import validate_session
-from prehab.textsafe import clean_text
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, name): called before each item (done = items finished so far)

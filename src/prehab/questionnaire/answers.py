@@ -35,7 +35,7 @@ def parse_answer(
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, ("needs an answer" if q.required else None)
     if q.kind == "text":
-        from prehab.textsafe import clean_text, is_text
+        from prehab.safe.text import clean_text, is_text
 
         text = str(raw)
         if not is_text(text):

@@ -19,7 +19,7 @@ from prehab.rulebook.locate import Locator
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, FieldSpec
 from prehab.rulebook.suggest import did_you_mean
-from prehab.tomlsafe import toml_files
+from prehab.safe.toml import toml_files
 
 SCREEN_KEYS = ("id", "title", "intro", "order", "saves")
 QUESTION_KEYS = ("id", "prompt", "kind", "unit", "range", "choices", "sets", "help", "required", "section")

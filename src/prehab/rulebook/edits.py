@@ -16,8 +16,8 @@ import tomli_w
 
 from prehab.model import Problem
 from prehab.rulebook.loader import default_layers, load_rulebook
-from prehab.safefile import atomic_write
-from prehab.tomlsafe import TomlError, read_toml, toml_files
+from prehab.safe.files import atomic_write
+from prehab.safe.toml import TomlError, read_toml, toml_files
 
 OVERRIDES_FILE = "overrides.toml"
 
@@ -60,7 +60,7 @@ def _validate(candidate: dict[str, Any], target: Path, base: Path | None) -> lis
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """``prehab.safefile.atomic_write`` for text: through symlinks, mode kept, all or nothing."""
+    """``prehab.safe.files.atomic_write`` for text: through symlinks, mode kept, all or nothing."""
     atomic_write(path, text.encode("utf-8"))
 
 

@@ -22,7 +22,7 @@ from prehab.rulebook.parse import parse_rule
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean
-from prehab.tomlsafe import TomlError, read_toml_text, toml_files
+from prehab.safe.toml import TomlError, read_toml_text, toml_files
 
 SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
@@ -57,7 +57,7 @@ class LoadResult:
 
 def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]] | None:
     """Text and data of a TOML file; anything wrong with it (not a readable file, syntax,
-    a huge number, deep nesting) becomes one located problem (``prehab.tomlsafe``)."""
+    a huge number, deep nesting) becomes one located problem (``prehab.safe.toml``)."""
     try:
         return read_toml_text(path)
     except TomlError as exc:

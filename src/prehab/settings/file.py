@@ -24,12 +24,12 @@ from typing import Any
 import tomli_w
 
 from prehab.model import Problem
-from prehab.safefile import FileRefused, write_target
-from prehab.safefile import atomic_write as _atomic_write
+from prehab.safe.files import FileRefused, write_target
+from prehab.safe.files import atomic_write as _atomic_write
+from prehab.safe.toml import TomlError, parse_toml, read_text, scan_lines
 from prehab.settings.model import ANY_KIT, NO_KIT, Settings, setting_keys
 from prehab.settings.spec import SettingError
 from prehab.settings.values import check_value, unknown_key_fix
-from prehab.tomlsafe import TomlError, parse_toml, read_text, scan_lines
 
 
 def _default_path(path: Path | None) -> Path:
@@ -128,7 +128,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
 def atomic_write(path: Path, data: bytes, make_parents: bool = True) -> None:
     """Replace ``path`` with ``data`` via a synced temp file next to the real file (see
-    ``prehab.safefile.atomic_write``: symlinks followed, mode kept, non-regular files refused)."""
+    ``prehab.safe.files.atomic_write``: symlinks followed, mode kept, non-regular files refused)."""
     _atomic_write(path, data, make_parents)
 
 

@@ -21,11 +21,11 @@ from typing import Any
 
 import tomli_w
 
+from prehab.safe.text import as_text, clean_text
 from prehab.store.db import Store, StoreDamaged
 from prehab.store.done import DoneRow, done_rows
 from prehab.store.records import AdviceRecord, Checkin, Episode, EpisodeUpdate, Profile, Response, Session
 from prehab.store.schema import LATEST_VERSION
-from prehab.textsafe import as_text, clean_text
 
 CSV_COLUMNS = (
     "id", "date", "kind", "distance_km", "duration_min", "rpe", "surface", "cross_plane",

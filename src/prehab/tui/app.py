@@ -11,7 +11,7 @@ and screen files (reloaded), settings.toml (``prehab settings set``, a hand edit
 the date (midnight); the service tells the app, which redraws the screen shown.
 
 Messages here quote files and paths, so they are never read as markup (``markup=False``) and
-lose their control characters (``prehab.textsafe``).
+lose their control characters (``prehab.safe.text``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from prehab.textsafe import clean_text, plain
+from prehab.safe.text import clean_text, plain
 from prehab.tui.faults import reports_faults
 
 if TYPE_CHECKING:

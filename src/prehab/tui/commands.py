@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from prehab.textsafe import markup_escape
+from prehab.safe.text import markup_escape
 from prehab.tui.widgets import MODES
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from prehab.model import UserError
-from prehab.textsafe import clean_text
+from prehab.safe.text import clean_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -5,7 +5,7 @@ file appears here with its prompt, unit, range, help and validation message with
 Python. Validation itself lives in prehab.questionnaire; this widget only shows it.
 
 Prompts, help and intro come from TOML anyone can edit, and messages quote what was typed:
-all are shown as plain text (``prehab.textsafe.plain``), never read as markup.
+all are shown as plain text (``prehab.safe.text.plain``), never read as markup.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from prehab.questionnaire import DURATION_UNIT, Question, Screen
-from prehab.textsafe import clean_text, plain
+from prehab.safe.text import clean_text, plain
 from prehab.tui.widgets import StillInput
 
 YES_NO: list[tuple[RenderableType, str]] = [("yes", "yes"), ("no", "no")]

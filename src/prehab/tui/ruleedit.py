@@ -66,7 +66,7 @@ class Edit:
             shutil.rmtree(self.path.parent, ignore_errors=True)
         if text == self.draft:
             return "unchanged: no copy kept, the shipped one stays"
-        from prehab.safefile import atomic_write
+        from prehab.safe.files import atomic_write
 
         atomic_write(self.keep, text.encode("utf-8"))
         return f"saved your copy {self.keep}: it replaces the shipped one by id"

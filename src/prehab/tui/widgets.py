@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.data_table import RowKey
 
-from prehab.textsafe import one_line
+from prehab.safe.text import one_line
 from prehab.tui.screens import SCREENS
 
 MODES: tuple[tuple[str, str, str], ...] = tuple((e.key, e.mode, e.title) for e in SCREENS)
@@ -51,7 +51,7 @@ class VimTable(DataTable[str | Text]):
 
     A plain ``DataTable`` parses ``str`` cells as Rich markup: a session note ``[/oops]`` would
     raise ``MarkupError`` on every redraw and ``[red]`` would restyle the row. Here each ``str``
-    becomes a ``Text`` on one line, without control characters (``prehab.textsafe``).
+    becomes a ``Text`` on one line, without control characters (``prehab.safe.text``).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from prehab.model import URGENCY_LABEL
-from prehab.safefile import atomic_write
+from prehab.safe.files import atomic_write
 
 log = logging.getLogger("prehab.ha")
 

@@ -26,7 +26,7 @@ from prehab.facts.response import RESPONSE_SCREEN
 from prehab.model import UserError
 from prehab.questionnaire import Screen as Questionnaire
 from prehab.questionnaire import Validated, answers_for_display, validate
-from prehab.textsafe import clean_text
+from prehab.safe.text import clean_text
 from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen

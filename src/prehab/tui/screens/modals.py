@@ -1,7 +1,7 @@
 """Modal screens: a long text, a yes/no confirmation for destructive actions, help.
 
 Titles, bodies and questions quote rules, notes and file names, so they are shown as plain
-text (``prehab.textsafe.plain``), never read as markup; a ``Text`` body keeps its styles.
+text (``prehab.safe.text.plain``), never read as markup; a ``Text`` body keeps its styles.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from prehab.textsafe import clean_styled, plain
+from prehab.safe.text import clean_styled, plain
 
 
 class TextScreen(ModalScreen[None]):

@@ -20,7 +20,7 @@ from textual.widgets import Button, Static
 from prehab.day.profile import PROFILE_SCREEN
 from prehab.day.service import DayService
 from prehab.questionnaire import answers_for_display
-from prehab.textsafe import plain
+from prehab.safe.text import plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 

@@ -5,7 +5,7 @@ panel shows the day's items (done or not), what was left out and why, the rules 
 and the rulebook's fingerprint. The deleted records dialog lists deleted sessions, check-ins
 and done marks (r or Enter restores one) and the recent check-ins (d deletes one).
 
-Exercise names and rule titles are rule-pack text, shown as plain text (``prehab.textsafe``).
+Exercise names and rule titles are rule-pack text, shown as plain text (``prehab.safe.text``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from prehab.textsafe import clean_styled, clean_text, plain
+from prehab.safe.text import clean_styled, clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.widgets import VimOptionList
 

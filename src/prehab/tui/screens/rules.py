@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from prehab.facts.complete import complete_facts
 from prehab.present.render import dose_text
 from prehab.rulebook.model import Exercise, Rule
-from prehab.textsafe import clean_styled, clean_text
+from prehab.safe.text import clean_styled, clean_text
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.state import pack_summary
 from prehab.tui.widgets import StillInput, VimOptionList

@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 
 from prehab.day.service import DayService
 from prehab.day.view import Item
+from prehab.safe.text import clean_text, plain
 from prehab.store.workouts import load_workout, save_workout
-from prehab.textsafe import clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.workout.actual import PAIN_LIMIT, SKIP_REASONS
 from prehab.workout.player import Exercise, Player, Rest, exercises_for

@@ -29,8 +29,8 @@ from prehab.questionnaire import (
     session_from_answers,
     validate,
 )
+from prehab.safe.text import clean_text, plain
 from prehab.store import Session, validate_session
-from prehab.textsafe import clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen

@@ -27,6 +27,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from prehab.safe.text import clean_text, plain
 from prehab.settings import (
     MEANINGS,
     SPECS,
@@ -41,7 +42,6 @@ from prehab.settings import (
     setting_keys,
     unknown_names,
 )
-from prehab.textsafe import clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import StillInput

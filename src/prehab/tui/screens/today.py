@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from prehab.day.view import Item, Message
 from prehab.model import Reason
-from prehab.textsafe import clean_styled, clean_text
+from prehab.safe.text import clean_styled, clean_text
 from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList

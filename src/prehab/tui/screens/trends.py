@@ -115,6 +115,12 @@ def ticks(weeks: list[date]) -> tuple[list[float], list[str]]:
     return [float(i) for i in chosen], [weeks[i].strftime("%d %b") for i in chosen]
 
 
+def _marker(xs: list[int]) -> str:
+    """A line's marker: braille draws a line finely, but one point of it is a single pixel,
+    which reads as nothing (a first week of data); a lone point is a full character."""
+    return "braille" if len(xs) > 1 else "●"
+
+
 def _points(values: list[Any]) -> tuple[list[int], list[float]]:
     """The weeks that have a value (None: nothing known that week is left out, not drawn as 0)."""
     xs = [i for i, v in enumerate(values) if v is not None]
@@ -219,7 +225,7 @@ class TrendsScreen(PrehabScreen):
         plt.clear_figure()
         xs = list(range(len(points)))
         ys = [_value(p, loaded) for p in points]
-        plt.plot(xs, ys, marker="braille", color="cyan", label=unit if loaded else "reps or s")
+        plt.plot(xs, ys, marker=_marker(xs), color="cyan", label=unit if loaded else "reps or s")
         plt.plot(xs, [p.volume for p in points], yside="right", marker="dot", color="yellow", label="volume")
         plt.ylim(0, max(ys, default=1.0) * 1.25 or 1.0)
         plt.ylim(0, max((p.volume for p in points), default=1.0) * 1.6 or 1.0, yside=2)  # apart from the load
@@ -284,7 +290,7 @@ class TrendsScreen(PrehabScreen):
         for values, name, color in ((region.tightness, "tightness", "cyan"), (region.pain, "pain", "red")):
             xs, ys = _points(values)
             if xs:
-                plt.plot(xs, ys, marker="braille", color=color, label=name)
+                plt.plot(xs, ys, marker=_marker(xs), color=color, label=name)
         plt.title(f"{_label(self.shown_region)}: weekly highest, 0-10")
         plt.ylim(0, 10)
         plt.yticks([0, 5, 10])
@@ -311,7 +317,7 @@ class TrendsScreen(PrehabScreen):
         plt.bar(xs, distance, color="green", label=units, width=0.6)
         ax, ay = _points(series.adherence_pct)
         if ax:
-            plt.plot(ax, ay, yside="right", marker="braille", color="yellow", label="done %")
+            plt.plot(ax, ay, yside="right", marker=_marker(ax), color="yellow", label="done %")
             plt.ylim(0, 100, yside=2)  # 2: the right-hand axis (plotext's stub types it as a number)
         plt.title(f"distance ({units}, bars) and done (%, line)")
         plt.xticks(*ticks(series.weeks))

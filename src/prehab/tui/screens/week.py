@@ -5,7 +5,7 @@ Today fills. **s** skips (or brings back) strength on a later day, and the days 
 re-planned; today's plan is changed on Today.
 
 Notes and exercise names are rule-pack text: the table (VimTable) and the panel show them as
-plain, cleaned text (``prehab.textsafe``), never as markup.
+plain, cleaned text (``prehab.safe.text``), never as markup.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from prehab.day.view import Item
 from prehab.day.week import PlannedDay
 from prehab.present.render import dose_text
-from prehab.textsafe import clean_styled
+from prehab.safe.text import clean_styled
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimTable
 
