@@ -144,3 +144,14 @@ async def open_checkin(pilot: Any, tab: str) -> CheckinScreen:
     screen.show_tab(tab)
     await pilot.pause()
     return screen
+
+
+async def until(pilot: Any, ready: Callable[[], object], presses: int = 200) -> bool:
+    """Let the app process its messages until ``ready()`` holds (bounded by a count of pauses,
+    not by the clock): what a key started (a save, a screen switch, a toast) may take more
+    than one round of messages on a loaded machine."""
+    for _ in range(presses):
+        if ready():
+            return True
+        await pilot.pause()
+    return bool(ready())

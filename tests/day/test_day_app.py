@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from tests.tui_support import TODAY, app_fixtures, calf_tight, option_ids, run, toasts
+from tests.tui_support import TODAY, app_fixtures, calf_tight, option_ids, run, toasts, until
 from textual.widgets import Input, OptionList, Select
 
 from prehab.store import Store
@@ -107,8 +107,7 @@ def test_a_stale_episode_is_asked_about_on_today_and_answered_on_checkin(
             assert form is not None and form.questionnaire.id == "follow-up"
             form.query_one(f"#q-follow-up-episode_{knee.id}", Select).value = "resolved"
             await pilot.press("ctrl+s")
-            await pilot.pause()
-            await pilot.pause()
+            await until(pilot, lambda: "resolved: knees pain" in toasts(app))
             assert "resolved: knees pain" in toasts(app)
             assert not any(k.startswith("follow-") for k in option_ids(app))
 

@@ -281,8 +281,9 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         elif self.entries:
             # a referral comes first (the list starts at the top, its heading shown); else the
             # first exercise
-            first = next((k for k in self.entries if k.startswith("refer-")), None) or next(
-                (k for k in self.entries if k.startswith("ex-")), next(iter(self.entries))
+            first = next((k for k, e in self.entries.items() if e.kind == "refer"), None) or next(
+                (k for k, e in self.entries.items() if e.item is not None and e.kind != "extra"),
+                next(iter(self.entries)),
             )
             index = listing.get_option_index(first)
         listing.highlighted = index
