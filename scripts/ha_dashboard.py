@@ -115,7 +115,7 @@ def main() -> int:
                 seconds=round(time.time() - clicked, 3),
                 items=items(page),
             )
-            page.screenshot(path=str(args.out.with_name(args.out.stem + "-ticked.png")), full_page=True)
+            page.screenshot(path=str(Path(args.tokens).with_name("dashboard-ticked.png")), full_page=True)
         browser.close()
     return 0 if ok else 1
 

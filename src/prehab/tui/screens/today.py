@@ -294,10 +294,13 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
     def _line(self, item: Item, done: bool) -> Text:
         from prehab.present.render import dose_text
 
-        mark = "[x]" if done else "[ ]"
-        line = Text(f"{item.number:>2} {mark} ", style="green" if done else "")
-        line.append(item.name, style="bold" if not done else "dim")
-        line.append(f"  {dose_text(item.dose)} · {item.minutes:g} min", style="dim" if done else "")
+        # done: a green mark and the name struck through, no dim or coloured text, which read as
+        # dark green on the blue of the selected row
+        line = Text(f"{item.number:>2} ")
+        line.append("[x]" if done else "[ ]", style="bold green" if done else "")
+        line.append(" ")
+        line.append(item.name, style="strike" if done else "bold")
+        line.append(f"  {dose_text(item.dose)} · {item.minutes:g} min")
         if item.regressed_from:
             line.append("  (easier version)", style="dim")
         if item.kept:
