@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from prehab.day.view import DayView, Decorations, Item
 from prehab.rulebook import Rulebook
 from prehab.store import Session, Store
+from prehab.store.records import RecordKind
 from prehab.workout.actual import Actual
 
 
@@ -94,13 +95,13 @@ class HistoryCommands:
             self.store.update_session(session)
         self.changed({"history"})
 
-    def delete(self, kind: str, record: int) -> bool:
+    def delete(self, kind: RecordKind, record: int) -> bool:
         assert self.store is not None
         done = self.store.delete(kind, record)
         self.changed({"history"})
         return done
 
-    def restore(self, kind: str, record: int) -> bool:
+    def restore(self, kind: RecordKind, record: int) -> bool:
         assert self.store is not None
         done = self.store.restore(kind, record)
         self.changed({"history"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from prehab.model import Fact
 
@@ -37,6 +37,19 @@ MAX_OTHER_DISTANCE_KM = 5000.0
 MAX_OTHER_DURATION_MIN = 14 * 24 * 60.0
 """Caps for every other kind. Real rides pass the run caps (a 474 km, 2,117-minute brevet; a
 1,200 km Paris-Brest-Paris in one file); these only catch nonsense such as metres read as km."""
+
+
+RecordKind = Literal["session", "checkin", "done"]
+"""The kinds of record a delete can be undone for (``prehab delete``/``restore``, the app's undo)."""
+RECORD_KINDS: tuple[RecordKind, ...] = ("session", "checkin", "done")
+
+
+def record_kind(text: str) -> RecordKind | None:
+    """``text`` as a record kind, or None if it names none (text from the command line)."""
+    for kind in RECORD_KINDS:
+        if text == kind:
+            return kind
+    return None
 
 
 @dataclass
@@ -140,8 +153,7 @@ class DoneItem:
 class Deleted:
     """A deleted record that can be restored: ``prehab restore KIND ID`` or the app."""
 
-    kind: str
-    """session, checkin or done"""
+    kind: RecordKind
     id: int
     day: date
     what: str

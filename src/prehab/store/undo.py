@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from prehab.store import episodes, rows
-from prehab.store.records import Deleted
+from prehab.store.records import RECORD_KINDS, Deleted, RecordKind
 from prehab.store.rows import ATHLETE_ID, LIVE
 
 if TYPE_CHECKING:
     from prehab.store.db import Store
 
-RESTORABLE = ("session", "checkin", "done")
-"""The kinds of record a delete can be undone for (``restore``)."""
-_TABLES = {"session": "sessions", "checkin": "checkins", "done": "done"}
+RESTORABLE = RECORD_KINDS
+_TABLES: dict[RecordKind, str] = {"session": "sessions", "checkin": "checkins", "done": "done"}
 
 
 def soft_delete(store: Store, table: str, test: str, params: Sequence[Any]) -> bool:
@@ -33,7 +32,7 @@ def soft_delete(store: Store, table: str, test: str, params: Sequence[Any]) -> b
     return cur.rowcount > 0
 
 
-def delete(store: Store, kind: str, id: int) -> bool:
+def delete(store: Store, kind: RecordKind, id: int) -> bool:
     """Delete one record softly (``kind``: session, checkin or done); False if there is no
     such record that is not deleted already. ``restore`` undoes it."""
     table = _TABLES.get(kind)
@@ -50,7 +49,7 @@ def delete(store: Store, kind: str, id: int) -> bool:
     return cur.rowcount > 0
 
 
-def restore(store: Store, kind: str, id: int) -> bool:
+def restore(store: Store, kind: RecordKind, id: int) -> bool:
     """Undo the delete of one record (``kind``: session, checkin or done); False if no
     deleted record of that kind has that id."""
     table = _TABLES.get(kind)

@@ -10,7 +10,7 @@ Exercise names and rule titles are rule-pack text, shown as plain text (``prehab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.safe.text import clean_styled, clean_text, plain
+from prehab.store.records import RecordKind
 from prehab.tui.faults import reports_faults
 from prehab.tui.widgets import VimOptionList
 
@@ -33,7 +34,19 @@ LOG_DAYS = 120
 """How many stored plans the dialog lists (the CLI lists them all)."""
 
 
-class RecordsDialog(ModalScreen[list[tuple[str, str, int]]]):
+class RecordOption(Option):
+    """A row of the deleted-records list that carries what it acts on (no id to parse back)."""
+
+    def __init__(
+        self, prompt: Text, action: Literal["restore", "delete"], kind: RecordKind, record: int
+    ) -> None:
+        super().__init__(prompt, id=f"{action}:{kind}:{record}")
+        self.action = action
+        self.kind: RecordKind = kind
+        self.record = record
+
+
+class RecordsDialog(ModalScreen[list[tuple[str, RecordKind, int]]]):
     """A list above a detail panel, in a dialog that fits 80x24."""
 
     DEFAULT_CSS = """
@@ -47,7 +60,7 @@ class RecordsDialog(ModalScreen[list[tuple[str, str, int]]]):
     def __init__(self, state: AppState) -> None:
         super().__init__(classes="modal")
         self.state = state
-        self.changed: list[tuple[str, str, int]] = []
+        self.changed: list[tuple[str, RecordKind, int]] = []
         """What was done here: ("restored" or "deleted", kind, id), oldest first."""
 
     def compose(self) -> ComposeResult:
@@ -175,7 +188,7 @@ class DeletedScreen(RecordsDialog):
             when = d.deleted_at.astimezone().strftime("%d %b %H:%M")
             line = Text(f" {d.kind} #{d.id}  {d.day.strftime('%d %b')}  {d.what}", style="")
             line.append(f"  deleted {when}", style="dim")
-            options.append(Option(clean_styled(line), id=f"restore:{d.kind}:{d.id}"))
+            options.append(RecordOption(clean_styled(line), "restore", d.kind, d.id))
         if not deleted:
             options.append(Option(Text(" nothing deleted", style="dim"), disabled=True))
         options.append(Option(Text("CHECK-INS (d deletes)", style="bold"), disabled=True))
@@ -184,7 +197,7 @@ class DeletedScreen(RecordsDialog):
             screens = ", ".join(sorted(c.answers)) or "no answers"
             line = Text(f" check-in #{c.id}  {c.taken_at.astimezone():%d %b %H:%M}  {screens}")
             line.append(f"  {len(c.facts)} facts", style="dim")
-            options.append(Option(clean_styled(line), id=f"delete:checkin:{c.id}"))
+            options.append(RecordOption(clean_styled(line), "delete", "checkin", c.id))
         if not checkins:
             options.append(Option(Text(" no check-ins", style="dim"), disabled=True))
         listing.add_options(options)
@@ -201,12 +214,11 @@ class DeletedScreen(RecordsDialog):
             return Text(f"d deletes check-in #{record}; its facts stop counting (r restores it).")
         return Text()
 
-    def _selected(self) -> tuple[str, str, int] | None:
+    def _selected(self) -> tuple[str, RecordKind, int] | None:
         option = self.query_one("#records-list", OptionList).highlighted_option
-        if option is None or not option.id:
+        if not isinstance(option, RecordOption):
             return None
-        action, kind, record = option.id.split(":")
-        return action, kind, int(record)
+        return option.action, option.kind, option.record
 
     @reports_faults
     def action_restore(self) -> None:

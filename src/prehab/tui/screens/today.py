@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from prehab.day.view import Item, Message
 from prehab.model import Reason
 from prehab.safe.text import clean_styled, clean_text
+from prehab.store.records import RecordKind
 from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
@@ -127,7 +128,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, Entry] = {}
-        self.undo_stack: list[tuple[str, str, int, Item | None]] = []
+        self.undo_stack: list[tuple[str, RecordKind, int, Item | None]] = []
         """(what, kind, id, prescription): "marked"/"unmarked" a done item here, "restored" or
         "deleted" a record in the deleted records dialog."""
 
@@ -434,7 +435,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
     def action_deleted(self) -> None:
         from prehab.tui.screens.records import DeletedScreen
 
-        def restored(done: list[tuple[str, str, int]] | None) -> None:
+        def restored(done: list[tuple[str, RecordKind, int]] | None) -> None:
             for what, kind, record in done or []:
                 self.undo_stack.append((what, kind, record, None))
             if done:
