@@ -1,7 +1,8 @@
 """Where prehab keeps things: the shipped pack, the user's config and data directories.
 
 Overrides exist so tests, CI and people with several profiles never touch the real home
-directory: ``--data-dir``/``PREHAB_DATA_DIR`` and ``--config-dir``/``PREHAB_CONFIG_DIR``.
+directory: ``--data-dir``/``PREHAB_DATA_DIR``, ``--config-dir``/``PREHAB_CONFIG_DIR`` and
+``PREHAB_CACHE_DIR`` (the checked rule pack, ``rulebook/packcache``: safe to delete).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP = "prehab"
 _PACKAGE_DATA = Path(__file__).resolve().parent / "data"
@@ -33,6 +34,13 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     env = os.environ.get("PREHAB_DATA_DIR")
     return Path(env).expanduser() if env else user_data_path(APP)
+
+
+def cache_dir() -> Path:
+    """Where prehab keeps what it can rebuild (the checked rule pack): deleting it only costs
+    the next start the time of a full load."""
+    env = os.environ.get("PREHAB_CACHE_DIR")
+    return Path(env).expanduser() if env else user_cache_path(APP)
 
 
 def user_rules_dir() -> Path:

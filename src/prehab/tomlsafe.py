@@ -63,8 +63,14 @@ def read_toml_text(path: Path) -> tuple[str, dict[str, Any]]:
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of the regular file at ``path``; TomlError("read") otherwise."""
+    return decode_text(read_file(path), path)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``; TomlError("read") otherwise. Apart from
+    ``decode_text`` so a caller can hash exactly the bytes it then parses (the pack cache)."""
     try:
-        data = read_bytes(path)
+        return read_bytes(path)
     except FileRefused as exc:
         reason = exc.message
         if reason.startswith("is "):
@@ -72,6 +78,10 @@ def read_text(path: Path) -> str:
         elif reason.startswith("cannot be read ("):
             reason = reason[len("cannot be read (") : -1]
         raise _error(str(path), None, "read", f"cannot read the file: {reason}", exc.fix) from None
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """``data`` (read from ``path``) as UTF-8 text; TomlError("read") located at the bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -284,4 +284,5 @@ def run_paths(args: argparse.Namespace) -> int:
     print(clean_text(f"your screens:   {paths.user_screens_dir()}"))
     print(clean_text(f"settings:       {paths.settings_file()}"))
     print(clean_text(f"history:        {paths.database_file()}"))
+    print(clean_text(f"cache:          {paths.cache_dir()} (safe to delete)"))
     return 0

@@ -22,7 +22,7 @@ from prehab.rulebook.parse import parse_rule
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean
-from prehab.tomlsafe import TomlError, read_toml_text, toml_files
+from prehab.tomlsafe import TomlError, decode_text, parse_toml, read_file, read_toml_text, toml_files
 
 SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
@@ -65,22 +65,54 @@ def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]]
         return None
 
 
-def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadResult:
+def load_rulebook(layers: list[Path], *, require_examples_in: int = 1, cache: bool = True) -> LoadResult:
     """Load layers in order (later wins by id). The first ``require_examples_in`` layers must
-    give every rule an embedded example (the shipped pack does; user rules need not)."""
+    give every rule an embedded example (the shipped pack does; user rules need not).
+
+    The result of an unchanged pack comes from the cache folder (``packcache``: keyed by the
+    bytes of every file read here, which are the bytes parsed); ``cache=False`` always checks."""
     problems: list[Problem] = []
-    sources: list[SourceFile] = []
+    files: list[tuple[int, Path, bytes]] = []
+    unread = False
     for index, layer in enumerate(layers):
         if not layer.exists() and not layer.is_symlink():
             if index == 0:
                 problems.append(Problem(str(layer), None, "", "no such file or folder", "check the path"))
             continue
         for path in toml_files(layer, problems):
-            read = read_toml(path, problems)
-            if read is not None:
-                text, data = read
-                kind = "default" if index < require_examples_in else "user"
-                sources.append(SourceFile(path, text, data, Locator(text), kind))
+            try:
+                files.append((index, path, read_file(path)))
+            except TomlError as exc:
+                problems.append(exc.problem)
+                unread = True
+    pack_key = None
+    if cache and not unread:
+        from prehab.rulebook import packcache
+
+        pack_key = packcache.key(files, require_examples_in)
+        hit = packcache.read(pack_key)
+        if hit is not None:
+            return LoadResult(hit.rulebook, problems + hit.problems)
+    listed = len(problems)
+    result = _load_files(files, problems, require_examples_in)
+    if pack_key is not None:
+        packcache.write(pack_key, LoadResult(result.rulebook, result.problems[listed:]))
+    return result
+
+
+def _load_files(
+    files: list[tuple[int, Path, bytes]], problems: list[Problem], require_examples_in: int
+) -> LoadResult:
+    sources: list[SourceFile] = []
+    for index, path, data in files:
+        try:
+            text = decode_text(data, path)
+            parsed = parse_toml(text, str(path))
+        except TomlError as exc:
+            problems.append(exc.problem)
+            continue
+        kind = "default" if index < require_examples_in else "user"
+        sources.append(SourceFile(path, text, parsed, Locator(text), kind))
     for src in sources:
         rep = src.reporter()
         rep.unknown_keys(src.data, TOP_KEYS, "top-level key")

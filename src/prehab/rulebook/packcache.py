@@ -1,0 +1,229 @@
+"""The checked rule pack, kept in the cache folder so the next start skips the full load.
+
+Why: reading and checking the shipped pack (tomllib, the line index, validation, the
+cross-checks and the engine's limits) costs about 70 ms, a third of a ``recommend`` and far
+more than the evaluation itself. The result of that work, the ``LoadResult`` (the rulebook, or
+none, with every located problem that ``rules check`` prints), is stored here and read back
+in a few milliseconds.
+
+Safety, in the order the reader checks it:
+
+- **The key** is a SHA-256 of prehab's version, ``FORMAT``, the size and modification time of
+  the modules that do the checking (a developer's edit to the loader is a new key), whether
+  each layer needs embedded examples, and the path and exact bytes of every pack file,
+  the user's override files included. The loader parses the very bytes it hashed, so a file
+  saved in between cannot be cached under the old key. Any change is a new key: a miss.
+- **The file** is one line of header (format, key, SHA-256 of the payload) and the payload.
+  A file from another key, another format or another program, a truncated or changed payload,
+  anything that does not decode: a miss, and the pack is loaded as if there were no cache.
+- **JSON, never pickle**: a cache file cannot run code. The payload names its dataclasses by a
+  short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong number of fields is a
+  miss. Objects are made with ``__new__`` and their fields set, so no constructor runs either.
+- **Writing** goes to a temporary file renamed into place (a reader never sees half a file),
+  and any ``OSError`` (a read-only or full cache folder) is ignored: the next start loads the
+  pack again. At most ``KEEP`` packs are kept (the app's edits create new ones).
+
+Clearing it: delete the folder (``prehab rules paths`` shows it); nothing else is kept there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prehab import __version__
+from prehab.model import Problem
+from prehab.rulebook import model as rb
+from prehab.rulebook import schema as sc
+
+if TYPE_CHECKING:
+    from prehab.rulebook.loader import LoadResult
+
+FORMAT = 1
+"""Bumped when what is stored changes shape (the version and the code stamp catch the rest)."""
+KEEP = 16
+"""Cached packs kept; the oldest beyond this are removed when a new one is written."""
+MAGIC = "prehab-pack-cache"
+SUFFIX = ".json"
+
+_CLASSES: dict[str, type[Any]] = {
+    "B": rb.Rulebook,
+    "R": rb.Rule,
+    "C": rb.Condition,
+    "F": rb.FieldTest,
+    "V": rb.ValueRef,
+    "G": rb.FlagSpec,
+    "Ps": rb.PrescribeSpec,
+    "H": rb.HoldSpec,
+    "Pg": rb.ProgressSpec,
+    "Ls": rb.LoadSpec,
+    "Th": rb.Then,
+    "Ex": rb.Example,
+    "E": rb.Exercise,
+    "S": sc.FactSchema,
+    "K": sc.KindSpec,
+    "Fs": sc.FieldSpec,
+    "Pr": Problem,
+}
+_TAGS = {cls: tag for tag, cls in _CLASSES.items()}
+_FIELDS = {tag: tuple(f.name for f in fields(cls)) for tag, cls in _CLASSES.items()}
+_CODE = ("rulebook", "engine", "model.py", "tomlsafe.py", "__init__.py")
+"""The parts of prehab whose code decides what a load concludes (stamped into the key)."""
+
+
+class _Invalid(Exception):
+    """What is stored is not something this code wrote."""
+
+
+def cache_folder() -> Path:
+    from prehab.paths import cache_dir
+
+    return cache_dir() / "packs"
+
+
+def key(files: list[tuple[int, Path, bytes]], require_examples_in: int) -> str:
+    """The cache key of a pack: (layer index, path, bytes) of each file, in load order."""
+    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{_code_stamp()}".encode())
+    for layer, path, data in files:
+        kind = "default" if layer < require_examples_in else "user"
+        digest.update(f"\0{kind}\0{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def read(pack_key: str) -> LoadResult | None:
+    """The load result stored under ``pack_key``, or None for a miss of any kind."""
+    try:
+        raw = (cache_folder() / (pack_key[:40] + SUFFIX)).read_bytes()
+        return _decode_file(raw, pack_key)
+    except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
+        return None
+
+
+def write(pack_key: str, result: LoadResult) -> bool:
+    """Store ``result`` under ``pack_key``; False (and nothing stored) if it cannot be."""
+    try:
+        payload = json.dumps(_encode(result.rulebook), separators=(",", ":"))
+        problems = json.dumps(_encode(result.problems), separators=(",", ":"))
+    except (TypeError, ValueError, _Invalid, RecursionError):
+        return False  # a value the codec does not know: load normally next time too
+    body = f'{{"book":{payload},"problems":{problems}}}'.encode()
+    header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": hashlib.sha256(body).hexdigest()}
+    folder = cache_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(json.dumps(header).encode() + b"\n" + body)
+            os.replace(tmp, folder / (pack_key[:40] + SUFFIX))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune(folder)
+    except OSError:
+        return False
+    return True
+
+
+def _decode_file(raw: bytes, pack_key: str) -> LoadResult:
+    from prehab.rulebook.loader import LoadResult
+
+    head, sep, body = raw.partition(b"\n")
+    header = json.loads(head)
+    if not sep or not isinstance(header, dict):
+        raise _Invalid("no header")
+    if header.get("format") != MAGIC or header.get("version") != FORMAT or header.get("key") != pack_key:
+        raise _Invalid("another pack, format or program")
+    if header.get("sha256") != hashlib.sha256(body).hexdigest():
+        raise _Invalid("changed or truncated")
+    data = json.loads(body)
+    book = None if data["book"] is None else _decode(data["book"])
+    problems = _decode(data["problems"])
+    if book is not None and not isinstance(book, rb.Rulebook):
+        raise _Invalid("not a rulebook")
+    if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
+        raise _Invalid("not problems")
+    return LoadResult(book, problems)
+
+
+def _code_stamp() -> str:
+    """Size and modification time of the checking code: cheap (a few dozen stats), and it
+    keeps a developer's edit of the loader from meeting a pack checked by the old one."""
+    root = Path(__file__).resolve().parent.parent
+    parts: list[str] = [sys.version.split()[0]]
+    for name in _CODE:
+        path = root / name
+        entries = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _prune(folder: Path) -> None:
+    cached = sorted(folder.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in cached[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+# -- the codec: every list is tagged, so a value from a user's TOML can never pass for a tag --
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, dict):
+        return {_text(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return ["[", *map(_encode, value)]
+    if isinstance(value, tuple):
+        return ["(", *map(_encode, value)]
+    if isinstance(value, set | frozenset):
+        return ["{", *map(_encode, sorted(value))]
+    if isinstance(value, Path):
+        return ["/", str(value)]
+    tag = _TAGS.get(type(value))
+    if tag is None or not is_dataclass(value):
+        raise _Invalid(f"cannot store a {type(value).__name__}")
+    return [tag, *(_encode(getattr(value, name)) for name in _FIELDS[tag])]
+
+
+def _text(k: Any) -> str:
+    if not isinstance(k, str):
+        raise _Invalid("a table key that is not text")
+    return k
+
+
+_NESTED = (list, dict)
+
+
+def _decode(value: Any) -> Any:
+    """The inverse of ``_encode``; scalars are passed over inline (most values are)."""
+    if type(value) is dict:
+        return {k: (_decode(v) if type(v) in _NESTED else v) for k, v in value.items()}
+    tag = value[0]
+    items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
+    if tag == "(":
+        return tuple(items)
+    if tag == "[":
+        return items
+    if tag == "{":
+        return set(items)
+    if tag == "/":
+        return Path(items[0])
+    names = _FIELDS[tag]  # KeyError (an unknown tag) is a miss
+    if len(items) != len(names):
+        raise _Invalid(f"{tag}: {len(items)} fields, not {len(names)}")
+    obj = object.__new__(_CLASSES[tag])
+    obj.__dict__.update(zip(names, items, strict=True))
+    return obj
