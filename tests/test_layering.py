@@ -92,3 +92,43 @@ def test_ui_command_imports_textual_only_inside_handlers() -> None:
     text = (SRC / "commands" / "ui.py").read_text(encoding="utf-8")
     top_level = [line for line in text.splitlines() if IMPORT.match(line) and not line.startswith(" ")]
     assert top_level == []
+
+
+HEAVY = ("textual", "paho", "ssl", "fitdecode", "xml", "defusedxml")
+"""What the everyday commands must not pay for: the app, the MQTT client and TLS, the importers'
+FIT and XML (GPX, TCX) parsers. Each costs more to import than the command takes to run."""
+EVERYDAY = [
+    ["--help"],
+    ["recommend", "--json"],
+    ["recommend", "--json", "--facts", str(SRC.parent.parent / "examples" / "runner.toml")],
+    ["recommend"],
+    ["log", "--kind", "easy", "--distance", "5"],
+    ["done", "1"],
+    ["history"],
+    ["history", "--json"],
+]
+
+
+def test_everyday_commands_import_no_app_mqtt_tls_or_importer_parsers(tmp_path: Path) -> None:
+    """Each command runs to its end in a fresh interpreter (the history is made by ``log`` on
+    the way, so ``done`` and ``history`` have work to read); then its modules are listed."""
+    probe = (
+        "import contextlib, io, json, os, sys\n"
+        f"os.environ['PREHAB_DATA_DIR'] = {str(tmp_path / 'data')!r}\n"
+        f"os.environ['PREHAB_CONFIG_DIR'] = {str(tmp_path / 'config')!r}\n"
+        f"os.environ['PREHAB_CACHE_DIR'] = {str(tmp_path / 'cache')!r}\n"
+        "from prehab.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):\n"
+        "    try:\n"
+        "        code = main(sys.argv[1:])\n"
+        "    except SystemExit as exc:\n"
+        "        code = exc.code\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(json.dumps([code, heavy, out.getvalue()[-300:]]))\n"
+    )
+    for argv in EVERYDAY:
+        run = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+        code, heavy, output = json.loads(run.stdout.strip().splitlines()[-1])
+        assert code == 0, (argv, output)
+        assert heavy == [], argv

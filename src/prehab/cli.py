@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from prehab.model import UserError
+from prehab.errors import UserError
 
 COMMAND_MODULES = (
     "prehab.commands.recommend",
