@@ -180,11 +180,11 @@ def test_a_read_only_cache_folder_gives_the_same_advice(tmp_path: Path) -> None:
         str(ROOT / "examples/runner.toml"),
     ]
     normal = subprocess.run(prehab, capture_output=True, text=True, env=env, timeout=120)
-    assert normal.returncode == 0 and len(cached_files()) == 1
+    assert normal.returncode == 0 and len(cached_files()) == 2  # the pack and the screens
     folder = cache_dir()
     script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && "$@"'
-    stale = cached_files()[0]
-    stale.write_text("not json")  # a bad file it cannot replace either
+    for stale in cached_files():
+        stale.write_text("not json")  # bad files it cannot replace either
     ro = subprocess.run(
         [*unshare(), "sh", "-c", script, "sh", str(folder), *prehab],
         capture_output=True, text=True, env=env, timeout=120,
@@ -212,3 +212,36 @@ def test_the_shipped_pack_key_changes_with_a_byte(tmp_path: Path) -> None:
     index, path, data = files[0]
     assert packcache.key([(index, path, data + b" "), *files[1:]], 1) != base
     assert packcache.key([(1, path, data), *files[1:]], 1) != base
+
+
+def test_screens_read_back_are_the_screens_checked() -> None:
+    from prehab.paths import user_screens_dir
+    from prehab.questionnaire import load_screens
+
+    book = load_rulebook(default_layers()).rulebook
+    assert book is not None
+    fresh = load_screens(book.schema, cache=False)
+    load_screens(book.schema)
+    again = load_screens(book.schema)
+    assert again.screens == fresh.screens and again.problems == fresh.problems and fresh.screens
+    user_screens_dir().mkdir(parents=True)
+    (user_screens_dir() / "mine.toml").write_text(
+        '[screen]\nid = "mine"\ntitle = "Mine"\n[[question]]\nid = "q"\nprompt = "?"\nkind = "yesno"\n'
+    )
+    mine = load_screens(book.schema)
+    assert mine.screens == load_screens(book.schema, cache=False).screens
+    assert "mine" in mine.screens or mine.errors  # a change to a screen file is a new load
+
+
+def test_screens_checked_against_another_schema_are_not_taken(make_pack: Callable[..., Path]) -> None:
+    from prehab.questionnaire import load_screens
+
+    shipped = load_rulebook(default_layers()).rulebook
+    assert shipped is not None
+    load_screens(shipped.schema)
+    facts = make_pack(RULE) / "facts.toml"
+    facts.write_text(facts.read_text().replace('values = ["', 'values = ["elbows", "', 1))
+    other = load_rulebook([facts.parent]).rulebook
+    assert other is not None and other.schema != shipped.schema
+    fresh = load_screens(other.schema, cache=False)
+    assert load_screens(other.schema).problems == fresh.problems

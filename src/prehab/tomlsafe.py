@@ -16,7 +16,6 @@ settings keep their defaults, an import skips the file.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +96,8 @@ def parse_toml(text: str, file: str = "<text>") -> dict[str, Any]:
         line = _long_dotted_key_line(text)
         if line is not None:
             raise _error(file, line, "depth", _DEPTH_DETAIL, _DEPTH_FIX)
+    import tomllib  # here: a pack or screens read back from the cache parse no TOML
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -6,22 +6,21 @@ any error yields no rulebook, so callers keep the last good one in force.
 
 from __future__ import annotations
 
-import copy
 import hashlib
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prehab.model import Problem
-from prehab.rulebook import analysis, holdcheck
-from prehab.rulebook.exercises import parse_exercise
-from prehab.rulebook.ladders import ladder_problems
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
-from prehab.rulebook.parse import parse_rule
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean
+
+# The checks (parse, exercises, ladders, analysis, holdcheck) are imported where a load runs
+# them: a pack read back from the cache (``packcache``) needs none of their import time.
 from prehab.tomlsafe import TomlError, decode_text, parse_toml, read_file, read_toml_text, toml_files
 
 SCHEMA_FILE = "facts.toml"
@@ -103,6 +102,8 @@ def load_rulebook(layers: list[Path], *, require_examples_in: int = 1, cache: bo
 def _load_files(
     files: list[tuple[int, Path, bytes]], problems: list[Problem], require_examples_in: int
 ) -> LoadResult:
+    from prehab.rulebook.parse import parse_rule
+
     sources: list[SourceFile] = []
     for index, path, data in files:
         try:
@@ -203,6 +204,9 @@ def _load_schema(sources: list[SourceFile], problems: list[Problem]) -> FactSche
 def _load_exercises(
     sources: list[SourceFile], schema: FactSchema, problems: list[Problem]
 ) -> dict[str, Exercise]:
+    from prehab.rulebook.exercises import parse_exercise
+    from prehab.rulebook.ladders import ladder_problems
+
     exercises: dict[str, Exercise] = {}
     for src in sources:
         table = src.data.get("exercise", {})
@@ -313,7 +317,7 @@ def _apply_overrides(
                 sub.error(f"unknown key '{sorted(unknown)[0]}'", "an override has id, enabled and set")
                 continue
             raw, rule_src, rule_index = raw_rules[rule_id]
-            raw = copy.deepcopy(raw)
+            raw = deepcopy(raw)
             if "enabled" in item:
                 if not isinstance(item["enabled"], bool):
                     sub.error("enabled must be true or false", "enabled = false", "enabled")
@@ -366,6 +370,8 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> str | None:
 def _cross_check(
     rules: dict[str, Rule], exercises: dict[str, Exercise], schema: FactSchema, problems: list[Problem]
 ) -> None:
+    from prehab.rulebook import analysis, holdcheck
+
     active = [r for r in rules.values() if r.enabled]
     _, cycle = analysis.stratify(active)
     if cycle:

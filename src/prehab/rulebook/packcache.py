@@ -32,7 +32,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,9 +86,20 @@ def cache_folder() -> Path:
     return cache_dir() / "packs"
 
 
-def key(files: list[tuple[int, Path, bytes]], require_examples_in: int) -> str:
-    """The cache key of a pack: (layer index, path, bytes) of each file, in load order."""
-    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{_code_stamp()}".encode())
+def register(tag: str, cls: type[Any]) -> None:
+    """Let the codec store ``cls`` (a dataclass) under ``tag``: the questionnaire's screens
+    use the same cache without the rulebook importing them."""
+    if _CLASSES.get(tag, cls) is not cls:
+        raise ValueError(f"tag {tag!r} is taken")
+    _CLASSES[tag] = cls
+    _TAGS[cls] = tag
+    _FIELDS[tag] = tuple(f.name for f in fields(cls))
+
+
+def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: str = "") -> str:
+    """The cache key of a pack: (layer index, path, bytes) of each file, in load order;
+    ``extra`` is anything else the result depends on (the screens: the fact schema)."""
+    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{_code_stamp()}\0{extra}".encode())
     for layer, path, data in files:
         kind = "default" if layer < require_examples_in else "user"
         digest.update(f"\0{kind}\0{path}\0{len(data)}\0".encode())
@@ -97,23 +107,50 @@ def key(files: list[tuple[int, Path, bytes]], require_examples_in: int) -> str:
     return digest.hexdigest()
 
 
+def digest_of(value: Any) -> str:
+    """A stable hash of a value the codec can store (the schema, for the screens' key)."""
+    return hashlib.sha256(json.dumps(_encode(value), separators=(",", ":")).encode()).hexdigest()
+
+
 def read(pack_key: str) -> LoadResult | None:
     """The load result stored under ``pack_key``, or None for a miss of any kind."""
-    try:
-        raw = (cache_folder() / (pack_key[:40] + SUFFIX)).read_bytes()
-        return _decode_file(raw, pack_key)
-    except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
+    from prehab.rulebook.loader import LoadResult
+
+    found = read_value(pack_key)
+    if not isinstance(found, dict) or set(found) != {"book", "problems"}:
         return None
+    book, problems = found["book"], found["problems"]
+    if book is not None and not isinstance(book, rb.Rulebook):
+        return None
+    if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
+        return None
+    return LoadResult(book, problems)
 
 
 def write(pack_key: str, result: LoadResult) -> bool:
     """Store ``result`` under ``pack_key``; False (and nothing stored) if it cannot be."""
+    return write_value(pack_key, {"book": result.rulebook, "problems": result.problems})
+
+
+def read_value(value_key: str) -> Any:
+    """What ``write_value`` stored under ``value_key``, or None for a miss of any kind; the
+    caller checks it is what it wants."""
     try:
-        payload = json.dumps(_encode(result.rulebook), separators=(",", ":"))
-        problems = json.dumps(_encode(result.problems), separators=(",", ":"))
+        raw = (cache_folder() / (value_key[:40] + SUFFIX)).read_bytes()
+        return _decode_file(raw, value_key)
+    except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
+        return None
+
+
+def write_value(value_key: str, value: Any) -> bool:
+    """Store ``value`` (dataclasses the codec knows, lists, tuples, dicts, scalars)."""
+    import tempfile  # only on a miss: it costs more to import than a hit takes
+
+    try:
+        body = json.dumps(_encode(value), separators=(",", ":")).encode()
     except (TypeError, ValueError, _Invalid, RecursionError):
         return False  # a value the codec does not know: load normally next time too
-    body = f'{{"book":{payload},"problems":{problems}}}'.encode()
+    pack_key = value_key
     header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": hashlib.sha256(body).hexdigest()}
     folder = cache_folder()
     try:
@@ -132,9 +169,7 @@ def write(pack_key: str, result: LoadResult) -> bool:
     return True
 
 
-def _decode_file(raw: bytes, pack_key: str) -> LoadResult:
-    from prehab.rulebook.loader import LoadResult
-
+def _decode_file(raw: bytes, pack_key: str) -> Any:
     head, sep, body = raw.partition(b"\n")
     header = json.loads(head)
     if not sep or not isinstance(header, dict):
@@ -144,13 +179,7 @@ def _decode_file(raw: bytes, pack_key: str) -> LoadResult:
     if header.get("sha256") != hashlib.sha256(body).hexdigest():
         raise _Invalid("changed or truncated")
     data = json.loads(body)
-    book = None if data["book"] is None else _decode(data["book"])
-    problems = _decode(data["problems"])
-    if book is not None and not isinstance(book, rb.Rulebook):
-        raise _Invalid("not a rulebook")
-    if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
-        raise _Invalid("not problems")
-    return LoadResult(book, problems)
+    return None if data is None else _decode(data)
 
 
 def _code_stamp() -> str:
