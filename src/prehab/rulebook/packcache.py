@@ -44,7 +44,7 @@ from prehab.rulebook import schema as sc
 if TYPE_CHECKING:
     from prehab.rulebook.loader import LoadResult
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when what is stored changes shape (the version and the code stamp catch the rest)."""
 KEEP = 16
 """Cached packs kept; the oldest beyond this are removed when a new one is written."""
@@ -208,19 +208,24 @@ def _prune(folder: Path) -> None:
 # -- the codec: every list is tagged, so a value from a user's TOML can never pass for a tag --
 
 
+_SCALARS = (str, bool, int, float, type(None))
+_FLAT = {"(": "(.", "[": "[.", "{": "{."}
+"""A container of scalars only is tagged apart ("(." for a tuple...), so reading it back is one
+call, not a look at every item: most of a pack's containers are flat."""
+
+
 def _encode(value: Any) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dict):
-        return {_text(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return ["[", *map(_encode, value)]
-    if isinstance(value, tuple):
-        return ["(", *map(_encode, value)]
-    if isinstance(value, set | frozenset):
-        return ["{", *map(_encode, sorted(value))]
+        encoded = {_text(k): _encode(v) for k, v in value.items()}
+        return ["d.", encoded] if all(type(v) in _SCALARS for v in encoded.values()) else encoded
     if isinstance(value, Path):
         return ["/", str(value)]
+    if isinstance(value, list | tuple | set | frozenset):
+        kind = "[" if isinstance(value, list) else "(" if isinstance(value, tuple) else "{"
+        items = [_encode(v) for v in (sorted(value) if kind == "{" else value)]
+        return [_FLAT[kind] if all(type(v) in _SCALARS for v in items) else kind, *items]
     tag = _TAGS.get(type(value))
     if tag is None or not is_dataclass(value):
         raise _Invalid(f"cannot store a {type(value).__name__}")
@@ -241,12 +246,21 @@ def _decode(value: Any) -> Any:
     if type(value) is dict:
         return {k: (_decode(v) if type(v) in _NESTED else v) for k, v in value.items()}
     tag = value[0]
+    if tag == "(.":
+        return tuple(value[1:])
+    if tag == "d.":
+        flat = value[1]
+        if type(flat) is not dict or not all(type(v) in _SCALARS for v in flat.values()):
+            raise _Invalid("d. holds a table of values")
+        return flat
+    if tag == "[.":
+        return value[1:]
     items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
     if tag == "(":
         return tuple(items)
     if tag == "[":
         return items
-    if tag == "{":
+    if tag in ("{", "{."):
         return set(items)
     if tag == "/":
         return Path(items[0])
