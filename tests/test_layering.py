@@ -132,3 +132,49 @@ def test_everyday_commands_import_no_app_mqtt_tls_or_importer_parsers(tmp_path: 
         code, heavy, output = json.loads(run.stdout.strip().splitlines()[-1])
         assert code == 0, (argv, output)
         assert heavy == [], argv
+
+
+def _commands(parser: object) -> dict[str, str]:
+    import argparse
+
+    assert isinstance(parser, argparse.ArgumentParser)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {a.dest: str(a.help) for a in sub._choices_actions}
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    """``prehab --help`` lists the table without importing a command module; the table must
+    say what the modules say, in their order, or the help would lie."""
+    from prehab.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    assert _commands(full) == {name: line for name, (_, line) in COMMANDS.items()}
+    assert list(_commands(full)) == list(COMMANDS)
+    for name, (module, _) in COMMANDS.items():
+        handler = full._subparsers._group_actions[0].choices[name].get_default("handler")  # type: ignore[union-attr]
+        assert handler is None or handler.__module__ in (f"prehab.commands.{module}", "prehab.commands.base")
+        assert _commands(build_parser([name])) == _commands(full)
+
+
+def test_only_the_command_given_is_imported(tmp_path: Path) -> None:
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from prehab.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(sys.argv[1:])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('prehab.commands.'))))\n"
+    )
+
+    def loaded(*argv: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+        found: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+        return found
+
+    assert loaded("--help") == []
+    assert loaded("--config-dir", str(tmp_path), "rules", "--help") == [
+        "prehab.commands.base",
+        "prehab.commands.rules",
+    ]

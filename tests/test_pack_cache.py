@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.fs_support import unshare
@@ -245,3 +246,39 @@ def test_screens_checked_against_another_schema_are_not_taken(make_pack: Callabl
     assert other is not None and other.schema != shipped.schema
     fresh = load_screens(other.schema, cache=False)
     assert load_screens(other.schema).problems == fresh.problems
+
+
+def test_the_app_loads_the_pack_once_and_then_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's background load reads the pack through the cache: a first start checks it
+    once (never twice while the first frame draws), a second start parses no pack file."""
+    import asyncio
+
+    import prehab.rulebook.loader as loader
+    from prehab.tui.app import PrehabApp
+
+    checked: list[int] = []
+    real = loader._load_files
+
+    def counting(*args: Any, **kwargs: Any) -> LoadResult:
+        checked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_load_files", counting)
+
+    async def start() -> str:
+        app = PrehabApp(watch=False, onboarding=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.ready:
+                    break
+            await pilot.pause()
+            assert app.ready
+            view = app.state.read()[0]
+            app.state.close()
+            return repr(view.items)
+
+    first = asyncio.run(start())
+    assert len(checked) == 1
+    again = asyncio.run(start())
+    assert len(checked) == 1 and again == first

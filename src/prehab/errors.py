@@ -2,8 +2,6 @@
 the argument parsing of every command load no dataclass (``prehab.model`` costs more to import
 than the parser itself)."""
 
-from __future__ import annotations
-
 
 class UserError(Exception):
     """A problem the user caused and can fix; the message says how. Shown, never a traceback."""
