@@ -29,6 +29,8 @@ TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
 
 @dataclass
 class SourceFile:
+    """One pack file as read: its text (for lines), data and layer."""
+
     path: Path
     text: str
     data: dict[str, Any]
@@ -42,6 +44,8 @@ class SourceFile:
 
 @dataclass
 class LoadResult:
+    """The rulebook (None when any error was found) and every problem, located."""
+
     rulebook: Rulebook | None
     problems: list[Problem] = field(default_factory=list)
 
