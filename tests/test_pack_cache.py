@@ -282,3 +282,25 @@ def test_the_app_loads_the_pack_once_and_then_from_the_cache(monkeypatch: pytest
     assert len(checked) == 1
     again = asyncio.run(start())
     assert len(checked) == 1 and again == first
+
+
+def test_the_pack_in_use_is_not_the_one_pushed_out(
+    make_pack: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setattr(packcache, "KEEP", 2)
+    pack = make_pack(RULE)
+    rules = pack / "rules.toml"
+
+    def load(level: int) -> None:
+        rules.write_text(RULE.replace("at_least = 5", f"at_least = {level}"), encoding="utf-8")
+        load_rulebook([pack])
+        time.sleep(0.02)  # distinct modification times
+
+    load(5)
+    (in_use,) = cached_files()
+    load(6)
+    load(5)  # a hit: the entry is used again
+    load(7)
+    assert in_use in cached_files() and len(cached_files()) == 2

@@ -21,13 +21,15 @@ Safety, in the order the reader checks it:
   miss. Objects are made with ``__new__`` and their fields set, so no constructor runs either.
 - **Writing** goes to a temporary file renamed into place (a reader never sees half a file),
   and any ``OSError`` (a read-only or full cache folder) is ignored: the next start loads the
-  pack again. At most ``KEEP`` packs are kept (the app's edits create new ones).
+  pack again. The ``KEEP`` entries used last are kept (the app's edits create new ones).
 
-Clearing it: delete the folder (``prehab rules paths`` shows it); nothing else is kept there.
+Clearing it: delete the folder (``prehab paths`` shows it); nothing else is kept there. The
+screens (``questionnaire/load``) are kept the same way, with the fact schema in their key.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 FORMAT = 2
 """Bumped when what is stored changes shape (the version and the code stamp catch the rest)."""
 KEEP = 16
-"""Cached packs kept; the oldest beyond this are removed when a new one is written."""
+"""Entries kept (packs and screens); the oldest beyond this go when a new one is written."""
 MAGIC = "prehab-pack-cache"
 SUFFIX = ".json"
 
@@ -135,11 +137,14 @@ def write(pack_key: str, result: LoadResult) -> bool:
 def read_value(value_key: str) -> Any:
     """What ``write_value`` stored under ``value_key``, or None for a miss of any kind; the
     caller checks it is what it wants."""
+    path = cache_folder() / (value_key[:40] + SUFFIX)
     try:
-        raw = (cache_folder() / (value_key[:40] + SUFFIX)).read_bytes()
-        return _decode_file(raw, value_key)
+        found = _decode_file(path.read_bytes(), value_key)
     except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
         return None
+    with contextlib.suppress(OSError):  # a read-only folder: still a hit
+        os.utime(path)  # pruning goes by last use: the pack in use is never the one pushed out
+    return found
 
 
 def write_value(value_key: str, value: Any) -> bool:
