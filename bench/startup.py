@@ -106,8 +106,10 @@ def cpu(cmd: list[str], env: dict[str, str]) -> float:
     """CPU seconds (user + system) of one run of ``cmd``: on a busy shared machine the wall
     time mostly measures the neighbours, the CPU time what the command itself costs."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, env=env, capture_output=True, check=False)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:  # a failing command is fast: never time one by mistake
+        raise SystemExit(f"{' '.join(cmd[3:])} failed ({done.returncode}): {done.stderr[-2000:]}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
