@@ -60,9 +60,10 @@ minutes = 4
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test touches the real home: config and data live in the test's tmp dir."""
+    """No test touches the real home: config, data and cache live in the test's tmp dir."""
     monkeypatch.setenv("PREHAB_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("PREHAB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PREHAB_CACHE_DIR", str(tmp_path / "cache"))
     yield
 
 

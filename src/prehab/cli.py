@@ -1,41 +1,59 @@
 """The ``prehab`` command: parses arguments and hands over to a command module.
 
 Command modules register their own sub-commands and import their heavy dependencies
-inside their handlers, so ``prehab recommend --json`` never imports Textual.
+inside their handlers, so ``prehab recommend --json`` never imports Textual. Only the module
+of the command given is imported (``COMMANDS``): ``prehab --help`` imports none of them.
 """
-
-from __future__ import annotations
 
 import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
-from prehab.model import UserError
+from prehab.errors import UserError
 
-COMMAND_MODULES = (
-    "prehab.commands.recommend",
-    "prehab.commands.rules",
-    "prehab.commands.history",
-    "prehab.commands.done",
-    "prehab.commands.checkin",
-    "prehab.commands.settings",
-    "prehab.commands.ha",
-    "prehab.commands.ui",
-)
+TYPE_CHECKING = False  # typing costs --help more to import than the parser it checks
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "recommend": ("recommend", "today's prescriptions with reasons"),
+    "rules": ("rules", "check, test and list rule packs"),
+    "explain": ("rules", "a rule in plain words; --why-not checks it on facts"),
+    "paths": ("rules", "where prehab reads rules and keeps data"),
+    "log": ("history", "add a session to your history"),
+    "import": ("history", "import Strava exports, GPX/TCX/FIT files or a prehab export"),
+    "history": ("history", "list your sessions"),
+    "export": ("history", "write your whole history as TOML or CSV"),
+    "done": ("done", "mark today's exercises done (without ITEM: list today's plan)"),
+    "delete": ("done", "delete a session, check-in or done mark (restore undoes it)"),
+    "restore": ("done", "undo a delete (prehab history --deleted lists them)"),
+    "checkin": ("checkin", "answer a check-in screen (interactive, --set or --json)"),
+    "profile": ("checkin", "who you are: age, pregnancy, bone health, health screen, experience"),
+    "respond": ("checkin", "how the last session went (RPE, pain during, next morning)"),
+    "settings": ("settings", "show or change your settings (units, time budget, equipment, ...)"),
+    "ha": ("ha", "Home Assistant: publish today's advice and load over MQTT discovery"),
+    "tui": ("ui", "the terminal app (also what plain `prehab` starts)"),
+    "serve": ("ui", "serve the app to a web browser (textual-serve), on localhost by default"),
+}
+"""Every command, its module (``prehab.commands.<module>``) and its one-line help, in the order
+``--help`` lists them. Only the module of the command given is imported and registered; the
+others are a name and a line (start-up time; ``tests/contracts/test_layering.py`` keeps this table equal
+to what the modules register)."""
+_VALUED = ("--data-dir", "--config-dir")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a mistake on the command line is one line (no usage block), exit code 2.
     Sub-command parsers are made of the same class, so this holds for every command."""
 
-    def error(self, message: str) -> NoReturn:
+    def error(self, message: str) -> "NoReturn":
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv``, only the command it names is registered in full."""
     parser = _Parser(
         prog="prehab",
         description="Rules-driven strength and mobility advice for runners. "
@@ -50,15 +68,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="the app ignores the mouse (keyboard only)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+    wanted = command_named(argv) if argv is not None else None
+    registered: set[str] = set()
+    for name, (module, line) in COMMANDS.items():
+        if argv is not None and (wanted is None or COMMANDS[wanted][0] != module):
+            sub.add_parser(name, help=line)  # listed in --help and usage errors; never run
+        elif module not in registered:
+            registered.add(module)
+            _register(f"prehab.commands.{module}", sub)
     return parser
+
+
+def _register(name: str, sub: "Any") -> None:
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return
+    module.register(sub)
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs (its first word that is not an option or an option's value),
+    if it is one prehab has; None for ``prehab``, ``prehab --help`` or a typo."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _VALUED:
+            skip = True
+        elif word == "--" or not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def not_text(args: argparse.Namespace) -> str:
@@ -75,8 +117,9 @@ def not_text(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     bad = not_text(args)
     if bad:
         option = "an argument" if bad in ("items", "paths", "answers") else f"--{bad.replace('_', '-')}"
@@ -93,11 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.no_mouse = True
     handler = getattr(args, "handler", None)
     if handler is None:
-        ui = sys.modules.get("prehab.commands.ui")
-        if ui is None:
+        try:
+            from prehab.commands.ui import run_app
+        except ImportError:  # a build without the app
             parser.print_help()
             return 0
-        handler = ui.run_app
+        handler = run_app
     try:
         return int(handler(args) or 0)
     except UserError as exc:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from prehab.errors import UserError as UserError  # most modules take it with the plain data
+
 Fact = dict[str, Any]
 """A fact: ``{"fact": kind, field: value, ...}`` as written in TOML (kind under key ``fact``)."""
 
@@ -22,10 +24,6 @@ URGENCY_LABEL = {
     "doctor-soon": "see a doctor within days",
     "physio": "see a physiotherapist before loading it",
 }
-
-
-class UserError(Exception):
-    """A problem the user caused and can fix; the message says how. Shown, never a traceback."""
 
 
 @dataclass(frozen=True)

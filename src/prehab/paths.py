@@ -1,15 +1,14 @@
 """Where prehab keeps things: the shipped pack, the user's config and data directories.
 
 Overrides exist so tests, CI and people with several profiles never touch the real home
-directory: ``--data-dir``/``PREHAB_DATA_DIR`` and ``--config-dir``/``PREHAB_CONFIG_DIR``.
+directory: ``--data-dir``/``PREHAB_DATA_DIR``, ``--config-dir``/``PREHAB_CONFIG_DIR`` and
+``PREHAB_CACHE_DIR`` (the checked rule pack, ``rulebook/packcache``: safe to delete).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from platformdirs import user_config_path, user_data_path
 
 APP = "prehab"
 _PACKAGE_DATA = Path(__file__).resolve().parent / "data"
@@ -27,12 +26,31 @@ def default_screens_dir() -> Path:
 
 def config_dir() -> Path:
     env = os.environ.get("PREHAB_CONFIG_DIR")
-    return Path(env).expanduser() if env else user_config_path(APP)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP)
 
 
 def data_dir() -> Path:
     env = os.environ.get("PREHAB_DATA_DIR")
-    return Path(env).expanduser() if env else user_data_path(APP)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP)
+
+
+def cache_dir() -> Path:
+    """Where prehab keeps what it can rebuild (the checked rule pack): deleting it only costs
+    the next start the time of a full load."""
+    env = os.environ.get("PREHAB_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_path  # imported on use, like the two below
+
+    return user_cache_path(APP)
 
 
 def user_rules_dir() -> Path:

@@ -92,3 +92,89 @@ def test_ui_command_imports_textual_only_inside_handlers() -> None:
     text = (SRC / "commands" / "ui.py").read_text(encoding="utf-8")
     top_level = [line for line in text.splitlines() if IMPORT.match(line) and not line.startswith(" ")]
     assert top_level == []
+
+
+HEAVY = ("textual", "paho", "ssl", "fitdecode", "xml", "defusedxml")
+"""What the everyday commands must not pay for: the app, the MQTT client and TLS, the importers'
+FIT and XML (GPX, TCX) parsers. Each costs more to import than the command takes to run."""
+EVERYDAY = [
+    ["--help"],
+    ["recommend", "--json"],
+    ["recommend", "--json", "--facts", str(SRC.parent.parent / "examples" / "runner.toml")],
+    ["recommend"],
+    ["log", "--kind", "easy", "--distance", "5"],
+    ["done", "1"],
+    ["history"],
+    ["history", "--json"],
+]
+
+
+def test_everyday_commands_import_no_app_mqtt_tls_or_importer_parsers(tmp_path: Path) -> None:
+    """Each command runs to its end in a fresh interpreter (the history is made by ``log`` on
+    the way, so ``done`` and ``history`` have work to read); then its modules are listed."""
+    probe = (
+        "import contextlib, io, json, os, sys\n"
+        f"os.environ['PREHAB_DATA_DIR'] = {str(tmp_path / 'data')!r}\n"
+        f"os.environ['PREHAB_CONFIG_DIR'] = {str(tmp_path / 'config')!r}\n"
+        f"os.environ['PREHAB_CACHE_DIR'] = {str(tmp_path / 'cache')!r}\n"
+        "from prehab.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):\n"
+        "    try:\n"
+        "        code = main(sys.argv[1:])\n"
+        "    except SystemExit as exc:\n"
+        "        code = exc.code\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(json.dumps([code, heavy, out.getvalue()[-300:]]))\n"
+    )
+    for argv in EVERYDAY:
+        run = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+        code, heavy, output = json.loads(run.stdout.strip().splitlines()[-1])
+        assert code == 0, (argv, output)
+        assert heavy == [], argv
+
+
+def _commands(parser: object) -> dict[str, str]:
+    import argparse
+
+    assert isinstance(parser, argparse.ArgumentParser)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {a.dest: str(a.help) for a in sub._choices_actions}
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    """``prehab --help`` lists the table without importing a command module; the table must
+    say what the modules say, in their order, or the help would lie."""
+    from prehab.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    assert _commands(full) == {name: line for name, (_, line) in COMMANDS.items()}
+    assert list(_commands(full)) == list(COMMANDS)
+    for name, (module, _) in COMMANDS.items():
+        handler = full._subparsers._group_actions[0].choices[name].get_default("handler")  # type: ignore[union-attr]
+        assert handler is None or handler.__module__ in (f"prehab.commands.{module}", "prehab.commands.base")
+        assert _commands(build_parser([name])) == _commands(full)
+
+
+def test_only_the_command_given_is_imported(tmp_path: Path) -> None:
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from prehab.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(sys.argv[1:])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('prehab.commands.'))))\n"
+    )
+
+    def loaded(*argv: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+        found: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+        return found
+
+    assert loaded("--help") == []
+    assert loaded("--config-dir", str(tmp_path), "rules", "--help") == [
+        "prehab.commands.base",
+        "prehab.commands.rules",
+    ]

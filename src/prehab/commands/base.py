@@ -2,7 +2,7 @@
 day a command is about, and opening the history.
 
 Light on purpose (no rulebook, no store at import time): every CLI path imports it, and a
-command's start-up time is mostly imports. A user's mistake is :class:`prehab.model.UserError`
+command's start-up time is mostly imports. A user's mistake is :class:`prehab.errors.UserError`
 (and its kinds: a damaged store, a refused file, a TOML error); :func:`guard` turns it into
 ``prehab: error: <what> (<fix>)`` on stderr and exit code 2, never a traceback.
 """
@@ -15,13 +15,23 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from prehab.model import UserError
+from prehab.errors import UserError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from prehab.store.db import Store
 
 USAGE_ERROR = 2
 """The exit code of every mistake a user can fix (argparse's own too)."""
+
+
+def path_arg(text: str) -> Path:
+    """argparse's ``type`` for a path: ``pathlib`` loads when a path is given, not for every
+    ``--help``."""
+    from pathlib import Path
+
+    return Path(text)
 
 
 def error_line(message: str) -> str:

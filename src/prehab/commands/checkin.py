@@ -15,13 +15,12 @@ A wrong answer is one line naming the question and what it takes, and nothing is
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 from prehab.commands.base import guard
 from prehab.commands.common import day_arg
-from prehab.model import UserError
+from prehab.errors import UserError
 
 if TYPE_CHECKING:
     from prehab.day.service import DayService
@@ -191,6 +190,7 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def _read_json(name: str) -> Any:
+    import json
     from pathlib import Path
 
     from prehab.safe.files import read_bytes

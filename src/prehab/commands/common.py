@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from datetime import date, timedelta
-from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from prehab.model import Problem
-from prehab.rulebook import Rulebook, default_layers
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    # the rulebook's modules load on use: `prehab --help` needs none of them
+    from prehab.model import Problem
+    from prehab.rulebook import Rulebook
 
 
 def print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
@@ -27,6 +30,7 @@ def load_for_use(path: Path | None = None) -> Rulebook | None:
     force, so a typo never leaves the runner without advice; with an explicit ``path`` there is
     no fallback: None (a one-line error)."""
     from prehab.day.rules import choose_rulebook
+    from prehab.rulebook import default_layers
 
     choice = choose_rulebook(default_layers(path), fallback=path is None)
     print_problems(choice.problems)

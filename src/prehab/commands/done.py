@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from prehab.commands.base import guard, parse_day
-from prehab.model import UserError
+from prehab.errors import UserError
 
 if TYPE_CHECKING:
     from prehab.day.view import DayView, Item

@@ -9,7 +9,6 @@ paho is imported inside the handlers only. See docs/home-assistant.md.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import Any
 
@@ -51,6 +50,8 @@ def register(sub: Any) -> None:
 
 def _setup(args: argparse.Namespace, quiet: bool = False) -> None:
     """Log to stderr: what ``run`` does (INFO); only warnings for the one-shot commands."""
+    import logging
+
     level = logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO)
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("prehab.ha").setLevel(level)
@@ -122,6 +123,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         topics = _topics(args, source.settings.ha_name)
         runner = Runner(source, broker_from_settings(source.settings), topics, poll_s=args.poll)
         signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+        import logging
+
         logging.getLogger("prehab.ha").info(
             "prehab ha run: device %s on %s (%s/...); ctrl+c to stop",
             topics.device_id,

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from prehab.commands.base import USAGE_ERROR, guard, open_store, parse_day, warn_unreadable
-from prehab.model import UserError
+from prehab.errors import UserError
 
 if TYPE_CHECKING:
     from prehab.settings import Settings

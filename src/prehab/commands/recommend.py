@@ -6,13 +6,15 @@ Imports nothing from Textual: the JSON path is used by scripts and must start fa
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from prehab.commands.base import path_arg
 from prehab.commands.common import day_arg
+
+if TYPE_CHECKING:
+    pass
 
 EXIT_USER_ERROR = 2
 
@@ -24,9 +26,9 @@ def register(sub: Any) -> None:
         description="Evaluate the rules on a facts file, or on your stored history "
         "and latest check-in, and print today's plan with the reason for each item.",
     )
-    p.add_argument("--facts", type=Path, help="a facts TOML file (see examples/runner.toml)")
+    p.add_argument("--facts", type=path_arg, help="a facts TOML file (see examples/runner.toml)")
     p.add_argument(
-        "--rules", type=Path, help="a rule pack folder or file to use instead of/over the defaults"
+        "--rules", type=path_arg, help="a rule pack folder or file to use instead of/over the defaults"
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--brief", action="store_true", help="one reason line per exercise")
@@ -73,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USER_ERROR
         view, extras, new = found[0], found[1], False
     if args.json:
+        import json
+
         json.dump(view_json(view, extras), sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
     else:

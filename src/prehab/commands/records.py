@@ -8,7 +8,6 @@ Each prints an aligned table (cells on one line, without control characters) or,
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,8 @@ def show(mode: str, args: argparse.Namespace, settings: Settings) -> int:
         }[mode](store, since, until, settings)
         warn_unreadable(store)
     if args.json:
+        import json
+
         print(json_text(json.dumps(rows, indent=2, ensure_ascii=False, default=str)))
     else:
         print(text)

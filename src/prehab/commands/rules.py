@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prehab.commands.base import USAGE_ERROR, error_line
+from prehab.commands.base import USAGE_ERROR, error_line, path_arg
 from prehab.safe.text import clean_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def register(sub: Any) -> None:
@@ -24,24 +26,26 @@ def register(sub: Any) -> None:
     check.add_argument(
         "path",
         nargs="?",
-        type=Path,
+        type=path_arg,
         help="a pack folder (with facts.toml) or rule files to lay over the shipped pack; "
         "default: the shipped pack + your config folder",
     )
     check.set_defaults(handler=run_check)
 
     test = rsub.add_parser("test", help="run every embedded example: 'N passed, N failed'")
-    test.add_argument("path", nargs="?", type=Path)
+    test.add_argument("path", nargs="?", type=path_arg)
     test.add_argument("--rule", action="append", help="only this rule id (repeatable)")
     test.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
     test.set_defaults(handler=run_test)
 
     listing = rsub.add_parser("list", help="every rule with its priority, id and title (highest first)")
-    listing.add_argument("path", nargs="?", type=Path)
+    listing.add_argument("path", nargs="?", type=path_arg)
     listing.set_defaults(handler=run_list)
 
     diff = rsub.add_parser("diff", help="which default examples change outcome under your overrides")
-    diff.add_argument("path", nargs="?", type=Path, help="override file/folder (default: your config folder)")
+    diff.add_argument(
+        "path", nargs="?", type=path_arg, help="override file/folder (default: your config folder)"
+    )
     diff.set_defaults(handler=run_diff)
 
     explain = sub.add_parser("explain", help="a rule in plain words; --why-not checks it on facts")
@@ -51,8 +55,8 @@ def register(sub: Any) -> None:
         action="store_true",
         help="show each condition's result on the facts (a facts file or your history)",
     )
-    explain.add_argument("--facts", type=Path, help="facts file for --why-not")
-    explain.add_argument("--rules", type=Path)
+    explain.add_argument("--facts", type=path_arg, help="facts file for --why-not")
+    explain.add_argument("--rules", type=path_arg)
     explain.set_defaults(handler=run_explain)
 
     paths = sub.add_parser("paths", help="where prehab reads rules and keeps data")
@@ -284,4 +288,5 @@ def run_paths(args: argparse.Namespace) -> int:
     print(clean_text(f"your screens:   {paths.user_screens_dir()}"))
     print(clean_text(f"settings:       {paths.settings_file()}"))
     print(clean_text(f"history:        {paths.database_file()}"))
+    print(clean_text(f"cache:          {paths.cache_dir()} (safe to delete)"))
     return 0

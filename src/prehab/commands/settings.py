@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from prehab.model import UserError
+from prehab.errors import UserError
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import sys
 from typing import Any
 
@@ -75,6 +74,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 def serve_command(args: argparse.Namespace) -> str:
     """The command textual-serve runs for each browser session (same dirs and options)."""
+    import shlex
+
     parts = [sys.executable, "-m", "prehab"]
     if getattr(args, "data_dir", None):
         parts += ["--data-dir", args.data_dir]

@@ -48,6 +48,8 @@ Listener = Callable[[set[str]], None]
 
 @dataclass
 class ReloadResult:
+    """How a reload went: whether the new rules and screens were taken, the problems, one line to show."""
+
     ok: bool
     problems: list[Problem]
     message: str

@@ -25,6 +25,8 @@ from prehab.store.records import STRENGTH_SESSION_MINUTES
 
 @dataclass
 class PlannedDay:
+    """One day of the week ahead: its date and the plan made on the facts moved forward."""
+
     day: date
     view: DayView
     key_run: bool = False

@@ -73,6 +73,8 @@ class LimitProblem:
 
 @dataclass
 class _Node:
+    """One node of the compiled network as durable builds it, for counting its limits."""
+
     label: str
     """What a fact has to be to get here, in rule words ("answer with question = q-1")."""
     kind: str = ""
@@ -106,6 +108,8 @@ class _Node:
 
 @dataclass
 class _Where:
+    """The rule and key path a limit is reported at."""
+
     rule: Rule | None
     path: str
 

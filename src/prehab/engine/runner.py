@@ -56,6 +56,8 @@ class EngineError(Exception):
 
 @dataclass
 class Firing:
+    """One rule firing: the rule and the facts it matched, by alias."""
+
     rule_id: str
     matched: tuple[MatchedFact, ...]
     chain: tuple[str, ...]
@@ -63,6 +65,8 @@ class Firing:
 
 @dataclass
 class RunResult:
+    """What one evaluation concluded, the firings behind it and any errors (never swallowed)."""
+
     conclusions: list[Conclusion] = field(default_factory=list)
     firings: list[Firing] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
@@ -76,6 +80,8 @@ class RunResult:
 
 @dataclass
 class _Run:
+    """One session's bookkeeping: the facts by kind (for ``unless``), flags asserted, firings done."""
+
     sid: str
     result: RunResult = field(default_factory=RunResult)
     flag_origin: dict[str, tuple[str, ...]] = field(default_factory=dict)

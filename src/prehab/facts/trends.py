@@ -32,6 +32,8 @@ def week_start(day: date) -> date:
 
 @dataclass
 class RegionSeries:
+    """One body region's weekly series (tightness, soreness, pain), for the Trends screen."""
+
     tightness: list[int | None] = field(default_factory=list)
     soreness: list[int | None] = field(default_factory=list)
     pain: list[int | None] = field(default_factory=list)
@@ -47,6 +49,8 @@ class RegionSeries:
 
 @dataclass
 class Trends:
+    """The weekly series of the window: distance, exercises prescribed and done, each region's."""
+
     weeks: list[date]
     distance_km: list[float]
     prescribed: list[int]

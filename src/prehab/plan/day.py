@@ -28,6 +28,8 @@ def equipment_available(declared: list[str] | tuple[str, ...], home_only: bool) 
 
 @dataclass(frozen=True)
 class PlanOptions:
+    """What the day may hold: minutes and the kit at hand."""
+
     time_budget_min: float | None = None
     equipment: frozenset[str] | None = None
     """Equipment the runner has; None means "assume anything"."""
@@ -35,6 +37,8 @@ class PlanOptions:
 
 @dataclass
 class DayPlan:
+    """The day's exercises after merging, holds, time and kit, with what was left out and why."""
+
     items: list[Prescription] = field(default_factory=list)
     extra: list[Prescription] = field(default_factory=list)
     swapped: list[tuple[str, Prescription]] = field(default_factory=list)

@@ -16,6 +16,8 @@ from prehab.plan.day import DayPlan
 
 @dataclass
 class Restriction:
+    """A restriction beside the plan: its reason and words, the holds, what they removed or eased."""
+
     reason: Reason
     text: str
     holds: list[Hold] = field(default_factory=list)

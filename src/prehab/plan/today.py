@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Today:
+    """The evaluation and the plan made from it, together (one call gives both)."""
+
     facts: list[Fact]
     evaluation: Evaluation
     plan: DayPlan

@@ -11,6 +11,8 @@ from prehab.rulebook.model import Example, Rule, Rulebook
 
 @dataclass
 class ExampleResult:
+    """One embedded example run against the pack: passed, or what differed."""
+
     rule: Rule
     example: Example
     index: int

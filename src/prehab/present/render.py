@@ -7,8 +7,6 @@ Both render a :class:`prehab.day.view.DayView`, the day's committed plan, so wha
 from __future__ import annotations
 
 import re
-import shutil
-import textwrap
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -290,6 +288,8 @@ which the wrapped lines hang under."""
 
 def terminal_width(fallback: int = 80) -> int:
     """Columns of the terminal the text goes to (``$COLUMNS`` first), else ``fallback``."""
+    import shutil  # here: the JSON output never asks
+
     return max(MIN_WIDTH, shutil.get_terminal_size((fallback, 24)).columns)
 
 
@@ -300,6 +300,8 @@ def wrap_text(text: str, width: int | None = None) -> str:
     ``why:`` stays readable as one block; words are never split (a rule id or a path longer
     than the line stays whole).
     """
+    import textwrap  # here: the JSON output never wraps
+
     width = width or terminal_width()
     out: list[str] = []
     for line in text.split("\n"):

@@ -19,7 +19,7 @@ from prehab.rulebook.locate import Locator
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, FieldSpec
 from prehab.rulebook.suggest import did_you_mean
-from prehab.safe.toml import toml_files
+from prehab.safe.toml import TomlError, decode_text, parse_toml, read_file, toml_files
 
 SCREEN_KEYS = ("id", "title", "intro", "order", "saves")
 QUESTION_KEYS = ("id", "prompt", "kind", "unit", "range", "choices", "sets", "help", "required", "section")
@@ -41,21 +41,56 @@ def default_dirs() -> list[Path]:
     return [default_screens_dir(), user_screens_dir()]
 
 
-def load_screens(schema: FactSchema, dirs: Iterable[Path] | None = None) -> ScreensResult:
+def load_screens(
+    schema: FactSchema, dirs: Iterable[Path] | None = None, *, cache: bool = True
+) -> ScreensResult:
     """Every screen in ``dirs`` (later dirs win by screen id), each checked against ``schema``.
 
     A screen file with errors is left out (and reported), so a broken user override keeps
-    the shipped screen of that id in use: the same "last good" rule as the rulebook.
+    the shipped screen of that id in use: the same "last good" rule as the rulebook. Checked
+    screens come back from the cache folder while no screen file and no fact kind changed
+    (``rulebook/packcache``: the same key, codec and safety as the rule pack's).
     """
     result = ScreensResult({})
-    for folder in dirs if dirs is not None else default_dirs():
+    files: list[tuple[int, Path, bytes]] = []
+    unread = False
+    for index, folder in enumerate(dirs if dirs is not None else default_dirs()):
         if not folder.exists():
             continue
         for path in toml_files(folder, result.problems):
-            screen = load_screen_file(path, schema, result.problems)
-            if screen is not None:
-                result.screens[screen.id] = screen
+            try:
+                files.append((index, path, read_file(path)))
+            except TomlError as exc:
+                result.problems.append(exc.problem)
+                unread = True
+    screens_key = None
+    if cache and not unread:
+        from prehab.rulebook import packcache
+
+        for tag, cls in (("Qt", Target), ("Qq", Question), ("Qs", Screen), ("Qr", ScreensResult)):
+            packcache.register(tag, cls)
+        screens_key = packcache.key(files, 0, "screens\0" + packcache.digest_of(schema))
+        hit = packcache.read_value(screens_key)
+        if isinstance(hit, ScreensResult) and all(isinstance(s, Screen) for s in hit.screens.values()):
+            return ScreensResult(hit.screens, result.problems + hit.problems)
+    listed = len(result.problems)
+    for _, path, data in files:
+        screen = _screen_from(path, data, schema, result.problems)
+        if screen is not None:
+            result.screens[screen.id] = screen
+    if screens_key is not None:
+        packcache.write_value(screens_key, ScreensResult(result.screens, result.problems[listed:]))
     return result
+
+
+def _screen_from(path: Path, data: bytes, schema: FactSchema, problems: list[Problem]) -> Screen | None:
+    try:
+        text = decode_text(data, path)
+        parsed = parse_toml(text, str(path))
+    except TomlError as exc:
+        problems.append(exc.problem)
+        return None
+    return _checked_screen(path, text, parsed, schema, problems)
 
 
 def load_screen_file(path: Path, schema: FactSchema, problems: list[Problem]) -> Screen | None:
@@ -63,6 +98,12 @@ def load_screen_file(path: Path, schema: FactSchema, problems: list[Problem]) ->
     if read is None:
         return None
     text, data = read
+    return _checked_screen(path, text, data, schema, problems)
+
+
+def _checked_screen(
+    path: Path, text: str, data: dict[str, Any], schema: FactSchema, problems: list[Problem]
+) -> Screen | None:
     rep = Reporter(str(path), Locator(text))
     screen = parse_screen(data, schema, rep, str(path))
     problems.extend(rep.problems)

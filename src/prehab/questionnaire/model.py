@@ -44,6 +44,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Question:
+    """One question of a screen, checked against the fact vocabulary it sets."""
+
     id: str
     prompt: str
     kind: str
@@ -73,6 +75,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Screen:
+    """One questionnaire: its questions in order and what saving it does (``saves``)."""
+
     id: str
     title: str
     questions: tuple[Question, ...]
@@ -93,6 +97,8 @@ class Screen:
 
 @dataclass
 class ScreensResult:
+    """Every screen loaded and every problem found (a broken file keeps the last good one)."""
+
     screens: dict[str, Screen]
     problems: list[Problem] = field(default_factory=list)
 

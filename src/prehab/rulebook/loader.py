@@ -6,23 +6,22 @@ any error yields no rulebook, so callers keep the last good one in force.
 
 from __future__ import annotations
 
-import copy
 import hashlib
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prehab.model import Problem
-from prehab.rulebook import analysis, holdcheck
-from prehab.rulebook.exercises import parse_exercise
-from prehab.rulebook.ladders import ladder_problems
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
-from prehab.rulebook.parse import parse_rule
 from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean
-from prehab.safe.toml import TomlError, read_toml_text, toml_files
+
+# The checks (parse, exercises, ladders, analysis, holdcheck) are imported where a load runs
+# them: a pack read back from the cache (``packcache``) needs none of their import time.
+from prehab.safe.toml import TomlError, decode_text, parse_toml, read_file, read_toml_text, toml_files
 
 SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
@@ -30,6 +29,8 @@ TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
 
 @dataclass
 class SourceFile:
+    """One pack file as read: its text (for lines), data and layer."""
+
     path: Path
     text: str
     data: dict[str, Any]
@@ -43,6 +44,8 @@ class SourceFile:
 
 @dataclass
 class LoadResult:
+    """The rulebook (None when any error was found) and every problem, located."""
+
     rulebook: Rulebook | None
     problems: list[Problem] = field(default_factory=list)
 
@@ -65,22 +68,56 @@ def read_toml(path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]]
         return None
 
 
-def load_rulebook(layers: list[Path], *, require_examples_in: int = 1) -> LoadResult:
+def load_rulebook(layers: list[Path], *, require_examples_in: int = 1, cache: bool = True) -> LoadResult:
     """Load layers in order (later wins by id). The first ``require_examples_in`` layers must
-    give every rule an embedded example (the shipped pack does; user rules need not)."""
+    give every rule an embedded example (the shipped pack does; user rules need not).
+
+    The result of an unchanged pack comes from the cache folder (``packcache``: keyed by the
+    bytes of every file read here, which are the bytes parsed); ``cache=False`` always checks."""
     problems: list[Problem] = []
-    sources: list[SourceFile] = []
+    files: list[tuple[int, Path, bytes]] = []
+    unread = False
     for index, layer in enumerate(layers):
         if not layer.exists() and not layer.is_symlink():
             if index == 0:
                 problems.append(Problem(str(layer), None, "", "no such file or folder", "check the path"))
             continue
         for path in toml_files(layer, problems):
-            read = read_toml(path, problems)
-            if read is not None:
-                text, data = read
-                kind = "default" if index < require_examples_in else "user"
-                sources.append(SourceFile(path, text, data, Locator(text), kind))
+            try:
+                files.append((index, path, read_file(path)))
+            except TomlError as exc:
+                problems.append(exc.problem)
+                unread = True
+    pack_key = None
+    if cache and not unread:
+        from prehab.rulebook import packcache
+
+        pack_key = packcache.key(files, require_examples_in)
+        hit = packcache.read(pack_key)
+        if hit is not None:
+            return LoadResult(hit.rulebook, problems + hit.problems)
+    listed = len(problems)
+    result = _load_files(files, problems, require_examples_in)
+    if pack_key is not None:
+        packcache.write(pack_key, LoadResult(result.rulebook, result.problems[listed:]))
+    return result
+
+
+def _load_files(
+    files: list[tuple[int, Path, bytes]], problems: list[Problem], require_examples_in: int
+) -> LoadResult:
+    from prehab.rulebook.parse import parse_rule
+
+    sources: list[SourceFile] = []
+    for index, path, data in files:
+        try:
+            text = decode_text(data, path)
+            parsed = parse_toml(text, str(path))
+        except TomlError as exc:
+            problems.append(exc.problem)
+            continue
+        kind = "default" if index < require_examples_in else "user"
+        sources.append(SourceFile(path, text, parsed, Locator(text), kind))
     for src in sources:
         rep = src.reporter()
         rep.unknown_keys(src.data, TOP_KEYS, "top-level key")
@@ -171,6 +208,9 @@ def _load_schema(sources: list[SourceFile], problems: list[Problem]) -> FactSche
 def _load_exercises(
     sources: list[SourceFile], schema: FactSchema, problems: list[Problem]
 ) -> dict[str, Exercise]:
+    from prehab.rulebook.exercises import parse_exercise
+    from prehab.rulebook.ladders import ladder_problems
+
     exercises: dict[str, Exercise] = {}
     for src in sources:
         table = src.data.get("exercise", {})
@@ -281,7 +321,7 @@ def _apply_overrides(
                 sub.error(f"unknown key '{sorted(unknown)[0]}'", "an override has id, enabled and set")
                 continue
             raw, rule_src, rule_index = raw_rules[rule_id]
-            raw = copy.deepcopy(raw)
+            raw = deepcopy(raw)
             if "enabled" in item:
                 if not isinstance(item["enabled"], bool):
                     sub.error("enabled must be true or false", "enabled = false", "enabled")
@@ -334,6 +374,8 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> str | None:
 def _cross_check(
     rules: dict[str, Rule], exercises: dict[str, Exercise], schema: FactSchema, problems: list[Problem]
 ) -> None:
+    from prehab.rulebook import analysis, holdcheck
+
     active = [r for r in rules.values() if r.enabled]
     _, cycle = analysis.stratify(active)
     if cycle:

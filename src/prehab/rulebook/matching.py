@@ -58,6 +58,8 @@ def describe_condition(cond: Condition) -> str:
 
 @dataclass(frozen=True)
 class ConditionResult:
+    """Whether one condition held, and why (``explain --why-not``)."""
+
     part: str
     condition: Condition
     holds: bool

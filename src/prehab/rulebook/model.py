@@ -39,6 +39,8 @@ doctor within days; see a physiotherapist before loading the area again."""
 
 @dataclass(frozen=True)
 class FieldTest:
+    """One test of a fact field (``level >= 5``), as the rule wrote it."""
+
     field: str
     op: str
     value: Any
@@ -46,6 +48,8 @@ class FieldTest:
 
 @dataclass(frozen=True)
 class Condition:
+    """One fact a rule needs (or must not find), with its field tests."""
+
     fact: str
     tests: tuple[FieldTest, ...]
     name: str
@@ -62,12 +66,16 @@ class ValueRef:
 
 @dataclass(frozen=True)
 class FlagSpec:
+    """A flag a rule concludes, optionally for a region taken from a matched fact."""
+
     name: str
     region: str | ValueRef | None = None
 
 
 @dataclass(frozen=True)
 class PrescribeSpec:
+    """An exercise a rule prescribes, with the dose it changes from the catalogue's."""
+
     exercise: str
     dose: dict[str, Any] = field(default_factory=dict)
 
@@ -109,6 +117,8 @@ class LoadSpec:
 
 @dataclass(frozen=True)
 class Then:
+    """Everything a rule concludes when it fires."""
+
     prescribe: tuple[PrescribeSpec, ...] = ()
     flags: tuple[FlagSpec, ...] = ()
     caution: str = ""
@@ -125,6 +135,8 @@ class Then:
 
 @dataclass(frozen=True)
 class Example:
+    """An embedded example: given facts and what the rule must (not) conclude on them."""
+
     name: str
     given: tuple[Fact, ...]
     expect: dict[str, Any]
@@ -133,6 +145,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Rule:
+    """A validated rule, with where it was written (file, line) for every message about it."""
+
     id: str
     title: str
     priority: int
@@ -155,6 +169,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Exercise:
+    """A catalogue exercise: what it trains and loads, its dose, ladder and tags."""
+
     id: str
     name: str
     kind: str

@@ -28,6 +28,8 @@ def format_path(display: PathT) -> str:
 
 @dataclass
 class Reporter:
+    """Collects located problems for one file, the key path growing as the check descends."""
+
     file: str
     locator: Locator | None
     problems: list[Problem] = field(default_factory=list)

@@ -17,6 +17,8 @@ FIELD_TYPES = ("int", "float", "bool", "choice", "text", "region", "any")
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """What one fact field accepts (type, values or range) and whether it is a key."""
+
     name: str
     type: str
     values: tuple[str, ...] = ()
@@ -68,6 +70,8 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class KindSpec:
+    """One fact kind of the vocabulary and its fields."""
+
     name: str
     description: str
     fields: dict[str, FieldSpec] = field(default_factory=dict)
@@ -79,6 +83,8 @@ class KindSpec:
 
 @dataclass(frozen=True)
 class FactSchema:
+    """The whole fact vocabulary: kinds and the body regions."""
+
     kinds: dict[str, KindSpec]
     regions: tuple[str, ...]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A short fix hint naming the closest choice, or listing a few when none is close."""
     options = sorted(set(choices))
+    import difflib  # only when something is misspelt: it is slow to import
+
     close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

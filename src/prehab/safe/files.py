@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -127,6 +126,8 @@ def atomic_write(path: Path, data: bytes, make_parents: bool = True) -> None:
     real, st = write_target(Path(path))
     if make_parents:
         real.parent.mkdir(parents=True, exist_ok=True)
+    import secrets  # here: it imports random, which a read never needs
+
     tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(tmp, flags, 0o600 if st is not None else 0o666)

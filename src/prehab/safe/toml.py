@@ -16,7 +16,6 @@ settings keep their defaults, an import skips the file.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,8 +62,14 @@ def read_toml_text(path: Path) -> tuple[str, dict[str, Any]]:
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of the regular file at ``path``; TomlError("read") otherwise."""
+    return decode_text(read_file(path), path)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``; TomlError("read") otherwise. Apart from
+    ``decode_text`` so a caller can hash exactly the bytes it then parses (the pack cache)."""
     try:
-        data = read_bytes(path)
+        return read_bytes(path)
     except FileRefused as exc:
         reason = exc.message
         if reason.startswith("is "):
@@ -72,6 +77,10 @@ def read_text(path: Path) -> str:
         elif reason.startswith("cannot be read ("):
             reason = reason[len("cannot be read (") : -1]
         raise _error(str(path), None, "read", f"cannot read the file: {reason}", exc.fix) from None
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """``data`` (read from ``path``) as UTF-8 text; TomlError("read") located at the bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -87,6 +96,8 @@ def parse_toml(text: str, file: str = "<text>") -> dict[str, Any]:
         line = _long_dotted_key_line(text)
         if line is not None:
             raise _error(file, line, "depth", _DEPTH_DETAIL, _DEPTH_FIX)
+    import tomllib  # here: a pack or screens read back from the cache parse no TOML
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -21,8 +21,6 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from prehab.model import Problem
 from prehab.safe.files import FileRefused, write_target
 from prehab.safe.files import atomic_write as _atomic_write
@@ -112,6 +110,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     removed. FileRefused (an OSError and a UserError) if the file is not a regular file, cannot
     be read, is not valid TOML, or cannot be edited that way; nothing is written then.
     """
+    import tomli_w  # writing only: every command reads the settings, few write them
+
     path = _default_path(path)
     _, existing = write_target(path)
     if existing is None:
@@ -222,6 +222,8 @@ def _toml_value(value: Any) -> str:
     """A setting's value as TOML on one line (lists inline)."""
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    import tomli_w
+
     return tomli_w.dumps({"v": value}).strip()[len("v = ") :]
 
 

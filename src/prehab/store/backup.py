@@ -25,6 +25,8 @@ class BackupError(ValueError):
 
 @dataclass
 class RestoreCount:
+    """How many records of each kind a restore added (and sessions it skipped as already there)."""
+
     sessions_added: int = 0
     sessions_skipped: int = 0
     checkins_added: int = 0

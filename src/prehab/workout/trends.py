@@ -19,6 +19,8 @@ from prehab.workout.weights import to_unit
 
 @dataclass(frozen=True)
 class LiftPoint:
+    """One day's work on an exercise (load, reps, volume): a point of its trend."""
+
     day: date
     load: float | None
     """The working load in the runner's unit (None: bodyweight or timed)."""

@@ -57,6 +57,8 @@ MAX_PASSWORD_BYTES = 4096
 
 @dataclass(frozen=True)
 class Broker:
+    """Where and how to reach the MQTT broker (from the settings)."""
+
     host: str = "localhost"
     port: int = 1883
     tls: bool = False

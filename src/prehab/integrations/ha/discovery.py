@@ -21,6 +21,8 @@ from prehab.model import URGENCY_ORDER
 
 @dataclass(frozen=True)
 class Entity:
+    """One Home Assistant entity announced by MQTT discovery, declared as data."""
+
     key: str
     """The component's key, the end of its unique id and of its attributes topic."""
     platform: str

@@ -20,6 +20,8 @@ _PREFIX = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
 
 @dataclass(frozen=True)
 class Topics:
+    """The MQTT topics of one runner's device, from its name and the discovery prefix."""
+
     name: str = ""
     """The runner's ``ha_name`` ("" for the only runner)."""
     discovery_prefix: str = DEFAULT_DISCOVERY_PREFIX

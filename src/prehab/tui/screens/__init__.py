@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ScreenEntry:
+    """One main screen: its key, mode and title, and where its class is (the nav bar, the
+    bindings and the app's modes are all built from these)."""
+
     key: str
     """The number key that shows it (and its place in the nav bar)."""
     mode: str

@@ -1,0 +1,7 @@
+"""The one error a user can cause and fix, apart from ``model`` so that ``prehab --help`` and
+the argument parsing of every command load no dataclass (``prehab.model`` costs more to import
+than the parser itself)."""
+
+
+class UserError(Exception):
+    """A problem the user caused and can fix; the message says how. Shown, never a traceback."""

@@ -1,0 +1,277 @@
+"""The checked rule pack, kept in the cache folder so the next start skips the full load.
+
+Why: reading and checking the shipped pack (tomllib, the line index, validation, the
+cross-checks and the engine's limits) costs about 70 ms, a third of a ``recommend`` and far
+more than the evaluation itself. The result of that work, the ``LoadResult`` (the rulebook, or
+none, with every located problem that ``rules check`` prints), is stored here and read back
+in a few milliseconds.
+
+Safety, in the order the reader checks it:
+
+- **The key** is a SHA-256 of prehab's version, ``FORMAT``, the size and modification time of
+  the modules that do the checking (a developer's edit to the loader is a new key), whether
+  each layer needs embedded examples, and the path and exact bytes of every pack file,
+  the user's override files included. The loader parses the very bytes it hashed, so a file
+  saved in between cannot be cached under the old key. Any change is a new key: a miss.
+- **The file** is one line of header (format, key, SHA-256 of the payload) and the payload.
+  A file from another key, another format or another program, a truncated or changed payload,
+  anything that does not decode: a miss, and the pack is loaded as if there were no cache.
+- **JSON, never pickle**: a cache file cannot run code. The payload names its dataclasses by a
+  short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong number of fields is a
+  miss. Objects are made with ``__new__`` and their fields set, so no constructor runs either.
+- **Writing** goes to a temporary file renamed into place (a reader never sees half a file),
+  and any ``OSError`` (a read-only or full cache folder) is ignored: the next start loads the
+  pack again. The ``KEEP`` entries used last are kept (the app's edits create new ones).
+
+Clearing it: delete the folder (``prehab paths`` shows it); nothing else is kept there. The
+screens (``questionnaire/load``) are kept the same way, with the fact schema in their key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prehab import __version__
+from prehab.model import Problem
+from prehab.rulebook import model as rb
+from prehab.rulebook import schema as sc
+
+if TYPE_CHECKING:
+    from prehab.rulebook.loader import LoadResult
+
+FORMAT = 2
+"""Bumped when what is stored changes shape (the version and the code stamp catch the rest)."""
+KEEP = 16
+"""Entries kept (packs and screens); the oldest beyond this go when a new one is written."""
+MAGIC = "prehab-pack-cache"
+SUFFIX = ".json"
+
+_CLASSES: dict[str, type[Any]] = {
+    "B": rb.Rulebook,
+    "R": rb.Rule,
+    "C": rb.Condition,
+    "F": rb.FieldTest,
+    "V": rb.ValueRef,
+    "G": rb.FlagSpec,
+    "Ps": rb.PrescribeSpec,
+    "H": rb.HoldSpec,
+    "Pg": rb.ProgressSpec,
+    "Ls": rb.LoadSpec,
+    "Th": rb.Then,
+    "Ex": rb.Example,
+    "E": rb.Exercise,
+    "S": sc.FactSchema,
+    "K": sc.KindSpec,
+    "Fs": sc.FieldSpec,
+    "Pr": Problem,
+}
+_TAGS = {cls: tag for tag, cls in _CLASSES.items()}
+_FIELDS = {tag: tuple(f.name for f in fields(cls)) for tag, cls in _CLASSES.items()}
+_CODE = ("rulebook", "engine", "model.py", "tomlsafe.py", "__init__.py")
+"""The parts of prehab whose code decides what a load concludes (stamped into the key)."""
+
+
+class _Invalid(Exception):
+    """What is stored is not something this code wrote."""
+
+
+def cache_folder() -> Path:
+    from prehab.paths import cache_dir
+
+    return cache_dir() / "packs"
+
+
+def register(tag: str, cls: type[Any]) -> None:
+    """Let the codec store ``cls`` (a dataclass) under ``tag``: the questionnaire's screens
+    use the same cache without the rulebook importing them."""
+    if _CLASSES.get(tag, cls) is not cls:
+        raise ValueError(f"tag {tag!r} is taken")
+    _CLASSES[tag] = cls
+    _TAGS[cls] = tag
+    _FIELDS[tag] = tuple(f.name for f in fields(cls))
+
+
+def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: str = "") -> str:
+    """The cache key of a pack: (layer index, path, bytes) of each file, in load order;
+    ``extra`` is anything else the result depends on (the screens: the fact schema)."""
+    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{_code_stamp()}\0{extra}".encode())
+    for layer, path, data in files:
+        kind = "default" if layer < require_examples_in else "user"
+        digest.update(f"\0{kind}\0{path}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def digest_of(value: Any) -> str:
+    """A stable hash of a value the codec can store (the schema, for the screens' key)."""
+    return hashlib.sha256(json.dumps(_encode(value), separators=(",", ":")).encode()).hexdigest()
+
+
+def read(pack_key: str) -> LoadResult | None:
+    """The load result stored under ``pack_key``, or None for a miss of any kind."""
+    from prehab.rulebook.loader import LoadResult
+
+    found = read_value(pack_key)
+    if not isinstance(found, dict) or set(found) != {"book", "problems"}:
+        return None
+    book, problems = found["book"], found["problems"]
+    if book is not None and not isinstance(book, rb.Rulebook):
+        return None
+    if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
+        return None
+    return LoadResult(book, problems)
+
+
+def write(pack_key: str, result: LoadResult) -> bool:
+    """Store ``result`` under ``pack_key``; False (and nothing stored) if it cannot be."""
+    return write_value(pack_key, {"book": result.rulebook, "problems": result.problems})
+
+
+def read_value(value_key: str) -> Any:
+    """What ``write_value`` stored under ``value_key``, or None for a miss of any kind; the
+    caller checks it is what it wants."""
+    path = cache_folder() / (value_key[:40] + SUFFIX)
+    try:
+        found = _decode_file(path.read_bytes(), value_key)
+    except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
+        return None
+    with contextlib.suppress(OSError):  # a read-only folder: still a hit
+        os.utime(path)  # pruning goes by last use: the pack in use is never the one pushed out
+    return found
+
+
+def write_value(value_key: str, value: Any) -> bool:
+    """Store ``value`` (dataclasses the codec knows, lists, tuples, dicts, scalars)."""
+    import tempfile  # only on a miss: it costs more to import than a hit takes
+
+    try:
+        body = json.dumps(_encode(value), separators=(",", ":")).encode()
+    except (TypeError, ValueError, _Invalid, RecursionError):
+        return False  # a value the codec does not know: load normally next time too
+    pack_key = value_key
+    header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": hashlib.sha256(body).hexdigest()}
+    folder = cache_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(json.dumps(header).encode() + b"\n" + body)
+            os.replace(tmp, folder / (pack_key[:40] + SUFFIX))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune(folder)
+    except OSError:
+        return False
+    return True
+
+
+def _decode_file(raw: bytes, pack_key: str) -> Any:
+    head, sep, body = raw.partition(b"\n")
+    header = json.loads(head)
+    if not sep or not isinstance(header, dict):
+        raise _Invalid("no header")
+    if header.get("format") != MAGIC or header.get("version") != FORMAT or header.get("key") != pack_key:
+        raise _Invalid("another pack, format or program")
+    if header.get("sha256") != hashlib.sha256(body).hexdigest():
+        raise _Invalid("changed or truncated")
+    data = json.loads(body)
+    return None if data is None else _decode(data)
+
+
+def _code_stamp() -> str:
+    """Size and modification time of the checking code: cheap (a few dozen stats), and it
+    keeps a developer's edit of the loader from meeting a pack checked by the old one."""
+    root = Path(__file__).resolve().parent.parent
+    parts: list[str] = [sys.version.split()[0]]
+    for name in _CODE:
+        path = root / name
+        entries = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _prune(folder: Path) -> None:
+    cached = sorted(folder.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in cached[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+# -- the codec: every list is tagged, so a value from a user's TOML can never pass for a tag --
+
+
+_SCALARS = (str, bool, int, float, type(None))
+_FLAT = {"(": "(.", "[": "[.", "{": "{."}
+"""A container of scalars only is tagged apart ("(." for a tuple...), so reading it back is one
+call, not a look at every item: most of a pack's containers are flat."""
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, dict):
+        encoded = {_text(k): _encode(v) for k, v in value.items()}
+        return ["d.", encoded] if all(type(v) in _SCALARS for v in encoded.values()) else encoded
+    if isinstance(value, Path):
+        return ["/", str(value)]
+    if isinstance(value, list | tuple | set | frozenset):
+        kind = "[" if isinstance(value, list) else "(" if isinstance(value, tuple) else "{"
+        items = [_encode(v) for v in (sorted(value) if kind == "{" else value)]
+        return [_FLAT[kind] if all(type(v) in _SCALARS for v in items) else kind, *items]
+    tag = _TAGS.get(type(value))
+    if tag is None or not is_dataclass(value):
+        raise _Invalid(f"cannot store a {type(value).__name__}")
+    return [tag, *(_encode(getattr(value, name)) for name in _FIELDS[tag])]
+
+
+def _text(k: Any) -> str:
+    if not isinstance(k, str):
+        raise _Invalid("a table key that is not text")
+    return k
+
+
+_NESTED = (list, dict)
+
+
+def _decode(value: Any) -> Any:
+    """The inverse of ``_encode``; scalars are passed over inline (most values are)."""
+    if type(value) is dict:
+        return {k: (_decode(v) if type(v) in _NESTED else v) for k, v in value.items()}
+    tag = value[0]
+    if tag == "(.":
+        return tuple(value[1:])
+    if tag == "d.":
+        flat = value[1]
+        if type(flat) is not dict or not all(type(v) in _SCALARS for v in flat.values()):
+            raise _Invalid("d. holds a table of values")
+        return flat
+    if tag == "[.":
+        return value[1:]
+    items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
+    if tag == "(":
+        return tuple(items)
+    if tag == "[":
+        return items
+    if tag in ("{", "{."):
+        return set(items)
+    if tag == "/":
+        return Path(items[0])
+    names = _FIELDS[tag]  # KeyError (an unknown tag) is a miss
+    if len(items) != len(names):
+        raise _Invalid(f"{tag}: {len(items)} fields, not {len(names)}")
+    obj = object.__new__(_CLASSES[tag])
+    obj.__dict__.update(zip(names, items, strict=True))
+    return obj
