@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, ImportRefused
-from prehab.imports.files import Found, describe, start_id
 from prehab.imports.limits import (
     BOMB,
     MAX_CSV_BYTES,
@@ -34,6 +33,7 @@ from prehab.imports.limits import (
     size,
 )
 from prehab.imports.mapping import decide
+from prehab.imports.parsed import Found, describe, start_id
 from prehab.store.records import Session
 
 DATE_FORMATS = (
