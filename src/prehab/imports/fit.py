@@ -58,7 +58,7 @@ def parse_fit(data: Source) -> list[Found]:
     _check_start(raw)
     from prehab.imports.fitwalk import summaries
 
-    found = summaries(raw)
+    found = summaries(raw)  # None: the full decode decides
     return sessions(found if found is not None else decode_summaries(raw))
 
 
@@ -68,8 +68,15 @@ def parse_fit_full(data: bytes) -> list[Found]:
     return sessions(decode_summaries(data))
 
 
+DAMAGED = (
+    "not a valid FIT file: damaged or cut short ({}); copy it from the device again, or export "
+    "the activity again"
+)
+
+
 def _check_start(data: bytes) -> None:
-    """Refuse what is plainly no FIT activity before either path reads it, saying what to do."""
+    """Refuse what is plainly no FIT activity, or damaged, before either path reads it (a
+    damaged file can make fitdecode fail in odd ways before it reaches the checksum)."""
     if not data:
         raise ImportFailed(
             "an empty FIT file (0 bytes): the watch or the copy did not finish writing it; copy "
@@ -80,6 +87,11 @@ def _check_start(data: bytes) -> None:
             f"not a FIT file ({len(data):,} bytes with no FIT header): another kind of file "
             "named .fit, or one cut short; export the activity again as FIT, GPX or TCX"
         )
+    from prehab.imports.fitwalk import damaged
+
+    problem = damaged(data)
+    if problem:
+        raise ImportFailed(DAMAGED.format(problem))
 
 
 def sessions(summaries: list[Summary]) -> list[Found]:
@@ -157,11 +169,8 @@ def decode_summaries(data: bytes) -> list[Summary]:
                         found.append(_summary(values))
                 elif name == "sport" and sport is None:
                     sport = _name(frame.get_value("sport", fallback=None))
-    except fitdecode.FitError as exc:
-        raise ImportFailed(
-            f"not a valid FIT file: damaged or cut short ({exc}); copy it from the device again, "
-            "or export the activity again"
-        ) from exc
+    except (fitdecode.FitError, TypeError, ValueError, OverflowError, KeyError, IndexError) as exc:
+        raise ImportFailed(DAMAGED.format(exc)) from exc
     if found:
         return found
     if laps:

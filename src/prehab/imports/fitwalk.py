@@ -112,6 +112,25 @@ def summaries(data: bytes) -> list[Summary] | None:
         return None
 
 
+def damaged(data: bytes) -> str | None:
+    """What is wrong with the file's framing or checksum (each file of a chain), or None."""
+    at = 0
+    while at < len(data):
+        size = data[at]
+        if size not in (12, 14) or at + size > len(data) or data[at + 8 : at + 12] != b".FIT":
+            return (
+                "a FIT header is missing or damaged" if at == 0 else None
+            )  # trailing bytes: fitdecode's call
+        (body,) = struct.unpack_from("<I", data, at + 4)
+        end: int = at + size + body
+        if end + 2 > len(data):
+            return f"it is cut short ({len(data):,} of {end + 2:,} bytes)"
+        if crc16(memoryview(data)[at : end + 2]) != 0:
+            return "its checksum does not match its content"
+        at = end + 2
+    return None
+
+
 def _file(data: bytes, at: int, out: list[Summary]) -> int:
     """Walk one FIT file starting at ``at``; its sessions go to ``out``; returns where it ends."""
     size = data[at]
