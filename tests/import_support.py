@@ -46,10 +46,12 @@ Leg = tuple[datetime, str, str, float, float]
 """(start, sport, sub-sport, metres, seconds) of one session of a FIT file."""
 
 
-def fit_file(legs: list[Leg], sessions: bool = True, laps: bool = True, records: int = 0) -> bytes:
+def fit_file(
+    legs: list[Leg], sessions: bool = True, laps: bool = True, records: int = 0, totals: bool = True
+) -> bytes:
     """A FIT activity of several legs: per leg ``records`` record messages (one a second), a
     lap and a session message; ``sessions``/``laps`` False leave those out (a recording that
-    was never saved properly)."""
+    was never saved properly), ``totals`` False leaves the session's distance and times out."""
     import struct
 
     m = make_fit
@@ -66,7 +68,8 @@ def fit_file(legs: list[Leg], sessions: bool = True, laps: bool = True, records:
         if laps:
             body += m._message(3, 19, [*summary, (25, m.ENUM, sports[sport])])
         if sessions:
-            body += m._message(1, 18, [*summary, (5, m.ENUM, sports[sport]), (6, m.ENUM, subs[sub])])
+            kept = summary if totals else summary[:2]
+            body += m._message(1, 18, [*kept, (5, m.ENUM, sports[sport]), (6, m.ENUM, subs[sub])])
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
     header += struct.pack("<H", m.crc16(header))
     data = bytes(header + body)

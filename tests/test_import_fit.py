@@ -45,6 +45,7 @@ def test_a_multisport_file_keeps_every_leg_and_notes_the_transitions(store: Stor
     assert [name for name, _ in report.notes] == ["ironman.fit", "ironman.fit"]
     first, second = (note for _, note in report.notes)
     assert first.startswith("leg 1 of 2 skipped: the transition of 2024-06-02 lasts 1 s (5 m)")
+    assert "(a transition between legs)" in first
     assert "lasts 0.76 s" in second and "the file's other 3 sessions imported" in second
     lines = summary(report)
     assert lines[0].startswith("imported 3 sessions, skipped 0 already stored, 0 failed")
@@ -83,6 +84,7 @@ def made_files() -> dict[str, bytes]:
     files["yoga"] = make_fit.fit_bytes(T0, "training", "yoga", 0, 3600)
     files["laps only"] = fit_file([(T0, "running", "generic", 5000, 1800)], sessions=False)
     files["records only"] = fit_file([(T0, "cycling", "road", 30_000, 3600)], False, False, records=60)
+    files["no totals"] = fit_file(ironman(), totals=False)
     files["empty"] = b""
     return files
 
@@ -128,6 +130,17 @@ def test_without_a_session_message_the_laps_or_records_give_the_session(store: S
     assert notes["laps.fit"].endswith("no session summary in this FIT file (a recording not saved "
                                       "properly?): built from its laps")  # fmt: skip
     assert notes["records.fit"].endswith("built from its records")
+
+
+def test_a_session_without_its_totals_takes_them_from_its_laps() -> None:
+    found = parse_fit(fit_file(ironman(), totals=False))
+    assert [(f.session.distance_km, f.session.duration_min) for f in found] == [
+        (3.9, 70.0), (180.0, 330.0), (42.6, 240.0),
+    ]  # fmt: skip
+    assert found[1].notes == [
+        "the cycling of 2024-06-02: its session summary has no distance or duration: they were "
+        "taken from its laps"
+    ]
 
 
 def test_refusals_say_what_the_file_is_and_what_to_do(store: Store, tmp_path: Path) -> None:

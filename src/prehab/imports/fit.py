@@ -9,7 +9,8 @@ Two ways to read the same values:
   in ``fitdecode`` decoding records that were then thrown away (about 2 s per MB);
 * **the full decode** (``fitdecode``), taken only when the fast path cannot vouch for what it
   read: no session message (a recording that was never saved properly: the session is then
-  built from the laps, or from the records), a damaged or cut-short file (so the refusal is
+  built from the laps, or from the records; a session without its totals takes them from its
+  laps), a damaged or cut-short file (so the refusal is
   fitdecode's), or anything the walk does not expect (an odd field size or base type, a
   start time relative to the device, a sport the profile does not name).
 
@@ -172,7 +173,7 @@ def decode_summaries(data: bytes) -> list[Summary]:
     except (fitdecode.FitError, TypeError, ValueError, OverflowError, KeyError, IndexError) as exc:
         raise ImportFailed(DAMAGED.format(exc)) from exc
     if found:
-        return found
+        return [_completed(s, laps, found) for s in found]
     if laps:
         return [_from_laps(laps, sport)]
     if first is not None and last is not None:
@@ -194,6 +195,34 @@ def _summary(values: dict[str, Any]) -> Summary:
         _number(values["total_distance"]),
         _number(values["total_timer_time"]),
         _number(values["total_elapsed_time"]),
+    )
+
+
+def _completed(session: Summary, laps: list[dict[str, Any]], found: list[Summary]) -> Summary:
+    """A session whose summary lacks its distance or duration, completed from its own laps
+    (those from its start to the next session's); any other session as it is."""
+    if session.distance_m is not None and (session.timer_s is not None or session.elapsed_s is not None):
+        return session
+    if session.start is None:
+        return session
+    later = [s.start for s in found if s.start is not None and s.start > session.start]
+    until = min(later) if later else None
+    own = [
+        lap for lap in laps
+        if (when := fit_time(lap["start_time"])) is not None
+        and when >= session.start and (until is None or when < until)
+    ]  # fmt: skip
+    if not own:
+        return session
+    summed = _from_laps(own, session.sport)
+    return Summary(
+        session.start,
+        session.sport,
+        session.sub_sport,
+        session.distance_m if session.distance_m is not None else summed.distance_m,
+        session.timer_s if session.timer_s is not None else summed.timer_s,
+        session.elapsed_s if session.elapsed_s is not None else summed.elapsed_s,
+        "its session summary has no distance or duration: they were taken from its laps",
     )
 
 

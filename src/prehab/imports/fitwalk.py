@@ -9,12 +9,13 @@ their fields named and scaled exactly as fitdecode does (its profile gives the e
 :func:`summaries` returns None (the caller then runs the full decode) whenever it cannot vouch
 for its answer: a bad CRC or header, a stream that does not end where the header says, a
 message of an undefined local type, a session field of an unexpected size or base type, an
-enum value the profile does not name, a start time that is no date, or no session message at
-all. It never raises on bytes it is given: every read is bounds-checked first.
+enum value the profile does not name, a start time that is no date, a session without its
+distance or duration, or no session message at all. It never raises on bytes it is given: a
+read past the end (``IndexError``, ``struct.error``) is doubt like any other.
 
 The CRC is the FIT one (CRC-16, polynomial 0x8005 reflected, as in the SDK), taken two bytes
-per step through a 65,536-entry table: about 25 ms per MB in Python, where the byte-at-a-time
-loop fitdecode uses takes 4-5 times as long.
+per step through a 65,536-entry table (built once, about 40 ms): a quarter of the time of the
+byte-at-a-time loop fitdecode uses, and the bulk of the fast path's own time.
 """
 
 from __future__ import annotations
@@ -218,6 +219,8 @@ def _session(data: bytes, i: int, definition: _Definition) -> Summary:
         raw = values[name]
         return None if raw is None else raw / scales[name]
 
+    if values["total_distance"] is None or values["total_timer_time"] is values["total_elapsed_time"] is None:
+        raise _Unsure  # a summary without its totals: the full decode takes them from the laps
     return Summary(
         start,
         None if sport is None else sports[sport],

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, LegSkipped
+from prehab.imports.kinds import normalise
 from prehab.imports.limits import Readable
 from prehab.imports.mapping import Profile, decide
 from prehab.store.records import RUN_KINDS, Session
@@ -82,9 +83,11 @@ def session_of(
         raise ImportFailed(f"{describe(activity, name)} {problem}; nothing of this file was imported")
     label = describe(activity, name, local_date(start))
     if seconds is not None and 0 < seconds < MIN_SECONDS:
+        transition = "transition" in normalise(activity + sub)
+        why = "a transition between legs" if transition else "a recording started by mistake?"
         raise LegSkipped(
-            f"{label} lasts {seconds:g} s ({max(distance_m, 0):.0f} m): too short to be a session (a "
-            "recording started by mistake?); nothing of this file was imported"
+            f"{label} lasts {seconds:g} s ({max(distance_m, 0):.0f} m): too short to be a session "
+            f"({why}); nothing of this file was imported"
         )
     metres = max(distance_m, 0.0)
     found = decide(activity, name, sub, metres / 1000, seconds, profile)
