@@ -33,6 +33,9 @@ it, and past ``AGREE_FLOOR_M`` metres, the laps have lost something."""
 
 AGREE_FLOOR_M = 50.0
 
+_TIME, _DISTANCE, _POSITION = f"{TCX_NS}Time", f"{TCX_NS}DistanceMeters", f"{TCX_NS}Position"
+_LAT, _LON = f"{TCX_NS}LatitudeDegrees", f"{TCX_NS}LongitudeDegrees"
+
 
 @dataclass
 class Track:
@@ -51,27 +54,34 @@ class Track:
     speeds: Speeds = field(default_factory=Speeds)
 
     def add(self, point: ET.Element) -> None:
-        text = point.findtext(f"{TCX_NS}Time")
+        """Fold one trackpoint in: its children read in one pass (``findtext`` with a path costs
+        more than the rest of the parse), positions measured only when it has no distance."""
+        text = recorded_text = None
+        position: ET.Element | None = None
+        for child in point:
+            if child.tag == _TIME:
+                text = child.text
+            elif child.tag == _DISTANCE:
+                recorded_text = child.text
+            elif child.tag == _POSITION:
+                position = child
         when = _time(text) if text and text.strip() else None
         if when is not None and self.first is None:
             self.first = text
         step = 0.0
         try:
-            recorded = float(point.findtext(f"{TCX_NS}DistanceMeters") or "nan")
-            lat = float(point.findtext(f"{TCX_NS}Position/{TCX_NS}LatitudeDegrees") or "nan")
-            lon = float(point.findtext(f"{TCX_NS}Position/{TCX_NS}LongitudeDegrees") or "nan")
+            if recorded_text and recorded_text.strip():
+                recorded = float(recorded_text)
+                step = max(recorded - self.recorded_m, 0.0)
+                self.recorded_m = max(self.recorded_m, recorded)
+            elif position is not None:
+                here = (float(position.findtext(_LAT) or ""), float(position.findtext(_LON) or ""))
+                if self.last_position is not None:
+                    step = haversine_m(self.last_position, here)
+                    self.walked_m += step
+                self.last_position = here
         except ValueError:
             return  # a point with a bad number adds nothing; the lap totals still count
-        if recorded == recorded:  # not NaN
-            step = max(recorded - self.recorded_m, 0.0)
-            self.recorded_m = max(self.recorded_m, recorded)
-        if lat == lat and lon == lon:
-            here = (lat, lon)
-            if self.last_position is not None:
-                moved = haversine_m(self.last_position, here)
-                self.walked_m += moved
-                step = step or moved
-            self.last_position = here
         if when is not None:
             if self.last_time is not None:
                 gap = (when - self.last_time).total_seconds()
