@@ -122,3 +122,54 @@ def test_invalid_xml_says_what_it_is_and_what_to_do(store: Store, tmp_path: Path
     assert "unbound prefix" not in reasons["prefix.gpx"]
     assert reasons["cut.tcx"].startswith("not valid TCX XML at line 1") and "cut short" in reasons["cut.tcx"]
     assert "a planned route rather than a recording?" in reasons["route.gpx"]
+
+
+def gpx_tracks(tracks: list[tuple[str, float, float, float]]) -> bytes:
+    """A GPX of one ``<trk>`` per (type, start offset s, km, minutes), due north, a point a minute."""
+    out = ['<gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">']
+    for kind, offset, km, minutes in tracks:
+        out.append(f"<trk><type>{kind}</type><trkseg>")
+        steps = max(int(minutes), 1)
+        for i in range(steps + 1):
+            when = T0 + timedelta(seconds=offset + minutes * 60 * i / steps)
+            lat = 51.5 + km * i / steps / (6371.0088 * 3.141592653589793 / 180)
+            out.append(f'<trkpt lat="{lat:.7f}" lon="-0.1"><time>{when:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
+        out.append("</trkseg></trk>")
+    out.append("</gpx>")
+    return "\n".join(out).encode()
+
+
+def test_a_gpx_of_a_track_per_leg_gives_a_session_per_leg(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "duathlon.gpx"
+    path.write_bytes(gpx_tracks([("running", 0, 5, 25), ("transition", 1500, 0.01, 0.5),
+                                 ("road_biking", 1560, 20, 40), ("running", 4000, 2.5, 13)]))  # fmt: skip
+    report = import_paths(store, [path])
+    assert (report.added, report.failures) == (3, [])
+    assert sorted((s.kind, s.distance_km) for s in store.sessions()) == [
+        ("cycling", 20.0), ("easy", 2.5), ("easy", 5.0),
+    ]  # fmt: skip
+    [(_, note)] = report.notes
+    assert "the transition of 2024-08-03 lasts 30 s" in note and "(a transition between legs)" in note
+
+
+def test_tracks_of_one_type_stay_one_session() -> None:
+    """A recording paused and resumed, written as two tracks: one run."""
+    [found] = parse_activity("p.gpx", gpx_tracks([("running", 0, 5, 25), ("running", 1800, 5, 25)]))
+    assert (found.session.distance_km, found.session.duration_min) == (10.0, 50.0)
+
+
+def test_a_tcx_of_several_activities_keeps_each_and_skips_a_short_one(store: Store, tmp_path: Path) -> None:
+    one = movescount_tcx(5000, 1500, 5000, 1500).decode()
+    two = one.replace(f"{T0:%Y-%m-%dT%H}", f"{T0 + timedelta(hours=2):%Y-%m-%dT%H}")
+    short = (
+        movescount_tcx(10, 4, 10, 5)
+        .decode()
+        .replace(f"{T0:%Y-%m-%dT%H}", f"{T0 + timedelta(hours=4):%Y-%m-%dT%H}")
+    )
+    body = "".join(text[text.index("<Activity ") : text.index("</Activities>")] for text in (one, short, two))
+    path = tmp_path / "day.tcx"
+    path.write_text(one[: one.index("<Activity ")] + body + "</Activities></TrainingCenterDatabase>")
+    report = import_paths(store, [path])
+    assert (report.added, report.failures) == (2, [])
+    [(_, note)] = report.notes
+    assert note.startswith("leg 1 of 1 skipped: the running of 2024-08-03 lasts 4 s (10 m)")

@@ -56,7 +56,7 @@ def parse_activity_stream(name: str, raw: Readable, packed: int, budget: Budget 
         if fmt == "gpx":
             from prehab.imports.gpx import parse_gpx
 
-            return [parse_gpx(stream)]
+            return parse_gpx(stream)
         if fmt == "tcx":
             from prehab.imports.tcx import parse_tcx
 

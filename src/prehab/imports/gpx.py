@@ -1,4 +1,8 @@
-"""GPX files to a session: start, moving span, 2-D distance, and the speed profile.
+"""GPX files to sessions: start, moving span, 2-D distance, and the speed profile.
+
+A GPX file is one session over all its tracks (a recording paused and resumed can be written as
+several), unless the tracks' ``<type>``s differ: then it is a multisport file written a track
+per leg, and each track is its own session with its own kind.
 
 Read with ElementTree rather than gpxpy: we need only the times, the length and the speeds,
 and building gpxpy's full object model costs ~250 ms per hour of 1 Hz track against ~15 ms
@@ -16,12 +20,15 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from prehab.facts.dates import start_problem
-from prehab.imports.errors import ImportFailed
+from prehab.imports.errors import ImportFailed, LegSkipped
+from prehab.imports.kinds import normalise
 from prehab.imports.mapping import Profile
-from prehab.imports.parsed import Found, Source, session_of, xml_stream
+from prehab.imports.parsed import Found, Source, keep_legs, leg, session_of, xml_stream
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -83,22 +90,46 @@ def _gpx_time(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def parse_gpx(data: Source) -> Found:
-    """One GPX file (all its tracks) as one session; raises ImportFailed with the reason."""
+@dataclass
+class _Track:
+    """One ``<trk>``: its name and type, and what its timed points add up to."""
+
+    name: str = ""
+    type: str = ""
     start: datetime | None = None
-    seconds = 0.0
-    metres = 0.0
+    seconds: float = 0.0
+    metres: float = 0.0
+    timed: int = 0
+    speeds: Speeds = field(default_factory=Speeds)
+
+    def add_segment(self, first: datetime | None, last: datetime | None) -> None:
+        if first is not None and last is not None:
+            self.start = first if self.start is None or first < self.start else self.start
+            self.seconds += max((last - first).total_seconds(), 0.0)
+
+    def merge(self, other: _Track) -> None:
+        """Take ``other`` into this track (tracks of one activity: a recording paused and resumed)."""
+        if other.start is not None and (self.start is None or other.start < self.start):
+            self.start = other.start
+        self.seconds += other.seconds
+        self.metres += other.metres
+        self.timed += other.timed
+        self.speeds.moving += other.speeds.moving
+        self.speeds.windows += other.speeds.windows
+
+
+def parse_gpx(data: Source) -> list[Found]:
+    """A GPX file's session: all its tracks as one, unless their ``<type>``s differ (a
+    multisport file written as a track per leg: then each track is a leg, ``parsed.keep_legs``).
+    Raises ImportFailed with the reason."""
     ns = ""
     path: list[ET.Element] = []
-    tracks = 0
-    meta: dict[str, str] = {}
+    tracks: list[_Track] = []
     first: datetime | None = None
     last: datetime | None = None
     previous: tuple[float, float] | None = None
     previous_time: datetime | None = None
     in_segment = False
-    timed = 0
-    speeds = Speeds()
     try:
         for event, elem in ET.iterparse(xml_stream(data), events=("start", "end")):
             if event == "start":
@@ -107,53 +138,70 @@ def parse_gpx(data: Source) -> Found:
                     if elem.tag != f"{ns}gpx":
                         raise ImportFailed(f"not a GPX file (the root element is <{elem.tag[len(ns) :]}>)")
                 elif len(path) == 1 and elem.tag == f"{ns}trk":
-                    tracks += 1
-                if elem.tag == f"{ns}trkseg":
+                    tracks.append(_Track())
+                if elem.tag == f"{ns}trkseg" and tracks:
                     in_segment, first, last, previous, previous_time = True, None, None, None, None
                 path.append(elem)
                 continue
             path.pop()
             parent = path[-1] if path else None
             if elem.tag == f"{ns}trkpt" and in_segment:
+                track = tracks[-1]
                 try:
                     here = (float(elem.get("lat", "")), float(elem.get("lon", "")))
                     when = _gpx_time(elem.findtext(f"{ns}time"))
                 except ValueError as exc:
                     raise ImportFailed(f"a GPX point has a bad position or time ({exc})") from exc
                 step = haversine_m(previous, here) if previous is not None else 0.0
-                metres += step
+                track.metres += step
                 if when is not None and previous_time is not None:
-                    speeds.step(step, (when - previous_time).total_seconds())
+                    track.speeds.step(step, (when - previous_time).total_seconds())
                 previous = here
                 if when is not None:
                     first = first or when
                     last = previous_time = when
-                    timed += 1
-            elif elem.tag == f"{ns}trkseg":
+                    track.timed += 1
+            elif elem.tag == f"{ns}trkseg" and in_segment:
                 in_segment = False
-                if first is not None and last is not None:
-                    start = first if start is None or first < start else start
-                    seconds += max((last - first).total_seconds(), 0.0)
-            elif len(path) == 2 and tracks == 1 and elem.tag in (f"{ns}name", f"{ns}type"):
-                meta.setdefault(elem.tag[len(ns) :], elem.text or "")  # the first track's, as before
+                tracks[-1].add_segment(first, last)
+            elif len(path) == 2 and elem.tag in (f"{ns}name", f"{ns}type") and tracks:
+                track = tracks[-1]
+                if elem.tag == f"{ns}name" and not track.name:
+                    track.name = (elem.text or "").strip()
+                elif elem.tag == f"{ns}type" and not track.type:
+                    track.type = (elem.text or "").strip()
             if parent is not None and parent.tag != f"{ns}trkpt":  # a point's <time> waits for the point
                 parent.remove(elem)  # done with it (its only child now): memory stays flat
     except ET.ParseError as exc:
         raise ImportFailed(_xml_problem("GPX", exc)) from exc
+    timed = [t for t in tracks if t.start is not None]
+    if len({normalise(t.type) for t in timed}) > 1:
+        return keep_legs(leg(partial(_session, t)) for t in timed)
+    whole = _Track()
+    for track in tracks:
+        whole.merge(track)
+    if tracks:  # the first track's name and type, as before
+        whole.name, whole.type = tracks[0].name, tracks[0].type
+    return [_session(whole)]
+
+
+def _session(track: _Track) -> Found:
+    start = track.start
     if start is None:
         raise ImportFailed(
             "the GPX track has no times, so its date is unknown (a planned route rather than a "
             "recording?); export the activity itself from the app or watch that recorded it"
         )
-    if timed == 1 and start_problem(start) is None:  # a bad date is the first thing to say
-        raise ImportFailed(
+    if track.timed == 1 and start_problem(start) is None:  # a bad date is the first thing to say
+        raise LegSkipped(
             f"the GPX track has a single point with a time ({start:%Y-%m-%d %H:%M} UTC): no distance "
             "or duration to import (a recording stopped as it started?)"
         )
     # no <type>: "" lets the speed and the title decide (mapping.decide)
-    activity = meta.get("type", "").strip()
-    name = meta.get("name", "").strip()
-    return session_of(start, activity, metres, seconds or None, "gpx", name, profile=speeds.profile())
+    profile = track.speeds.profile()
+    return session_of(
+        start, track.type, track.metres, track.seconds or None, "gpx", track.name, profile=profile
+    )
 
 
 def _xml_problem(fmt: str, exc: ET.ParseError) -> str:
