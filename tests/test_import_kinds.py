@@ -68,6 +68,7 @@ def test_every_fit_sport_and_sub_sport_is_in_the_table() -> None:
         ("training", "yoga", "mobility", None),
         ("generic", "generic", "cross-training", None),
         ("swimming", "open_water", "cross-training", None),
+        ("trail", "", "easy", "trail"),  # a sub-sport written as the type
     ],
 )
 def test_each_type_name(activity: str, sub: str, kind: str, surface: str | None) -> None:

@@ -51,7 +51,7 @@ def parse_activity_stream(name: str, raw: Readable, packed: int, budget: Budget 
     zip member's), streamed and capped (:mod:`prehab.imports.limits`); raises ImportFailed."""
     fmt = activity_format(name)
     if fmt is None:
-        raise ImportFailed("not a GPX, TCX or FIT file (by its name)")
+        raise ImportFailed("not a GPX, TCX or FIT file (by its name); rename it if it is one")
     with open_activity(name, raw, packed, budget) as stream:
         if fmt == "gpx":
             from prehab.imports.gpx import parse_gpx

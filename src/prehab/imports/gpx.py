@@ -136,7 +136,10 @@ def parse_gpx(data: Source) -> list[Found]:
                 if not path:
                     ns = elem.tag[: elem.tag.index("}") + 1] if elem.tag.startswith("{") else ""
                     if elem.tag != f"{ns}gpx":
-                        raise ImportFailed(f"not a GPX file (the root element is <{elem.tag[len(ns) :]}>)")
+                        raise ImportFailed(
+                            f"not a GPX file (the root element is <{elem.tag[len(ns) :]}>: KML, TCX or "
+                            "other XML named .gpx?); export the activity as GPX, TCX or FIT"
+                        )
                 elif len(path) == 1 and elem.tag == f"{ns}trk":
                     tracks.append(_Track())
                 if elem.tag == f"{ns}trkseg" and tracks:
@@ -151,7 +154,10 @@ def parse_gpx(data: Source) -> list[Found]:
                     here = (float(elem.get("lat", "")), float(elem.get("lon", "")))
                     when = _gpx_time(elem.findtext(f"{ns}time"))
                 except ValueError as exc:
-                    raise ImportFailed(f"a GPX point has a bad position or time ({exc})") from exc
+                    raise ImportFailed(
+                        f"a GPX point has a bad position or time ({exc}): the file is damaged or was "
+                        "edited by hand; export it again"
+                    ) from exc
                 step = haversine_m(previous, here) if previous is not None else 0.0
                 track.metres += step
                 if when is not None and previous_time is not None:

@@ -138,6 +138,8 @@ def kind_of(activity: str, sub: str = "") -> tuple[str, str | None, bool]:
     """(kind, surface, known) for a type and sub-type; ``known`` is False for a name in no
     table (then cross-training). The kind may be ``VEHICLE`` or ``TRANSITION``."""
     key, sub_key = normalise(activity), normalise(sub)
+    if key not in TYPES and key in SUB_SPORTS and not sub_key:  # a sub-sport written as the type
+        key, sub_key = "", key
     known = key in TYPES or (key in CONTAINERS and sub_key in SUB_SPORTS)
     kind, surface = TYPES.get(key, ("cross-training", None))
     if sub_key in SUB_SPORTS:

@@ -169,9 +169,11 @@ def parse_activities_csv(data: bytes | Readable, name: str = "activities.csv") -
     try:
         names = next(reader)
     except StopIteration as exc:
-        raise ImportFailed("the file is empty") from exc
+        raise ImportFailed("the file is empty (0 bytes): download the Strava export again") from exc
     except csv.Error as exc:
-        raise ImportFailed(f"not a CSV file ({exc})") from exc
+        raise ImportFailed(
+            f"not a CSV file ({exc}): give Strava's activities.csv from its bulk export, or the export's zip"
+        ) from exc
     legacy = False
     full = Header(names)
     if any(not full.count(col) for col in REQUIRED):
