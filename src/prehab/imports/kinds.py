@@ -11,8 +11,10 @@ case, letters and digits only: "E-Bike Ride" is ``ebikeride``). The sources, eac
 * **TCX** ``Sport``: the schema's ``Running``, ``Biking``, ``Other`` (and the ``Walking``,
   ``Swimming`` some writers use).
 * **GPX** ``<type>`` as Garmin Connect writes it (its activity keys: ``trail_running``,
-  ``road_biking``, ``lap_swimming``) and as Strava writes it (its numeric codes, and its text
-  types in newer exports).
+  ``road_biking``, ``lap_swimming``), as Strava writes it (FIT sport names such as ``running``
+  in newer exports; numeric codes in older ones, which Strava never published: 9 a run, 1 a
+  ride and 53 a virtual run are certain, the rest as users of its exports have listed them),
+  and as life-logging apps write it (``Car``, ``Train``: not sessions).
 * **Strava**'s "Activity Type" column (text; the same list as its GPX text types), and
   "Zwift Session", which Zwift uploads carry.
 
@@ -53,6 +55,9 @@ MOBILITY = ("yoga", "31", "pilates", "flexibilitytraining", "stretching", "mobil
 VEHICLES = (
     "driving", "drive", "car", "motorcycling", "motorcycle", "motorbike", "flying", "boating",
     "snowmobiling", "atv", "motocross", "rcdrone", "flypressurized", "hanggliding",
+    # what life-logging apps (Arc) write as a track's <type>
+    "bus", "train", "tram", "metro", "subway", "taxi", "airplane", "plane", "ferry", "boat",
+    "scooter", "cablecar", "funicular", "chairlift", "skilift",
 )  # fmt: skip
 TRANSITIONS = ("transition", "biketoruntransition", "runtobiketransition", "swimtobiketransition")
 
