@@ -44,12 +44,16 @@ def test_a_multisport_file_keeps_every_leg_and_notes_the_transitions(store: Stor
     assert got == [("cross-training", 3.9), ("cycling", 180.0), ("easy", 42.6)]
     assert [name for name, _ in report.notes] == ["ironman.fit", "ironman.fit"]
     first, second = (note for _, note in report.notes)
-    assert first.startswith("leg 1 of 2 skipped: the transition of 2024-06-02 lasts 1 s (5 m)")
+    assert first.startswith("leg 2 of 5 skipped: the transition of 2024-06-02 lasts 1 s (5 m)")
     assert "(a transition between legs)" in first
-    assert "lasts 0.76 s" in second and "the file's other 3 sessions imported" in second
+    assert (
+        second.startswith("leg 4 of 5 skipped")
+        and "lasts 0.76 s" in second
+        and "the file's other 3 sessions imported" in second
+    )
     lines = summary(report)
     assert lines[0].startswith("imported 3 sessions, skipped 0 already stored, 0 failed")
-    assert lines[1] == "notes:" and lines[2].startswith("  ironman.fit: leg 1 of 2 skipped")
+    assert lines[1] == "notes:" and lines[2].startswith("  ironman.fit: leg 2 of 5 skipped")
 
 
 def test_seven_sessions_with_a_short_leg_keep_the_other_six(store: Store, tmp_path: Path) -> None:
@@ -62,7 +66,11 @@ def test_seven_sessions_with_a_short_leg_keep_the_other_six(store: Store, tmp_pa
     report = import_paths(store, [path])
     assert (report.added, report.failures) == (6, [])
     [(_, note)] = report.notes
-    assert "lasts 4.3 s" in note and "too short to be a session" in note
+    assert (
+        note.startswith("leg 4 of 7 skipped")
+        and "lasts 4.3 s" in note
+        and "too short to be a session" in note
+    )
 
 
 def test_a_file_of_only_a_short_leg_is_still_refused(store: Store, tmp_path: Path) -> None:

@@ -110,25 +110,27 @@ LEG_TAIL = "; nothing of this file was imported"
 
 
 def keep_legs(legs: Iterable[Found | LegSkipped]) -> list[Found]:
-    """The sessions of a file of several legs, each skipped leg noted on the first kept one.
+    """The sessions of a file of several legs, each skipped leg noted on the first kept one
+    by its place in the file ("leg 2 of 5 skipped: ...").
 
     Only when no leg is a session is the file refused, with the first leg's reason.
     """
     kept: list[Found] = []
-    skipped: list[LegSkipped] = []
-    for one in legs:
+    skipped: list[tuple[int, LegSkipped]] = []
+    total = 0
+    for total, one in enumerate(legs, start=1):
         if isinstance(one, LegSkipped):
-            skipped.append(one)
+            skipped.append((total, one))
         else:
             kept.append(one)
     if not kept:
         if skipped:
-            raise skipped[0]
+            raise skipped[0][1]
         return kept
-    for count, reason in enumerate(skipped, start=1):
-        text = str(reason).removesuffix(LEG_TAIL).removesuffix(": nothing to import")
+    for place, reason in skipped:
+        text = str(reason).split(LEG_TAIL)[0].removesuffix(": nothing to import")
         kept[0].notes.append(
-            f"leg {count} of {len(skipped)} skipped: {text}; the file's other {len(kept)} "
+            f"leg {place} of {total} skipped: {text}; the file's other {len(kept)} "
             f"session{'s' * (len(kept) != 1)} imported"
         )
     return kept
