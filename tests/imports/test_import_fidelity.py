@@ -347,7 +347,7 @@ def test_folder_search_is_bounded_and_says_what_it_left(store: Store, tmp_path: 
     empty = tmp_path / "empty"
     (empty / "a").mkdir(parents=True)
     [(name, reason)] = import_paths(store, [empty]).failures
-    assert reason.startswith("no activities.csv, GPX, TCX or FIT files in this folder or its subfolders")
+    assert reason.startswith("no activities.csv, zip, GPX, TCX or FIT files in this folder or its subfolders")
 
 
 def test_fit_decoder_warnings_never_reach_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,8 +49,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="Strava export (.zip or folder), activities.csv, .gpx/.tcx/.fit (.gz too), "
-        "or a `prehab export` .toml to restore",
+        help="Strava export (.zip or folder), activities.csv, .gpx/.tcx/.fit (.gz too), a folder "
+        "of any of these (zips in it too), or a `prehab export` .toml to restore (docs/imports.md)",
     )
     imp.set_defaults(handler=guard(cmd_import))
 

@@ -3,9 +3,12 @@
 The runner (and through it the parsers, ``zipfile`` and ``xml``) loads on first use, so
 ``prehab history``, which only reads the importer's notes (``prehab.imports.ledger``), stays light.
 
-How an import is cut: ``finding`` turns each path into work items, ``trees`` reads zips and
-folders (streamed and capped, ``limits``), ``files`` and ``strava`` parse, ``ledger`` skips
-what was imported cleanly before, ``runner`` stores item by item, ``report`` says what happened.
+How an import is cut: ``finding`` turns each path into work items (zips inside folders too),
+``trees`` reads zips and folders (streamed and capped, ``limits``), ``files`` picks the parser
+(``gpx``, ``tcx``, ``fit`` with its fast path ``fitwalk``; what they share, legs included, is
+``parsed``) and ``strava`` reads activities.csv; ``kinds`` and ``mapping`` decide each session's
+kind; ``ledger`` skips what was imported cleanly before, ``runner`` stores item by item,
+``report`` says what happened and what it noted.
 """
 
 from __future__ import annotations

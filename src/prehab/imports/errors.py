@@ -15,3 +15,9 @@ class ImportRefused(ImportFailed):
     def __init__(self, message: str, stops_zip: bool = False) -> None:
         super().__init__(message)
         self.stops_zip = stops_zip
+
+
+class LegSkipped(ImportFailed):
+    """This activity (or leg of a multisport file) is not a session: too short, empty, a
+    transition, a drive. On its own it refuses the file; beside other legs it is skipped with
+    a note (``parsed.keep_legs``)."""

@@ -1,11 +1,12 @@
 """What to import: each path given becomes work items (a file, an export's CSV, its activity files).
 
-A folder is searched for exports (a folder holding ``activities.csv``) and activity files down
-to ``MAX_FOLDER_DEPTH`` levels: a folder of unzipped exports, or an export one level down, is
-read whole; a link to a folder is not followed (links can loop). A Strava export becomes its
-activities.csv plus any activity file no row accounts for, and a row Strava wrote badly is taken
-from its activity file if it can be. Every path or folder that cannot be used is an item that
-fails with its reason, so the report names it.
+A folder is searched for exports (a folder holding ``activities.csv``), zips and activity files
+down to ``MAX_FOLDER_DEPTH`` levels: a folder of unzipped exports, an export one level down, or
+the export's zip left in Downloads is read whole (at most ``MAX_FOLDER_ZIPS`` zips, each under
+the same caps as a zip given by name); a link to a folder is not followed (links can loop). A
+Strava export becomes its activities.csv plus any activity file no row accounts for, and a row
+Strava wrote badly is taken from its activity file if it can be. Every path, folder or zip that
+cannot be used is an item that fails with its reason, so the report names it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from prehab.store.records import ImportCount
 
 Load = Callable[[], tuple[list[Found], list[tuple[str, str]]]]
 """How an item gets its activities: (found, failures of single rows)."""
+
+MAX_FOLDER_ZIPS = 100
+"""Zips opened in one folder search: a Downloads folder holds a few exports, not hundreds;
+past this each zip is named as not opened (import it by name)."""
 
 MAX_FOLDER_DEPTH = 6
 """Folder levels searched below a folder given to ``prehab import``: an export unzipped into a
@@ -53,14 +58,9 @@ def items_for(path: Path, opened: list[ZipTree]) -> list[Item]:
     if not path.exists():
         raise ImportFailed("no such file or folder")
     if path.is_dir():
-        return _folder_items(path)
+        return _folder_items(path, opened)
     if path.suffix.lower() == ".zip":
-        try:
-            tree = ZipTree(path)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ImportFailed(f"not a readable zip file ({exc})") from exc
-        opened.append(tree)
-        return _export_items(tree, path.name)
+        return _zip_items(path, path.name, opened)
     if path.suffix.lower() == ".toml":
         return [Item(path.name, _no_rows, restore=lambda store: _restore(store, path))]
     if path.suffix.lower() == ".csv":
@@ -73,11 +73,25 @@ def items_for(path: Path, opened: list[ZipTree]) -> list[Item]:
     )
 
 
-def _folder_items(root: Path) -> list[Item]:
+def _zip_items(path: Path, label: str, opened: list[ZipTree]) -> list[Item]:
+    """The items of one zip (an export, or a zip of activity files); raises ImportFailed."""
+    try:
+        tree = ZipTree(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ImportFailed(
+            f"not a readable zip file ({exc}): damaged or cut short; download or copy it again"
+        ) from exc
+    opened.append(tree)
+    return _export_items(tree, label)
+
+
+def _folder_items(root: Path, opened: list[ZipTree]) -> list[Item]:
     """A folder: every export in it (a folder with ``activities.csv``: the folder itself, an
-    export unzipped one level down, a folder of exports) and every activity file outside them,
-    down to ``MAX_FOLDER_DEPTH`` levels."""
+    export unzipped one level down, a folder of exports), every zip and every activity file
+    outside them, down to ``MAX_FOLDER_DEPTH`` levels."""
     exports, files, problems = _walk(root)
+    zips = [p for p in files if p.suffix.lower() == ".zip"]
+    files = [p for p in files if p.suffix.lower() != ".zip"]
     items: list[Item] = []
     for folder in exports:
         relative = folder.relative_to(root).as_posix()
@@ -90,11 +104,21 @@ def _folder_items(root: Path) -> list[Item]:
             )
             continue
         items.extend(_export_items(tree, label))
+    for count, path in enumerate(zips):
+        label = f"{root.name}/{path.relative_to(root).as_posix()}"
+        if count >= MAX_FOLDER_ZIPS:
+            reason = f"not opened: over {MAX_FOLDER_ZIPS} zips in one folder; import it by name"
+            items.append(Item(label, _fails(ImportFailed(reason))))
+            continue
+        try:
+            items.extend(_zip_items(path, label, opened))
+        except ImportFailed as exc:  # a refusal stays a refusal (the runner counts it)
+            items.append(Item(label, _fails(exc)))
     items.extend(_file_item(p) for p in files)
     items.extend(Item(name, _fails(ImportFailed(reason))) for name, reason in problems)
-    if not exports and not files:
+    if not exports and not files and not zips:
         raise ImportFailed(
-            f"no activities.csv, GPX, TCX or FIT files in this folder or its subfolders "
+            f"no activities.csv, zip, GPX, TCX or FIT files in this folder or its subfolders "
             f"(searched {MAX_FOLDER_DEPTH} levels down)"
             + (f"; {problems[0][0]}: {problems[0][1]}" if problems else "")
         )
@@ -102,7 +126,7 @@ def _folder_items(root: Path) -> list[Item]:
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
-    """(export folders, activity files outside them, (folder, why it was not searched)) under
+    """(export folders, activity files and zips outside them, (folder, why it was not searched)) under
     ``root``, each sorted; symbolic links to folders are not followed (they can loop)."""
     exports: list[Path] = []
     files: list[Path] = []
@@ -122,7 +146,7 @@ def _walk(root: Path) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
             continue
         below = []
         for entry in entries:
-            if _is_file(entry) and activity_format(entry.name) is not None:
+            if _is_file(entry) and (activity_format(entry.name) or entry.name.lower().endswith(".zip")):
                 files.append(Path(entry.path))
             elif _is_dir(entry):
                 below.append(Path(entry.path))
@@ -255,11 +279,19 @@ def _export_items(tree: Tree, label: str) -> list[Item]:
                 )
             )
     for name in tree.names():
+        if isinstance(tree, ZipTree) and name.lower().endswith(".zip"):
+            inner = ImportFailed(
+                "a zip inside a zip is not opened; unzip the outer one and import the folder"
+            )
+            items.append(Item(f"{label}:{name}", _fails(inner), group=label))
         if activity_format(name) is None or PurePosixPath(name).name in referenced:
             continue
         items.append(_activity_item(tree, name, label))
     if not items:
-        raise ImportFailed("no activities.csv, GPX, TCX or FIT files inside")
+        raise ImportFailed(
+            "no activities.csv, GPX, TCX or FIT files inside (a Strava export holds activities.csv; "
+            "a watch's files end .fit, .gpx or .tcx); check it is the export you meant"
+        )
     return items
 
 

@@ -1,8 +1,20 @@
-"""What kind of session an activity is, from the names Strava, GPX, TCX and FIT use.
+"""What kind of session an activity is, from every signal its file has, in this order:
 
-One table for every format so a Strava "Virtual Run" and a FIT running/treadmill session land
-as the same kind and surface. Unknown activities become cross-training rather than failing:
-they still count as "did something" without pretending to be runs.
+1. the format's own type name (``kinds``: one table for FIT, TCX, GPX and Strava); a run's
+   title then refines it ("Hill reps" is hills);
+2. without a type, the title's words: a bike word is a ride, a swim, walk or hike word is
+   cross-training, a vehicle word ("around town with car") is not a session;
+3. then the speed profile (``Profile``): moving speed, and the speed held over the fastest
+   tenth of the moving time. A run has a ceiling (``max_run_kmh``, and no runner holds
+   ``MAX_SUSTAINED_RUN_KMH`` for minutes) and a floor (``MIN_RUN_KMH``: a 2 km/h open-water
+   swim is no run); past ``MAX_HUMAN_KMH`` it is a drive.
+4. An untyped activity that is long and slow (``LONG_SLOW_KM`` at under ``LONG_SLOW_KMH``)
+   is not confidently a run: a rider's untyped 30 km at 8 km/h (stops and all) looked like a
+   long run. It is stored as cross-training unless its title has a run word, and ``prehab
+   history`` says why, so a runner can give the file a type.
+
+Unknown types become cross-training rather than failing: they still count as "did
+something" without pretending to be runs.
 """
 
 from __future__ import annotations
@@ -10,41 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from prehab.imports.errors import ImportFailed
-
-# normalised activity name -> (kind, surface)
-_TYPES: dict[str, tuple[str, str | None]] = {
-    "run": ("easy", None),
-    "running": ("easy", None),
-    "9": ("easy", None),  # old Strava GPX <type> code for a run
-    "street": ("easy", "road"),
-    "road": ("easy", "road"),
-    "trailrun": ("easy", "trail"),
-    "trail": ("easy", "trail"),
-    "track": ("easy", "track"),
-    "virtualrun": ("easy", "treadmill"),
-    "treadmill": ("easy", "treadmill"),
-    "indoorrunning": ("easy", "treadmill"),
-    "ride": ("cycling", None),
-    "1": ("cycling", None),  # old Strava GPX <type> code for a ride
-    "biking": ("cycling", None),
-    "cycling": ("cycling", None),
-    "virtualride": ("cycling", None),
-    "ebikeride": ("cycling", None),
-    "ebiking": ("cycling", None),
-    "mountainbikeride": ("cycling", None),
-    "gravelride": ("cycling", None),
-    "indoorcycling": ("cycling", None),
-    "handcycle": ("cycling", None),
-    "velomobile": ("cycling", None),
-    "weighttraining": ("strength", None),
-    "strengthtraining": ("strength", None),
-    "crossfit": ("strength", None),
-    "yoga": ("mobility", None),
-    "pilates": ("mobility", None),
-    "flexibilitytraining": ("mobility", None),
-    "stretching": ("mobility", None),
-}
+from prehab.imports.errors import LegSkipped
+from prehab.imports.kinds import TRANSITION, VEHICLE, kind_of, normalise
 
 _RUN_WORDS: tuple[tuple[str, str], ...] = (
     (r"park ?run", "race"),
@@ -64,7 +43,13 @@ _TREADMILL = re.compile(r"\btreadmill\b")
 _BIKE = re.compile(
     r"\b(?:ride|rides|riding|bike|biking|bikes|bicycle|cycle|cycling|cyclocross|mtb|velo|zwift|peloton)\b"
 )
-_RUNNING = re.compile(r"\b(?:run|runs|running|jog|jogging|parkrun)\b")
+_RUNNING = re.compile(r"\b(?:run|runs|running|jog|jogging|parkrun|marathon|ultra)\b")
+_VEHICLE = re.compile(
+    r"\b(?:car|cars|drive|driving|drove|bus|train|tram|taxi|motorbike|motorcycle|moped|ferry|boat|"
+    r"flight|plane)\b"
+)
+_SWIM = re.compile(r"\b(?:swim|swims|swimming|open water|pool)\b")
+_WALK = re.compile(r"\b(?:walk|walks|walking|hike|hikes|hiking|ramble|trek)\b")
 
 
 MAX_RUN_KMH_5K = 20.0
@@ -80,6 +65,35 @@ MAX_HUMAN_KMH = 60.0
 MIN_SPEED_KM = 0.4
 """Below this distance the speed of a track says little (GPS noise, a few strides)."""
 
+MIN_RUN_KMH = 6.0
+"""Moving speed below which an untyped activity is not taken as a run: 10:00 per km is a brisk
+walk; a beginner's run-walk moves at 7-8 km/h. A swim (2-4 km/h), a walk or a hike is below."""
+
+MAX_SUSTAINED_RUN_KMH = 25.0
+"""Speed held over the fastest tenth of the moving time above which it is no run: 2:24 per km
+for minutes on end is beyond a world record. A ride or a vehicle in traffic (whose average
+alone can look like a run's) is above."""
+
+MAX_SUSTAINED_HUMAN_KMH = 70.0
+"""The same held speed above which it is a drive: a descending rider touches it, but not for a
+tenth of the ride."""
+
+LONG_SLOW_KM = 25.0
+LONG_SLOW_KMH = 10.0
+"""An untyped activity at least ``LONG_SLOW_KM`` long whose moving speed is under
+``LONG_SLOW_KMH`` is not confidently a run (see the module's docstring, rule 4): a run that
+long and slow is rare and usually titled; a ride with stops, a hike or a walk is common."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The speed profile of a recorded track (GPX points): what the average alone hides."""
+
+    moving_seconds: float
+    """Time spent moving (the gaps of a paused watch and standing still left out)."""
+    held_kmh: float
+    """The speed held over the fastest tenth of the moving time, in minute-long stretches."""
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -92,8 +106,7 @@ class Kind:
     how: str
 
 
-def normalise(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+__all__ = ["Kind", "Profile", "classify", "decide", "max_run_kmh", "normalise"]
 
 
 def max_run_kmh(km: float) -> float:
@@ -108,33 +121,30 @@ def classify(activity: str, name: str = "", sub: str = "") -> tuple[str, str | N
 
 
 def decide(
-    activity: str, name: str = "", sub: str = "", km: float | None = None, seconds: float | None = None
+    activity: str,
+    name: str = "",
+    sub: str = "",
+    km: float | None = None,
+    seconds: float | None = None,
+    profile: Profile | None = None,
 ) -> Kind:
-    """The kind and surface of an activity, and how they were decided.
-
-    With a type (Strava's "Activity Type", a GPX ``<type>``, a TCX ``Sport``, a FIT sport) the
-    type decides and a run's title can refine it (whole words). Without one (an empty
-    ``activity``: a GPX with no ``<type>``) it used to become a run whatever it was; now its
-    speed and title are checked: an average past ``max_run_kmh`` is not a run (a ride; above
-    ``MAX_HUMAN_KMH`` a drive, refused with ImportFailed), and a title with a bike word and no
-    run word is a ride. ``km`` and ``seconds`` are the activity's distance and duration, when
-    known.
-    """
+    """The kind and surface of an activity, and how they were decided (see the module's
+    docstring for the order). ``km`` and ``seconds`` are its distance and duration, when
+    known; ``profile`` its speed profile, when it has a track. Raises LegSkipped for what is
+    not a session: a vehicle, a multisport transition."""
     title = name.lower()
-    key = normalise(activity)
-    if not key and not normalise(sub):
-        return _untyped(title, km, seconds)
-    kind, surface = _TYPES.get(key, ("cross-training", None))
+    if not normalise(activity) and not normalise(sub):
+        return _untyped(title, km, seconds, profile)
+    kind, surface, known = kind_of(activity, sub)
     how = f"type {activity.strip()}"
-    sub_key = normalise(sub)
-    if sub_key in _TYPES:
-        sub_kind, sub_surface = _TYPES[sub_key]
-        if key in ("fitnessequipment", "training", "generic", ""):
-            kind = sub_kind
-        if kind == "easy" and sub_surface:
-            surface = sub_surface
-        if sub_key not in ("generic", ""):
-            how += f"/{sub.strip()}"
+    if normalise(sub) not in ("generic", ""):
+        how += f"/{sub.strip()}"
+    if not known:
+        how += " (not a type prehab knows: cross-training)"
+    if kind == TRANSITION:
+        raise LegSkipped(f"a multisport transition ({how}), not a session")
+    if kind == VEHICLE:
+        raise LegSkipped(f"a journey by vehicle ({how}), not a session; nothing of this file was imported")
     if kind == "easy":
         return _refine(Kind(kind, surface, how), title)
     return Kind(kind, surface, how)
@@ -153,18 +163,38 @@ def _refine(found: Kind, title: str) -> Kind:
     return Kind(kind, surface, how)
 
 
-def _untyped(title: str, km: float | None, seconds: float | None) -> Kind:
-    speed = km / (seconds / 3600) if km is not None and km >= MIN_SPEED_KM and seconds else None
+def _untyped(title: str, km: float | None, seconds: float | None, profile: Profile | None) -> Kind:
+    moving = profile.moving_seconds if profile is not None and profile.moving_seconds > 0 else seconds
+    speed = km / (moving / 3600) if km is not None and km >= MIN_SPEED_KM and moving else None
+    held = profile.held_kmh if profile is not None and speed is not None else None
     pace = f"{speed:.1f} km/h over {km:.1f} km" if speed is not None and km is not None else ""
-    if speed is not None and speed > MAX_HUMAN_KMH:
-        raise ImportFailed(
-            f"it has no activity type and averages {pace}: a drive, not a session; nothing of "
+    ran = _RUNNING.search(title)
+    vehicle = _VEHICLE.search(title)
+    if vehicle and not ran:
+        raise LegSkipped(
+            f"it has no activity type and its title says {vehicle.group(0)!r}: a journey by vehicle, "
+            "not a session; nothing of this file was imported (give the file a <type> if it was one)"
+        )
+    if (speed is not None and speed > MAX_HUMAN_KMH) or (held is not None and held > MAX_SUSTAINED_HUMAN_KMH):
+        fast_average = speed is not None and speed > MAX_HUMAN_KMH
+        held_text = f", {held:.0f} km/h held for minutes" if held is not None and not fast_average else ""
+        raise LegSkipped(
+            f"it has no activity type and averages {pace}{held_text}: a drive, not a session; nothing of "
             "this file was imported (give the file a <type> if it was a session)"
         )
-    bike = _BIKE.search(title)
-    if bike and not _RUNNING.search(title):
-        return Kind("cycling", None, f"no type, title {bike.group(0)!r}")
+    if not ran:
+        for pattern, kind in ((_BIKE, "cycling"), (_SWIM, "cross-training"), (_WALK, "cross-training")):
+            hit = pattern.search(title)
+            if hit:
+                return Kind(kind, None, f"no type, title {hit.group(0)!r}")
     if speed is not None and km is not None and speed > max_run_kmh(km):
         return Kind("cycling", None, f"no type, {speed:.1f} km/h: too fast for a run")
+    if held is not None and held > MAX_SUSTAINED_RUN_KMH:
+        return Kind("cycling", None, f"no type, {held:.1f} km/h held for minutes: no runner's speed")
+    if speed is not None and km is not None and not ran:
+        if speed < MIN_RUN_KMH:
+            return Kind("cross-training", None, f"no type, {speed:.1f} km/h: too slow for a run")
+        if km >= LONG_SLOW_KM and speed < LONG_SLOW_KMH:
+            return Kind("cross-training", None, f"no type, {pace}: too long and slow to be sure it was a run")
     how = "no type: run" + (f" at {speed:.1f} km/h" if speed is not None else "")
     return _refine(Kind("easy", None, how), title)

@@ -1,7 +1,8 @@
 """What an import did: the counts, the failures by name, and the lines shown to a person.
 
 Nothing is dropped unsaid: every file, row or activity that could not be imported is a
-(name, reason) pair here, and ``summary`` lists them all under its one-line total.
+(name, reason) pair here, and ``summary`` lists them all under its one-line total; what was
+imported with something to know (a leg skipped, laps replaced) follows under "notes:".
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class ImportReport:
     as skipped)."""
     bytes: int = 0
     """Bytes of the files and members hashed (all but a prehab export): for throughput."""
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(file name, note) for what an import did that lost nothing but should be known: a
+    multisport transition skipped, a TCX's lap totals replaced by its trackpoints."""
 
 
 def summary(report: ImportReport) -> Sequence[str]:
@@ -39,4 +43,7 @@ def summary(report: ImportReport) -> Sequence[str]:
         f"({report.items} item{'s' * (report.items != 1)} in {report.seconds:.1f} s{unchanged})"
     ]
     lines.extend(f"  {name}: {reason}" for name, reason in report.failures)
+    if report.notes:
+        lines.append(f"note{'s' * (len(report.notes) != 1)}:")
+        lines.extend(f"  {name}: {note}" for name, note in report.notes)
     return lines

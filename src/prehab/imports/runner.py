@@ -117,6 +117,7 @@ def _run(
                 report.failures.append((f.where or item.name, f"{f.label}: {'; '.join(problems)}"))
             else:
                 valid.append(f)
+            report.notes.extend((f.where or item.name, clean_text(note)) for note in f.notes)
         clean = not row_failures and len(valid) == len(found)
         try:
             with store.transaction() as conn:

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, ImportRefused
-from prehab.imports.files import Found, describe, start_id
 from prehab.imports.limits import (
     BOMB,
     MAX_CSV_BYTES,
@@ -34,6 +33,7 @@ from prehab.imports.limits import (
     size,
 )
 from prehab.imports.mapping import decide
+from prehab.imports.parsed import Found, describe, start_id
 from prehab.store.records import Session
 
 DATE_FORMATS = (
@@ -169,9 +169,11 @@ def parse_activities_csv(data: bytes | Readable, name: str = "activities.csv") -
     try:
         names = next(reader)
     except StopIteration as exc:
-        raise ImportFailed("the file is empty") from exc
+        raise ImportFailed("the file is empty (0 bytes): download the Strava export again") from exc
     except csv.Error as exc:
-        raise ImportFailed(f"not a CSV file ({exc})") from exc
+        raise ImportFailed(
+            f"not a CSV file ({exc}): give Strava's activities.csv from its bulk export, or the export's zip"
+        ) from exc
     legacy = False
     full = Header(names)
     if any(not full.count(col) for col in REQUIRED):
