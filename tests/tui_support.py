@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Select
 
 from prehab.store import Session, Settings, Store, save_settings
 from prehab.tui.app import PrehabApp
 from prehab.tui.screens.checkin import CheckinScreen
+from prehab.tui.screens.sessions import SessionForm
 
 TODAY = date(2026, 11, 26)  # app_on_pack's day, a Thursday
 CALVES_6 = {"fact": "tightness", "region": "calves", "level": 6}
@@ -155,3 +156,17 @@ async def until(pilot: Any, ready: Callable[[], object], presses: int = 200) -> 
             return True
         await pilot.pause()
     return bool(ready())
+
+
+async def open_session_form(pilot: Any, **answers: str) -> SessionForm:
+    """Sessions (4), then a (add a session), as a runner would, with ``answers`` typed in by
+    question id (``type`` is a choice, ``date``, ``distance``, ``duration`` ... are text)."""
+    await pilot.press("4", "a")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, SessionForm)
+    for question, value in answers.items():
+        field = form.query_one(f"#q-session-{question}")
+        assert isinstance(field, Input | Select), question
+        field.value = value
+    return form

@@ -21,6 +21,7 @@ from tests.tui_support import (
     calf_tight,
     hips_tight,
     open_checkin,
+    open_session_form,
     option_ids,
     run,
     seed_history,
@@ -253,12 +254,7 @@ def test_add_and_edit_a_session_through_the_form(make_app: Callable[..., PrehabA
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("4", "a")
-            await pilot.pause()
-            form = app.screen
-            assert isinstance(form, SessionForm)
-            form.query_one("#q-session-date", Input).value = "yesterday"
-            form.query_one("#q-session-distance", Input).value = "12.5"
+            form = await open_session_form(pilot, date="yesterday", distance="12.5")
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert isinstance(app.screen, SessionForm)  # no kind yet

@@ -21,6 +21,7 @@ from tests.tui_support import (
     app_fixtures,
     calf_tight,
     open_checkin,
+    open_session_form,
     run,
     toasts,
 )
@@ -160,10 +161,7 @@ def test_esc_on_a_half_filled_session_form_asks_before_discarding(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("4", "a")
-            await pilot.pause()
-            form = app.screen
-            assert isinstance(form, SessionForm)
+            await open_session_form(pilot)
             await pilot.press("escape")  # nothing typed yet: closes at once
             await pilot.pause()
             assert isinstance(app.screen, SessionsScreen)
@@ -441,13 +439,7 @@ def test_the_session_form_takes_h_mm_ss_like_log(
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("4", "a")
-            await pilot.pause()
-            form = app.screen
-            assert isinstance(form, SessionForm)
-            form.query_one("#q-session-type", Select).value = "long"
-            form.query_one("#q-session-distance", Input).value = "21.1"
-            form.query_one("#q-session-duration", Input).value = "2:65:00"
+            form = await open_session_form(pilot, type="long", distance="21.1", duration="2:65:00")
             await pilot.press("ctrl+s")
             await pilot.pause()
             error = str(form.query_one("#err-q-session-duration", Static).render())

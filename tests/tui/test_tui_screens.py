@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.tui_support import CALVES_WHY_STRENGTH, SWITCHED_OFF, TODAY, calf_tight, hips_tight
+from tests.tui_support import (
+    CALVES_WHY_STRENGTH,
+    SWITCHED_OFF,
+    TODAY,
+    calf_tight,
+    hips_tight,
+    open_session_form,
+)
 from textual.widgets import Input, OptionList, Select
 
 from prehab.paths import default_screens_dir, user_rules_dir
@@ -140,10 +147,7 @@ def test_snapshot_checkin_screening(snap_compare: Any, make_app: Callable[[], Pr
 
 def test_snapshot_session_form(snap_compare: Any, make_app: Callable[[], PrehabApp]) -> None:
     async def add(pilot: Any) -> None:
-        await pilot.press("4", "a")
-        await pilot.pause()
-        form = pilot.app.screen
-        form.query_one("#q-session-duration", Input).value = "2:5:0"
+        await open_session_form(pilot, duration="2:5:0")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await still(pilot)
