@@ -247,6 +247,9 @@ def bridge_listening(port: int, timeout: float = 30) -> bool:
     that send commands wait for this rather than for the entities, which ``ha publish`` left."""
     import paho.mqtt.client as mqtt
 
+    from prehab.integrations.ha.topics import Topics
+
+    topics = Topics()  # the check's runner has no ha_name
     answered = threading.Event()
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"prehab-check-{os.getpid()}")
 
@@ -257,12 +260,12 @@ def bridge_listening(port: int, timeout: float = 30) -> bool:
 
     client.on_message = on_message
     client.connect("127.0.0.1", port)
-    client.subscribe("prehab/result", qos=1)
+    client.subscribe(topics.result, qos=1)
     client.loop_start()
     try:
         deadline = time.monotonic() + timeout
         while not answered.is_set() and time.monotonic() < deadline:
-            client.publish("prehab/item/set", json.dumps({"item": "probe", "id": "check-probe"}), qos=1)
+            client.publish(topics.item_command, json.dumps({"item": "probe", "id": "check-probe"}), qos=1)
             answered.wait(0.5)
     finally:
         client.loop_stop()

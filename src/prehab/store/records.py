@@ -44,14 +44,6 @@ RecordKind = Literal["session", "checkin", "done"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("session", "checkin", "done")
 
 
-def record_kind(text: str) -> RecordKind | None:
-    """``text`` as a record kind, or None if it names none (text from the command line)."""
-    for kind in RECORD_KINDS:
-        if text == kind:
-            return kind
-    return None
-
-
 @dataclass
 class Session:
     """One training session. Distances are kilometres whatever the user's display units."""

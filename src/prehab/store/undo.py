@@ -18,7 +18,6 @@ from prehab.store.rows import ATHLETE_ID, LIVE
 if TYPE_CHECKING:
     from prehab.store.db import Store
 
-RESTORABLE = RECORD_KINDS
 _TABLES: dict[RecordKind, str] = {"session": "sessions", "checkin": "checkins", "done": "done"}
 
 
@@ -37,7 +36,7 @@ def delete(store: Store, kind: RecordKind, id: int) -> bool:
     such record that is not deleted already. ``restore`` undoes it."""
     table = _TABLES.get(kind)
     if table is None:
-        raise ValueError(f"cannot delete {kind!r}: delete one of {', '.join(RESTORABLE)}")
+        raise ValueError(f"cannot delete {kind!r}: delete one of {', '.join(RECORD_KINDS)}")
     when = rows.now()
     with store.transaction() as conn:
         cur = conn.execute(
@@ -54,7 +53,7 @@ def restore(store: Store, kind: RecordKind, id: int) -> bool:
     deleted record of that kind has that id."""
     table = _TABLES.get(kind)
     if table is None:
-        raise ValueError(f"cannot restore {kind!r}: restore one of {', '.join(RESTORABLE)}")
+        raise ValueError(f"cannot restore {kind!r}: restore one of {', '.join(RECORD_KINDS)}")
     with store.transaction() as conn:
         cur = conn.execute(
             f"UPDATE {table} SET deleted_at = NULL WHERE id = ? AND athlete_id = ? "
