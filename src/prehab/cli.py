@@ -53,7 +53,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole parser; given ``argv``, only the command it names is registered in full."""
+    """The whole parser. Given ``argv`` naming a command, only that command's module is
+    registered (its sub-parsers are all argparse needs to run it); given ``argv`` naming none
+    (``--help``, a typo), every command is a name and a line, so the help and the usage error
+    list them all without importing a command module."""
     parser = _Parser(
         prog="prehab",
         description="Rules-driven strength and mobility advice for runners. "
@@ -71,7 +74,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = command_named(argv) if argv is not None else None
     registered: set[str] = set()
     for name, (module, line) in COMMANDS.items():
-        if argv is not None and (wanted is None or COMMANDS[wanted][0] != module):
+        if wanted is not None and COMMANDS[wanted][0] != module:
+            continue  # another module's command: never run, never shown (argparse costs ~1 ms each)
+        if argv is not None and wanted is None:
             sub.add_parser(name, help=line)  # listed in --help and usage errors; never run
         elif module not in registered:
             registered.add(module)

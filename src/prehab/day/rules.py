@@ -28,13 +28,13 @@ class Choice:
 def choose_rulebook(layers: list[Path], previous: Rulebook | None = None, *, fallback: bool = True) -> Choice:
     """The rulebook from ``layers``; refused (errors, or the engine cannot run it): ``previous``,
     else (``fallback``) the first layer alone."""
-    from prehab.engine.cache import engine_problem
+    from prehab.engine.verdict import refusal
 
     result = load_rulebook(layers)
     problems = list(result.problems)
     book = result.rulebook
     if book is not None:
-        refused = engine_problem(book)
+        refused = refusal(book)  # remembered once accepted: the engine is built when it is needed
         if refused is None:
             return Choice(book, problems)
         problems.append(refused)

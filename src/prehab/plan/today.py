@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from prehab.advice import evaluate
 from prehab.model import Evaluation, Fact
 from prehab.plan.day import DayPlan, PlanOptions, equipment_available, plan_day
 from prehab.rulebook.model import Rulebook
@@ -37,5 +36,7 @@ def options_from_settings(
 
 
 def advise(book: Rulebook, facts: list[Fact], options: PlanOptions) -> Today:
+    from prehab.advice import evaluate  # the engine loads when a plan is made, not to read one
+
     ev = evaluate(book, facts)
     return Today(facts, ev, plan_day(ev, book.exercises, options))
