@@ -6,8 +6,9 @@ exchange these without pulling each other in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 from prehab.errors import UserError as UserError  # most modules take it with the plain data
 
@@ -26,8 +27,7 @@ URGENCY_LABEL = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One thing wrong in a user file, located so the user can go and fix it."""
 
     file: str
@@ -43,16 +43,14 @@ class Problem:
         return f"{text} ({self.fix})" if self.fix else text
 
 
-@dataclass(frozen=True)
-class MatchedFact:
+class MatchedFact(Struct, frozen=True):
     """A fact a rule matched, by the condition name it matched under."""
 
     name: str
     values: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(Struct, frozen=True):
     """Why a conclusion was drawn: one rule firing on some facts."""
 
     rule_id: str
@@ -65,8 +63,7 @@ class Reason:
     priority: int = 0
 
 
-@dataclass(frozen=True)
-class Hold:
+class Hold(Struct, frozen=True):
     """A restriction the planner applies (regions resolved): what no plan item may be.
 
     Every non-empty criterion must match; within one, any value matches. See
@@ -109,8 +106,7 @@ class Hold:
         return f"no {what}"
 
 
-@dataclass(frozen=True)
-class Conclusion:
+class Conclusion(Struct, frozen=True):
     """One conclusion of one rule firing, before planning."""
 
     type: ConclusionType
@@ -130,8 +126,7 @@ COMPLAINT_KINDS = ("tightness", "soreness", "pain", "injury")
 """Fact kinds that are the runner's own complaint: items answering them come first in Today."""
 
 
-@dataclass
-class Prescription:
+class Prescription(Struct):
     """An exercise to do today, merged from every rule that asked for it."""
 
     exercise: str
@@ -163,8 +158,7 @@ class Prescription:
         return out
 
 
-@dataclass
-class Evaluation:
+class Evaluation(Struct):
     """Everything one evaluation of one athlete produced."""
 
     prescriptions: list[Prescription]

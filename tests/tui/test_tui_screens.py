@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 from tests.tui_support import (
     CALVES_WHY_STRENGTH,
     SWITCHED_OFF,

@@ -10,9 +10,10 @@ service's store, rules and screens, and tells the service's subscribers what cha
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from prehab.day.followup import FOLLOW_UP_SCREEN, FollowUp, episode_answers, follow_up_screen, follow_ups
 from prehab.day.profile import PROFILE_SCREEN
@@ -27,8 +28,7 @@ from prehab.store.records import Episode, Profile
 RESPONSE_SCREEN = "response"
 
 
-@dataclass
-class Saved:
+class Saved(Struct):
     """What a save did: the facts the check-in gave, the episodes it opened or changed, the
     exercises new in the plan."""
 

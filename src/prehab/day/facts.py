@@ -15,9 +15,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from prehab.day.profile import profile_facts
 from prehab.facts.history import build_facts, metric_sessions, strength_streak

@@ -11,8 +11,9 @@ the same way: ``episode_<id>`` = same, worse, better or resolved.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from prehab.questionnaire import Question, Screen
 from prehab.store.episodes import ANSWERS
@@ -37,8 +38,7 @@ HELP = (
 )
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(Struct, frozen=True):
     """One question about one open episode."""
 
     episode: Episode

@@ -8,15 +8,15 @@ advises. Every problem is kept for the Rules screen, ``rules check`` and the log
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from prehab.model import Problem
 from prehab.rulebook import Rulebook, load_rulebook
 
 
-@dataclass
-class Choice:
+class Choice(Struct):
     """The rulebook to advise with, every problem found, and whether the new rules were refused
     (``kept``: the last good or the base pack stays in force)."""
 

@@ -22,10 +22,12 @@ No Textual, no paho: a surface renders :class:`prehab.day.view.DayView` and call
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from prehab.day.checkins import RESPONSE_SCREEN, CheckinCommands, Saved
 from prehab.day.commit import advice_record_of, change_json, changes_between, inputs_digest, renumber, trigger
@@ -46,8 +48,7 @@ __all__ = ["RESPONSE_SCREEN", "DayService", "ReloadResult", "Saved", "advice_rec
 Listener = Callable[[set[str]], None]
 
 
-@dataclass
-class ReloadResult:
+class ReloadResult(Struct):
     """How a reload went: whether the new rules and screens were taken, the problems, one line to show."""
 
     ok: bool

@@ -10,9 +10,11 @@ prompt, the re-plans so far) is filled in when the view is read (``Decorations``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason
 from prehab.plan.day import KIND_ORDER, DayPlan
@@ -28,8 +30,7 @@ VIEW_VERSION = 1
 """Bumped when the stored shape or the planner's meaning changes: older plans are re-planned."""
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Struct, frozen=True):
     """One exercise of the day's plan. ``number`` is the item's for the whole day: marking others
     done, or a re-plan, never renumbers it (``prehab done 3`` means the same item all day)."""
 
@@ -37,7 +38,7 @@ class Item:
     exercise: str
     name: str
     kind: str
-    dose: dict[str, Any] = field(hash=False)
+    dose: dict[str, Any]
     minutes: float
     reasons: tuple[Reason, ...] = ()
     regressed_from: str = ""
@@ -46,6 +47,23 @@ class Item:
     """Listed under "if you have more time": over the time budget."""
     kept: bool = False
     """From an earlier plan of the day that a re-plan dropped: kept because it was done."""
+
+    def __hash__(self) -> int:
+        """Every field but ``dose`` (a table or list: compared, never hashed)."""
+        return hash(
+            (
+                self.number,
+                self.exercise,
+                self.name,
+                self.kind,
+                self.minutes,
+                self.reasons,
+                self.regressed_from,
+                self.progress_note,
+                self.extra,
+                self.kept,
+            )
+        )
 
     def item_id(self, day: date) -> str:
         return f"{day.isoformat()}#{self.number}"
@@ -61,8 +79,7 @@ class Item:
         )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     """A referral, a caution or a note, with the rule that gave it."""
 
     text: str
@@ -70,17 +87,19 @@ class Message:
     urgency: str = ""
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(Struct, frozen=True):
     """An exercise a restriction left out or gave instead."""
 
     exercise: str
     name: str
-    dose: dict[str, Any] = field(default_factory=dict, hash=False)
+    dose: dict[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        """Every field but ``dose`` (a table or list: compared, never hashed)."""
+        return hash((self.exercise, self.name))
 
 
-@dataclass(frozen=True)
-class NotToday:
+class NotToday(Struct, frozen=True):
     """What one restricting rule keeps out of the day, in its words and as the holds enforce it."""
 
     text: str
@@ -92,8 +111,7 @@ class NotToday:
     """(the exercise asked for, the easier one given instead)."""
 
 
-@dataclass
-class DayView:
+class DayView(Struct):
     """One day's plan and everything shown beside it."""
 
     day: date
@@ -202,8 +220,7 @@ class DayView:
             return None
 
 
-@dataclass
-class Decorations:
+class Decorations(Struct):
     """What is read with the committed plan but does not re-plan it."""
 
     done: frozenset[str] = frozenset()

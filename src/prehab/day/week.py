@@ -10,8 +10,10 @@ days after it; today's plan is changed on Today, where it is committed.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from prehab.day.view import DayView, Item, build_view
 from prehab.model import Fact
@@ -23,8 +25,7 @@ from prehab.settings import WEEKDAYS
 from prehab.store.records import STRENGTH_SESSION_MINUTES
 
 
-@dataclass
-class PlannedDay:
+class PlannedDay(Struct):
     """One day of the week ahead: its date and the plan made on the facts moved forward."""
 
     day: date

@@ -28,8 +28,10 @@ rules per stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from prehab.rulebook import analysis
 from prehab.rulebook.model import Condition, FieldTest, Rule, Rulebook
@@ -48,8 +50,7 @@ PRI_BASE = 1000
 _OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt", "not": "$neq"}
 
 
-@dataclass(frozen=True)
-class CompiledRule:
+class CompiledRule(Struct, frozen=True):
     """One durable rule: a whole TOML rule, or one ``when_any`` alternative of it."""
 
     rule: Rule

@@ -39,8 +39,9 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.engine.compile import STAGE_KIND, compile_rules, internal_definitions
 from prehab.rulebook import analysis
@@ -61,8 +62,7 @@ INTERNAL_RULES = 2
 """The anchor and the catch-all (``compile.internal_definitions``)."""
 
 
-@dataclass(frozen=True)
-class LimitProblem:
+class LimitProblem(Struct, frozen=True):
     """A limit the pack goes past: the rule to blame (None: the pack as a whole) and where in it."""
 
     rule: Rule | None
@@ -71,8 +71,7 @@ class LimitProblem:
     fix: str
 
 
-@dataclass
-class _Node:
+class _Node(Struct):
     """One node of the compiled network as durable builds it, for counting its limits."""
 
     label: str
@@ -106,8 +105,7 @@ class _Node:
         return len(self.listed) + len(equal) + other
 
 
-@dataclass
-class _Where:
+class _Where(Struct):
     """The rule and key path a limit is reported at."""
 
     rule: Rule | None

@@ -25,10 +25,10 @@ import itertools
 import json
 import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 import durable_rules_engine as _durable
+from msgspec import Struct, field
 
 from prehab.engine.compile import (
     ANCHOR,
@@ -54,8 +54,7 @@ class EngineError(Exception):
     """The engine refused the compiled pack (a limit or a definition error)."""
 
 
-@dataclass
-class Firing:
+class Firing(Struct):
     """One rule firing: the rule and the facts it matched, by alias."""
 
     rule_id: str
@@ -63,8 +62,7 @@ class Firing:
     chain: tuple[str, ...]
 
 
-@dataclass
-class RunResult:
+class RunResult(Struct):
     """What one evaluation concluded, the firings behind it and any errors (never swallowed)."""
 
     conclusions: list[Conclusion] = field(default_factory=list)
@@ -78,8 +76,7 @@ class RunResult:
         return list(dict.fromkeys(f.rule_id for f in self.firings))
 
 
-@dataclass
-class _Run:
+class _Run(Struct):
     """One session's bookkeeping: the facts by kind (for ``unless``), flags asserted, firings done."""
 
     sid: str

@@ -27,9 +27,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.facts.dates import EARLIEST, usable
 from prehab.store.records import HARD_KINDS, RUN_KINDS, STRENGTH_SESSION_MINUTES, DoneItem, Session
@@ -123,8 +124,7 @@ def daily_loads(sessions: Sequence[Session], today: date, days: int, srpe: bool)
     return loads
 
 
-@dataclass(frozen=True)
-class DoneWork:
+class DoneWork(Struct, frozen=True):
     """The days of done prehab work (up to today), by what each day counts as."""
 
     strength: frozenset[date] = frozenset()

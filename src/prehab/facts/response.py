@@ -11,8 +11,10 @@ soreness or pain in a recent check-in), pain during and the next morning compare
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from prehab.facts.history import checkin_age_days
 from prehab.facts.metrics import HARD_RPE
@@ -34,8 +36,7 @@ COMPLAINT_DAYS = 7
 COMPLAINTS = ("tightness", "soreness", "pain")
 
 
-@dataclass(frozen=True)
-class ResponseAsk:
+class ResponseAsk(Struct, frozen=True):
     """What today's check-in should ask about the last session."""
 
     day: date

@@ -13,9 +13,10 @@ Per Monday-to-Sunday week, oldest first, ending with this week:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.store.checkins import checkins_since
 from prehab.store.db import Store
@@ -30,8 +31,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass
-class RegionSeries:
+class RegionSeries(Struct):
     """One body region's weekly series (tightness, soreness, pain), for the Trends screen."""
 
     tightness: list[int | None] = field(default_factory=list)
@@ -47,8 +47,7 @@ class RegionSeries:
         return max((v or 0 for kind in COMPLAINTS for v in self.of(kind)), default=0)
 
 
-@dataclass
-class Trends:
+class Trends(Struct):
     """The weekly series of the window: distance, exercises prescribed and done, each region's."""
 
     weeks: list[date]

@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct
 
 from prehab.imports.errors import ImportFailed, ImportRefused
 from prehab.imports.files import ACTIVITY, Found, activity_format
@@ -39,8 +40,7 @@ MAX_FOLDER_DEPTH = 6
 folder of its own inside Downloads is 2 down; deeper folders are named as not searched."""
 
 
-@dataclass
-class Item:
+class Item(Struct):
     """One unit of work: a name to show and how to get its sessions."""
 
     name: str

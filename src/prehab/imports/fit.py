@@ -25,10 +25,11 @@ site-packages paths; a damaged file (its CRC) is still refused.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.imports.errors import ImportFailed
 from prehab.imports.parsed import Found, Source, keep_legs, leg, session_of
@@ -38,8 +39,7 @@ SYSTEM_TIME_LIMIT = 0x10000000
 """FIT times below this count seconds from the device's power-on, not a date."""
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Struct, frozen=True):
     """One session's values as fitdecode gives them (names for enums, scaled numbers)."""
 
     start: datetime | None

@@ -23,9 +23,10 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+
+from msgspec import Struct
 
 from prehab.imports.fit import Summary, fit_time
 
@@ -87,8 +88,7 @@ def _enums() -> tuple[dict[int, str], dict[int, str]]:
     return sport, sub
 
 
-@dataclass
-class _Definition:
+class _Definition(Struct):
     """A local message type: its global number, data size and where the session fields are."""
 
     global_num: int

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+
+from msgspec import Struct, field
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, LegSkipped
@@ -90,8 +91,7 @@ def _gpx_time(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-@dataclass
-class _Track:
+class _Track(Struct):
     """One ``<trk>``: its name and type, and what its timed points add up to."""
 
     name: str = ""

@@ -24,8 +24,9 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from prehab.store.db import Store, StoreError
 
@@ -50,8 +51,7 @@ TABLES = (
 HASH_CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
-class Digest:
+class Digest(Struct, frozen=True):
     """A file's content hash and size in bytes."""
 
     sha256: str

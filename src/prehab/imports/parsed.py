@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from msgspec import Struct, field
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, LegSkipped
@@ -29,8 +30,7 @@ MIN_SECONDS = 60
 transition), not a session."""
 
 
-@dataclass
-class Found:
+class Found(Struct):
     """One activity read from a file or a CSV row: the session, how its kind was decided
     (``mapping.Kind.how``, shown by ``prehab history``) and what to call it in a message."""
 

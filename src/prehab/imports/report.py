@@ -8,11 +8,11 @@ imported with something to know (a leg skipped, laps replaced) follows under "no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 
-@dataclass
-class ImportReport:
+class ImportReport(Struct):
     """What an import did, for the summary line and the list of failures."""
 
     added: int = 0

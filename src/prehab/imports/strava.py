@@ -18,8 +18,9 @@ import csv
 import io
 import statistics
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from msgspec import Struct, field
 
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, ImportRefused
@@ -61,8 +62,7 @@ LEGACY = {
 """The pre-2019 export's columns (lower case) under today's names; its distance is in metres."""
 
 
-@dataclass
-class StravaRows:
+class StravaRows(Struct):
     """What one activities.csv gave: sessions, rows that failed, and each row's file name."""
 
     found: list[Found] = field(default_factory=list)

@@ -17,9 +17,10 @@ are folded into running totals), so memory does not grow with the track.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+
+from msgspec import Struct, field
 
 from prehab.imports.errors import ImportFailed
 from prehab.imports.gpx import MAX_GAP_S, Speeds, _xml_problem, haversine_m
@@ -37,8 +38,7 @@ _TIME, _DISTANCE, _POSITION = f"{TCX_NS}Time", f"{TCX_NS}DistanceMeters", f"{TCX
 _LAT, _LON = f"{TCX_NS}LatitudeDegrees", f"{TCX_NS}LongitudeDegrees"
 
 
-@dataclass
-class Track:
+class Track(Struct):
     """What an activity's trackpoints add up to, folded in as they stream past."""
 
     first: str | None = None

@@ -6,7 +6,7 @@ exercise needing missing equipment is swapped for its regression or listed as mi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from prehab.model import Conclusion, Evaluation, Prescription, Reason
 from prehab.plan.holds import blocking, forbidden, forbids
@@ -26,8 +26,7 @@ def equipment_available(declared: list[str] | tuple[str, ...], home_only: bool) 
     return None
 
 
-@dataclass(frozen=True)
-class PlanOptions:
+class PlanOptions(Struct, frozen=True):
     """What the day may hold: minutes and the kit at hand."""
 
     time_budget_min: float | None = None
@@ -35,8 +34,7 @@ class PlanOptions:
     """Equipment the runner has; None means "assume anything"."""
 
 
-@dataclass
-class DayPlan:
+class DayPlan(Struct):
     """The day's exercises after merging, holds, time and kit, with what was left out and why."""
 
     items: list[Prescription] = field(default_factory=list)

@@ -9,8 +9,9 @@ trustworthy if the plan obeys it, so rules conclude structured holds and every p
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from prehab.model import Conclusion, Hold, Prescription, Reason
 from prehab.plan.merge import keep_one

@@ -8,14 +8,13 @@ plan, what to do instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from prehab.model import Conclusion, Evaluation, Hold, Prescription, Reason
 from prehab.plan.day import DayPlan
 
 
-@dataclass
-class Restriction:
+class Restriction(Struct):
     """A restriction beside the plan: its reason and words, the holds, what they removed or eased."""
 
     reason: Reason

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from prehab.model import Evaluation, Fact
 from prehab.plan.day import DayPlan, PlanOptions, equipment_available, plan_day
@@ -17,8 +18,7 @@ if TYPE_CHECKING:
     from prehab.settings import Settings
 
 
-@dataclass
-class Today:
+class Today(Struct):
     """The evaluation and the plan made from it, together (one call gives both)."""
 
     facts: list[Fact]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from prehab.advice import evaluate
 from prehab.model import Evaluation
 from prehab.rulebook.model import Example, Rule, Rulebook
 
 
-@dataclass
-class ExampleResult:
+class ExampleResult(Struct):
     """One embedded example run against the pack: passed, or what differed."""
 
     rule: Rule

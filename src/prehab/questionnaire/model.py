@@ -7,8 +7,9 @@ facts) and the units a question can be asked in. Plain data: nothing here reads 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.facts.units import to_display
 from prehab.model import Problem
@@ -23,8 +24,7 @@ DISTANCE_DECIMALS = 1
 """A distance is shown to 0.1 in the runner's units: 52 km is 32.3 mi, not 32.31."""
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """The fact field one answer sets.
 
     ``{ fact = "pain", region = { answer = "pain_region" }, field = "level" }``
@@ -42,8 +42,7 @@ class Target:
         return (self.fact, self.keys, self.key_answers)
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(Struct, frozen=True):
     """One question of a screen, checked against the fact vocabulary it sets."""
 
     id: str
@@ -73,8 +72,7 @@ class Question:
         return ""
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(Struct, frozen=True):
     """One questionnaire: its questions in order and what saving it does (``saves``)."""
 
     id: str
@@ -95,8 +93,7 @@ class Screen:
         return next((q for q in self.questions if q.id == qid), None)
 
 
-@dataclass
-class ScreensResult:
+class ScreensResult(Struct):
     """Every screen loaded and every problem found (a broken file keeps the last good one)."""
 
     screens: dict[str, Screen]
@@ -122,8 +119,7 @@ def answer_questions(screens: ScreensResult) -> set[str]:
     }
 
 
-@dataclass
-class Validated:
+class Validated(Struct):
     """Answers that passed (typed values, blanks left out) and a message per failed question."""
 
     answers: dict[str, Any]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from copy import deepcopy
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.model import Problem
 from prehab.rulebook.locate import Locator
@@ -27,8 +28,7 @@ SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
 
 
-@dataclass
-class SourceFile:
+class SourceFile(Struct):
     """One pack file as read: its text (for lines), data and layer."""
 
     path: Path
@@ -42,8 +42,7 @@ class SourceFile:
         return Reporter(str(self.path), self.locator)
 
 
-@dataclass
-class LoadResult:
+class LoadResult(Struct):
     """The rulebook (None when any error was found) and every problem, located."""
 
     rulebook: Rulebook | None

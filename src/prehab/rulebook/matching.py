@@ -6,8 +6,9 @@ and reports, for each, which fact came closest and which test failed with what v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.model import Fact
 from prehab.rulebook.model import OPERATORS, Condition, FieldTest, Rule
@@ -56,8 +57,7 @@ def describe_condition(cond: Condition) -> str:
     return f"{cond.fact}{named}" + (f" with {tests}" if tests else "")
 
 
-@dataclass(frozen=True)
-class ConditionResult:
+class ConditionResult(Struct, frozen=True):
     """Whether one condition held, and why (``explain --why-not``)."""
 
     part: str

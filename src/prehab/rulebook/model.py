@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.model import Fact
 from prehab.rulebook.schema import FactSchema
@@ -37,8 +38,7 @@ URGENCIES = ("emergency", "doctor-today", "doctor-soon", "physio")
 doctor within days; see a physiotherapist before loading the area again."""
 
 
-@dataclass(frozen=True)
-class FieldTest:
+class FieldTest(Struct, frozen=True):
     """One test of a fact field (``level >= 5``), as the rule wrote it."""
 
     field: str
@@ -46,8 +46,7 @@ class FieldTest:
     value: Any
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(Struct, frozen=True):
     """One fact a rule needs (or must not find), with its field tests."""
 
     fact: str
@@ -56,32 +55,28 @@ class Condition:
     """The name conclusions use to refer to the matched fact (``as``, else the kind)."""
 
 
-@dataclass(frozen=True)
-class ValueRef:
+class ValueRef(Struct, frozen=True):
     """A value copied from a matched fact at firing time (``{ from = "p.region" }``)."""
 
     condition: str
     field: str
 
 
-@dataclass(frozen=True)
-class FlagSpec:
+class FlagSpec(Struct, frozen=True):
     """A flag a rule concludes, optionally for a region taken from a matched fact."""
 
     name: str
     region: str | ValueRef | None = None
 
 
-@dataclass(frozen=True)
-class PrescribeSpec:
+class PrescribeSpec(Struct, frozen=True):
     """An exercise a rule prescribes, with the dose it changes from the catalogue's."""
 
     exercise: str
     dose: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class HoldSpec:
+class HoldSpec(Struct, frozen=True):
     """A structured restriction: every given criterion must match (each is "any of" its values).
 
     ``regions`` match an exercise's ``loads``, and also its ``works`` when the hold covers
@@ -99,24 +94,21 @@ class HoldSpec:
     standing exercise that merely loads the calf of the standing leg."""
 
 
-@dataclass(frozen=True)
-class ProgressSpec:
+class ProgressSpec(Struct, frozen=True):
     """Move the runner along one catalogue ladder: ``up`` a step, ``hold`` it, or ``down``."""
 
     ladder: str | ValueRef
     direction: str
 
 
-@dataclass(frozen=True)
-class LoadSpec:
+class LoadSpec(Struct, frozen=True):
     """``then.load``: the step of ``exercise``'s load (usually ``{ from = "lift.exercise" }``)."""
 
     exercise: str | ValueRef
     step: str
 
 
-@dataclass(frozen=True)
-class Then:
+class Then(Struct, frozen=True):
     """Everything a rule concludes when it fires."""
 
     prescribe: tuple[PrescribeSpec, ...] = ()
@@ -133,8 +125,7 @@ class Then:
     load: tuple[LoadSpec, ...] = ()
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(Struct, frozen=True):
     """An embedded example: given facts and what the rule must (not) conclude on them."""
 
     name: str
@@ -143,8 +134,7 @@ class Example:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """A validated rule, with where it was written (file, line) for every message about it."""
 
     id: str
@@ -167,8 +157,7 @@ class Rule:
         return self.when + self.when_any + self.unless
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(Struct, frozen=True):
     """A catalogue exercise: what it trains and loads, its dose, ladder and tags."""
 
     id: str
@@ -191,8 +180,7 @@ class Exercise:
     line: int | None = None
 
 
-@dataclass
-class Rulebook:
+class Rulebook(Struct):
     """A rule pack that passed validation: safe to compile and run."""
 
     schema: FactSchema

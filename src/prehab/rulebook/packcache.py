@@ -16,9 +16,10 @@ Safety, in the order the reader checks it:
 - **The file** is one line of header (format, key, SHA-256 of the payload) and the payload.
   A file from another key, another format or another program, a truncated or changed payload,
   anything that does not decode: a miss, and the pack is loaded as if there were no cache.
-- **JSON, never pickle**: a cache file cannot run code. The payload names its dataclasses by a
-  short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong number of fields is a
-  miss. Objects are made with ``__new__`` and their fields set, so no constructor runs either.
+- **JSON, never pickle**: a cache file cannot run code. The payload names its records (msgspec
+  ``Struct`` classes) by a short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong
+  number of fields is a miss. A record is made by msgspec's own ``__init__`` (C, it only sets
+  the fields): the codec refuses a class with a ``__post_init__``, so none of prehab's code runs.
 - **Writing** goes to a temporary file renamed into place (a reader never sees half a file),
   and any ``OSError`` (a read-only or full cache folder) is ignored: the next start loads the
   pack again. The ``KEEP`` entries used last are kept (the app's edits create new ones).
@@ -34,9 +35,10 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from prehab import __version__
 from prehab.model import Problem
@@ -73,7 +75,7 @@ _CLASSES: dict[str, type[Any]] = {
     "Pr": Problem,
 }
 _TAGS = {cls: tag for tag, cls in _CLASSES.items()}
-_FIELDS = {tag: tuple(f.name for f in fields(cls)) for tag, cls in _CLASSES.items()}
+_FIELDS: dict[str, tuple[str, ...]] = {tag: cls.__struct_fields__ for tag, cls in _CLASSES.items()}
 _CODE = ("rulebook", "engine", "model.py", "tomlsafe.py", "__init__.py")
 """The parts of prehab whose code decides what a load concludes (stamped into the key)."""
 
@@ -89,13 +91,15 @@ def cache_folder() -> Path:
 
 
 def register(tag: str, cls: type[Any]) -> None:
-    """Let the codec store ``cls`` (a dataclass) under ``tag``: the questionnaire's screens
+    """Let the codec store ``cls`` (a ``Struct``) under ``tag``: the questionnaire's screens
     use the same cache without the rulebook importing them."""
     if _CLASSES.get(tag, cls) is not cls:
         raise ValueError(f"tag {tag!r} is taken")
+    if hasattr(cls, "__post_init__"):
+        raise ValueError(f"{cls.__name__} has a __post_init__: reading the cache would run it")
     _CLASSES[tag] = cls
     _TAGS[cls] = tag
-    _FIELDS[tag] = tuple(f.name for f in fields(cls))
+    _FIELDS[tag] = cls.__struct_fields__
 
 
 def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: str = "") -> str:
@@ -148,7 +152,7 @@ def read_value(value_key: str) -> Any:
 
 
 def write_value(value_key: str, value: Any) -> bool:
-    """Store ``value`` (dataclasses the codec knows, lists, tuples, dicts, scalars)."""
+    """Store ``value`` (records the codec knows, lists, tuples, dicts, scalars)."""
     import tempfile  # only on a miss: it costs more to import than a hit takes
 
     try:
@@ -232,7 +236,7 @@ def _encode(value: Any) -> Any:
         items = [_encode(v) for v in (sorted(value) if kind == "{" else value)]
         return [_FLAT[kind] if all(type(v) in _SCALARS for v in items) else kind, *items]
     tag = _TAGS.get(type(value))
-    if tag is None or not is_dataclass(value):
+    if tag is None or not isinstance(value, Struct):
         raise _Invalid(f"cannot store a {type(value).__name__}")
     return [tag, *(_encode(getattr(value, name)) for name in _FIELDS[tag])]
 
@@ -272,6 +276,4 @@ def _decode(value: Any) -> Any:
     names = _FIELDS[tag]  # KeyError (an unknown tag) is a miss
     if len(items) != len(names):
         raise _Invalid(f"{tag}: {len(items)} fields, not {len(names)}")
-    obj = object.__new__(_CLASSES[tag])
-    obj.__dict__.update(zip(names, items, strict=True))
-    return obj
+    return _CLASSES[tag](*items)

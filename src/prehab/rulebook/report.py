@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from prehab.model import Problem
 from prehab.rulebook.locate import Locator
@@ -26,8 +27,7 @@ def format_path(display: PathT) -> str:
     return out
 
 
-@dataclass
-class Reporter:
+class Reporter(Struct):
     """Collects located problems for one file, the key path growing as the check descends."""
 
     file: str

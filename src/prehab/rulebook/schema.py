@@ -7,16 +7,16 @@ description, so a new question or rule field is a data change, not a code change
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.rulebook.suggest import did_you_mean
 
 FIELD_TYPES = ("int", "float", "bool", "choice", "text", "region", "any")
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(Struct, frozen=True):
     """What one fact field accepts (type, values or range) and whether it is a key."""
 
     name: str
@@ -68,8 +68,7 @@ class FieldSpec:
         return self.type
 
 
-@dataclass(frozen=True)
-class KindSpec:
+class KindSpec(Struct, frozen=True):
     """One fact kind of the vocabulary and its fields."""
 
     name: str
@@ -81,8 +80,7 @@ class KindSpec:
         return tuple(n for n, f in self.fields.items() if f.key)
 
 
-@dataclass(frozen=True)
-class FactSchema:
+class FactSchema(Struct, frozen=True):
     """The whole fact vocabulary: kinds and the body regions."""
 
     kinds: dict[str, KindSpec]

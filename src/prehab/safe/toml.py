@@ -16,9 +16,10 @@ settings keep their defaults, an import skips the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.model import Problem, UserError
 from prehab.safe.files import FileRefused, not_regular, read_bytes
@@ -209,8 +210,7 @@ def _has_big_int(data: dict[str, Any]) -> bool:
 # -- finding the line in the text (the parser gives lines only for syntax errors) ----------
 
 
-@dataclass(frozen=True)
-class LineScan:
+class LineScan(Struct, frozen=True):
     """One line of TOML text as the lexer sees it."""
 
     code: str

@@ -2,7 +2,7 @@
 
 Import from here: ``from prehab.settings import Settings, load_settings, save_settings``.
 
-- ``settings.model``: the ``Settings`` dataclass, the words of its values, the kit it allows;
+- ``settings.model``: the ``Settings`` record, the words of its values, the kit it allows;
 - ``settings.spec``: one entry per setting (label, meaning, kind, range or choices,
   placeholder), which everything below and the app's Settings screen read;
 - ``settings.values``: typed text to value and back, and the one validator (``check_value``);

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import fields
 
 from prehab.model import Problem
 from prehab.safe.files import FileRefused, write_target

@@ -1,4 +1,4 @@
-"""The runner's settings as prehab reads them: one dataclass, the words of its values, the kit.
+"""The runner's settings as prehab reads them: one record, the words of its values, the kit.
 
 What each field means, which values it takes and how it is typed is its entry in
 ``settings.spec``; the file it is kept in is ``settings.file``.
@@ -6,9 +6,11 @@ What each field means, which values it takes and how it is typed is its entry in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Literal
+
+from msgspec import Struct, field
+from msgspec.structs import fields
 
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -28,8 +30,7 @@ NO_KIT = "none"
 NO_KIT_WORDS = (NO_KIT, "bodyweight")
 
 
-@dataclass
-class Settings:
+class Settings(Struct):
     """What the runner told us once and we keep: units, time, kit, goal, schedule."""
 
     units: Literal["km", "mi"] = "km"

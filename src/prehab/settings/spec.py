@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from prehab.settings.model import EXPERIENCE, UNITS, WEEKDAYS, Settings
 from prehab.workout.weights import WEIGHT_UNITS
@@ -32,8 +33,7 @@ class SettingError(ValueError):
         self.fix = fix
 
 
-@dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(Struct, frozen=True):
     """What one setting is, for every place that reads, checks, shows or asks for it."""
 
     key: str

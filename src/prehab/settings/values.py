@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
+
+from msgspec.structs import replace
 
 from prehab.model import Problem
 from prehab.settings.model import ANY_KIT, NO_KIT, NO_KIT_WORDS, Settings, setting_keys

@@ -14,9 +14,10 @@ data out: no planner, no engine, so the view and the CLI can both use it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from prehab.model import Fact, Prescription
 from prehab.store.records import AdviceRecord
@@ -77,8 +78,7 @@ def mark_prescription(
 # -- what changed ------------------------------------------------------------------------------
 
 
-@dataclass
-class Change:
+class Change(Struct):
     """One item new in, or gone from, a plan, with why in words."""
 
     added: bool

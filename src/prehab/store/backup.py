@@ -9,9 +9,10 @@ transaction, so a restore is all in or all out.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.store.db import Store
 from prehab.store.records import Session, validate_session
@@ -23,8 +24,7 @@ class BackupError(ValueError):
     """The file is not a usable prehab export; the message says what is wrong."""
 
 
-@dataclass
-class RestoreCount:
+class RestoreCount(Struct):
     """How many records of each kind a restore added (and sessions it skipped as already there)."""
 
     sessions_added: int = 0

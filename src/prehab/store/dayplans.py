@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from prehab.store import rows
 from prehab.store.records import AdviceRecord
@@ -30,8 +31,7 @@ ATHLETE_ID = 1
 ADVICE_COLUMNS = "id, day, computed_at, fingerprint, items, rule_ids, held"
 
 
-@dataclass
-class Committed:
+class Committed(Struct):
     """A day's committed plan as stored."""
 
     record: AdviceRecord
@@ -41,14 +41,17 @@ class Committed:
     a prehab from before committed plans (the advice log's items only)."""
 
 
-@dataclass(frozen=True)
-class Replan:
+class Replan(Struct, frozen=True):
     """One re-plan of a day: when, what triggered it, and each item it added or removed."""
 
     day: date
     at: datetime
     trigger: str
-    changes: list[dict[str, Any]] = field(default_factory=list, hash=False)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def __hash__(self) -> int:
+        """Every field but ``changes`` (a table or list: compared, never hashed)."""
+        return hash((self.day, self.at, self.trigger))
 
 
 def committed(store: Store, day: date) -> Committed | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from prehab.store import rows, undo
 from prehab.store.records import STRENGTH_SESSION_MINUTES, DoneItem
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
 COLUMNS = "id, day, exercise_id, rule_ids, kind, dose, plane, loads, minutes, marked_at, deleted_at, actual"
 
 
-@dataclass(frozen=True)
-class DoneRow:
+class DoneRow(Struct, frozen=True):
     """One stored done mark as it is kept (the export's ``[[done]]``); :class:`DoneItem` is
     what the rest of prehab reads."""
 
@@ -35,14 +35,31 @@ class DoneRow:
     exercise: str
     rule_ids: tuple[str, ...]
     kind: str = ""
-    dose: dict[str, Any] = field(default_factory=dict, hash=False)
+    dose: dict[str, Any] = field(default_factory=dict)
     plane: str = ""
     loads: tuple[str, ...] = ()
     minutes: float | None = None
     marked_at: datetime | None = None
     deleted_at: datetime | None = None
-    actual: dict[str, Any] = field(default_factory=dict, hash=False)
+    actual: dict[str, Any] = field(default_factory=dict)
     """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
+
+    def __hash__(self) -> int:
+        """Every field but ``dose`` and ``actual`` (a table or list: compared, never hashed)."""
+        return hash(
+            (
+                self.id,
+                self.day,
+                self.exercise,
+                self.rule_ids,
+                self.kind,
+                self.plane,
+                self.loads,
+                self.minutes,
+                self.marked_at,
+                self.deleted_at,
+            )
+        )
 
     def item(self, rpe: int | None = None) -> DoneItem:
         return DoneItem(

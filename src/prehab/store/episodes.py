@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from prehab.model import Fact
 from prehab.store import rows
@@ -35,8 +36,7 @@ CLOSE_REASONS = ("resolved", "better", "deleted-checkin")
 _COLUMNS = "id, kind, subject, fact, opened_on, updated_on, trend, closed_on, close_reason, deleted_at"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """What one report or answer did to one episode."""
 
     episode: Episode

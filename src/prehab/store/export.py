@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import tomli_w
+from msgspec import Struct, field
 
 from prehab.safe.text import as_text, clean_text
 from prehab.store.db import Store, StoreDamaged
@@ -54,8 +54,7 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-@dataclass
-class Contents:
+class Contents(Struct):
     """Everything stored, oldest first, deleted records included."""
 
     sessions: list[Session]

@@ -7,9 +7,10 @@ inputs with the same wording, and imports can reuse it to drop rows that make no
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 from prehab.model import Fact
 
@@ -44,8 +45,7 @@ RecordKind = Literal["session", "checkin", "done"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("session", "checkin", "done")
 
 
-@dataclass
-class Session:
+class Session(Struct):
     """One training session. Distances are kilometres whatever the user's display units."""
 
     date: date
@@ -84,8 +84,7 @@ class Session:
         return self.kind in RUN_KINDS
 
 
-@dataclass
-class Checkin:
+class Checkin(Struct):
     """One answered questionnaire: the raw answers and the facts they became."""
 
     id: int
@@ -108,8 +107,7 @@ CROSS_PLANES: frozenset[str] = frozenset({"frontal", "transverse", "multi"})
 """Catalogue planes that count as side-to-side or rotational work (``days_since_cross_plane``)."""
 
 
-@dataclass(frozen=True)
-class DoneItem:
+class DoneItem(Struct, frozen=True):
     """One exercise the runner marked done: what was done, on which day, at which dose.
 
     ``rpe`` is the session RPE (1-10) the runner gave for that day's prehab work at the next
@@ -121,15 +119,31 @@ class DoneItem:
     day: date
     exercise: str
     kind: str
-    dose: dict[str, Any] = field(hash=False)
+    dose: dict[str, Any]
     rpe: int | None = None
     plane: str = ""
     loads: tuple[str, ...] = ()
     minutes: float | None = None
     rule_ids: tuple[str, ...] = ()
     id: int | None = None
-    actual: dict[str, Any] = field(default_factory=dict, hash=False)
+    actual: dict[str, Any] = field(default_factory=dict)
     """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
+
+    def __hash__(self) -> int:
+        """Every field but ``dose`` and ``actual`` (a table or list: compared, never hashed)."""
+        return hash(
+            (
+                self.day,
+                self.exercise,
+                self.kind,
+                self.rpe,
+                self.plane,
+                self.loads,
+                self.minutes,
+                self.rule_ids,
+                self.id,
+            )
+        )
 
     @property
     def is_strength(self) -> bool:
@@ -141,8 +155,7 @@ class DoneItem:
         return plane in CROSS_PLANES
 
 
-@dataclass(frozen=True)
-class Deleted:
+class Deleted(Struct, frozen=True):
     """A deleted record that can be restored: ``prehab restore KIND ID`` or the app."""
 
     kind: RecordKind
@@ -152,8 +165,7 @@ class Deleted:
     deleted_at: datetime
 
 
-@dataclass
-class AdviceRecord:
+class AdviceRecord(Struct):
     """One day's plan as it was advised: the advice log (at most one per day)."""
 
     day: date
@@ -176,8 +188,7 @@ class AdviceRecord:
         return round(sum(float(item.get("minutes") or 0) for item in self.items), 1)
 
 
-@dataclass
-class ImportCount:
+class ImportCount(Struct):
     """What one batch insert did: rows added and rows skipped as duplicates."""
 
     added: int = 0
@@ -265,8 +276,7 @@ def reported_state(fact: Fact) -> str:
     return ""
 
 
-@dataclass
-class Episode:
+class Episode(Struct):
     """A pain, warning sign, screening sign or named condition, open until the runner closes it.
 
     ``fact`` is what the rules see every day it is open: every report merged, the latest answer
@@ -308,20 +318,22 @@ class Episode:
         return f"{subject} ({self.kind})"
 
 
-@dataclass(frozen=True)
-class EpisodeUpdate:
+class EpisodeUpdate(Struct, frozen=True):
     """One entry of an episode's story: opened, reported again, a follow-up answer, closed."""
 
     episode_id: int
     day: date
     at: datetime
     what: str
-    fact: Fact = field(default_factory=dict, hash=False)
+    fact: Fact = field(default_factory=dict)
     checkin_id: int | None = None
 
+    def __hash__(self) -> int:
+        """Every field but ``fact`` (a table or list: compared, never hashed)."""
+        return hash((self.episode_id, self.day, self.at, self.what, self.checkin_id))
 
-@dataclass(frozen=True)
-class Response:
+
+class Response(Struct, frozen=True):
     """How the work of one day answered, given the day after: the session's RPE (``region`` "")
     or one region's pain during and the next morning, each compared with before."""
 
@@ -333,8 +345,7 @@ class Response:
     answered_at: datetime | None = None
 
 
-@dataclass
-class Profile:
+class Profile(Struct):
     """Who the runner is, as answered on the profile screen (asked once, edited any time).
 
     ``facts`` are the facts those answers set (``athlete`` and ``health``); the day's age is

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 MAX_PROBES = 200_000
 """Range queries spent looking for rows between the bad pages (each takes microseconds)."""
 
 
-@dataclass
-class Rescued:
+class Rescued(Struct):
     """The rows of one table that could be read, by id, and how many known ids could not."""
 
     rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)

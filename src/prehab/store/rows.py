@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
+
+from msgspec import Struct
 
 _T = TypeVar("_T", dict, list)  # type: ignore[type-arg]
 
@@ -91,8 +92,7 @@ def stamp(text: Any) -> datetime:
 # -- a row that does not parse -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(Struct, frozen=True):
     """A stored row with a value that does not parse: where it is and what it holds."""
 
     table: str

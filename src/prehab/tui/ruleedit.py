@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from prehab.paths import default_rules_dir, user_rules_dir
 
@@ -44,8 +45,7 @@ def extract_block(text: str, line: int, kind: str) -> str:
     return "\n".join(out) + "\n"
 
 
-@dataclass
-class Edit:
+class Edit(Struct):
     """What the editor opens, and what happens to it after."""
 
     path: Path

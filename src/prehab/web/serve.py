@@ -29,9 +29,10 @@ import re
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from msgspec import Struct, field
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -166,8 +167,7 @@ def bind_error(exc: OSError, host: str, port: int) -> ServeError:
     return ServeError(f"cannot listen on {where}: {exc.strerror or exc}")
 
 
-@dataclass
-class Guard:
+class Guard(Struct):
     """The token and Origin checks for one served app (see the module docstring)."""
 
     token: str
@@ -176,6 +176,10 @@ class Guard:
     public_url: str
     public_url_given: bool = False
     origins: set[Origin] = field(default_factory=set)
+    cookie: str = ""
+    secure_cookie: bool = False
+    served: Origin | None = None
+    """The last four are worked out from the first four (``__post_init__``)."""
 
     def __post_init__(self) -> None:
         self.origins = allowed_origins(self.host, self.port, self.public_url)

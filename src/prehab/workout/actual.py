@@ -10,8 +10,9 @@ the day (loads climb only from sets that read back whole).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.workout.weights import MAX_LOAD_KG, shown
 
@@ -24,8 +25,7 @@ MAX_REPS = 500
 MAX_HOLD_S = 3600
 
 
-@dataclass(frozen=True)
-class SetDone:
+class SetDone(Struct, frozen=True):
     """One set as done: reps (or a hold in seconds), at a load in kg (None: bodyweight)."""
 
     reps: int | None = None
@@ -43,8 +43,7 @@ class SetDone:
         return out
 
 
-@dataclass(frozen=True)
-class Actual:
+class Actual(Struct, frozen=True):
     """What was done of one plan item (see the module docstring)."""
 
     sets: tuple[SetDone, ...] = ()

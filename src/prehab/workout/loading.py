@@ -15,9 +15,10 @@ fact), so a runner is never asked for 40 squats instead of the goblet squat.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec.structs import replace
 
 from prehab.model import Conclusion, Fact, Prescription
 from prehab.rulebook.model import Exercise

@@ -17,8 +17,9 @@ countdown never blocks a key, and tests drive a whole session with a fake clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.workout.actual import PAIN_LIMIT, SKIP_REASONS, Actual, SetDone
 from prehab.workout.weights import shown
@@ -27,8 +28,7 @@ Clock = Callable[[], float]
 PHASES = ("ready", "holding", "rest", "rpe", "finished")
 
 
-@dataclass
-class Exercise:
+class Exercise(Struct):
     """One exercise of the session, as planned and as done so far."""
 
     number: int
@@ -111,8 +111,7 @@ class Exercise:
         }
 
 
-@dataclass(frozen=True)
-class Rest:
+class Rest(Struct, frozen=True):
     """Rest between sets by kind, in seconds (the settings')."""
 
     strength_s: int = 90

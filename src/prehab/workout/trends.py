@@ -9,16 +9,16 @@ recorded: the main lifts first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.workout.actual import Actual
 from prehab.workout.weights import to_unit
 
 
-@dataclass(frozen=True)
-class LiftPoint:
+class LiftPoint(Struct, frozen=True):
     """One day's work on an exercise (load, reps, volume): a point of its trend."""
 
     day: date

@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab.model import URGENCY_LABEL
 from prehab.safe.files import atomic_write
@@ -51,8 +52,7 @@ def event_payload(referral: Mapping[str, Any], day: date) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Announcements:
+class Announcements(Struct):
     """The referrals announced and still in the plan, kept in ``path``."""
 
     path: Path

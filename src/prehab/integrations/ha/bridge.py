@@ -32,11 +32,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from msgspec import Struct
 from paho.mqtt.enums import CallbackAPIVersion
 
 from prehab.integrations.ha.announce import Announcements, event_payload
@@ -55,8 +55,7 @@ MAX_BACKOFF_S = 60
 MAX_PASSWORD_BYTES = 4096
 
 
-@dataclass(frozen=True)
-class Broker:
+class Broker(Struct, frozen=True):
     """Where and how to reach the MQTT broker (from the settings)."""
 
     host: str = "localhost"

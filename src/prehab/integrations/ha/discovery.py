@@ -11,16 +11,16 @@ event, so nothing old is replayed when Home Assistant or its MQTT integration re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from prehab import __version__
 from prehab.integrations.ha.topics import OFFLINE, ONLINE, PRESS, Topics
 from prehab.model import URGENCY_ORDER
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(Struct, frozen=True):
     """One Home Assistant entity announced by MQTT discovery, declared as data."""
 
     key: str

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from msgspec import Struct
 
 from prehab.day.service import DayService
 from prehab.day.view import DayView, Decorations, Item
@@ -42,12 +43,11 @@ MAX_COMMAND_BYTES = 65_536
 STRENGTH_DUE_FLAG = "strength-due"
 
 
-@dataclass
-class Source:
+class Source(Struct):
     """One runner's day service, as Home Assistant sees it."""
 
     service: DayService
-    _week: tuple[str, Any] | None = field(default=None, init=False, repr=False)
+    _week: tuple[str, Any] | None = None
     """(what the week was planned on, the week): planned again only when that changes."""
 
     @classmethod

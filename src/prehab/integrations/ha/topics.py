@@ -8,7 +8,8 @@ runners sharing a broker each set ``ha_name`` (``alice``) and become ``prehab_al
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 DEFAULT_DISCOVERY_PREFIX = "homeassistant"
 ONLINE = "online"
@@ -18,8 +19,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _PREFIX = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
 
 
-@dataclass(frozen=True)
-class Topics:
+class Topics(Struct, frozen=True):
     """The MQTT topics of one runner's device, from its name and the discovery prefix."""
 
     name: str = ""

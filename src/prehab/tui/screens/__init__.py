@@ -7,11 +7,10 @@ so adding a screen is one line here and one module in this package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class ScreenEntry:
+class ScreenEntry(Struct, frozen=True):
     """One main screen: its key, mode and title, and where its class is (the nav bar, the
     bindings and the app's modes are all built from these)."""
 

@@ -8,9 +8,9 @@ should follow.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from msgspec import Struct
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -48,8 +48,7 @@ RESPONSE_HINT = (
 EARLIER = "From today's earlier plan: you did it, so it stays on the list though the plan changed since."
 
 
-@dataclass
-class Entry:
+class Entry(Struct):
     """What one line of the list stands for."""
 
     title: str
