@@ -1,7 +1,7 @@
 """Plain data shared by every layer: problems, conclusions, prescriptions.
 
-Kept free of any library import so the CLI, the engine, the planner and the TUI can all
-exchange these without pulling each other in.
+Kept free of any library but msgspec (every record type is a ``Struct``: ARCHITECTURE.md) so
+the CLI, the engine, the planner and the TUI can all exchange these without pulling each other in.
 """
 
 from __future__ import annotations
@@ -11,6 +11,13 @@ from typing import Any, Literal
 from msgspec import Struct, field
 
 from prehab.errors import UserError as UserError  # most modules take it with the plain data
+
+
+def hash_without(record: Struct, *tables: str) -> int:
+    """A frozen record's hash over every field but ``tables`` (a table or a list: compared by
+    ``==`` with the rest, never hashed), as ``field(hash=False)`` gave a dataclass."""
+    return hash(tuple(getattr(record, name) for name in record.__struct_fields__ if name not in tables))
+
 
 Fact = dict[str, Any]
 """A fact: ``{"fact": kind, field: value, ...}`` as written in TOML (kind under key ``fact``)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct, field
 from msgspec.structs import replace
 
-from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason
+from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason, hash_without
 from prehab.plan.day import KIND_ORDER, DayPlan
 from prehab.plan.restrictions import instead_texts, plain_cautions, restrictions
 
@@ -49,21 +49,7 @@ class Item(Struct, frozen=True):
     """From an earlier plan of the day that a re-plan dropped: kept because it was done."""
 
     def __hash__(self) -> int:
-        """Every field but ``dose`` (a table or list: compared, never hashed)."""
-        return hash(
-            (
-                self.number,
-                self.exercise,
-                self.name,
-                self.kind,
-                self.minutes,
-                self.reasons,
-                self.regressed_from,
-                self.progress_note,
-                self.extra,
-                self.kept,
-            )
-        )
+        return hash_without(self, "dose")
 
     def item_id(self, day: date) -> str:
         return f"{day.isoformat()}#{self.number}"
@@ -95,8 +81,7 @@ class Ref(Struct, frozen=True):
     dose: dict[str, Any] = field(default_factory=dict)
 
     def __hash__(self) -> int:
-        """Every field but ``dose`` (a table or list: compared, never hashed)."""
-        return hash((self.exercise, self.name))
+        return hash_without(self, "dose")
 
 
 class NotToday(Struct, frozen=True):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct, field
 
+from prehab.model import hash_without
 from prehab.store import rows
 from prehab.store.records import AdviceRecord
 
@@ -50,8 +51,7 @@ class Replan(Struct, frozen=True):
     changes: list[dict[str, Any]] = field(default_factory=list)
 
     def __hash__(self) -> int:
-        """Every field but ``changes`` (a table or list: compared, never hashed)."""
-        return hash((self.day, self.at, self.trigger))
+        return hash_without(self, "changes")
 
 
 def committed(store: Store, day: date) -> Committed | None:

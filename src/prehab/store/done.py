@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct, field
 
+from prehab.model import hash_without
 from prehab.store import rows, undo
 from prehab.store.records import STRENGTH_SESSION_MINUTES, DoneItem
 from prehab.store.rows import ATHLETE_ID, LIVE
@@ -45,21 +46,7 @@ class DoneRow(Struct, frozen=True):
     """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
 
     def __hash__(self) -> int:
-        """Every field but ``dose`` and ``actual`` (a table or list: compared, never hashed)."""
-        return hash(
-            (
-                self.id,
-                self.day,
-                self.exercise,
-                self.rule_ids,
-                self.kind,
-                self.plane,
-                self.loads,
-                self.minutes,
-                self.marked_at,
-                self.deleted_at,
-            )
-        )
+        return hash_without(self, "dose", "actual")
 
     def item(self, rpe: int | None = None) -> DoneItem:
         return DoneItem(

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from msgspec import Struct, field
 
-from prehab.model import Fact
+from prehab.model import Fact, hash_without
 
 RUN_KINDS: tuple[str, ...] = ("easy", "long", "tempo", "intervals", "race", "strides", "hills")
 """Kinds that count as running distance (weekly km, long-run share, spikes)."""
@@ -130,20 +130,7 @@ class DoneItem(Struct, frozen=True):
     """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
 
     def __hash__(self) -> int:
-        """Every field but ``dose`` and ``actual`` (a table or list: compared, never hashed)."""
-        return hash(
-            (
-                self.day,
-                self.exercise,
-                self.kind,
-                self.rpe,
-                self.plane,
-                self.loads,
-                self.minutes,
-                self.rule_ids,
-                self.id,
-            )
-        )
+        return hash_without(self, "dose", "actual")
 
     @property
     def is_strength(self) -> bool:
@@ -329,8 +316,7 @@ class EpisodeUpdate(Struct, frozen=True):
     checkin_id: int | None = None
 
     def __hash__(self) -> int:
-        """Every field but ``fact`` (a table or list: compared, never hashed)."""
-        return hash((self.episode_id, self.day, self.at, self.what, self.checkin_id))
+        return hash_without(self, "fact")
 
 
 class Response(Struct, frozen=True):
