@@ -12,13 +12,17 @@ compiled into a durable ``$not``: durable's negation skips facts the rule's posi
 conditions already matched (``unless athlete.experience = beginner`` never blocked a rule
 that matched the athlete fact). Stages make the check exact.
 
-``when_any`` compiles to one durable rule per alternative, all sharing the rule's action
-(``one_of`` inside an alternative is first expanded into one alternative per value). A
-durable ``any`` fires once per non-empty subset of the alternatives that match (2^k - 1
+``when_any`` compiles to one durable condition that is a ``$or`` of its alternatives (one
+alias, ``a0``), so a pack compiles to about as many durable rules as it has rules. Not a
+durable ``any``: that fires once per non-empty subset of the alternatives that match (2^k - 1
 firings for k matching alternatives: 63 for six tight regions, past the loop guard for 15),
-and 2.0.28 never matched an ``$or`` inside one except in the first alternative. One rule per
-alternative fires once per matching fact; the runner drops a firing whose facts an earlier
-firing of the same rule already matched (a fact two alternatives both match).
+and 2.0.28 never matched an ``$or`` inside one except in the first alternative. A ``$or``
+inside one condition matches in every branch (a ``one_of`` inside an alternative included:
+``tests/engine/test_when_any.py``) and fires once per matching fact and branch; the runner
+drops a firing whose facts an earlier firing of the same rule already matched (a fact two
+alternatives both match), and reads the fact as the first alternative it satisfies. Durable
+refuses a condition of 32 expressions (error 113), so alternatives that would not fit one
+condition (``MAX_MERGED_EXPRESSIONS``) go on in a second durable rule (``a1``), and so on.
 
 A stage fact opens its rules in gates of at most ``GATE_SIZE`` durable rules: durable refuses
 a ruleset (error 108, a beta list of 256) when one condition is shared by more than 256
@@ -51,18 +55,20 @@ _OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt", "
 
 
 class CompiledRule(Struct, frozen=True):
-    """One durable rule: a whole TOML rule, or one ``when_any`` alternative of it."""
+    """One durable rule: a whole TOML rule (or the part of its ``when_any`` that fits one
+    durable condition)."""
 
     rule: Rule
     stage: int
-    aliases: dict[str, Condition]
-    """durable alias -> the positive condition it matches (for reading matched facts)."""
+    aliases: dict[str, tuple[Condition, ...]]
+    """durable alias -> the positive conditions it matches, any one of them (one for a ``when``
+    condition; the ``when_any`` alternatives that share the alias), for reading matched facts."""
     definition: dict[str, Any]
     gate: int = 0
     """Which of its stage's gate facts opens this rule (see ``GATE_SIZE``)."""
     sources: dict[str, str] | None = None
-    """durable alias -> where its condition is in the TOML rule ("when.0", "when_any.2"):
-    limit problems name the rule's key path."""
+    """durable alias -> where its condition is in the TOML rule ("when.0", "when_any.2", or
+    "when_any" for several alternatives): limit problems name the rule's key path."""
 
 
 def test_expression(test: FieldTest) -> dict[str, Any]:
@@ -79,23 +85,40 @@ def condition_expression(cond: Condition) -> dict[str, Any]:
     return {"$and": [{"fact": cond.fact}, *(test_expression(t) for t in cond.tests)]}
 
 
-def expand_one_of(conds: tuple[Condition, ...]) -> list[tuple[int, Condition]]:
-    """Each ``one_of`` test becomes one condition per value (same meaning inside an "any"),
-    with the index of the alternative it came from."""
-    out: list[tuple[int, Condition]] = []
+MAX_MERGED_EXPRESSIONS = 30
+"""Expressions one merged ``when_any`` condition may hold: durable refuses 32 (error 113;
+``expressions`` counts them as ``engine.limits`` does)."""
+
+
+def expressions(expr: dict[str, Any]) -> int:
+    """Entries durable puts in a condition's expression sequence: two per ``$and`` and ``$or``."""
+    if "$and" in expr or "$or" in expr:
+        items = expr.get("$and") or expr.get("$or") or []
+        return 2 + sum(expressions(item) for item in items)
+    return 0
+
+
+def alternatives_expression(conds: list[Condition]) -> dict[str, Any]:
+    """One durable condition matching any of ``conds``: the condition itself when alone."""
+    if len(conds) == 1:
+        return condition_expression(conds[0])
+    return {"$or": [condition_expression(c) for c in conds]}
+
+
+def group_alternatives(conds: tuple[Condition, ...]) -> list[list[tuple[int, Condition]]]:
+    """``when_any``'s alternatives (with their index), in order, in as few groups as fit one
+    durable condition each. An alternative too big on its own is a group of one (the limit
+    check then names it, at ``when_any.N``)."""
+    groups: list[list[tuple[int, Condition]]] = []
     for index, cond in enumerate(conds):
-        pending = [cond]
-        while pending:
-            current = pending.pop(0)
-            test = next((t for t in current.tests if t.op == "one_of"), None)
-            if test is None:
-                out.append((index, current))
+        last = groups[-1] if groups else None
+        if last is not None:
+            merged = alternatives_expression([c for _, c in last] + [cond])
+            if expressions(merged) <= MAX_MERGED_EXPRESSIONS:
+                last.append((index, cond))
                 continue
-            others = tuple(t for t in current.tests if t is not test)
-            pending.extend(
-                replace(current, tests=(*others, FieldTest(test.field, "equals", v))) for v in test.value
-            )
-    return out
+        groups.append([(index, cond)])
+    return groups
 
 
 def gate_expression(stage: int, gate: int) -> dict[str, Any]:
@@ -103,31 +126,28 @@ def gate_expression(stage: int, gate: int) -> dict[str, Any]:
 
 
 def compile_rule(rule: Rule, stage: int, gate: int = 0) -> list[CompiledRule]:
-    """The durable rules for ``rule``: one, or one per (expanded) ``when_any`` alternative;
-    after stage 0, each waits for its stage's gate fact (alias ``g``)."""
-    aliases: dict[str, Condition] = {}
+    """The durable rules for ``rule``: one (two or more only for a ``when_any`` too big for one
+    durable condition); after stage 0, each waits for its stage's gate fact (alias ``g``)."""
+    aliases: dict[str, tuple[Condition, ...]] = {}
     sources: dict[str, str] = {}
     terms: list[dict[str, Any]] = [{"g": gate_expression(stage, gate)}] if stage else []
     for index, cond in enumerate(rule.when):
         alias = f"c{index}"
-        aliases[alias] = cond
+        aliases[alias] = (cond,)
         sources[alias] = f"when.{index}"
         terms.append({alias: condition_expression(cond)})
     pri = PRI_BASE - rule.priority
     if not rule.when_any:
         return [CompiledRule(rule, stage, aliases, {"all": terms, "pri": pri}, gate, sources)]
     out = []
-    for number, (origin, cond) in enumerate(expand_one_of(rule.when_any)):
+    for number, group in enumerate(group_alternatives(rule.when_any)):
         alias = f"a{number}"
-        definition = {"all": [*terms, {alias: condition_expression(cond)}], "pri": pri}
+        conds = [c for _, c in group]
+        definition = {"all": [*terms, {alias: alternatives_expression(conds)}], "pri": pri}
+        source = f"when_any.{group[0][0]}" if len(group) == 1 else "when_any"
         out.append(
             CompiledRule(
-                rule,
-                stage,
-                {**aliases, alias: cond},
-                definition,
-                gate,
-                {**sources, alias: f"when_any.{origin}"},
+                rule, stage, {**aliases, alias: tuple(conds)}, definition, gate, {**sources, alias: source}
             )
         )
     return out
@@ -183,4 +203,4 @@ def internal_definitions() -> dict[str, dict[str, Any]]:
 
 def mentioned_kinds(compiled: list[CompiledRule]) -> set[str]:
     """Fact kinds some compiled condition tests: facts of other kinds need not reach durable."""
-    return {cond.fact for c in compiled for cond in c.aliases.values()}
+    return {cond.fact for c in compiled for conds in c.aliases.values() for cond in conds}

@@ -15,7 +15,8 @@ the hard limit; prehab's limit):
   ``MAX_RULES_PER_CONDITION`` = 240.
 - ``one_of`` lists that contain one node's value, plus ``exists = false`` tests after the
   node: more than 128 is error 107; ``MAX_ONE_OF_PER_VALUE`` = 120.
-- durable rules in a pack (each ``when_any`` alternative is one) plus the 2 internal ones:
+- durable rules in a pack (one per rule, more for a ``when_any`` too big for one condition)
+  plus the 2 internal ones:
   more than 4,096 is error 106; ``MAX_RULES`` = 4,000.
 - facts one rule joins (its ``when`` conditions, one ``when_any`` alternative, and after the
   first stage the stage gate): more than 16 is error 304 when the facts arrive;
@@ -43,7 +44,7 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from prehab.engine.compile import STAGE_KIND, compile_rules, internal_definitions
+from prehab.engine.compile import STAGE_KIND, compile_rules, expressions, internal_definitions
 from prehab.rulebook import analysis
 from prehab.rulebook.model import Rule
 from prehab.rulebook.schema import FactSchema
@@ -225,14 +226,6 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def expressions(expr: dict[str, Any]) -> int:
-    """Entries durable puts in a condition's expression sequence: two per ``$and`` and ``$or``."""
-    if "$and" in expr or "$or" in expr:
-        items = expr.get("$and") or expr.get("$or") or []
-        return 2 + sum(expressions(item) for item in items)
-    return 0
-
-
 def check(rules: list[Rule], schema: FactSchema | None = None) -> list[LimitProblem]:
     """Every limit the (enabled) ``rules`` go past once compiled; empty when the engine can run them."""
     compiled, _ = compile_rules(rules)
@@ -282,8 +275,8 @@ def check(rules: list[Rule], schema: FactSchema | None = None) -> list[LimitProb
             LimitProblem(
                 None,
                 "",
-                f"the pack compiles to {engine_rules} engine rules (each when_any alternative is one, "
-                f"and each value of a one_of inside when_any); durable-rules refuses more than 4,096 "
+                f"the pack compiles to {engine_rules} engine rules (one per rule, more for a when_any "
+                f"too big for one condition); durable-rules refuses more than 4,096 "
                 f"(error 106), so the limit is {MAX_RULES}",
                 "merge rules, or switch some off",
             )

@@ -112,11 +112,15 @@ class Engine:
         definitions.update(internal_definitions())
         self._by_name: dict[str, CompiledRule] = {f"r{i}": c for i, c in enumerate(self.compiled)}
         self._keys = {name: kind.key_fields for name, kind in book.schema.kinds.items()}
-        self._reads: dict[str, list[tuple[str, Condition, frozenset[str]]]] = {
-            name: [(alias, cond, self._shown_fields(cond)) for alias, cond in c.aliases.items()]
+        self._reads: dict[str, list[tuple[str, tuple[tuple[Condition, frozenset[str]], ...]]]] = {
+            name: [
+                (alias, tuple((cond, self._shown_fields(cond)) for cond in conds))
+                for alias, conds in c.aliases.items()
+            ]
             for name, c in self._by_name.items()
         }
-        """Per durable rule: each alias, its condition and the fields a matched fact is shown with."""
+        """Per durable rule: each alias, and each condition it matches (a ``when_any``'s
+        alternatives share one) with the fields a matched fact is shown with."""
         self._definitions = json.dumps(definitions, ensure_ascii=False)
         self._handle: int | None = None
         self._open()
@@ -223,14 +227,15 @@ class Engine:
     def _fire(
         self,
         compiled: CompiledRule,
-        reads: list[tuple[str, Condition, frozenset[str]]],
+        reads: list[tuple[str, tuple[tuple[Condition, frozenset[str]], ...]]],
         frame: dict[str, Any],
         run: _Run,
         handle: int,
     ) -> None:
         rule = compiled.rule
         result = run.result
-        matched_facts = [(cond, shown, frame.get(alias)) for alias, cond, shown in reads]
+        found = [(options, frame.get(alias)) for alias, options in reads]
+        matched_facts = [(*_alternative(options, fact), fact) for options, fact in found]
         binding = (rule.id, tuple(str(f.get("id")) for _, _, f in matched_facts if f))
         if binding in run.bindings:
             return  # one fact matched by two when_any alternatives: one firing
@@ -313,6 +318,18 @@ class Engine:
                         _durable.assert_fact(handle, text)  # its rules join the agenda now
                     except Exception as exc:
                         raise _refused(exc, [flag_fact]) from exc
+
+
+def _alternative(
+    options: tuple[tuple[Condition, frozenset[str]], ...], fact: dict[str, Any] | None
+) -> tuple[Condition, frozenset[str]]:
+    """The condition (and shown fields) a matched fact is read as: the first of an alias's
+    alternatives it satisfies (``when_any``'s order); a ``when`` condition has one."""
+    if len(options) > 1 and fact:
+        for option in options:
+            if condition_holds(option[0], fact):
+                return option
+    return options[0]
 
 
 def _said(out: list[Conclusion], rule_id: str, key: str, text: str) -> bool:
