@@ -111,13 +111,12 @@ def command_named(argv: Sequence[str]) -> str | None:
 def not_text(args: argparse.Namespace) -> str:
     """The first option whose value is not text (a byte that is not UTF-8 reaches Python as a
     lone surrogate: it can be neither stored nor printed), or ""."""
+    from prehab.safe.text import is_text  # after parsing: --help never loads it
+
     for name, value in vars(args).items():
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str):
-                try:
-                    item.encode("utf-8")
-                except UnicodeEncodeError:
-                    return name
+            if isinstance(item, str) and not is_text(item):
+                return name
     return ""
 
 

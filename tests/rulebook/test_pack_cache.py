@@ -304,3 +304,13 @@ def test_the_pack_in_use_is_not_the_one_pushed_out(
     load(5)  # a hit: the entry is used again
     load(7)
     assert in_use in cached_files() and len(cached_files()) == 2
+
+
+def test_the_stamped_code_is_where_the_stamp_looks() -> None:
+    """A module moved out of a stamped folder would silently leave the key: its edits would
+    then meet packs and screens its old version checked (``tomlsafe.py`` moved to ``safe/``)."""
+    root = Path(packcache.__file__).resolve().parent.parent
+    assert all((root / name).exists() for name in packcache._CODE), packcache._CODE
+    for module in ("rulebook.loader", "safe.toml", "questionnaire.load", "engine.limits"):
+        first = module.split(".")[0]
+        assert first in packcache._CODE, module

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from prehab.model import UserError
 from prehab.rulebook.suggest import did_you_mean
+from prehab.safe.text import is_text
 
 if TYPE_CHECKING:
     from prehab.day.service import DayService
@@ -99,15 +100,6 @@ def shape_errors(screen: Screen, answers: Mapping[str, Any]) -> dict[str, str]:
                 "the answer is not text (it holds a character that cannot be stored); nothing was kept"
             )
     return errors
-
-
-def is_text(value: str) -> bool:
-    """Whether ``value`` can be stored and shown: encodable as UTF-8 (no lone surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def safe(text: str) -> str:

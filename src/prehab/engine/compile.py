@@ -107,17 +107,19 @@ def alternatives_expression(conds: list[Condition]) -> dict[str, Any]:
 
 def group_alternatives(conds: tuple[Condition, ...]) -> list[list[tuple[int, Condition]]]:
     """``when_any``'s alternatives (with their index), in order, in as few groups as fit one
-    durable condition each. An alternative too big on its own is a group of one (the limit
-    check then names it, at ``when_any.N``)."""
+    durable condition each (a group of several is a ``$or``: two expressions, then each
+    alternative's own). An alternative too big on its own is a group of one (the limit check
+    then names it, at ``when_any.N``)."""
     groups: list[list[tuple[int, Condition]]] = []
+    size = 0
     for index, cond in enumerate(conds):
-        last = groups[-1] if groups else None
-        if last is not None:
-            merged = alternatives_expression([c for _, c in last] + [cond])
-            if expressions(merged) <= MAX_MERGED_EXPRESSIONS:
-                last.append((index, cond))
-                continue
-        groups.append([(index, cond)])
+        cost = expressions(condition_expression(cond))
+        if groups and 2 + size + cost <= MAX_MERGED_EXPRESSIONS:
+            groups[-1].append((index, cond))
+            size += cost
+        else:
+            groups.append([(index, cond)])
+            size = cost
     return groups
 
 

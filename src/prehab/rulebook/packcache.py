@@ -31,6 +31,7 @@ screens (``questionnaire/load``) are kept the same way, with the fact schema in 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -76,8 +77,9 @@ _CLASSES: dict[str, type[Any]] = {
 }
 _TAGS = {cls: tag for tag, cls in _CLASSES.items()}
 _FIELDS: dict[str, tuple[str, ...]] = {tag: cls.__struct_fields__ for tag, cls in _CLASSES.items()}
-_CODE = ("rulebook", "engine", "model.py", "tomlsafe.py", "__init__.py")
-"""The parts of prehab whose code decides what a load concludes (stamped into the key)."""
+_CODE = ("rulebook", "engine", "questionnaire", "safe", "model.py", "__init__.py")
+"""The parts of prehab whose code decides what a load concludes (stamped into the key): the
+pack's loader and checks, the screens' (``questionnaire``), the bounded TOML reader (``safe``)."""
 
 
 class _Invalid(Exception):
@@ -191,9 +193,12 @@ def _decode_file(raw: bytes, pack_key: str) -> Any:
     return None if data is None else _decode(data)
 
 
+@functools.cache
 def _code_stamp() -> str:
-    """Size and modification time of the checking code: cheap (a few dozen stats), and it
-    keeps a developer's edit of the loader from meeting a pack checked by the old one."""
+    """Size and modification time of the checking code: a few dozen stats, and it keeps a
+    developer's edit of the loader from meeting a pack checked by the old one. Once per
+    process (the pack, the screens and the engine's verdict each make a key): the code a
+    process runs is the code it loaded."""
     root = Path(__file__).resolve().parent.parent
     parts: list[str] = [sys.version.split()[0]]
     for name in _CODE:
