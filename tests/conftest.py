@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +17,20 @@ from tests.cli_support import Cli, run
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
+
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="prehab-tests-"))
+"""Where prehab's folders point while test modules are imported (a module may load the shipped
+pack at import, before ``isolated_dirs`` runs): never the real cache, data or config folder."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in ("PREHAB_CONFIG_DIR", "PREHAB_DATA_DIR", "PREHAB_CACHE_DIR"):
+        os.environ[name] = str(_SESSION_HOME / name.lower())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
 
 MINI_EXERCISES = """
 [exercise.calf-raise]

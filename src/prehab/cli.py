@@ -51,6 +51,27 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> "NoReturn":
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every option it adds, and without a width each one
+        # imports shutil (with bz2 and lzma) to ask the terminal's: about 4 ms of every command
+        make: Any = self.formatter_class  # typeshed's protocol leaves out ``width``
+        formatter: argparse.HelpFormatter = make(prog=self.prog, width=_help_width())
+        return formatter
+
+
+def _help_width() -> int:
+    """The width argparse would use (``shutil.get_terminal_size``'s columns, less 2)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole parser. Given ``argv`` naming a command, only that command's module is

@@ -1,6 +1,6 @@
 """Plain data shared by every layer: problems, conclusions, prescriptions.
 
-Kept free of any library but msgspec (every record type is a ``Struct``: ARCHITECTURE.md) so
+Kept free of any library (every record type is a ``prehab.record.Record``: ARCHITECTURE.md) so
 the CLI, the engine, the planner and the TUI can all exchange these without pulling each other in.
 """
 
@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from msgspec import Struct, field
-
 from prehab.errors import UserError as UserError  # most modules take it with the plain data
+from prehab.record import Record, field
 
 
-def hash_without(record: Struct, *tables: str) -> int:
+def hash_without(record: Record, *tables: str) -> int:
     """A frozen record's hash over every field but ``tables`` (a table or a list: compared by
     ``==`` with the rest, never hashed), as ``field(hash=False)`` gave a dataclass."""
-    return hash(tuple(getattr(record, name) for name in record.__struct_fields__ if name not in tables))
+    return hash(tuple(getattr(record, name) for name in record.__record_fields__ if name not in tables))
 
 
 Fact = dict[str, Any]
@@ -34,7 +33,7 @@ URGENCY_LABEL = {
 }
 
 
-class Problem(Struct, frozen=True):
+class Problem(Record, frozen=True):
     """One thing wrong in a user file, located so the user can go and fix it."""
 
     file: str
@@ -50,14 +49,14 @@ class Problem(Struct, frozen=True):
         return f"{text} ({self.fix})" if self.fix else text
 
 
-class MatchedFact(Struct, frozen=True):
+class MatchedFact(Record, frozen=True):
     """A fact a rule matched, by the condition name it matched under."""
 
     name: str
     values: dict[str, Any]
 
 
-class Reason(Struct, frozen=True):
+class Reason(Record, frozen=True):
     """Why a conclusion was drawn: one rule firing on some facts."""
 
     rule_id: str
@@ -70,7 +69,7 @@ class Reason(Struct, frozen=True):
     priority: int = 0
 
 
-class Hold(Struct, frozen=True):
+class Hold(Record, frozen=True):
     """A restriction the planner applies (regions resolved): what no plan item may be.
 
     Every non-empty criterion must match; within one, any value matches. See
@@ -113,7 +112,7 @@ class Hold(Struct, frozen=True):
         return f"no {what}"
 
 
-class Conclusion(Struct, frozen=True):
+class Conclusion(Record, frozen=True):
     """One conclusion of one rule firing, before planning."""
 
     type: ConclusionType
@@ -133,7 +132,7 @@ COMPLAINT_KINDS = ("tightness", "soreness", "pain", "injury")
 """Fact kinds that are the runner's own complaint: items answering them come first in Today."""
 
 
-class Prescription(Struct):
+class Prescription(Record):
     """An exercise to do today, merged from every rule that asked for it."""
 
     exercise: str
@@ -165,7 +164,7 @@ class Prescription(Struct):
         return out
 
 
-class Evaluation(Struct):
+class Evaluation(Record):
     """Everything one evaluation of one athlete produced."""
 
     prescriptions: list[Prescription]

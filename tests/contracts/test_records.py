@@ -1,5 +1,6 @@
-"""Record types are msgspec Structs (issue 21: Python 3.11 built each dataclass's methods with
-``exec`` at import, about 1 ms each, over 100 of them on the paths every command takes).
+"""Record types are ``prehab.record.Record`` classes (issue 21: Python 3.11 built each
+dataclass's methods with ``exec`` at import, about 1 ms each, over 100 of them on the paths every
+command takes; msgspec's Structs cost less to define but msgspec itself more to import).
 
 A frozen record holding a table (a dose, the work done) hashes every field but the table, as
 ``field(hash=False)`` did for the dataclass it replaced, and still compares the table.
@@ -11,10 +12,9 @@ import ast
 from datetime import date, datetime
 from pathlib import Path
 
-from msgspec import Struct
-
 from prehab.day.view import Item, Ref
 from prehab.model import hash_without
+from prehab.record import Record
 from prehab.store.dayplans import Replan
 from prehab.store.records import DoneItem
 
@@ -28,7 +28,7 @@ def test_no_module_defines_a_dataclass() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "dataclasses":
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}")
-    assert found == [], "use msgspec.Struct (and msgspec.structs.replace/fields): " + ", ".join(found)
+    assert found == [], "use prehab.record.Record (and its replace/fields): " + ", ".join(found)
 
 
 def test_a_record_with_a_table_hashes_without_it_and_compares_with_it() -> None:
@@ -49,7 +49,7 @@ def test_a_record_with_a_table_hashes_without_it_and_compares_with_it() -> None:
 
 
 def test_hash_without_names_only_what_it_leaves_out() -> None:
-    class Pair(Struct, frozen=True):
+    class Pair(Record, frozen=True):
         a: int
         table: dict[str, int]
 

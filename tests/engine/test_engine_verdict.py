@@ -77,7 +77,7 @@ def test_the_key_follows_the_pack_and_the_durable_build(monkeypatch: pytest.Monk
     book = load_rulebook(shipped()).rulebook
     assert book is not None
     key = verdict.verdict_key(book)
-    from msgspec.structs import replace
+    from prehab.record import replace
 
     assert verdict.verdict_key(replace(book, fingerprint="0" * 16)) != key
     real = os.stat

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from msgspec.structs import replace
 from tests.tui_support import (
     CALVES_WHY_STRENGTH,
     SWITCHED_OFF,
@@ -26,6 +25,7 @@ from tests.tui_support import (
 from textual.widgets import Input, OptionList, Select
 
 from prehab.paths import default_screens_dir, user_rules_dir
+from prehab.record import replace
 from prehab.store import Session, Settings, Store, save_settings
 from prehab.tui.app import PrehabApp
 from prehab.tui.state import AppState

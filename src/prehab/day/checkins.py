@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-
 from prehab.day.followup import FOLLOW_UP_SCREEN, FollowUp, episode_answers, follow_up_screen, follow_ups
 from prehab.day.profile import PROFILE_SCREEN
 from prehab.day.view import DayView, Item
 from prehab.model import Fact, UserError
 from prehab.questionnaire import Screen, ScreensResult, Validated, combine_checkins, to_facts
+from prehab.record import Record, field
 from prehab.rulebook import Rulebook
 from prehab.store import Settings, Store
 from prehab.store.db import add_checkin_in, local_day
@@ -28,7 +27,7 @@ from prehab.store.records import Episode, Profile
 RESPONSE_SCREEN = "response"
 
 
-class Saved(Struct):
+class Saved(Record):
     """What a save did: the facts the check-in gave, the episodes it opened or changed, the
     exercises new in the plan."""
 

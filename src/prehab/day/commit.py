@@ -17,11 +17,10 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from msgspec.structs import replace
-
 from prehab.day.view import DayView, Item
 from prehab.model import Fact
 from prehab.plan.day import KIND_ORDER
+from prehab.record import replace
 from prehab.store.advicelog import Change, item_record, plan_changes
 from prehab.store.records import EPISODE_KEYS, AdviceRecord
 

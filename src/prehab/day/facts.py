@@ -18,12 +18,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from msgspec.structs import replace
-
 from prehab.day.profile import profile_facts
 from prehab.facts.history import build_facts, metric_sessions, strength_streak
 from prehab.facts.metrics import work_from_days
 from prehab.model import Fact
+from prehab.record import replace
 from prehab.store.done import done_days
 from prehab.store.episodes import open_on
 from prehab.store.profile import load_profile

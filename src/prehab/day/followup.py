@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from msgspec import Struct
-
 from prehab.questionnaire import Question, Screen
+from prehab.record import Record
 from prehab.store.episodes import ANSWERS
 from prehab.store.records import PAIN_SIGNS, Episode
 
@@ -38,7 +37,7 @@ HELP = (
 )
 
 
-class FollowUp(Struct, frozen=True):
+class FollowUp(Record, frozen=True):
     """One question about one open episode."""
 
     episode: Episode

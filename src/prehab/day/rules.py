@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from prehab.model import Problem
+from prehab.record import Record, field
 from prehab.rulebook import Rulebook, load_rulebook
 
 
-class Choice(Struct):
+class Choice(Record):
     """The rulebook to advise with, every problem found, and whether the new rules were refused
     (``kept``: the last good or the base pack stays in force)."""
 

@@ -26,9 +26,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-from msgspec.structs import replace
-
 from prehab.day.checkins import RESPONSE_SCREEN, CheckinCommands, Saved
 from prehab.day.commit import advice_record_of, change_json, changes_between, inputs_digest, renumber, trigger
 from prehab.day.facts import facts_for_day
@@ -38,6 +35,7 @@ from prehab.day.rules import choose_rulebook
 from prehab.day.view import VIEW_VERSION, DayView, Decorations, build_view
 from prehab.model import Fact, Problem
 from prehab.questionnaire import ScreensResult, load_screens
+from prehab.record import Record, replace
 from prehab.rulebook import Rulebook, default_layers
 from prehab.store import Settings, Store, load_settings, save_settings
 from prehab.store.db import StoreError
@@ -48,7 +46,7 @@ __all__ = ["RESPONSE_SCREEN", "DayService", "ReloadResult", "Saved", "advice_rec
 Listener = Callable[[set[str]], None]
 
 
-class ReloadResult(Struct):
+class ReloadResult(Record):
     """How a reload went: whether the new rules and screens were taken, the problems, one line to show."""
 
     ok: bool

@@ -13,12 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
 from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason, hash_without
 from prehab.plan.day import KIND_ORDER, DayPlan
 from prehab.plan.restrictions import instead_texts, plain_cautions, restrictions
+from prehab.record import Record, field, replace
 
 if TYPE_CHECKING:
     from prehab.day.followup import FollowUp
@@ -30,7 +28,7 @@ VIEW_VERSION = 1
 """Bumped when the stored shape or the planner's meaning changes: older plans are re-planned."""
 
 
-class Item(Struct, frozen=True):
+class Item(Record, frozen=True):
     """One exercise of the day's plan. ``number`` is the item's for the whole day: marking others
     done, or a re-plan, never renumbers it (``prehab done 3`` means the same item all day)."""
 
@@ -65,7 +63,7 @@ class Item(Struct, frozen=True):
         )  # fmt: skip
 
 
-class Message(Struct, frozen=True):
+class Message(Record, frozen=True):
     """A referral, a caution or a note, with the rule that gave it."""
 
     text: str
@@ -73,7 +71,7 @@ class Message(Struct, frozen=True):
     urgency: str = ""
 
 
-class Ref(Struct, frozen=True):
+class Ref(Record, frozen=True):
     """An exercise a restriction left out or gave instead."""
 
     exercise: str
@@ -84,7 +82,7 @@ class Ref(Struct, frozen=True):
         return hash_without(self, "dose")
 
 
-class NotToday(Struct, frozen=True):
+class NotToday(Record, frozen=True):
     """What one restricting rule keeps out of the day, in its words and as the holds enforce it."""
 
     text: str
@@ -96,7 +94,7 @@ class NotToday(Struct, frozen=True):
     """(the exercise asked for, the easier one given instead)."""
 
 
-class DayView(Struct):
+class DayView(Record):
     """One day's plan and everything shown beside it."""
 
     day: date
@@ -205,7 +203,7 @@ class DayView(Struct):
             return None
 
 
-class Decorations(Struct):
+class Decorations(Record):
     """What is read with the committed plan but does not re-plan it."""
 
     done: frozenset[str] = frozenset()

@@ -12,20 +12,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
 from prehab.day.view import DayView, Item, build_view
 from prehab.model import Fact
 from prehab.plan.day import PlanOptions
 from prehab.plan.days import LOADING, shift_facts
 from prehab.plan.today import advise
+from prehab.record import Record, field, replace
 from prehab.rulebook.model import Rulebook
 from prehab.settings import WEEKDAYS
 from prehab.store.records import STRENGTH_SESSION_MINUTES
 
 
-class PlannedDay(Struct):
+class PlannedDay(Record):
     """One day of the week ahead: its date and the plan made on the facts moved forward."""
 
     day: date

@@ -34,9 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgspec import Struct
-from msgspec.structs import replace
-
+from prehab.record import Record, replace
 from prehab.rulebook import analysis
 from prehab.rulebook.model import Condition, FieldTest, Rule, Rulebook
 
@@ -54,7 +52,7 @@ PRI_BASE = 1000
 _OPS = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt", "not": "$neq"}
 
 
-class CompiledRule(Struct, frozen=True):
+class CompiledRule(Record, frozen=True):
     """One durable rule: a whole TOML rule (or the part of its ``when_any`` that fits one
     durable condition)."""
 

@@ -42,9 +42,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from msgspec import Struct, field
-
 from prehab.engine.compile import STAGE_KIND, compile_rules, expressions, internal_definitions
+from prehab.record import Record, field
 from prehab.rulebook import analysis
 from prehab.rulebook.model import Rule
 from prehab.rulebook.schema import FactSchema
@@ -63,7 +62,7 @@ INTERNAL_RULES = 2
 """The anchor and the catch-all (``compile.internal_definitions``)."""
 
 
-class LimitProblem(Struct, frozen=True):
+class LimitProblem(Record, frozen=True):
     """A limit the pack goes past: the rule to blame (None: the pack as a whole) and where in it."""
 
     rule: Rule | None
@@ -72,7 +71,7 @@ class LimitProblem(Struct, frozen=True):
     fix: str
 
 
-class _Node(Struct):
+class _Node(Record):
     """One node of the compiled network as durable builds it, for counting its limits."""
 
     label: str
@@ -106,7 +105,7 @@ class _Node(Struct):
         return len(self.listed) + len(equal) + other
 
 
-class _Where(Struct):
+class _Where(Record):
     """The rule and key path a limit is reported at."""
 
     rule: Rule | None

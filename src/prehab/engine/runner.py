@@ -28,7 +28,6 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import durable_rules_engine as _durable
-from msgspec import Struct, field
 
 from prehab.engine.compile import (
     ANCHOR,
@@ -40,6 +39,7 @@ from prehab.engine.compile import (
     mentioned_kinds,
 )
 from prehab.model import Conclusion, Fact, Hold, MatchedFact, Reason
+from prehab.record import Record, field
 from prehab.rulebook.matching import condition_holds
 from prehab.rulebook.model import Condition, Rulebook, ValueRef
 
@@ -54,7 +54,7 @@ class EngineError(Exception):
     """The engine refused the compiled pack (a limit or a definition error)."""
 
 
-class Firing(Struct):
+class Firing(Record):
     """One rule firing: the rule and the facts it matched, by alias."""
 
     rule_id: str
@@ -62,7 +62,7 @@ class Firing(Struct):
     chain: tuple[str, ...]
 
 
-class RunResult(Struct):
+class RunResult(Record):
     """What one evaluation concluded, the firings behind it and any errors (never swallowed)."""
 
     conclusions: list[Conclusion] = field(default_factory=list)
@@ -76,7 +76,7 @@ class RunResult(Struct):
         return list(dict.fromkeys(f.rule_id for f in self.firings))
 
 
-class _Run(Struct):
+class _Run(Record):
     """One session's bookkeeping: the facts by kind (for ``unless``), flags asserted, firings done."""
 
     sid: str

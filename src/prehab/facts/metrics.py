@@ -24,15 +24,14 @@ has a logged strength session is one session, not two. Done work adds no load (n
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from msgspec import Struct
-
 from prehab.facts.dates import EARLIEST, usable
+from prehab.record import Record
 from prehab.store.records import HARD_KINDS, RUN_KINDS, STRENGTH_SESSION_MINUTES, DoneItem, Session
 
 ACWR_CAVEAT = (
@@ -124,7 +123,7 @@ def daily_loads(sessions: Sequence[Session], today: date, days: int, srpe: bool)
     return loads
 
 
-class DoneWork(Struct, frozen=True):
+class DoneWork(Record, frozen=True):
     """The days of done prehab work (up to today), by what each day counts as."""
 
     strength: frozenset[date] = frozenset()
@@ -234,9 +233,10 @@ def load_metrics(
     if chronic_total > TINY:
         out["acwr"] = acute * 4 / chronic_total
     daily = daily_loads(history, today, 7, srpe)
-    spread = statistics.pstdev(daily)
-    if spread > TINY:
-        monotony = statistics.fmean(daily) / spread
+    mean = math.fsum(daily) / len(daily)
+    spread = math.sqrt(math.fsum((load - mean) ** 2 for load in daily) / len(daily))
+    if spread > TINY:  # (not statistics.pstdev: importing statistics costs more than a day's facts)
+        monotony = mean / spread
         out["monotony"] = monotony
         out["strain"] = acute * monotony
 

@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from msgspec import Struct
-from msgspec.structs import replace
-
 from prehab.facts.history import checkin_age_days
 from prehab.facts.metrics import HARD_RPE
 from prehab.questionnaire import Screen
+from prehab.record import Record, replace
 from prehab.store.db import Store
 from prehab.store.episodes import open_on
 from prehab.store.records import HARD_KINDS, Session
@@ -36,7 +34,7 @@ COMPLAINT_DAYS = 7
 COMPLAINTS = ("tightness", "soreness", "pain")
 
 
-class ResponseAsk(Struct, frozen=True):
+class ResponseAsk(Record, frozen=True):
     """What today's check-in should ask about the last session."""
 
     day: date

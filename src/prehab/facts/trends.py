@@ -16,8 +16,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from msgspec import Struct, field
-
+from prehab.record import Record, field
 from prehab.store.checkins import checkins_since
 from prehab.store.db import Store
 from prehab.store.records import Checkin
@@ -31,7 +30,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-class RegionSeries(Struct):
+class RegionSeries(Record):
     """One body region's weekly series (tightness, soreness, pain), for the Trends screen."""
 
     tightness: list[int | None] = field(default_factory=list)
@@ -47,7 +46,7 @@ class RegionSeries(Struct):
         return max((v or 0 for kind in COMPLAINTS for v in self.of(kind)), default=0)
 
 
-class Trends(Struct):
+class Trends(Record):
     """The weekly series of the window: distance, exercises prescribed and done, each region's."""
 
     weeks: list[date]

@@ -16,14 +16,13 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from msgspec import Struct
-
 from prehab.imports.errors import ImportFailed, ImportRefused
 from prehab.imports.files import ACTIVITY, Found, activity_format
 from prehab.imports.ledger import Digest
 from prehab.imports.limits import MAX_ACTIVITY_BYTES, MAX_CSV_BYTES
 from prehab.imports.strava import StravaRows, parse_activities_csv
 from prehab.imports.trees import DirTree, Tree, ZipTree, file_digest, file_sessions
+from prehab.record import Record
 from prehab.safe.text import clean_text
 from prehab.store.db import Store
 from prehab.store.records import ImportCount
@@ -40,7 +39,7 @@ MAX_FOLDER_DEPTH = 6
 folder of its own inside Downloads is 2 down; deeper folders are named as not searched."""
 
 
-class Item(Struct):
+class Item(Record):
     """One unit of work: a name to show and how to get its sessions."""
 
     name: str

@@ -29,17 +29,16 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from msgspec import Struct
-
 from prehab.imports.errors import ImportFailed
 from prehab.imports.parsed import Found, Source, keep_legs, leg, session_of
+from prehab.record import Record
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 SYSTEM_TIME_LIMIT = 0x10000000
 """FIT times below this count seconds from the device's power-on, not a date."""
 
 
-class Summary(Struct, frozen=True):
+class Summary(Record, frozen=True):
     """One session's values as fitdecode gives them (names for enums, scaled numbers)."""
 
     start: datetime | None

@@ -26,9 +26,8 @@ from array import array
 from datetime import datetime
 from functools import cache
 
-from msgspec import Struct
-
 from prehab.imports.fit import Summary, fit_time
+from prehab.record import Record
 
 SESSION = 18
 
@@ -88,7 +87,7 @@ def _enums() -> tuple[dict[int, str], dict[int, str]]:
     return sport, sub
 
 
-class _Definition(Struct):
+class _Definition(Record):
     """A local message type: its global number, data size and where the session fields are."""
 
     global_num: int

@@ -23,13 +23,12 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from functools import partial
 
-from msgspec import Struct, field
-
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, LegSkipped
 from prehab.imports.kinds import normalise
 from prehab.imports.mapping import Profile
 from prehab.imports.parsed import Found, Source, keep_legs, leg, session_of, xml_stream
+from prehab.record import Record, field
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -91,7 +90,7 @@ def _gpx_time(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-class _Track(Struct):
+class _Track(Record):
     """One ``<trk>``: its name and type, and what its timed points add up to."""
 
     name: str = ""

@@ -26,8 +26,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from msgspec import Struct
-
+from prehab.record import Record
 from prehab.store.db import Store, StoreError
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ TABLES = (
 HASH_CHUNK = 1 << 20
 
 
-class Digest(Struct, frozen=True):
+class Digest(Record, frozen=True):
     """A file's content hash and size in bytes."""
 
     sha256: str

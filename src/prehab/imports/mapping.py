@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 
-from msgspec import Struct
-
 from prehab.imports.errors import LegSkipped
 from prehab.imports.kinds import TRANSITION, VEHICLE, kind_of, normalise
+from prehab.record import Record
 
 _RUN_WORDS: tuple[tuple[str, str], ...] = (
     (r"park ?run", "race"),
@@ -86,7 +85,7 @@ LONG_SLOW_KMH = 10.0
 long and slow is rare and usually titled; a ride with stops, a hike or a walk is common."""
 
 
-class Profile(Struct, frozen=True):
+class Profile(Record, frozen=True):
     """The speed profile of a recorded track (GPX points): what the average alone hides."""
 
     moving_seconds: float
@@ -95,7 +94,7 @@ class Profile(Struct, frozen=True):
     """The speed held over the fastest tenth of the moving time, in minute-long stretches."""
 
 
-class Kind(Struct, frozen=True):
+class Kind(Record, frozen=True):
     """What kind of session an activity is, its surface, and how that was decided (shown by
     ``prehab history``): "type Run", "type Run, title 'tempo'", "no type, 19.0 km/h: too fast
     for a run", "no type, title 'bike'", "no type: run at 10.2 km/h"."""

@@ -16,13 +16,12 @@ import io
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from msgspec import Struct, field
-
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, LegSkipped
 from prehab.imports.kinds import normalise
 from prehab.imports.limits import Readable
 from prehab.imports.mapping import Profile, decide
+from prehab.record import Record, field
 from prehab.store.records import RUN_KINDS, Session
 
 MIN_SECONDS = 60
@@ -30,7 +29,7 @@ MIN_SECONDS = 60
 transition), not a session."""
 
 
-class Found(Struct):
+class Found(Record):
     """One activity read from a file or a CSV row: the session, how its kind was decided
     (``mapping.Kind.how``, shown by ``prehab history``) and what to call it in a message."""
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from msgspec import Struct, field
+from prehab.record import Record, field
 
 
-class ImportReport(Struct):
+class ImportReport(Record):
     """What an import did, for the summary line and the list of failures."""
 
     added: int = 0

@@ -20,8 +20,6 @@ import statistics
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
-from msgspec import Struct, field
-
 from prehab.facts.dates import start_problem
 from prehab.imports.errors import ImportFailed, ImportRefused
 from prehab.imports.limits import (
@@ -35,6 +33,7 @@ from prehab.imports.limits import (
 )
 from prehab.imports.mapping import decide
 from prehab.imports.parsed import Found, describe, start_id
+from prehab.record import Record, field
 from prehab.store.records import Session
 
 DATE_FORMATS = (
@@ -62,7 +61,7 @@ LEGACY = {
 """The pre-2019 export's columns (lower case) under today's names; its distance is in metres."""
 
 
-class StravaRows(Struct):
+class StravaRows(Record):
     """What one activities.csv gave: sessions, rows that failed, and each row's file name."""
 
     found: list[Found] = field(default_factory=list)

@@ -20,11 +20,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from functools import partial
 
-from msgspec import Struct, field
-
 from prehab.imports.errors import ImportFailed
 from prehab.imports.gpx import MAX_GAP_S, Speeds, _xml_problem, haversine_m
 from prehab.imports.parsed import Found, Source, keep_legs, leg, session_of, xml_stream
+from prehab.record import Record, field
 
 TCX_NS = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
 
@@ -38,7 +37,7 @@ _TIME, _DISTANCE, _POSITION = f"{TCX_NS}Time", f"{TCX_NS}DistanceMeters", f"{TCX
 _LAT, _LON = f"{TCX_NS}LatitudeDegrees", f"{TCX_NS}LongitudeDegrees"
 
 
-class Track(Struct):
+class Track(Record):
     """What an activity's trackpoints add up to, folded in as they stream past."""
 
     first: str | None = None

@@ -6,10 +6,9 @@ exercise needing missing equipment is swapped for its regression or listed as mi
 
 from __future__ import annotations
 
-from msgspec import Struct, field
-
 from prehab.model import Conclusion, Evaluation, Prescription, Reason
 from prehab.plan.holds import blocking, forbidden, forbids
+from prehab.record import Record, field
 from prehab.rulebook.model import Exercise
 
 KIND_ORDER = {"mobility": 0, "strength": 1, "plyometric": 2}
@@ -26,7 +25,7 @@ def equipment_available(declared: list[str] | tuple[str, ...], home_only: bool) 
     return None
 
 
-class PlanOptions(Struct, frozen=True):
+class PlanOptions(Record, frozen=True):
     """What the day may hold: minutes and the kit at hand."""
 
     time_budget_min: float | None = None
@@ -34,7 +33,7 @@ class PlanOptions(Struct, frozen=True):
     """Equipment the runner has; None means "assume anything"."""
 
 
-class DayPlan(Struct):
+class DayPlan(Record):
     """The day's exercises after merging, holds, time and kit, with what was left out and why."""
 
     items: list[Prescription] = field(default_factory=list)

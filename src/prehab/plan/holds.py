@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from msgspec.structs import replace
-
 from prehab.model import Conclusion, Hold, Prescription, Reason
 from prehab.plan.merge import keep_one
+from prehab.record import replace
 from prehab.rulebook.model import LOADS, Exercise
 
 

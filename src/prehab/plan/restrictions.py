@@ -8,13 +8,12 @@ plan, what to do instead.
 
 from __future__ import annotations
 
-from msgspec import Struct, field
-
 from prehab.model import Conclusion, Evaluation, Hold, Prescription, Reason
 from prehab.plan.day import DayPlan
+from prehab.record import Record, field
 
 
-class Restriction(Struct):
+class Restriction(Record):
     """A restriction beside the plan: its reason and words, the holds, what they removed or eased."""
 
     reason: Reason

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from msgspec import Struct
-
 from prehab.model import Evaluation, Fact
 from prehab.plan.day import DayPlan, PlanOptions, equipment_available, plan_day
+from prehab.record import Record
 from prehab.rulebook.model import Rulebook
 
 if TYPE_CHECKING:
     from prehab.settings import Settings
 
 
-class Today(Struct):
+class Today(Record):
     """The evaluation and the plan made from it, together (one call gives both)."""
 
     facts: list[Fact]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from msgspec import Struct, field
-
 from prehab.advice import evaluate
 from prehab.model import Evaluation
+from prehab.record import Record, field
 from prehab.rulebook.model import Example, Rule, Rulebook
 
 
-class ExampleResult(Struct):
+class ExampleResult(Record):
     """One embedded example run against the pack: passed, or what differed."""
 
     rule: Rule

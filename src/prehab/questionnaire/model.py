@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgspec import Struct, field
-
 from prehab.facts.units import to_display
 from prehab.model import Problem
+from prehab.record import Record, field
 
 KINDS = ("number", "scale", "choice", "yes-no", "date", "text")
 SAVES = ("checkin", "session", "profile")
@@ -24,7 +23,7 @@ DISTANCE_DECIMALS = 1
 """A distance is shown to 0.1 in the runner's units: 52 km is 32.3 mi, not 32.31."""
 
 
-class Target(Struct, frozen=True):
+class Target(Record, frozen=True):
     """The fact field one answer sets.
 
     ``{ fact = "pain", region = { answer = "pain_region" }, field = "level" }``
@@ -42,7 +41,7 @@ class Target(Struct, frozen=True):
         return (self.fact, self.keys, self.key_answers)
 
 
-class Question(Struct, frozen=True):
+class Question(Record, frozen=True):
     """One question of a screen, checked against the fact vocabulary it sets."""
 
     id: str
@@ -72,7 +71,7 @@ class Question(Struct, frozen=True):
         return ""
 
 
-class Screen(Struct, frozen=True):
+class Screen(Record, frozen=True):
     """One questionnaire: its questions in order and what saving it does (``saves``)."""
 
     id: str
@@ -93,7 +92,7 @@ class Screen(Struct, frozen=True):
         return next((q for q in self.questions if q.id == qid), None)
 
 
-class ScreensResult(Struct):
+class ScreensResult(Record):
     """Every screen loaded and every problem found (a broken file keeps the last good one)."""
 
     screens: dict[str, Screen]
@@ -119,7 +118,7 @@ def answer_questions(screens: ScreensResult) -> set[str]:
     }
 
 
-class Validated(Struct):
+class Validated(Record):
     """Answers that passed (typed values, blanks left out) and a message per failed question."""
 
     answers: dict[str, Any]

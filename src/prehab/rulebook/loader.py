@@ -11,9 +11,8 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
 from prehab.model import Problem
+from prehab.record import Record, field
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
 from prehab.rulebook.report import Reporter
@@ -28,7 +27,7 @@ SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
 
 
-class SourceFile(Struct):
+class SourceFile(Record):
     """One pack file as read: its text (for lines), data and layer."""
 
     path: Path
@@ -42,7 +41,7 @@ class SourceFile(Struct):
         return Reporter(str(self.path), self.locator)
 
 
-class LoadResult(Struct):
+class LoadResult(Record):
     """The rulebook (None when any error was found) and every problem, located."""
 
     rulebook: Rulebook | None

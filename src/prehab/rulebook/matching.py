@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgspec import Struct
-
 from prehab.model import Fact
+from prehab.record import Record
 from prehab.rulebook.model import OPERATORS, Condition, FieldTest, Rule
 
 _MISSING = object()
@@ -57,7 +56,7 @@ def describe_condition(cond: Condition) -> str:
     return f"{cond.fact}{named}" + (f" with {tests}" if tests else "")
 
 
-class ConditionResult(Struct, frozen=True):
+class ConditionResult(Record, frozen=True):
     """Whether one condition held, and why (``explain --why-not``)."""
 
     part: str

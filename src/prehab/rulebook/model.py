@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
 from prehab.model import Fact
+from prehab.record import Record, field
 from prehab.rulebook.schema import FactSchema
 
 OPERATORS = {
@@ -38,7 +37,7 @@ URGENCIES = ("emergency", "doctor-today", "doctor-soon", "physio")
 doctor within days; see a physiotherapist before loading the area again."""
 
 
-class FieldTest(Struct, frozen=True):
+class FieldTest(Record, frozen=True):
     """One test of a fact field (``level >= 5``), as the rule wrote it."""
 
     field: str
@@ -46,7 +45,7 @@ class FieldTest(Struct, frozen=True):
     value: Any
 
 
-class Condition(Struct, frozen=True):
+class Condition(Record, frozen=True):
     """One fact a rule needs (or must not find), with its field tests."""
 
     fact: str
@@ -55,28 +54,28 @@ class Condition(Struct, frozen=True):
     """The name conclusions use to refer to the matched fact (``as``, else the kind)."""
 
 
-class ValueRef(Struct, frozen=True):
+class ValueRef(Record, frozen=True):
     """A value copied from a matched fact at firing time (``{ from = "p.region" }``)."""
 
     condition: str
     field: str
 
 
-class FlagSpec(Struct, frozen=True):
+class FlagSpec(Record, frozen=True):
     """A flag a rule concludes, optionally for a region taken from a matched fact."""
 
     name: str
     region: str | ValueRef | None = None
 
 
-class PrescribeSpec(Struct, frozen=True):
+class PrescribeSpec(Record, frozen=True):
     """An exercise a rule prescribes, with the dose it changes from the catalogue's."""
 
     exercise: str
     dose: dict[str, Any] = field(default_factory=dict)
 
 
-class HoldSpec(Struct, frozen=True):
+class HoldSpec(Record, frozen=True):
     """A structured restriction: every given criterion must match (each is "any of" its values).
 
     ``regions`` match an exercise's ``loads``, and also its ``works`` when the hold covers
@@ -94,21 +93,21 @@ class HoldSpec(Struct, frozen=True):
     standing exercise that merely loads the calf of the standing leg."""
 
 
-class ProgressSpec(Struct, frozen=True):
+class ProgressSpec(Record, frozen=True):
     """Move the runner along one catalogue ladder: ``up`` a step, ``hold`` it, or ``down``."""
 
     ladder: str | ValueRef
     direction: str
 
 
-class LoadSpec(Struct, frozen=True):
+class LoadSpec(Record, frozen=True):
     """``then.load``: the step of ``exercise``'s load (usually ``{ from = "lift.exercise" }``)."""
 
     exercise: str | ValueRef
     step: str
 
 
-class Then(Struct, frozen=True):
+class Then(Record, frozen=True):
     """Everything a rule concludes when it fires."""
 
     prescribe: tuple[PrescribeSpec, ...] = ()
@@ -125,7 +124,7 @@ class Then(Struct, frozen=True):
     load: tuple[LoadSpec, ...] = ()
 
 
-class Example(Struct, frozen=True):
+class Example(Record, frozen=True):
     """An embedded example: given facts and what the rule must (not) conclude on them."""
 
     name: str
@@ -134,7 +133,7 @@ class Example(Struct, frozen=True):
     line: int | None = None
 
 
-class Rule(Struct, frozen=True):
+class Rule(Record, frozen=True):
     """A validated rule, with where it was written (file, line) for every message about it."""
 
     id: str
@@ -157,7 +156,7 @@ class Rule(Struct, frozen=True):
         return self.when + self.when_any + self.unless
 
 
-class Exercise(Struct, frozen=True):
+class Exercise(Record, frozen=True):
     """A catalogue exercise: what it trains and loads, its dose, ladder and tags."""
 
     id: str
@@ -180,7 +179,7 @@ class Exercise(Struct, frozen=True):
     line: int | None = None
 
 
-class Rulebook(Struct):
+class Rulebook(Record):
     """A rule pack that passed validation: safe to compile and run."""
 
     schema: FactSchema

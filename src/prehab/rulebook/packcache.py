@@ -16,10 +16,10 @@ Safety, in the order the reader checks it:
 - **The file** is one line of header (format, key, SHA-256 of the payload) and the payload.
   A file from another key, another format or another program, a truncated or changed payload,
   anything that does not decode: a miss, and the pack is loaded as if there were no cache.
-- **JSON, never pickle**: a cache file cannot run code. The payload names its records (msgspec
-  ``Struct`` classes) by a short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong
-  number of fields is a miss. A record is made by msgspec's own ``__init__`` (C, it only sets
-  the fields): the codec refuses a class with a ``__post_init__``, so none of prehab's code runs.
+- **JSON, never pickle**: a cache file cannot run code. The payload names its records (``Record``
+  classes) by a short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong number of
+  fields is a miss. A record is made by its class's ``__init__``, which only sets the fields
+  (``prehab.record``): the codec refuses a class with a ``__post_init__``, so nothing else runs.
 - **Writing** goes to a temporary file renamed into place (a reader never sees half a file),
   and any ``OSError`` (a read-only or full cache folder) is ignored: the next start loads the
   pack again. The ``KEEP`` entries used last are kept (the app's edits create new ones).
@@ -39,10 +39,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct
-
 from prehab import __version__
 from prehab.model import Problem
+from prehab.record import Record
 from prehab.rulebook import model as rb
 from prehab.rulebook import schema as sc
 
@@ -76,8 +75,8 @@ _CLASSES: dict[str, type[Any]] = {
     "Pr": Problem,
 }
 _TAGS = {cls: tag for tag, cls in _CLASSES.items()}
-_FIELDS: dict[str, tuple[str, ...]] = {tag: cls.__struct_fields__ for tag, cls in _CLASSES.items()}
-_CODE = ("rulebook", "engine", "questionnaire", "safe", "model.py", "__init__.py")
+_FIELDS: dict[str, tuple[str, ...]] = {tag: cls.__record_fields__ for tag, cls in _CLASSES.items()}
+_CODE = ("rulebook", "engine", "questionnaire", "safe", "model.py", "record.py", "__init__.py")
 """The parts of prehab whose code decides what a load concludes (stamped into the key): the
 pack's loader and checks, the screens' (``questionnaire``), the bounded TOML reader (``safe``)."""
 
@@ -93,7 +92,7 @@ def cache_folder() -> Path:
 
 
 def register(tag: str, cls: type[Any]) -> None:
-    """Let the codec store ``cls`` (a ``Struct``) under ``tag``: the questionnaire's screens
+    """Let the codec store ``cls`` (a ``Record``) under ``tag``: the questionnaire's screens
     use the same cache without the rulebook importing them."""
     if _CLASSES.get(tag, cls) is not cls:
         raise ValueError(f"tag {tag!r} is taken")
@@ -101,7 +100,7 @@ def register(tag: str, cls: type[Any]) -> None:
         raise ValueError(f"{cls.__name__} has a __post_init__: reading the cache would run it")
     _CLASSES[tag] = cls
     _TAGS[cls] = tag
-    _FIELDS[tag] = cls.__struct_fields__
+    _FIELDS[tag] = cls.__record_fields__
 
 
 def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: str = "") -> str:
@@ -241,7 +240,7 @@ def _encode(value: Any) -> Any:
         items = [_encode(v) for v in (sorted(value) if kind == "{" else value)]
         return [_FLAT[kind] if all(type(v) in _SCALARS for v in items) else kind, *items]
     tag = _TAGS.get(type(value))
-    if tag is None or not isinstance(value, Struct):
+    if tag is None or not isinstance(value, Record):
         raise _Invalid(f"cannot store a {type(value).__name__}")
     return [tag, *(_encode(getattr(value, name)) for name in _FIELDS[tag])]
 

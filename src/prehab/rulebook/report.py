@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from msgspec import Struct, field
-
 from prehab.model import Problem
+from prehab.record import Record, field
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.suggest import did_you_mean
 
@@ -27,7 +26,7 @@ def format_path(display: PathT) -> str:
     return out
 
 
-class Reporter(Struct):
+class Reporter(Record):
     """Collects located problems for one file, the key path growing as the check descends."""
 
     file: str

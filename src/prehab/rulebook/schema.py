@@ -9,14 +9,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from msgspec import Struct, field
-
+from prehab.record import Record, field
 from prehab.rulebook.suggest import did_you_mean
 
 FIELD_TYPES = ("int", "float", "bool", "choice", "text", "region", "any")
 
 
-class FieldSpec(Struct, frozen=True):
+class FieldSpec(Record, frozen=True):
     """What one fact field accepts (type, values or range) and whether it is a key."""
 
     name: str
@@ -68,7 +67,7 @@ class FieldSpec(Struct, frozen=True):
         return self.type
 
 
-class KindSpec(Struct, frozen=True):
+class KindSpec(Record, frozen=True):
     """One fact kind of the vocabulary and its fields."""
 
     name: str
@@ -80,7 +79,7 @@ class KindSpec(Struct, frozen=True):
         return tuple(n for n, f in self.fields.items() if f.key)
 
 
-class FactSchema(Struct, frozen=True):
+class FactSchema(Record, frozen=True):
     """The whole fact vocabulary: kinds and the body regions."""
 
     kinds: dict[str, KindSpec]

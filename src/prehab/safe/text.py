@@ -17,22 +17,21 @@ Two dangers, one module every layer can use (it imports neither Textual nor Rich
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
+_ESCAPE_SEQUENCE = r"""
     (?: \x1b\[ | \x9b ) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]           # CSI: colours, clear, cursor
   | (?: \x1b[\]PX^_] | [\x90\x98\x9d\x9e\x9f] )                         # OSC, DCS, SOS, PM, APC ...
     [^\x07\x1b\x9c]* (?: \x07 | \x1b\\ | \x9c )                         # ... up to BEL or ST
   | \x1b [\x20-\x2f]* [\x30-\x7e]                                        # any other ESC sequence
-    """,
-    re.VERBOSE,
-)
-"""Whole ECMA-48 escape sequences; an unterminated one loses its ESC to ``_CONTROL`` below."""
+    """
+"""Whole ECMA-48 escape sequences; an unterminated one loses its ESC to ``_CONTROL`` below.
+Compiled when first met (``_escape_sequence``): most text has no control character at all."""
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -44,6 +43,12 @@ terminal shows ("evil.exe" shown as "exe.live"); and lone UTF-16 surrogates, whi
 at all (printing one raises), replaced by U+FFFD."""
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
+
+@functools.cache
+def _escape_sequence() -> re.Pattern[str]:
+    return re.compile(_ESCAPE_SEQUENCE, re.VERBOSE)
+
+
 _LINE_BREAKS = re.compile(r"[ ]*[\n\t][\n\t ]*")
 
 
@@ -51,7 +56,7 @@ def clean_text(text: str) -> str:
     """``text`` without escape sequences and control characters (newline and tab are kept)."""
     if not _CONTROL.search(text):
         return text
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", _SURROGATE.sub("\ufffd", text)))
+    return _CONTROL.sub("", _escape_sequence().sub("", _SURROGATE.sub("\ufffd", text)))
 
 
 def one_line(text: str) -> str:

@@ -19,9 +19,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-
 from prehab.model import Problem, UserError
+from prehab.record import Record
 from prehab.safe.files import FileRefused, not_regular, read_bytes
 
 MAX_DEPTH = 64
@@ -210,7 +209,7 @@ def _has_big_int(data: dict[str, Any]) -> bool:
 # -- finding the line in the text (the parser gives lines only for syntax errors) ----------
 
 
-class LineScan(Struct, frozen=True):
+class LineScan(Record, frozen=True):
     """One line of TOML text as the lexer sees it."""
 
     code: str

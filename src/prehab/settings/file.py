@@ -20,9 +20,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from msgspec.structs import fields
-
 from prehab.model import Problem
+from prehab.record import fields
 from prehab.safe.files import FileRefused, write_target
 from prehab.safe.files import atomic_write as _atomic_write
 from prehab.safe.toml import TomlError, parse_toml, read_text, scan_lines

@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from msgspec import Struct, field
-from msgspec.structs import fields
+from prehab.record import Record, field, fields
 
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -30,7 +29,7 @@ NO_KIT = "none"
 NO_KIT_WORDS = (NO_KIT, "bodyweight")
 
 
-class Settings(Struct):
+class Settings(Record):
     """What the runner told us once and we keep: units, time, kit, goal, schedule."""
 
     units: Literal["km", "mi"] = "km"

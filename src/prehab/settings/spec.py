@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from msgspec import Struct
-
+from prehab.record import Record
 from prehab.settings.model import EXPERIENCE, UNITS, WEEKDAYS, Settings
 from prehab.workout.weights import WEIGHT_UNITS
 
@@ -33,7 +32,7 @@ class SettingError(ValueError):
         self.fix = fix
 
 
-class SettingSpec(Struct, frozen=True):
+class SettingSpec(Record, frozen=True):
     """What one setting is, for every place that reads, checks, shows or asks for it."""
 
     key: str

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from msgspec.structs import replace
-
 from prehab.model import Problem
+from prehab.record import replace
 from prehab.settings.model import ANY_KIT, NO_KIT, NO_KIT_WORDS, Settings, setting_keys
 from prehab.settings.spec import SPECS, SettingError, SettingSpec, choice_fix, shown
 

@@ -17,9 +17,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-
 from prehab.model import Fact, Prescription
+from prehab.record import Record, field
 from prehab.store.records import AdviceRecord
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ def mark_prescription(
 # -- what changed ------------------------------------------------------------------------------
 
 
-class Change(Struct):
+class Change(Record):
     """One item new in, or gone from, a plan, with why in words."""
 
     added: bool

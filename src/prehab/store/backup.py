@@ -12,8 +12,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from msgspec import Struct
-
+from prehab.record import Record
 from prehab.store.db import Store
 from prehab.store.records import Session, validate_session
 from prehab.store.rows import ATHLETE_ID
@@ -24,7 +23,7 @@ class BackupError(ValueError):
     """The file is not a usable prehab export; the message says what is wrong."""
 
 
-class RestoreCount(Struct):
+class RestoreCount(Record):
     """How many records of each kind a restore added (and sessions it skipped as already there)."""
 
     sessions_added: int = 0

@@ -19,9 +19,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-
 from prehab.model import hash_without
+from prehab.record import Record, field
 from prehab.store import rows
 from prehab.store.records import AdviceRecord
 
@@ -32,7 +31,7 @@ ATHLETE_ID = 1
 ADVICE_COLUMNS = "id, day, computed_at, fingerprint, items, rule_ids, held"
 
 
-class Committed(Struct):
+class Committed(Record):
     """A day's committed plan as stored."""
 
     record: AdviceRecord
@@ -42,7 +41,7 @@ class Committed(Struct):
     a prehab from before committed plans (the advice log's items only)."""
 
 
-class Replan(Struct, frozen=True):
+class Replan(Record, frozen=True):
     """One re-plan of a day: when, what triggered it, and each item it added or removed."""
 
     day: date

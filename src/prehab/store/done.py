@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-
 from prehab.model import hash_without
+from prehab.record import Record, field
 from prehab.store import rows, undo
 from prehab.store.records import STRENGTH_SESSION_MINUTES, DoneItem
 from prehab.store.rows import ATHLETE_ID, LIVE
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 COLUMNS = "id, day, exercise_id, rule_ids, kind, dose, plane, loads, minutes, marked_at, deleted_at, actual"
 
 
-class DoneRow(Struct, frozen=True):
+class DoneRow(Record, frozen=True):
     """One stored done mark as it is kept (the export's ``[[done]]``); :class:`DoneItem` is
     what the rest of prehab reads."""
 

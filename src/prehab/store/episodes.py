@@ -19,9 +19,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct
-
 from prehab.model import Fact
+from prehab.record import Record
 from prehab.store import rows
 from prehab.store.records import Episode, EpisodeUpdate, episode_key, reported_state
 
@@ -36,7 +35,7 @@ CLOSE_REASONS = ("resolved", "better", "deleted-checkin")
 _COLUMNS = "id, kind, subject, fact, opened_on, updated_on, trend, closed_on, close_reason, deleted_at"
 
 
-class Change(Struct, frozen=True):
+class Change(Record, frozen=True):
     """What one report or answer did to one episode."""
 
     episode: Episode

@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import tomli_w
-from msgspec import Struct, field
 
+from prehab.record import Record, field
 from prehab.safe.text import as_text, clean_text
 from prehab.store.db import Store, StoreDamaged
 from prehab.store.done import DoneRow, done_rows
@@ -54,7 +54,7 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-class Contents(Struct):
+class Contents(Record):
     """Everything stored, oldest first, deleted records included."""
 
     sessions: list[Session]

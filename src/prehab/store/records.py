@@ -10,9 +10,8 @@ import math
 from datetime import date, datetime
 from typing import Any, Literal
 
-from msgspec import Struct, field
-
 from prehab.model import Fact, hash_without
+from prehab.record import Record, field
 
 RUN_KINDS: tuple[str, ...] = ("easy", "long", "tempo", "intervals", "race", "strides", "hills")
 """Kinds that count as running distance (weekly km, long-run share, spikes)."""
@@ -45,7 +44,7 @@ RecordKind = Literal["session", "checkin", "done"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("session", "checkin", "done")
 
 
-class Session(Struct):
+class Session(Record):
     """One training session. Distances are kilometres whatever the user's display units."""
 
     date: date
@@ -84,7 +83,7 @@ class Session(Struct):
         return self.kind in RUN_KINDS
 
 
-class Checkin(Struct):
+class Checkin(Record):
     """One answered questionnaire: the raw answers and the facts they became."""
 
     id: int
@@ -107,7 +106,7 @@ CROSS_PLANES: frozenset[str] = frozenset({"frontal", "transverse", "multi"})
 """Catalogue planes that count as side-to-side or rotational work (``days_since_cross_plane``)."""
 
 
-class DoneItem(Struct, frozen=True):
+class DoneItem(Record, frozen=True):
     """One exercise the runner marked done: what was done, on which day, at which dose.
 
     ``rpe`` is the session RPE (1-10) the runner gave for that day's prehab work at the next
@@ -142,7 +141,7 @@ class DoneItem(Struct, frozen=True):
         return plane in CROSS_PLANES
 
 
-class Deleted(Struct, frozen=True):
+class Deleted(Record, frozen=True):
     """A deleted record that can be restored: ``prehab restore KIND ID`` or the app."""
 
     kind: RecordKind
@@ -152,7 +151,7 @@ class Deleted(Struct, frozen=True):
     deleted_at: datetime
 
 
-class AdviceRecord(Struct):
+class AdviceRecord(Record):
     """One day's plan as it was advised: the advice log (at most one per day)."""
 
     day: date
@@ -175,7 +174,7 @@ class AdviceRecord(Struct):
         return round(sum(float(item.get("minutes") or 0) for item in self.items), 1)
 
 
-class ImportCount(Struct):
+class ImportCount(Record):
     """What one batch insert did: rows added and rows skipped as duplicates."""
 
     added: int = 0
@@ -263,7 +262,7 @@ def reported_state(fact: Fact) -> str:
     return ""
 
 
-class Episode(Struct):
+class Episode(Record):
     """A pain, warning sign, screening sign or named condition, open until the runner closes it.
 
     ``fact`` is what the rules see every day it is open: every report merged, the latest answer
@@ -305,7 +304,7 @@ class Episode(Struct):
         return f"{subject} ({self.kind})"
 
 
-class EpisodeUpdate(Struct, frozen=True):
+class EpisodeUpdate(Record, frozen=True):
     """One entry of an episode's story: opened, reported again, a follow-up answer, closed."""
 
     episode_id: int
@@ -319,7 +318,7 @@ class EpisodeUpdate(Struct, frozen=True):
         return hash_without(self, "fact")
 
 
-class Response(Struct, frozen=True):
+class Response(Record, frozen=True):
     """How the work of one day answered, given the day after: the session's RPE (``region`` "")
     or one region's pain during and the next morning, each compared with before."""
 
@@ -331,7 +330,7 @@ class Response(Struct, frozen=True):
     answered_at: datetime | None = None
 
 
-class Profile(Struct):
+class Profile(Record):
     """Who the runner is, as answered on the profile screen (asked once, edited any time).
 
     ``facts`` are the facts those answers set (``athlete`` and ``health``); the day's age is

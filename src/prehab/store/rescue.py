@@ -15,13 +15,13 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from msgspec import Struct, field
+from prehab.record import Record, field
 
 MAX_PROBES = 200_000
 """Range queries spent looking for rows between the bad pages (each takes microseconds)."""
 
 
-class Rescued(Struct):
+class Rescued(Record):
     """The rows of one table that could be read, by id, and how many known ids could not."""
 
     rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)

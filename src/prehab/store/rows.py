@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from msgspec import Struct
+from prehab.record import Record
 
 _T = TypeVar("_T", dict, list)  # type: ignore[type-arg]
 
@@ -92,7 +92,7 @@ def stamp(text: Any) -> datetime:
 # -- a row that does not parse -------------------------------------------------------------
 
 
-class Unreadable(Struct, frozen=True):
+class Unreadable(Record, frozen=True):
     """A stored row with a value that does not parse: where it is and what it holds."""
 
     table: str

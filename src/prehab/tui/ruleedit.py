@@ -14,9 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from msgspec import Struct
-
 from prehab.paths import default_rules_dir, user_rules_dir
+from prehab.record import Record
 
 
 def is_shipped(path: str | Path) -> bool:
@@ -45,7 +44,7 @@ def extract_block(text: str, line: int, kind: str) -> str:
     return "\n".join(out) + "\n"
 
 
-class Edit(Struct):
+class Edit(Record):
     """What the editor opens, and what happens to it after."""
 
     path: Path

@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from msgspec import Struct, field
+from prehab.record import Record, field
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -167,7 +167,7 @@ def bind_error(exc: OSError, host: str, port: int) -> ServeError:
     return ServeError(f"cannot listen on {where}: {exc.strerror or exc}")
 
 
-class Guard(Struct):
+class Guard(Record):
     """The token and Origin checks for one served app (see the module docstring)."""
 
     token: str

@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from msgspec import Struct
-
+from prehab.record import Record
 from prehab.workout.weights import MAX_LOAD_KG, shown
 
 PAIN_LIMIT = 5
@@ -25,7 +24,7 @@ MAX_REPS = 500
 MAX_HOLD_S = 3600
 
 
-class SetDone(Struct, frozen=True):
+class SetDone(Record, frozen=True):
     """One set as done: reps (or a hold in seconds), at a load in kg (None: bodyweight)."""
 
     reps: int | None = None
@@ -43,7 +42,7 @@ class SetDone(Struct, frozen=True):
         return out
 
 
-class Actual(Struct, frozen=True):
+class Actual(Record, frozen=True):
     """What was done of one plan item (see the module docstring)."""
 
     sets: tuple[SetDone, ...] = ()

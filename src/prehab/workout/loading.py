@@ -18,9 +18,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from msgspec.structs import replace
-
 from prehab.model import Conclusion, Fact, Prescription
+from prehab.record import replace
 from prehab.rulebook.model import Exercise
 from prehab.workout.actual import Actual
 from prehab.workout.weights import shown, step_for, to_kg, to_unit

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from msgspec import Struct, field
-
+from prehab.record import Record, field
 from prehab.workout.actual import PAIN_LIMIT, SKIP_REASONS, Actual, SetDone
 from prehab.workout.weights import shown
 
@@ -28,7 +27,7 @@ Clock = Callable[[], float]
 PHASES = ("ready", "holding", "rest", "rpe", "finished")
 
 
-class Exercise(Struct):
+class Exercise(Record):
     """One exercise of the session, as planned and as done so far."""
 
     number: int
@@ -111,7 +110,7 @@ class Exercise(Struct):
         }
 
 
-class Rest(Struct, frozen=True):
+class Rest(Record, frozen=True):
     """Rest between sets by kind, in seconds (the settings')."""
 
     strength_s: int = 90

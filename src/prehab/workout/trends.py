@@ -12,13 +12,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from msgspec import Struct
-
+from prehab.record import Record
 from prehab.workout.actual import Actual
 from prehab.workout.weights import to_unit
 
 
-class LiftPoint(Struct, frozen=True):
+class LiftPoint(Record, frozen=True):
     """One day's work on an exercise (load, reps, volume): a point of its trend."""
 
     day: date

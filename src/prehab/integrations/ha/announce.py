@@ -24,9 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
 from prehab.model import URGENCY_LABEL
+from prehab.record import Record, field
 from prehab.safe.files import atomic_write
 
 log = logging.getLogger("prehab.ha")
@@ -52,7 +51,7 @@ def event_payload(referral: Mapping[str, Any], day: date) -> dict[str, Any]:
     }
 
 
-class Announcements(Struct):
+class Announcements(Record):
     """The referrals announced and still in the plan, kept in ``path``."""
 
     path: Path

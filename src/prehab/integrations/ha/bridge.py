@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from msgspec import Struct
 from paho.mqtt.enums import CallbackAPIVersion
 
 from prehab.integrations.ha.announce import Announcements, event_payload
@@ -44,6 +43,7 @@ from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
 from prehab.integrations.ha.source import Source, _dumps
 from prehab.integrations.ha.topics import OFFLINE, ONLINE, Topics
 from prehab.model import UserError
+from prehab.record import Record
 from prehab.settings import Settings
 
 log = logging.getLogger("prehab.ha")
@@ -55,7 +55,7 @@ MAX_BACKOFF_S = 60
 MAX_PASSWORD_BYTES = 4096
 
 
-class Broker(Struct, frozen=True):
+class Broker(Record, frozen=True):
     """Where and how to reach the MQTT broker (from the settings)."""
 
     host: str = "localhost"

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgspec import Struct, field
-
 from prehab import __version__
 from prehab.integrations.ha.topics import OFFLINE, ONLINE, PRESS, Topics
 from prehab.model import URGENCY_ORDER
+from prehab.record import Record, field
 
 
-class Entity(Struct, frozen=True):
+class Entity(Record, frozen=True):
     """One Home Assistant entity announced by MQTT discovery, declared as data."""
 
     key: str

@@ -20,8 +20,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from msgspec import Struct
-
 from prehab.day.service import DayService
 from prehab.day.view import DayView, Decorations, Item
 from prehab.facts.units import to_display
@@ -29,6 +27,7 @@ from prehab.integrations.ha.discovery import device_config
 from prehab.integrations.ha.native import bridge_info, parse_item_id, todo_payload, week_payload
 from prehab.integrations.ha.topics import PRESS, Topics
 from prehab.model import URGENCY_LABEL, Problem, UserError
+from prehab.record import Record
 from prehab.rulebook import Rulebook
 from prehab.settings import Settings
 from prehab.store import Checkin, Store
@@ -43,7 +42,7 @@ MAX_COMMAND_BYTES = 65_536
 STRENGTH_DUE_FLAG = "strength-due"
 
 
-class Source(Struct):
+class Source(Record):
     """One runner's day service, as Home Assistant sees it."""
 
     service: DayService

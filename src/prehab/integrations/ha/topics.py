@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from msgspec import Struct
+from prehab.record import Record
 
 DEFAULT_DISCOVERY_PREFIX = "homeassistant"
 ONLINE = "online"
@@ -19,7 +19,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _PREFIX = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
 
 
-class Topics(Struct, frozen=True):
+class Topics(Record, frozen=True):
     """The MQTT topics of one runner's device, from its name and the discovery prefix."""
 
     name: str = ""

@@ -7,10 +7,10 @@ so adding a screen is one line here and one module in this package.
 
 from __future__ import annotations
 
-from msgspec import Struct
+from prehab.record import Record
 
 
-class ScreenEntry(Struct, frozen=True):
+class ScreenEntry(Record, frozen=True):
     """One main screen: its key, mode and title, and where its class is (the nav bar, the
     bindings and the app's modes are all built from these)."""
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from msgspec.structs import replace
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from prehab.record import replace
 from prehab.safe.text import clean_text, plain
 from prehab.settings import (
     MEANINGS,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from msgspec import Struct
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from prehab.day.view import Item, Message
 from prehab.model import Reason
+from prehab.record import Record
 from prehab.safe.text import clean_styled, clean_text
 from prehab.store.records import RecordKind
 from prehab.tui.faults import reports_faults
@@ -48,7 +48,7 @@ RESPONSE_HINT = (
 EARLIER = "From today's earlier plan: you did it, so it stays on the list though the plan changed since."
 
 
-class Entry(Struct):
+class Entry(Record):
     """What one line of the list stands for."""
 
     title: str
