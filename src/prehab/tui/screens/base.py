@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from prehab.tui.faults import reports_faults
-from prehab.tui.widgets import NavBar
+from prehab.tui.widgets import NavBar, SteadyFooter
 
 if TYPE_CHECKING:
     from prehab.tui.host import Host
@@ -41,12 +41,10 @@ class PrehabScreen(Screen[None]):
         return self.prehab.state
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Footer
-
         day = self.prehab.today.strftime("%a %d %b %Y")
         yield NavBar(self.MODE, day)
         yield from self.body()
-        yield Footer(compact=self.COMPACT_FOOTER)
+        yield SteadyFooter(compact=self.COMPACT_FOOTER)
 
     def body(self) -> ComposeResult:
         yield from ()

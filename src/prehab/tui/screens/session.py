@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.day.service import DayService
@@ -26,6 +26,7 @@ from prehab.day.view import Item
 from prehab.safe.text import clean_text, plain
 from prehab.store.workouts import load_workout, save_workout
 from prehab.tui.faults import reports_faults
+from prehab.tui.widgets import SteadyFooter
 from prehab.workout.actual import PAIN_LIMIT, SKIP_REASONS
 from prehab.workout.player import Exercise, Player, Rest, exercises_for
 
@@ -166,7 +167,7 @@ class SessionScreen(Screen[None]):
             yield Static("", id="session-cues")
             yield Static("", id="session-why")
             yield Static("", id="session-message")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(TICK_S, self.tick_now)
