@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +16,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
+
+
+def log_easy_runs(capsys: pytest.CaptureFixture[str], *days_ago: int) -> None:
+    """``prehab log`` an 8 km easy run on each of ``days_ago`` (days before today)."""
+    for days in days_ago:
+        day = (date.today() - timedelta(days)).isoformat()
+        assert run(capsys, "log", "--kind", "easy", "--distance", "8", "--date", day)[0] == 0
 
 
 Cli = Callable[..., tuple[int, str, str]]

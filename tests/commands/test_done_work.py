@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.cli_support import run
+from tests.cli_support import log_easy_runs, run
 
 from prehab.day.facts import facts_for_day
 from prehab.facts.history import build_facts
@@ -176,17 +176,7 @@ def test_prehab_done_ends_strength_never_logged(capsys: pytest.CaptureFixture[st
     re-plans the day), and from tomorrow "no strength session in your log yet" is gone, as
     after logging a strength session."""
     today = date.today()
-    for days in (1, 3, 5):
-        run(
-            capsys,
-            "log",
-            "--kind",
-            "easy",
-            "--distance",
-            "8",
-            "--date",
-            (today - timedelta(days)).isoformat(),
-        )
+    log_easy_runs(capsys, 1, 3, 5)
     code, out, _ = run(capsys, "recommend", "--json")
     assert "strength-never-logged" in json.loads(out)["fired"]
     code, out, _ = run(capsys, "done")

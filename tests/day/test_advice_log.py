@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from tests.cli_support import run
+from tests.cli_support import log_easy_runs, run
 
 from prehab.store import Session, Store
 from prehab.store.advicelog import fact_change, plan_changes
@@ -31,17 +31,7 @@ def record(day: date, items: list[dict], rules: list[str], held: list[dict] | No
 
 def test_recommend_keeps_one_plan_a_day_replaced_when_it_changes(capsys: pytest.CaptureFixture[str]) -> None:
     today = date.today()
-    for days in (1, 3):
-        run(
-            capsys,
-            "log",
-            "--kind",
-            "easy",
-            "--distance",
-            "8",
-            "--date",
-            (today - timedelta(days)).isoformat(),
-        )
+    log_easy_runs(capsys, 1, 3)
     assert run(capsys, "recommend")[0] == 0
     assert run(capsys, "recommend", "--json")[0] == 0
     with Store.open() as store:

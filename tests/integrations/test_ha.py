@@ -54,6 +54,18 @@ def add_history() -> None:
         store.add_session(Session(date=today - timedelta(days=1), kind="long", distance_km=21))
 
 
+def log_in_with(folder: Path, port: int, password: str) -> None:
+    """Settings for the bridge to log in as "runner" with ``password``, read from a private file."""
+    secret = folder / "mqtt-password"
+    secret.write_text(password + "\n", encoding="utf-8")
+    secret.chmod(0o600)
+    save_settings(
+        Settings(
+            mqtt_host="127.0.0.1", mqtt_port=port, mqtt_username="runner", mqtt_password_file=str(secret)
+        )
+    )
+
+
 def state(listener: Listener) -> dict[str, Any]:
     return dict(listener.json(STATE))
 
@@ -367,21 +379,11 @@ def test_user_name_and_password_file(tmp_path: Path, capsys: Any, kind: str) -> 
     """The password comes from mqtt_password_file; a wrong one is a one-line refusal."""
     users = {"runner": "correct horse"}
     with make_broker(tmp_path / "auth", None if kind == "default" else kind, users=users) as b:
-        secret = tmp_path / "mqtt-password"
-        secret.write_text("correct horse\n", encoding="utf-8")
-        secret.chmod(0o600)
-        save_settings(
-            Settings(
-                mqtt_host="127.0.0.1",
-                mqtt_port=b.port,
-                mqtt_username="runner",
-                mqtt_password_file=str(secret),
-            )
-        )
+        log_in_with(tmp_path, b.port, "correct horse")
         assert main(["ha", "publish"]) == 0
         with listening(b.port, (T.availability,), auth=("runner", "correct horse")) as listener:
             assert listener.wait_for(lambda m: m.get(T.availability) == b"online", WAIT_S)
-        secret.write_text("wrong\n", encoding="utf-8")
+        log_in_with(tmp_path, b.port, "wrong")
         capsys.readouterr()
         assert main(["ha", "publish"]) == 2
         err = capsys.readouterr().err

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from test_ha import WAIT_S, T, add_history, broker, command, running, wait_state
+from test_ha import WAIT_S, T, add_history, broker, command, log_in_with, running, wait_state
 
 from ha_broker import Broker, Listener, listening, make_broker
 from prehab.cli import main
@@ -288,17 +288,7 @@ def test_announcements_forget_what_left_the_plan(tmp_path: Path) -> None:
 
 def test_a_wrong_login_is_one_line(tmp_path: Path, capsys: Any, caplog: pytest.LogCaptureFixture) -> None:
     with make_broker(tmp_path / "auth", users={"runner": "correct horse"}) as b:
-        secret = tmp_path / "mqtt-password"
-        secret.write_text("wrong\n", encoding="utf-8")
-        secret.chmod(0o600)
-        save_settings(
-            Settings(
-                mqtt_host="127.0.0.1",
-                mqtt_port=b.port,
-                mqtt_username="runner",
-                mqtt_password_file=str(secret),
-            )
-        )
+        log_in_with(tmp_path, b.port, "wrong")
         with caplog.at_level(logging.INFO, logger="prehab.ha"):
             assert main(["ha", "publish"]) == 2
     err = capsys.readouterr().err
