@@ -61,7 +61,7 @@ class SteadyFooter(Footer):
         )  # fmt: skip
 
     async def recompose(self) -> None:
-        if not self.is_attached:
+        if not self.is_attached or self._pruning:
             return
         keys = self._keys()
         if keys == self._shown:
