@@ -18,18 +18,22 @@ from tests.cli_support import Cli, run
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 
-_SESSION_HOME = Path(tempfile.mkdtemp(prefix="prehab-tests-"))
+_SESSION_HOME: list[Path] = []
 """Where prehab's folders point while test modules are imported (a module may load the shipped
-pack at import, before ``isolated_dirs`` runs): never the real cache, data or config folder."""
+pack at import, before ``isolated_dirs`` runs): never the real cache, data or config folder.
+Made by the hook, not at import: three test modules import this file again as ``tests.conftest``."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    home = Path(tempfile.mkdtemp(prefix="prehab-tests-"))
+    _SESSION_HOME.append(home)
     for name in ("PREHAB_CONFIG_DIR", "PREHAB_DATA_DIR", "PREHAB_CACHE_DIR"):
-        os.environ[name] = str(_SESSION_HOME / name.lower())
+        os.environ[name] = str(home / name.lower())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+    while _SESSION_HOME:
+        shutil.rmtree(_SESSION_HOME.pop(), ignore_errors=True)
 
 
 MINI_EXERCISES = """
