@@ -3,11 +3,12 @@
 Every plain-data class in prehab is a ``Record``: ``class Problem(Record, frozen=True)`` with
 annotated fields, as a dataclass would be written. Why not a dataclass or a library: Python 3.11
 builds each dataclass's methods with ``exec`` when its module is imported (about 1 ms a class,
-and prehab has over a hundred), and msgspec, which did it in C, costs more to import (it loads
-``typing_extensions``, ``inspect``, ``uuid``, ``decimal`` and its JSON, MessagePack, TOML and
-YAML modules) than the whole of ``prehab recommend`` has to spend. Here a class costs a few
-microseconds to define, and its ``__init__`` is made when its first record is: compiled code
-shared by every record class of the same shape, given the class's field names (``_make_init``).
+and prehab has over a hundred), and msgspec, which did it in C, took 35 ms of CPU to import on
+every command (it loads ``typing_extensions``, ``inspect``, ``uuid``, ``decimal`` and its JSON,
+MessagePack, TOML and YAML modules): more than ``prehab recommend`` may spend on its own work
+(README, Start-up). Here a class costs a few microseconds to define, and its ``__init__`` is
+made when its first record is: compiled code shared by every record class of the same shape,
+given the class's field names (``_make_init``).
 
 What a record is, as the code relies on it:
 - fields in annotation order, positional or by keyword, defaults by value or by
