@@ -182,3 +182,16 @@ def test_only_the_command_given_is_imported(tmp_path: Path) -> None:
         "prehab.commands.base",
         "prehab.commands.rules",
     ]
+
+
+def test_the_app_module_leaves_the_day_and_the_history_to_its_loading_thread() -> None:
+    """The app draws its first frame while the rules, the history and the day load in a thread
+    (``PrehabApp.on_mount``); importing the app must not do that work before the frame."""
+    probe = (
+        "import json, sys\n"
+        "import prehab.tui.app\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('prehab.day', 'prehab.store', "
+        "'prehab.rulebook', 'prehab.plan', 'prehab.engine', 'durable')))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == []

@@ -17,17 +17,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from prehab.day.view import Item, Message
 from prehab.model import Reason
 from prehab.record import Record
 from prehab.safe.text import clean_styled, clean_text
-from prehab.store.records import RecordKind
 from prehab.tui.faults import reports_faults
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.widgets import VimOptionList
 
-if TYPE_CHECKING:
-    from prehab.day.view import Decorations
+if TYPE_CHECKING:  # the day and the store load in the app's loading thread, not before the frame
+    from prehab.day.view import Decorations, Item, Message
+    from prehab.store.records import RecordKind
 
 GROUPS = (("mobility", "MOBILITY"), ("strength", "STRENGTH"), ("plyometric", "PLYOMETRIC"))
 PROFILE_HINT = (
