@@ -118,3 +118,16 @@ def test_repr_pickle_and_copy() -> None:
     counter = Counter("a", ["x"])
     deep = copy.deepcopy(counter)
     assert deep == counter and deep.seen is not counter.seen
+
+
+def test_an_init_written_in_a_base_makes_the_subclass_records_too() -> None:
+    class Built(Record):
+        value: int
+
+        def __init__(self, value: int) -> None:
+            object.__setattr__(self, "value", value * 10)
+
+    class Child(Built):
+        pass
+
+    assert Built(2).value == 20 and Child(2).value == 20

@@ -112,7 +112,10 @@ class RecordMeta(type):
             ns.setdefault("__delattr__", _refuse_delete)
         cls = super().__new__(mcls, name, bases, ns)
         cls.__record_values__ = staticmethod(_values_getter(names))  # type: ignore[attr-defined]
-        if bases and "__init__" not in ns:
+        cls.__record_own_init__ = bool(bases) and "__init__" in ns  # type: ignore[attr-defined]
+        if bases and not only_sets_fields(cls, ignore_post_init=True):
+            return cls  # an __init__ written here or in a base: that one makes the records
+        if bases:
             type.__setattr__(cls, "__init__", _first_init)
         return cls
 
@@ -222,6 +225,13 @@ class Record(metaclass=RecordMeta):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), _values(self))
+
+
+def only_sets_fields(cls: type, *, ignore_post_init: bool = False) -> bool:
+    """Whether making a record of ``cls`` runs nothing but the generated ``__init__`` (no
+    ``__init__`` written in the class or a base, no ``__post_init__``): the pack cache's test."""
+    own_init = any(vars(k).get("__record_own_init__", False) for k in cls.__mro__)
+    return not own_init and (ignore_post_init or not hasattr(cls, "__post_init__"))
 
 
 def replace(record: R, /, **changes: Any) -> R:

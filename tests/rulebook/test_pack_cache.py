@@ -314,3 +314,31 @@ def test_the_stamped_code_is_where_the_stamp_looks() -> None:
     for module in ("rulebook.loader", "safe.toml", "questionnaire.load", "engine.limits"):
         first = module.split(".")[0]
         assert first in packcache._CODE, module
+
+
+def test_only_records_that_just_set_their_fields_can_be_stored() -> None:
+    """Reading the cache makes records: a class whose making runs code of its own (an
+    ``__init__`` written in it or a base, a ``__post_init__``) is refused, and every class in the
+    codec's own table passes the same test."""
+    from prehab.record import Record, only_sets_fields
+
+    class Checked(Record):
+        value: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    class Built(Record):
+        value: int
+
+        def __init__(self, value: int) -> None:
+            object.__setattr__(self, "value", value)
+
+    class Child(Built):
+        pass
+
+    for cls in (Checked, Built, Child):
+        assert not only_sets_fields(cls)
+        with pytest.raises(ValueError, match="runs code of its own"):
+            packcache.register("Zz", cls)
+    assert all(only_sets_fields(cls) for cls in packcache._CLASSES.values())

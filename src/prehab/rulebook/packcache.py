@@ -19,7 +19,8 @@ Safety, in the order the reader checks it:
 - **JSON, never pickle**: a cache file cannot run code. The payload names its records (``Record``
   classes) by a short tag from ``_CLASSES``, a fixed list; an unknown tag or a wrong number of
   fields is a miss. A record is made by its class's ``__init__``, which only sets the fields
-  (``prehab.record``): the codec refuses a class with a ``__post_init__``, so nothing else runs.
+  (``prehab.record``): the codec refuses, in its own table and in ``register``, a class with an
+  ``__init__`` of its own or a ``__post_init__``, so nothing else runs.
 - **Writing** goes to a temporary file renamed into place (a reader never sees half a file),
   and any ``OSError`` (a read-only or full cache folder) is ignored: the next start loads the
   pack again. The ``KEEP`` entries used last are kept (the app's edits create new ones).
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from prehab import __version__
 from prehab.model import Problem
-from prehab.record import Record
+from prehab.record import Record, only_sets_fields
 from prehab.rulebook import model as rb
 from prehab.rulebook import schema as sc
 
@@ -74,8 +75,18 @@ _CLASSES: dict[str, type[Any]] = {
     "Fs": sc.FieldSpec,
     "Pr": Problem,
 }
+
+
+def _storable(cls: type[Any]) -> tuple[str, ...]:
+    """``cls``'s fields, if reading the cache may make its records: checked for the fixed
+    table and for every class ``register`` adds."""
+    if not issubclass(cls, Record) or not only_sets_fields(cls):
+        raise ValueError(f"{cls.__name__} runs code of its own when made: reading the cache would run it")
+    return cls.__record_fields__
+
+
 _TAGS = {cls: tag for tag, cls in _CLASSES.items()}
-_FIELDS: dict[str, tuple[str, ...]] = {tag: cls.__record_fields__ for tag, cls in _CLASSES.items()}
+_FIELDS: dict[str, tuple[str, ...]] = {tag: _storable(cls) for tag, cls in _CLASSES.items()}
 _CODE = ("rulebook", "engine", "questionnaire", "safe", "model.py", "record.py", "__init__.py")
 """The parts of prehab whose code decides what a load concludes (stamped into the key): the
 pack's loader and checks, the screens' (``questionnaire``), the bounded TOML reader (``safe``)."""
@@ -96,11 +107,9 @@ def register(tag: str, cls: type[Any]) -> None:
     use the same cache without the rulebook importing them."""
     if _CLASSES.get(tag, cls) is not cls:
         raise ValueError(f"tag {tag!r} is taken")
-    if hasattr(cls, "__post_init__"):
-        raise ValueError(f"{cls.__name__} has a __post_init__: reading the cache would run it")
+    _FIELDS[tag] = _storable(cls)
     _CLASSES[tag] = cls
     _TAGS[cls] = tag
-    _FIELDS[tag] = cls.__record_fields__
 
 
 def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: str = "") -> str:
