@@ -11,13 +11,6 @@ from typing import Any, Literal
 from prehab.errors import UserError as UserError  # most modules take it with the plain data
 from prehab.record import Record, field
 
-
-def hash_without(record: Record, *tables: str) -> int:
-    """A frozen record's hash over every field but ``tables`` (a table or a list: compared by
-    ``==`` with the rest, never hashed), as ``field(hash=False)`` gave a dataclass."""
-    return hash(tuple(getattr(record, name) for name in record.__record_fields__ if name not in tables))
-
-
 Fact = dict[str, Any]
 """A fact: ``{"fact": kind, field: value, ...}`` as written in TOML (kind under key ``fact``)."""
 

@@ -14,7 +14,7 @@ What a record is, as the code relies on it:
 - fields in annotation order, positional or by keyword, defaults by value or by
   ``field(default_factory=...)``; ``ClassVar`` annotations are not fields;
 - ``__slots__``, so no stray attributes; ``frozen=True`` refuses assignment and gives a hash
-  over the fields (a class may define its own ``__hash__``, ``hash_without`` in ``model``);
+  over the fields but those declared ``field(hash=False)`` (a table: compared, never hashed);
 - ``==`` compares records of the same class field by field; a mutable record has no hash;
 - ``__post_init__`` runs after ``__init__`` when the class defines it;
 - ``replace`` copies with changes, ``fields`` lists the fields, ``__match_args__`` is set.
@@ -42,28 +42,36 @@ MISSING: Any = _Missing()
 
 
 class Field:
-    """A field's name and its default (``MISSING`` when it has none)."""
+    """A field's name, its default (``MISSING`` when it has none) and whether a frozen record's
+    hash includes it."""
 
-    __slots__ = ("name", "default", "default_factory")
+    __slots__ = ("name", "default", "default_factory", "hash")
 
-    def __init__(self, name: str, default: Any = MISSING, default_factory: Any = MISSING) -> None:
+    def __init__(
+        self, name: str, default: Any = MISSING, default_factory: Any = MISSING, hash: bool = True
+    ) -> None:
         self.name = name
         self.default = default
         self.default_factory = default_factory
+        self.hash = hash
 
     def __repr__(self) -> str:
         return f"Field({self.name!r})"
 
 
 @overload
-def field(*, default: T) -> T: ...
+def field(*, default: T, hash: bool = True) -> T: ...
 @overload
-def field(*, default_factory: Callable[[], T]) -> T: ...
-def field(*, default: Any = MISSING, default_factory: Any = MISSING) -> Any:
-    """A field's default when a plain value will not do: ``field(default_factory=list)``."""
+def field(*, default_factory: Callable[[], T], hash: bool = True) -> T: ...
+@overload
+def field(*, hash: bool) -> Any: ...
+def field(*, default: Any = MISSING, default_factory: Any = MISSING, hash: bool = True) -> Any:
+    """A field's default when a plain value will not do (``field(default_factory=list)``), or a
+    field a frozen record's hash leaves out (``field(hash=False)``: a table, compared by ``==``
+    with the rest but never hashed)."""
     if default is not MISSING and default_factory is not MISSING:
         raise TypeError("give a default or a default_factory, not both")
-    return Field("", default, default_factory)
+    return Field("", default, default_factory, hash)
 
 
 def _is_classvar(annotation: object) -> bool:
@@ -90,7 +98,7 @@ class RecordMeta(type):
                 raise TypeError(f"{name}: a field cannot be called 'self'")
             value = ns.pop(fname, MISSING)
             if isinstance(value, Field):
-                own.append(Field(fname, value.default, value.default_factory))
+                own.append(Field(fname, value.default, value.default_factory, value.hash))
             else:
                 own.append(Field(fname, value))
         specs = tuple(inherited + own)
@@ -112,6 +120,8 @@ class RecordMeta(type):
             ns.setdefault("__delattr__", _refuse_delete)
         cls = super().__new__(mcls, name, bases, ns)
         cls.__record_values__ = staticmethod(_values_getter(names))  # type: ignore[attr-defined]
+        hashed = tuple(s.name for s in specs if s.hash)
+        cls.__record_hashed__ = staticmethod(_values_getter(hashed))  # type: ignore[attr-defined]
         cls.__record_own_init__ = bool(bases) and "__init__" in ns  # type: ignore[attr-defined]
         if bases and not only_sets_fields(cls, ignore_post_init=True):
             return cls  # an __init__ written here or in a base: that one makes the records
@@ -195,7 +205,8 @@ def _values(record: Any) -> tuple[Any, ...]:
 
 
 def _hash(self: Any) -> int:
-    return hash(_values(self))
+    hashed: tuple[Any, ...] = self.__record_hashed__(self)  # every field but ``field(hash=False)``
+    return hash(hashed)
 
 
 def _refuse_set(self: Any, name: str, value: Any) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason, hash_without
+from prehab.model import Conclusion, Evaluation, Hold, MatchedFact, Prescription, Reason
 from prehab.plan.day import KIND_ORDER, DayPlan
 from prehab.plan.restrictions import instead_texts, plain_cautions, restrictions
 from prehab.record import Record, field, replace
@@ -36,7 +36,7 @@ class Item(Record, frozen=True):
     exercise: str
     name: str
     kind: str
-    dose: dict[str, Any]
+    dose: dict[str, Any] = field(hash=False)
     minutes: float
     reasons: tuple[Reason, ...] = ()
     regressed_from: str = ""
@@ -45,9 +45,6 @@ class Item(Record, frozen=True):
     """Listed under "if you have more time": over the time budget."""
     kept: bool = False
     """From an earlier plan of the day that a re-plan dropped: kept because it was done."""
-
-    def __hash__(self) -> int:
-        return hash_without(self, "dose")
 
     def item_id(self, day: date) -> str:
         return f"{day.isoformat()}#{self.number}"
@@ -76,10 +73,7 @@ class Ref(Record, frozen=True):
 
     exercise: str
     name: str
-    dose: dict[str, Any] = field(default_factory=dict)
-
-    def __hash__(self) -> int:
-        return hash_without(self, "dose")
+    dose: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 class NotToday(Record, frozen=True):

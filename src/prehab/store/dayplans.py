@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from prehab.model import hash_without
 from prehab.record import Record, field
 from prehab.store import rows
 from prehab.store.records import AdviceRecord
@@ -47,10 +46,7 @@ class Replan(Record, frozen=True):
     day: date
     at: datetime
     trigger: str
-    changes: list[dict[str, Any]] = field(default_factory=list)
-
-    def __hash__(self) -> int:
-        return hash_without(self, "changes")
+    changes: list[dict[str, Any]] = field(default_factory=list, hash=False)
 
 
 def committed(store: Store, day: date) -> Committed | None:

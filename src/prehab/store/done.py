@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from prehab.model import hash_without
 from prehab.record import Record, field
 from prehab.store import rows, undo
 from prehab.store.records import STRENGTH_SESSION_MINUTES, DoneItem
@@ -35,17 +34,14 @@ class DoneRow(Record, frozen=True):
     exercise: str
     rule_ids: tuple[str, ...]
     kind: str = ""
-    dose: dict[str, Any] = field(default_factory=dict)
+    dose: dict[str, Any] = field(default_factory=dict, hash=False)
     plane: str = ""
     loads: tuple[str, ...] = ()
     minutes: float | None = None
     marked_at: datetime | None = None
     deleted_at: datetime | None = None
-    actual: dict[str, Any] = field(default_factory=dict)
+    actual: dict[str, Any] = field(default_factory=dict, hash=False)
     """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
-
-    def __hash__(self) -> int:
-        return hash_without(self, "dose", "actual")
 
     def item(self, rpe: int | None = None) -> DoneItem:
         return DoneItem(

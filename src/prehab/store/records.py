@@ -10,7 +10,7 @@ import math
 from datetime import date, datetime
 from typing import Any, Literal
 
-from prehab.model import Fact, hash_without
+from prehab.model import Fact
 from prehab.record import Record, field
 
 RUN_KINDS: tuple[str, ...] = ("easy", "long", "tempo", "intervals", "race", "strides", "hills")
@@ -118,18 +118,15 @@ class DoneItem(Record, frozen=True):
     day: date
     exercise: str
     kind: str
-    dose: dict[str, Any]
+    dose: dict[str, Any] = field(hash=False)
     rpe: int | None = None
     plane: str = ""
     loads: tuple[str, ...] = ()
     minutes: float | None = None
     rule_ids: tuple[str, ...] = ()
     id: int | None = None
-    actual: dict[str, Any] = field(default_factory=dict)
+    actual: dict[str, Any] = field(default_factory=dict, hash=False)
     """What was really done (``prehab.workout.actual.Actual``'s JSON; {}: the dose given)."""
-
-    def __hash__(self) -> int:
-        return hash_without(self, "dose", "actual")
 
     @property
     def is_strength(self) -> bool:
@@ -311,11 +308,8 @@ class EpisodeUpdate(Record, frozen=True):
     day: date
     at: datetime
     what: str
-    fact: Fact = field(default_factory=dict)
+    fact: Fact = field(default_factory=dict, hash=False)
     checkin_id: int | None = None
-
-    def __hash__(self) -> int:
-        return hash_without(self, "fact")
 
 
 class Response(Record, frozen=True):
