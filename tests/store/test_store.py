@@ -159,7 +159,7 @@ def test_old_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _make_v1(path)
     with Store.open(path) as s:
-        assert s.schema_version() == LATEST_VERSION == 5
+        assert s.schema_version() == LATEST_VERSION == 6
         [old] = s.sessions()
         assert (old.date, old.kind, old.distance_km, old.notes) == (date(2024, 1, 2), "easy", 8, "old")
         assert old.cross_plane is False  # the column version 2 added

@@ -21,6 +21,7 @@ from prehab.commands.base import guard, parse_day
 from prehab.errors import UserError
 
 if TYPE_CHECKING:
+    from prehab.day.service import DayService
     from prehab.day.view import DayView, Item
     from prehab.rulebook.model import Rulebook
     from prehab.workout.actual import Actual
@@ -151,8 +152,8 @@ def cmd_done(args: argparse.Namespace) -> int:
             "--sets, --reps, --load, --hold and --pain describe one item: give exactly one ITEM (or --extra)"
         )
     with DayService() as service:
-        service.open()
-        if service.book is None:
+        service.open(lazy=True)  # the list alone may come from the day memo; a mark reads the rules
+        if not service.usable():
             raise UserError("no usable rulebook; `prehab rules check` says why")
         if (
             service.store is not None
@@ -163,7 +164,7 @@ def cmd_done(args: argparse.Namespace) -> int:
 
             raise StoreDamaged(damaged_message(service.store.path, service.store.damaged))
         view, extras = service.read(day)
-        chosen = list(view.items) if args.all else [resolve(view, service.book, i) for i in args.items]
+        chosen = list(view.items) if args.all else [resolve(view, _book(service), i) for i in args.items]
         for item in chosen:
             if args.undo:
                 changed = service.unmark(item.exercise, day)
@@ -181,12 +182,12 @@ def cmd_done(args: argparse.Namespace) -> int:
                 service.mark(item, day)
                 print(clean_text(f"done: {item.number}. {item.name}, {_dose(item)}"))
         for wanted in args.extra:
-            exercise = catalogue_id(service.book, wanted)
+            exercise = catalogue_id(_book(service), wanted)
             if args.undo:
                 service.unmark(exercise, day)
                 print(clean_text(f"not done: {exercise}"))
             else:
-                ex = service.book.exercises[exercise]
+                ex = _book(service).exercises[exercise]
                 actual = _actual(args, dict(ex.dose), service.settings.weight_units) if recording else None
                 extra = service.mark_extra(exercise, day, actual)
                 what = actual.summary(service.settings.weight_units) if actual is not None else _dose(extra)
@@ -204,6 +205,14 @@ def cmd_done(args: argparse.Namespace) -> int:
     did = {k: a.summary(unit) for k, a in actuals.items()}
     print_plan(view, extras.done, extras.extra_done, when, listing, did)
     return 0
+
+
+def _book(service: DayService) -> Rulebook:
+    """The rules in force, read now if the list came from the day memo."""
+    book = service.book
+    if book is None:
+        raise UserError("no usable rulebook; `prehab rules check` says why")
+    return book
 
 
 def _actual(args: argparse.Namespace, dose: dict[str, object], unit: str) -> Actual:

@@ -8,13 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prehab.commands.base import path_arg
 from prehab.commands.common import day_arg
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_USER_ERROR = 2
 
@@ -46,40 +43,93 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
+JSON_OUTPUT = "recommend --json"
+"""The day memo's name for what ``recommend --json`` prints (``prehab.day.memo.Output``)."""
+
+
 def run(args: argparse.Namespace) -> int:
     """The day's committed plan; with ``--facts``, ``--rules``, ``--budget`` or ``--equipment``
     a what-if plan on those, shown but never kept."""
-    from prehab.commands.common import check_budget, check_rules_path, load_for_use, print_problems
-    from prehab.present.render import WHAT_IF, render_text, view_json, wrap_text
+    from prehab.commands.common import check_budget, check_rules_path
 
     check_rules_path(args.rules)
     check_budget(args.budget)
     what_if = any(x is not None for x in (args.facts, args.rules, args.budget, args.equipment))
+    if args.json and not what_if and args.date is None:
+        printed = print_again()
+        if printed is not None:
+            return printed
+    return _run(args, what_if)
+
+
+def print_again() -> int | None:
+    """``recommend --json`` as it was last printed today, when nothing the day depends on has
+    changed since (``prehab.day.memo``: the history's revision, every rule, screen and settings
+    file); None to read the day. Imports neither the rules nor the day's types."""
+    from prehab.day import memo
+
+    key = memo.today_key(date.today())
+    found = memo.recall_output(key, JSON_OUTPUT) if key is not None else None
+    if found is None:
+        return None
+    sys.stderr.write(found.stderr)
+    sys.stdout.write(found.stdout)
+    return found.code
+
+
+def _run(args: argparse.Namespace, what_if: bool) -> int:
+    from prehab.commands.common import load_for_use
+
     if args.facts is None and not what_if:
         from prehab.day.service import DayService
 
         with DayService(today=args.date) as service:
-            service.open()
-            print_problems(service.settings_problems + service.problems)
-            if service.book is None:
-                return EXIT_USER_ERROR
-            view, extras = service.read()
-            new = service.new_runner()
-            print_problems(service.store_problems())
-    else:
-        book = load_for_use(args.rules)
-        if book is None:
-            return EXIT_USER_ERROR
-        found = what_if_view(args, book)
-        if found is None:
-            return EXIT_USER_ERROR
-        view, extras, new = found[0], found[1], False
-    if args.json:
-        import json
+            return _committed(args, service.open(lazy=True))
+    book = load_for_use(args.rules)
+    if book is None:
+        return EXIT_USER_ERROR
+    found = what_if_view(args, book)
+    if found is None:
+        return EXIT_USER_ERROR
+    view, extras = found
+    return _show(args, view, extras, new=False, what_if=True)
 
-        json.dump(view_json(view, extras), sys.stdout, indent=2, default=str)
-        sys.stdout.write("\n")
+
+def _committed(args: argparse.Namespace, service: Any) -> int:
+    """The day's committed plan; ``--json`` output is kept in the day memo for ``print_again``."""
+    import io
+
+    from prehab.commands.common import print_problems
+
+    errors = io.StringIO()  # what stderr shows before the plan: kept with the plan
+    print_problems(service.settings_problems + service.problems, errors)
+    if not service.usable():
+        sys.stderr.write(errors.getvalue())
+        return EXIT_USER_ERROR
+    view, extras = service.read()
+    new = service.new_runner()
+    print_problems(service.store_problems(), errors)
+    sys.stderr.write(errors.getvalue())
+    code = _show(args, view, extras, new=new, what_if=False)
+    if args.json and args.date is None:
+        service.keep_output(JSON_OUTPUT, _json_text(view, extras), errors.getvalue(), code)
+    return code
+
+
+def _json_text(view: Any, extras: Any) -> str:
+    import json
+
+    from prehab.present.render import view_json
+
+    return json.dumps(view_json(view, extras), indent=2, default=str) + "\n"
+
+
+def _show(args: argparse.Namespace, view: Any, extras: Any, *, new: bool, what_if: bool) -> int:
+    """Print the plan (text or JSON); the exit code: 1 when the day could not be planned."""
+    if args.json:
+        sys.stdout.write(_json_text(view, extras))
     else:
+        from prehab.present.render import WHAT_IF, render_text, wrap_text
         from prehab.safe.text import clean_text
 
         title = WHAT_IF if what_if else None

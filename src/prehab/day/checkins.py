@@ -41,13 +41,17 @@ class CheckinCommands:
     """The day service's questionnaires: the screens as asked today, and every answer saved."""
 
     store: Store | None
-    book: Rulebook | None
-    screens: ScreensResult
     settings: Settings
     today_fixed: date | None
     clock: Callable[[], date] | None
 
     if TYPE_CHECKING:  # the day service's own
+
+        @property
+        def book(self) -> Rulebook | None: ...
+
+        @property
+        def screens(self) -> ScreensResult: ...
 
         @property
         def today(self) -> date: ...

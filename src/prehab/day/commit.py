@@ -67,6 +67,15 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def as_stored(view: DayView) -> DayView:
+    """``view`` as the history keeps it and every later read returns it (its tables' keys in
+    order): the first read of a plan looks exactly like the next, on every surface."""
+    from prehab.store.rows import dumps
+
+    stored = DayView.from_json(json.loads(dumps(view.to_json())))
+    return stored if stored is not None else replace(view, committed=True)
+
+
 def renumber(new: DayView, earlier: DayView | None, done: Collection[str]) -> DayView:
     """``new`` with the numbers ``earlier`` (the day's committed plan) gave its exercises, the
     next unused numbers for new ones, and ``earlier``'s done items that ``new`` dropped kept."""

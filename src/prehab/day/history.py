@@ -22,9 +22,11 @@ class HistoryCommands:
     """The day service's commands on done work and sessions."""
 
     store: Store | None
-    book: Rulebook | None
 
     if TYPE_CHECKING:  # the day service's own
+
+        @property
+        def book(self) -> Rulebook | None: ...
 
         @property
         def today(self) -> date: ...

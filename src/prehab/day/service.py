@@ -14,7 +14,9 @@ and the Home Assistant bridge. It owns
   sessions, deletes (``prehab.day.history``), settings.
 
 The commands live in those two modules as parts of this one class, so a surface still sees one
-object with one API; this module keeps what the parts share: opening, watching and the plan.
+object with one API; this module keeps what the parts share: opening, watching and the plan. A
+third part (``prehab.day.remembered``) lets a one-shot command answer from the day memo
+(``open(lazy=True)``): the rules and screens are then read only when something asks for them.
 
 No Textual, no paho: a surface renders :class:`prehab.day.view.DayView` and calls commands.
 """
@@ -27,18 +29,26 @@ from pathlib import Path
 from typing import Any
 
 from prehab.day.checkins import RESPONSE_SCREEN, CheckinCommands, Saved
-from prehab.day.commit import advice_record_of, change_json, changes_between, inputs_digest, renumber, trigger
+from prehab.day.commit import (
+    advice_record_of,
+    as_stored,
+    change_json,
+    changes_between,
+    inputs_digest,
+    renumber,
+    trigger,
+)
 from prehab.day.facts import facts_for_day
 from prehab.day.followup import follow_ups
 from prehab.day.history import HistoryCommands
-from prehab.day.rules import choose_rulebook
+from prehab.day.remembered import Remembered
 from prehab.day.view import VIEW_VERSION, DayView, Decorations, build_view
 from prehab.model import Fact, Problem
-from prehab.questionnaire import ScreensResult, load_screens
-from prehab.record import Record, replace
-from prehab.rulebook import Rulebook, default_layers
+from prehab.questionnaire import ScreensResult
+from prehab.record import Record
+from prehab.rulebook import Rulebook
 from prehab.store import Settings, Store, load_settings, save_settings
-from prehab.store.db import StoreError
+from prehab.store.db import StoreError, revision_in
 from prehab.store.records import AdviceRecord
 
 __all__ = ["RESPONSE_SCREEN", "DayService", "ReloadResult", "Saved", "advice_record_of", "pack_summary"]
@@ -54,7 +64,7 @@ class ReloadResult(Record):
     message: str
 
 
-class DayService(CheckinCommands, HistoryCommands):
+class DayService(CheckinCommands, HistoryCommands, Remembered):
     """See the module docstring. ``today`` fixes the day (``--date``, tests, snapshots)."""
 
     def __init__(
@@ -72,9 +82,12 @@ class DayService(CheckinCommands, HistoryCommands):
         self.clock = clock
         """Where the day comes from when it is not fixed (tests move it past midnight)."""
         self.store_path = store_path
-        self.book: Rulebook | None = None
-        self.problems: list[Problem] = []
-        self.screens = ScreensResult({})
+        self._book: Rulebook | None = None
+        self._problems: list[Problem] = []
+        self._screens = ScreensResult({})
+        self._rules_read = False
+        """The rules and screens were read (``reload``); until then a one-shot read may be
+        answered by the day memo (``open(lazy=True)``) and they are read when first asked for."""
         self.settings = Settings()
         self.settings_problems: list[Problem] = []
         self.store: Store | None = None
@@ -83,6 +96,10 @@ class DayService(CheckinCommands, HistoryCommands):
         self._listeners: list[Listener] = []
         self._watcher: Any = None
         self._view_cache: tuple[int, date, DayView, Decorations] | None = None
+        self._memo: Any = None
+        self._memo_version = -1
+        self._sources: Any = None
+        self._revision_seen: int | None = None
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -92,12 +109,47 @@ class DayService(CheckinCommands, HistoryCommands):
             return self.today_fixed
         return self.clock() if self.clock is not None else date.today()
 
-    def open(self) -> DayService:
-        """Read settings, rules and screens, open the history (StoreError if it cannot be)."""
+    def open(self, *, lazy: bool = False) -> DayService:
+        """Read settings, rules and screens, open the history (StoreError if it cannot be).
+
+        ``lazy`` (the one-shot commands): today's read may come from the day memo
+        (``prehab.day.memo``) when nothing it depends on changed; the rules and screens are
+        then read only if something asks for them. A read done the slow way is kept as a memo."""
         self.settings, self.settings_problems = load_settings()
         self.store = Store.open(self.store_path)
-        self.reload()
+        if not (lazy and self._recall()):
+            self.reload()
         return self
+
+    # -- the rules and screens, read when first needed ------------------------------------------
+
+    @property
+    def book(self) -> Rulebook | None:
+        """The rulebook in force (the last good one)."""
+        if not self._rules_read:
+            self.reload()
+        return self._book
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem in the rules and screens in force."""
+        memo = self._memo_in_force()
+        if memo is not None:
+            return list(memo.problems)
+        if not self._rules_read:
+            self.reload()
+        return self._problems
+
+    @property
+    def screens(self) -> ScreensResult:
+        if not self._rules_read:
+            self.reload()
+        return self._screens
+
+    def usable(self) -> bool:
+        """A rulebook advises (else the day's view says why not)."""
+        memo = self._memo_in_force()
+        return bool(memo.usable) if memo is not None else self.book is not None
 
     def close(self) -> None:
         if self._watcher is not None:
@@ -114,36 +166,43 @@ class DayService(CheckinCommands, HistoryCommands):
         self.close()
 
     def layers(self) -> list[Path]:
-        return list(self.rule_layers) if self.rule_layers is not None else default_layers()
+        from prehab.day.memo import default_folders
+
+        return list(self.rule_layers) if self.rule_layers is not None else default_folders()[:2]
 
     def reload(self) -> ReloadResult:
         """Rules and screens again; with errors the last good ones stay in force."""
-        choice = choose_rulebook(self.layers(), self.book)
-        self.problems = list(choice.problems)
+        from prehab.day.rules import choose_rulebook
+        from prehab.questionnaire import load_screens
+
+        self._rules_read = True
+        choice = choose_rulebook(self.layers(), self._book)
+        self._problems = problems = list(choice.problems)
         if choice.book is not None:
-            self.book = choice.book
-        if self.book is not None:
-            screens = load_screens(self.book.schema, self.screen_dirs)
-            self.problems += screens.problems
+            self._book = choice.book
+        book = self._book
+        if book is not None:
+            screens = load_screens(book.schema, self.screen_dirs)
+            problems += screens.problems
             if screens.errors:  # a broken screen file keeps that screen's last good version
-                for sid, screen in self.screens.screens.items():
+                for sid, screen in self._screens.screens.items():
                     screens.screens.setdefault(sid, screen)
-            self.screens = screens
+            self._screens = screens
             from prehab.questionnaire import answer_questions
             from prehab.rulebook.answers import rule_answer_problems
 
-            self.problems += rule_answer_problems(self.book, answer_questions(screens))
+            problems += rule_answer_problems(book, answer_questions(screens))
         self.changed({"rules"})
-        errors = [p for p in self.problems if p.severity == "error"]
-        if choice.kept and self.book is not None:
+        errors = [p for p in problems if p.severity == "error"]
+        if choice.kept and book is not None:
             message = f"{len(errors)} error(s): your last good rules stay in force"
         elif errors:
             message = f"{len(errors)} error(s) in screens; the good ones are in use"
-        elif self.book is not None:
-            message = f"rules reloaded: {pack_summary(self.book)}"
+        elif book is not None:
+            message = f"rules reloaded: {pack_summary(book)}"
         else:
             message = "no usable rulebook"
-        return ReloadResult(not errors, self.problems, message)
+        return ReloadResult(not errors, problems, message)
 
     def reload_settings(self) -> bool:
         """Re-read settings.toml (changed by hand or by the CLI); True if a value changed."""
@@ -221,9 +280,15 @@ class DayService(CheckinCommands, HistoryCommands):
         cached = self._view_cache
         if cached is not None and cached[0] == self.version and cached[1] == day:
             return cached[2], cached[3]
+        memo = self._memo_in_force()
+        found = memo.day_view() if memo is not None and memo.day == day else None
+        if found is not None:
+            self._view_cache = (self.version, day, found, memo.extras)
+            return found, memo.extras
         view = self._committed(day)
         extras = self._decorate(view, day)
         self._view_cache = (self.version, day, view, extras)
+        self._remember(day, view, extras)
         return view, extras
 
     def _committed(self, day: date) -> DayView:
@@ -285,7 +350,10 @@ class DayService(CheckinCommands, HistoryCommands):
             with self.store.transaction() as conn:
                 theirs = inputs_in(conn, view.day) == inputs  # another process planned it meanwhile
                 if not theirs:
+                    start = revision_in(conn)
                     commit_in(conn, record, inputs, view.to_json(), (why, changes))
+                    # the memo's check: only our own commit moved the history since we looked
+                    self._revision_seen = revision_in(conn) if start == self._revision_seen else None
         except StoreError:
             return view  # read-only, busy or damaged: the plan is shown, not kept
         if theirs:
@@ -295,7 +363,7 @@ class DayService(CheckinCommands, HistoryCommands):
             found = DayView.from_json(stored.view) if stored is not None else None
             if found is not None:
                 return found
-        return replace(view, committed=True)
+        return as_stored(view)
 
     def _decorate(self, view: DayView, day: date) -> Decorations:
         from prehab.store.dayplans import replans
@@ -332,6 +400,9 @@ class DayService(CheckinCommands, HistoryCommands):
         """Nothing is known yet: no session gave a load metric, no check-in, no profile."""
         from prehab.facts.history import new_runner
 
+        memo = self._memo_in_force()
+        if memo is not None:
+            return bool(memo.new_runner)
         return self.store is not None and self.profile() is None and new_runner(self.store, self.view().facts)
 
     def week(self, skip_strength: Collection[int] = ()) -> list[Any]:
@@ -352,6 +423,9 @@ class DayService(CheckinCommands, HistoryCommands):
         """What is wrong with the history, as warnings: a damaged file (the advice uses what can
         still be read) and each stored row a read met that does not parse (left out)."""
         store = self.store
+        memo = self._memo_in_force()
+        if memo is not None:
+            return list(memo.store_problems)
         if store is None:
             return []
         out: list[Problem] = []

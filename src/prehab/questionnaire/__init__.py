@@ -14,20 +14,16 @@ It imports nothing from Textual. Format: screens/README.md.
 - ``checkins``: a check-in built up over several screens;
 - ``sessions``: the session screen's answers as a log entry, and back.
 
-Callers import from here (``from prehab.questionnaire import validate``).
+Callers import from here (``from prehab.questionnaire import validate``). The reader of
+screen files (``load``, and with it the rule loader's TOML reader) is imported when one of its
+names is first asked for: the day's types need none of it.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from prehab.questionnaire.answers import NO, YES, answers_for_display, parse_answer, parse_minutes, validate
 from prehab.questionnaire.checkins import combine_checkin, combine_checkins, jsonable
 from prehab.questionnaire.facts import IncompleteFact, merge_facts, to_facts
-from prehab.questionnaire.load import (
-    QUESTION_KEYS,
-    SCREEN_KEYS,
-    default_dirs,
-    load_screen_file,
-    load_screens,
-    parse_screen,
-)
 from prehab.questionnaire.model import (
     DISTANCE_DECIMALS,
     DISTANCE_UNIT,
@@ -42,6 +38,16 @@ from prehab.questionnaire.model import (
     answer_questions,
 )
 from prehab.questionnaire.sessions import session_answers, session_from_answers
+
+if TYPE_CHECKING:
+    from prehab.questionnaire.load import (
+        QUESTION_KEYS,
+        SCREEN_KEYS,
+        default_dirs,
+        load_screen_file,
+        load_screens,
+        parse_screen,
+    )
 
 __all__ = [
     "DISTANCE_DECIMALS",
@@ -76,3 +82,15 @@ __all__ = [
     "to_facts",
     "validate",
 ]
+
+_FROM_LOAD = frozenset(
+    {"QUESTION_KEYS", "SCREEN_KEYS", "default_dirs", "load_screen_file", "load_screens", "parse_screen"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_LOAD:
+        from prehab.questionnaire import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

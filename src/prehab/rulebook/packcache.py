@@ -37,14 +37,13 @@ import hashlib
 import json
 import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prehab import __version__
 from prehab.model import Problem
 from prehab.record import Record, only_sets_fields
-from prehab.rulebook import model as rb
-from prehab.rulebook import schema as sc
 
 if TYPE_CHECKING:
     from prehab.rulebook.loader import LoadResult
@@ -56,25 +55,10 @@ KEEP = 16
 MAGIC = "prehab-pack-cache"
 SUFFIX = ".json"
 
-_CLASSES: dict[str, type[Any]] = {
-    "B": rb.Rulebook,
-    "R": rb.Rule,
-    "C": rb.Condition,
-    "F": rb.FieldTest,
-    "V": rb.ValueRef,
-    "G": rb.FlagSpec,
-    "Ps": rb.PrescribeSpec,
-    "H": rb.HoldSpec,
-    "Pg": rb.ProgressSpec,
-    "Ls": rb.LoadSpec,
-    "Th": rb.Then,
-    "Ex": rb.Example,
-    "E": rb.Exercise,
-    "S": sc.FactSchema,
-    "K": sc.KindSpec,
-    "Fs": sc.FieldSpec,
-    "Pr": Problem,
-}
+_CLASSES: dict[str, type[Any]] = {"Pr": Problem}
+"""The records the codec can make, by tag: the rulebook's are added when a pack is first
+keyed, read or written (``_pack_classes``), so a cache reader that needs none of them (the day
+memo) does not import the rulebook's model."""
 
 
 def _storable(cls: type[Any]) -> tuple[str, ...]:
@@ -96,6 +80,20 @@ class _Invalid(Exception):
     """What is stored is not something this code wrote."""
 
 
+@functools.cache
+def _pack_classes() -> None:
+    from prehab.rulebook import model as rb
+    from prehab.rulebook import schema as sc
+
+    for tag, cls in (
+        ("B", rb.Rulebook), ("R", rb.Rule), ("C", rb.Condition), ("F", rb.FieldTest),
+        ("V", rb.ValueRef), ("G", rb.FlagSpec), ("Ps", rb.PrescribeSpec), ("H", rb.HoldSpec),
+        ("Pg", rb.ProgressSpec), ("Ls", rb.LoadSpec), ("Th", rb.Then), ("Ex", rb.Example),
+        ("E", rb.Exercise), ("S", sc.FactSchema), ("K", sc.KindSpec), ("Fs", sc.FieldSpec),
+    ):  # fmt: skip
+        register(tag, cls)
+
+
 def cache_folder() -> Path:
     from prehab.paths import cache_dir
 
@@ -115,6 +113,7 @@ def register(tag: str, cls: type[Any]) -> None:
 def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: str = "") -> str:
     """The cache key of a pack: (layer index, path, bytes) of each file, in load order;
     ``extra`` is anything else the result depends on (the screens: the fact schema)."""
+    _pack_classes()
     digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{_code_stamp()}\0{extra}".encode())
     for layer, path, data in files:
         kind = "default" if layer < require_examples_in else "user"
@@ -125,18 +124,21 @@ def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: s
 
 def digest_of(value: Any) -> str:
     """A stable hash of a value the codec can store (the schema, for the screens' key)."""
+    _pack_classes()
     return hashlib.sha256(json.dumps(_encode(value), separators=(",", ":")).encode()).hexdigest()
 
 
 def read(pack_key: str) -> LoadResult | None:
     """The load result stored under ``pack_key``, or None for a miss of any kind."""
     from prehab.rulebook.loader import LoadResult
+    from prehab.rulebook.model import Rulebook
 
+    _pack_classes()
     found = read_value(pack_key)
     if not isinstance(found, dict) or set(found) != {"book", "problems"}:
         return None
     book, problems = found["book"], found["problems"]
-    if book is not None and not isinstance(book, rb.Rulebook):
+    if book is not None and not isinstance(book, Rulebook):
         return None
     if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
         return None
@@ -145,13 +147,14 @@ def read(pack_key: str) -> LoadResult | None:
 
 def write(pack_key: str, result: LoadResult) -> bool:
     """Store ``result`` under ``pack_key``; False (and nothing stored) if it cannot be."""
+    _pack_classes()
     return write_value(pack_key, {"book": result.rulebook, "problems": result.problems})
 
 
-def read_value(value_key: str) -> Any:
+def read_value(value_key: str, folder: Path | None = None) -> Any:
     """What ``write_value`` stored under ``value_key``, or None for a miss of any kind; the
     caller checks it is what it wants."""
-    path = cache_folder() / (value_key[:40] + SUFFIX)
+    path = (folder or cache_folder()) / (value_key[:40] + SUFFIX)
     try:
         found = _decode_file(path.read_bytes(), value_key)
     except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
@@ -161,8 +164,9 @@ def read_value(value_key: str) -> Any:
     return found
 
 
-def write_value(value_key: str, value: Any) -> bool:
-    """Store ``value`` (records the codec knows, lists, tuples, dicts, scalars)."""
+def write_value(value_key: str, value: Any, folder: Path | None = None) -> bool:
+    """Store ``value`` (records the codec knows, lists, tuples, dicts, scalars) in ``folder``
+    (the packs' by default; the day memo keeps its own, so its entries never push a pack out)."""
     import tempfile  # only on a miss: it costs more to import than a hit takes
 
     try:
@@ -171,7 +175,7 @@ def write_value(value_key: str, value: Any) -> bool:
         return False  # a value the codec does not know: load normally next time too
     pack_key = value_key
     header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": hashlib.sha256(body).hexdigest()}
-    folder = cache_folder()
+    folder = folder or cache_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=SUFFIX)
@@ -244,6 +248,8 @@ def _encode(value: Any) -> Any:
         return ["d.", encoded] if all(type(v) in _SCALARS for v in encoded.values()) else encoded
     if isinstance(value, Path):
         return ["/", str(value)]
+    if isinstance(value, date):  # a datetime is a date too: its own tag, read back as one
+        return ["T" if isinstance(value, datetime) else "D", value.isoformat()]
     if isinstance(value, list | tuple | set | frozenset):
         kind = "[" if isinstance(value, list) else "(" if isinstance(value, tuple) else "{"
         items = [_encode(v) for v in (sorted(value) if kind == "{" else value)]
@@ -286,6 +292,10 @@ def _decode(value: Any) -> Any:
         return set(items)
     if tag == "/":
         return Path(items[0])
+    if tag == "D":
+        return date.fromisoformat(items[0])
+    if tag == "T":
+        return datetime.fromisoformat(items[0])
     names = _FIELDS[tag]  # KeyError (an unknown tag) is a miss
     if len(items) != len(names):
         raise _Invalid(f"{tag}: {len(items)} fields, not {len(names)}")

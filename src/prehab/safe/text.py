@@ -31,37 +31,39 @@ _ESCAPE_SEQUENCE = r"""
   | \x1b [\x20-\x2f]* [\x30-\x7e]                                        # any other ESC sequence
     """
 """Whole ECMA-48 escape sequences; an unterminated one loses its ESC to ``_CONTROL`` below.
-Compiled when first met (``_escape_sequence``): most text has no control character at all."""
+Compiled when first met (``_compiled``): most text has no control character at all."""
 
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 """C0 controls but tab and newline, DEL, and C1 controls (carriage return goes too: it lets a
 line overwrite what was printed before it); the bidirectional controls (U+202A-202E embeddings
 and overrides, U+2066-2069 isolates, the marks U+200E, U+200F, U+061C), which reorder what a
 terminal shows ("evil.exe" shown as "exe.live"); and lone UTF-16 surrogates, which are not text
 at all (printing one raises), replaced by U+FFFD."""
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE = r"[\ud800-\udfff]"
 
 
 @functools.cache
-def _escape_sequence() -> re.Pattern[str]:
-    return re.compile(_ESCAPE_SEQUENCE, re.VERBOSE)
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` compiled when first used: each costs up to a millisecond, and a command that
+    prints nothing from outside (``--help``, ``recommend --json``) should not pay for them."""
+    return re.compile(pattern, flags)
 
 
-_LINE_BREAKS = re.compile(r"[ ]*[\n\t][\n\t ]*")
+_LINE_BREAKS = r"[ ]*[\n\t][\n\t ]*"
 
 
 def clean_text(text: str) -> str:
     """``text`` without escape sequences and control characters (newline and tab are kept)."""
-    if not _CONTROL.search(text):
+    control = _compiled(_CONTROL)
+    if not control.search(text):
         return text
-    return _CONTROL.sub("", _escape_sequence().sub("", _SURROGATE.sub("\ufffd", text)))
+    cleaned = _compiled(_ESCAPE_SEQUENCE, re.VERBOSE).sub("", _compiled(_SURROGATE).sub("\ufffd", text))
+    return control.sub("", cleaned)
 
 
 def one_line(text: str) -> str:
     """``clean_text`` on one line: newlines and tabs become single spaces (table cells)."""
-    return _LINE_BREAKS.sub(" ", clean_text(text)).strip()
+    return _compiled(_LINE_BREAKS).sub(" ", clean_text(text)).strip()
 
 
 def markup_escape(text: str) -> str:
@@ -76,7 +78,7 @@ def markup_escape(text: str) -> str:
     return clean_text(text).replace("[", "\\[")
 
 
-_RICH_BRACKET = re.compile(r"(\\*)\[(?=([a-z#/@][^\[]*?\])?)|(\\+)\Z")
+_RICH_BRACKET = r"(\\*)\[(?=([a-z#/@][^\[]*?\])?)|(\\+)\Z"
 
 
 def _rich_bracket(match: re.Match[str]) -> str:
@@ -94,7 +96,7 @@ def rich_markup_escape(text: str) -> str:
     backslashes it holds. (``rich.markup.escape`` leaves ``a\\[b`` reading as ``a[b``.) Rich
     still turns ``:smile:`` codes into emoji: prefer ``plain`` where a ``Text`` will do.
     """
-    return _RICH_BRACKET.sub(_rich_bracket, clean_text(text))
+    return _compiled(_RICH_BRACKET).sub(_rich_bracket, clean_text(text))
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -106,7 +108,7 @@ def plain(text: str, style: str = "") -> Text:
 
 def clean_styled(text: Text) -> Text:
     """A Rich ``Text`` built from outside text, with ``clean_text`` applied and its styles kept."""
-    if not _CONTROL.search(text.plain):
+    if not _compiled(_CONTROL).search(text.plain):
         return text
     from rich.text import Text
 
@@ -120,7 +122,7 @@ def clean_styled(text: Text) -> Text:
     return out
 
 
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_UNSAFE = r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 def is_text(value: str) -> bool:
@@ -136,7 +138,7 @@ def is_text(value: str) -> bool:
 def as_text(value: str) -> str:
     """``value`` with each lone surrogate shown as U+FFFD and nothing else changed: what can be
     written and printed of a value stored before prehab refused them."""
-    return _SURROGATE.sub("\ufffd", value) if not is_text(value) else value
+    return _compiled(_SURROGATE).sub("\ufffd", value) if not is_text(value) else value
 
 
 def json_text(dumped: str) -> str:
@@ -144,4 +146,4 @@ def json_text(dumped: str) -> str:
     controls and lone surrogates written as ``\\u`` escapes: the data is unchanged (a reader gets
     the same string back), but a terminal never sees them raw and printing never raises
     (``json`` escapes C0 controls, ESC among them, by itself)."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    return _compiled(_JSON_UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

@@ -382,6 +382,19 @@ class Store:
                         raise error from exc
                 raise
 
+    def revision(self) -> int | None:
+        """The history's revision: moved by every write of any table (``schema`` migration 6's
+        triggers). None when it cannot be trusted to say nothing changed: a damaged file (its
+        rows are read from a copy) or a read that fails."""
+        if self.damaged or self._copy is not None:
+            return None
+        try:
+            with self._lock:
+                row = self._conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()
+        except sqlite3.Error:
+            return None
+        return int(row[0]) if row is not None else None
+
     def schema_version(self) -> int:
         try:
             with self._lock:
@@ -421,6 +434,11 @@ class Store:
 
 
 # -- opening and reading helpers -------------------------------------------------------------
+
+
+def revision_in(conn: sqlite3.Connection) -> int:
+    """The history's revision inside an open transaction (``Store.revision``)."""
+    return int(conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()[0])
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:

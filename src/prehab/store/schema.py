@@ -2,14 +2,28 @@
 
 Each migration runs once, in order, inside the same transaction as the version bump, so a
 database is always at exactly one known version. Never edit a released migration: append
-a new one. A database newer than this code is refused rather than guessed at.
+a new one. A database newer than this code is refused rather than guessed at. A migration
+that creates a table also creates its ``revision_triggers``: the day memo trusts the revision to
+move on every write (``tests/store/test_revision.py`` checks every table has them).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-MIGRATIONS: tuple[tuple[int, str], ...] = (
+
+def revision_triggers(table: str) -> tuple[str, ...]:
+    """The triggers that move the history's revision on every insert, update and delete of
+    ``table`` (a ``DELETE`` with no ``WHERE`` too: SQLite skips its truncation shortcut when a
+    table has triggers)."""
+    return tuple(
+        f"CREATE TRIGGER {table}_revision_{event.lower()} AFTER {event} ON {table} "
+        "BEGIN UPDATE revision SET n = n + 1 WHERE id = 1; END"
+        for event in ("INSERT", "UPDATE", "DELETE")
+    )
+
+
+MIGRATIONS: tuple[tuple[int, str | tuple[str, ...]], ...] = (
     (
         1,
         """
@@ -166,6 +180,35 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         )
         """,
     ),
+    (
+        # The history's revision (issue 21): one number that every write of any table moves,
+        # so "has anything changed since the day was planned?" is one read (``Store.revision``,
+        # the day memo's key) instead of deriving the day's facts again. A later migration that
+        # adds a table adds its triggers too (``revision_triggers``).
+        6,
+        (
+            "CREATE TABLE revision (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+            "INSERT INTO revision (id, n) VALUES (1, 0)",
+            *(
+                statement
+                for table in (
+                    "athletes",
+                    "sessions",
+                    "checkins",
+                    "done",
+                    "advice",
+                    "profile",
+                    "episodes",
+                    "episode_updates",
+                    "responses",
+                    "replans",
+                    "workouts",
+                    "schema_version",
+                )  # fmt: skip
+                for statement in revision_triggers(table)
+            ),
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -208,7 +251,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         for version, script in MIGRATIONS:
             if version <= start:
                 continue
-            for statement in _statements(script):
+            for statement in script if isinstance(script, tuple) else _statements(script):
                 conn.execute(statement)
             if version == 4 and start > 0:  # a history from before episodes: its check-ins become them
                 from prehab.store.upgrade import checkins_to_records

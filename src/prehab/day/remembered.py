@@ -1,0 +1,118 @@
+"""The day service's part that reads and keeps the day memo (``prehab.day.memo``).
+
+A one-shot command opens the service with ``open(lazy=True)``: ``_recall`` looks for today's
+memo, and while it is in force (nothing changed in this process since) today's read, the
+problems and whether the runner is new come from it; the rules and screens are read only when
+something asks for them. A read done the slow way is kept (``_remember``), and so is what a
+command printed from it (``keep_output``), but only when nothing the day depends on moved since
+the service opened but its own commit (``memo_key``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from prehab.day.view import DayView, Decorations
+    from prehab.model import Problem
+    from prehab.store import Store
+
+
+class Remembered:
+    """The day service's memo: see the module docstring."""
+
+    store: Store | None
+    rule_layers: list[Path] | None
+    screen_dirs: list[Path] | None
+    version: int
+    _rules_read: bool
+    _book: Any
+    _memo: Any
+    """Today's read from the memo (``memo.Memo``), in force while ``version`` is
+    ``_memo_version``: any change in this process goes back to reading the day."""
+    _memo_version: int
+    _sources: Any
+    """What the day depends on as found at ``open(lazy=True)`` (``memo.Sources``); None: this
+    process keeps no memo (the app, ``ha run``)."""
+    _revision_seen: int | None
+    """The history's revision as this process last left it (None: another process wrote)."""
+
+    if TYPE_CHECKING:  # the day service's own
+
+        @property
+        def today(self) -> date: ...
+
+        @property
+        def problems(self) -> list[Problem]: ...
+
+        def store_problems(self) -> list[Problem]: ...
+
+        def new_runner(self) -> bool: ...
+
+    def _recall(self) -> bool:
+        """Look for today's memo; True when it answers today's read."""
+        from prehab.day import memo
+
+        self._sources = self._find_sources()
+        self._revision_seen = self._sources.revision if self._sources is not None else None
+        if self._sources is None:
+            return False
+        self._memo = memo.recall(self._sources.key(self.today), self.today)
+        self._memo_version = self.version
+        return self._memo is not None
+
+    def _memo_in_force(self) -> Any:
+        """The memo that answers today's read, or None."""
+        if self._memo is not None and self._memo_version == self.version and not self._rules_read:
+            return self._memo
+        return None
+
+    def _find_sources(self) -> Any:
+        from prehab.day.memo import default_folders, sources
+        from prehab.paths import settings_file
+
+        if self.store is None:
+            return None
+        defaults = default_folders()
+        layers = self.rule_layers if self.rule_layers is not None else defaults[:2]
+        screens = self.screen_dirs if self.screen_dirs is not None else defaults[2:]
+        return sources(self.store, [*layers, *screens], settings_file())
+
+    def memo_key(self) -> str | None:
+        """Today's memo key, if this process keeps a memo (``open(lazy=True)``) and nothing the
+        day depends on moved since it opened but its own commit; else None."""
+        before = self._sources
+        if before is None or self.store is None:
+            return None
+        after = self._find_sources()
+        if after is None or after.files != before.files or after.revision != self._revision_seen:
+            return None
+        key: str = after.key(self.today)
+        return key
+
+    def keep_output(self, name: str, stdout: str, stderr: str, code: int) -> None:
+        """Keep what the command ``name`` printed for today (``memo.Output``)."""
+        from prehab.day import memo
+
+        key = self.memo_key()
+        if key is not None:
+            memo.keep_output(key, name, memo.Output(stdout, stderr, code))
+
+    def _remember(self, day: date, view: DayView, extras: Decorations) -> None:
+        """Keep this read as today's memo, if this process keeps one and nothing it depends on
+        moved while it was read (``memo_key``)."""
+        if self._sources is None or day != self.today or not view.committed:
+            return  # this process keeps no memo (the app), or not of this day
+        from prehab.day import memo
+
+        key = self.memo_key()
+        if key is None:
+            return
+        kept = memo.Memo(
+            day, view.to_json(), extras, list(self.problems), self.store_problems(),
+            self.new_runner(), self._book is not None,
+        )  # fmt: skip
+        memo.keep(key, kept)

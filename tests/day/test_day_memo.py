@@ -1,0 +1,204 @@
+"""The day memo (``prehab.day.memo``): ``recommend --json`` printed again without reading the
+rules, only while nothing the day depends on has changed; any change, a corrupt memo or a
+write by another process while the day was read means the day is read again."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.cli_support import Cli
+
+from prehab.day import memo
+from prehab.day.service import DayService
+from prehab.paths import cache_dir, config_dir, database_file
+
+RULE_OVERRIDE = """
+[[override]]
+rule = "core-for-heavy-week"
+enabled = false
+"""
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the day was read the slow way (the rules loaded), one entry each."""
+    reads: list[int] = []
+    real = DayService.reload
+
+    def reload(self: DayService) -> Any:
+        reads.append(1)
+        return real(self)
+
+    monkeypatch.setattr(DayService, "reload", reload)
+    return reads
+
+
+def _json(cli: Cli) -> tuple[str, str]:
+    code, out, err = cli("recommend", "--json")
+    assert code == 0, err
+    return out, err
+
+
+def _fresh(cli: Cli) -> str:
+    """``recommend --json`` with no memo at all: the day read as if for the first time today."""
+    for kept in (cache_dir() / "day").glob("*.json"):
+        kept.unlink()
+    return _json(cli)[0]
+
+
+def test_printed_again_without_the_rules_and_exactly_the_same(cli: Cli, counted: list[int]) -> None:
+    assert cli("log", "--kind", "easy", "--distance", "8", "--rpe", "3")[0] == 0
+    first = _json(cli)[0]
+    assert len(counted) == 1  # the first read plans and commits the day: kept all the same
+    for _ in range(3):
+        assert _json(cli)[0] == first
+    assert len(counted) == 1
+    assert _fresh(cli) == first  # and it is what reading the day gives
+
+
+def _write_session(cli: Cli) -> None:
+    assert cli("log", "--kind", "tempo", "--distance", "10", "--rpe", "7")[0] == 0
+
+
+def _tick(cli: Cli) -> None:
+    assert cli("done", "1")[0] == 0
+
+
+def _user_rules(cli: Cli) -> None:
+    folder = config_dir() / "rules"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mine.toml").write_text(RULE_OVERRIDE)
+
+
+def _user_screen(cli: Cli) -> None:
+    folder = config_dir() / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "broken.toml").write_text("[screen\n")  # a problem recommend reports
+
+
+def _settings(cli: Cli) -> None:
+    assert cli("settings", "set", "time_budget_min", "10")[0] == 0
+
+
+def _by_hand(cli: Cli) -> None:
+    """Another program writes the history (any table moves the revision)."""
+    conn = sqlite3.connect(database_file())
+    conn.execute(
+        "INSERT INTO sessions (date, kind, distance_km) VALUES (?, 'easy', 30)",
+        ((date.today() - timedelta(days=1)).isoformat(),),
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_write_session, _tick, _user_rules, _user_screen, _settings, _by_hand],
+    ids=lambda f: f.__name__,
+)
+def test_any_change_reads_the_day_again(cli: Cli, counted: list[int], change: Any) -> None:
+    """Each input (the history through prehab or another program, the user's rules and screens,
+    settings.toml) is in the key: after a change the output is the day read afresh."""
+    assert cli("log", "--kind", "easy", "--distance", "8", "--rpe", "3", "--date", _yesterday())[0] == 0
+    before = _json(cli)
+    change(cli)
+    reads = len(counted)
+    after = _json(cli)
+    assert len(counted) == reads + 1, "the change was not noticed"
+    assert after[0] == _fresh(cli)
+    if change in (_user_rules, _settings, _user_screen):
+        assert after != before
+
+
+def _yesterday() -> str:
+    return (date.today() - timedelta(days=1)).isoformat()
+
+
+def test_a_corrupt_or_foreign_memo_is_a_miss(cli: Cli, counted: list[int]) -> None:
+    first = _json(cli)[0]
+    for kept in (cache_dir() / "day").glob("*.json"):
+        kept.write_bytes(kept.read_bytes()[:-9] + b"}]]]]]]]]")
+    assert _json(cli)[0] == first
+    assert len(counted) == 2
+
+
+def test_a_read_only_cache_folder_still_answers(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("PREHAB_CACHE_DIR", str(blocked / "cache"))
+    first = _json(cli)[0]
+    assert _json(cli)[0] == first
+
+
+def test_a_write_while_the_day_is_read_keeps_no_memo(cli: Cli) -> None:
+    """Another process writes between the day's read and its keeping: what was read may be
+    older than the history, so nothing is kept (the next command reads the day)."""
+    _json(cli)
+    service = DayService().open(lazy=True)
+    try:
+        assert service.memo_key() is not None
+        _by_hand(cli)
+        assert service.memo_key() is None
+    finally:
+        service.close()
+
+
+def test_its_own_commit_does_not_stop_the_memo(cli: Cli) -> None:
+    """The first read of the day commits the plan (a write): that write is this process's own."""
+    with DayService().open(lazy=True) as service:
+        before = service.store.revision() if service.store else None
+        service.read()
+        after = service.store.revision() if service.store else None
+        assert before is not None and after is not None and after > before
+        assert service.memo_key() is not None
+
+
+def test_the_key_holds_the_day_the_history_and_the_zone(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _json(cli)
+    with DayService().open(lazy=True) as service:
+        assert service.store is not None
+        found = memo.sources(service.store, memo.default_folders(), config_dir() / "settings.toml")
+        assert found is not None
+        today = date.today()
+        assert found.key(today) != found.key(today + timedelta(days=1))
+        assert memo.Sources(found.files, found.revision + 1).key(today) != found.key(today)
+        monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+        other = memo.sources(service.store, memo.default_folders(), config_dir() / "settings.toml")
+        assert other is not None and other.files != found.files
+
+
+def test_the_quick_path_imports_neither_the_rules_nor_the_day(tmp_path: Path) -> None:
+    """``recommend --json`` answered by the memo: no rule loader, no engine, no day service."""
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    for name in ("PREHAB_CONFIG_DIR", "PREHAB_DATA_DIR", "PREHAB_CACHE_DIR"):
+        env[name] = str(tmp_path / name.lower())
+    code = "import sys; from prehab.cli import main; sys.exit(main(['recommend', '--json']))"
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    probe = (
+        "import sys, io; from prehab.cli import main; sys.stdout = io.StringIO(); "
+        "main(['recommend', '--json']); sys.stdout = sys.__stdout__; "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('prehab'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    loaded = set(done.stdout.split())
+    assert "prehab.day.memo" in loaded
+    for heavy in (
+        "prehab.rulebook.loader",
+        "prehab.day.service",
+        "prehab.engine",
+        "prehab.plan.day",
+        "prehab.day.view",
+    ):
+        assert heavy not in loaded, heavy
