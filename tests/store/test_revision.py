@@ -64,3 +64,25 @@ def test_an_older_history_gets_it_on_upgrade(tmp_path: Path) -> None:
             "INSERT INTO checkins (taken_at, answers, facts) VALUES ('2026-01-01T00:00:00Z', '{}', '[]')"
         )
         assert before is not None and store.revision() == before + 1
+
+
+def test_read_without_the_store_as_the_store_reads_it(tmp_path: Path) -> None:
+    """``read_revision`` (the day memo's quick read) agrees with ``Store.revision``, and says
+    nothing for a history the ``Store`` would have to open, upgrade or report."""
+    from prehab.store.schema import read_revision
+
+    path = tmp_path / "h.sqlite3"
+    assert read_revision(path) is None  # not there yet
+    with Store.open(path) as store:
+        store._conn.execute("INSERT INTO sessions (date, kind) VALUES ('2026-01-01', 'easy')")
+        assert read_revision(path) == store.revision() is not None
+    old = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT)")
+    conn.execute("INSERT INTO schema_version (version) VALUES (5)")
+    conn.close()
+    assert read_revision(old) is None  # an older schema: the Store upgrades it first
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"SQLite format 3\0" + b"\xff" * 4096)
+    assert read_revision(garbage) is None
+    assert read_revision(tmp_path) is None  # a folder

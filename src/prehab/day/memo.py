@@ -52,7 +52,6 @@ from prehab.safe.toml import TomlError, read_file, toml_files
 if TYPE_CHECKING:
     from prehab.day.view import DayView, Decorations
     from prehab.model import Problem
-    from prehab.store.db import Store
 
 FORMAT = 1
 """Bumped when what is kept changes shape."""
@@ -141,26 +140,27 @@ def default_folders() -> list[Path]:
 
 
 def today_key(day: date) -> str | None:
-    """``day``'s key with the default folders and history, found by opening the history only to
-    read its revision: what a quick read (``recall_output``) needs and nothing more."""
-    from prehab.paths import settings_file
-    from prehab.store.db import Store
+    """``day``'s key with the default folders and history, the history's revision read on a
+    read-only connection (``store.schema.read_revision``): what a quick read
+    (``recall_output``) needs, without the ``Store`` and its repositories."""
+    from prehab.paths import database_file, settings_file
+    from prehab.store.schema import read_revision
 
-    with Store.open() as store:
-        found = sources(store, default_folders(), settings_file())
+    history = database_file()
+    found = sources(read_revision(history), history, default_folders(), settings_file())
     return found.key(day) if found is not None else None
 
 
-def sources(store: Store, folders: list[Path], settings: Path) -> Sources | None:
-    """What the day read from ``store``, the rule and screen ``folders`` and ``settings`` depends
-    on; None when it cannot be told (a damaged history, a file that cannot be read)."""
-    revision = store.revision()
+def sources(revision: int | None, history: Path, folders: list[Path], settings: Path) -> Sources | None:
+    """What the day read from the history at ``history`` (at ``revision``), the rule and screen
+    ``folders`` and ``settings`` depends on; None when it cannot be told (no revision: a damaged
+    or locked history; a file that cannot be read)."""
     if revision is None:
         return None
     digest = hashlib.sha256()
     zone = f"{os.environ.get('TZ', '')}|{time.timezone}|{time.altzone}|{'|'.join(time.tzname)}"
     try:
-        digest.update(f"{__version__}\0{sys.version}\0{_code_stamp()}\0{zone}\0{store.path}\0".encode())
+        digest.update(f"{__version__}\0{sys.version}\0{_code_stamp()}\0{zone}\0{history}\0".encode())
         for folder in folders:
             listed: list[Problem] = []
             found = toml_files(folder, listed)

@@ -79,7 +79,7 @@ class Remembered:
         defaults = default_folders()
         layers = self.rule_layers if self.rule_layers is not None else defaults[:2]
         screens = self.screen_dirs if self.screen_dirs is not None else defaults[2:]
-        return sources(self.store, [*layers, *screens], settings_file())
+        return sources(self.store.revision(), self.store.path, [*layers, *screens], settings_file())
 
     def memo_key(self) -> str | None:
         """Today's memo key, if this process keeps a memo (``open(lazy=True)``) and nothing the

@@ -49,7 +49,7 @@ from prehab.store import done as _done
 from prehab.store import rows
 from prehab.store import sessions as _sessions
 from prehab.store import undo as _undo
-from prehab.store.schema import LATEST_VERSION, SchemaTooNew, current_version, migrate
+from prehab.store.schema import LATEST_VERSION, QUICK_CHECK_MAX_BYTES, SchemaTooNew, current_version, migrate
 
 FULL_BELOW_BYTES = 256 * 1024
 """A disk with less free than this is full for the history (SQLite needs room for its journal)."""
@@ -58,7 +58,6 @@ BUSY_TIMEOUT_MS = 10_000
 BUSY_RETRIES = 3
 """Extra attempts when SQLite reports the lock busy without waiting (it does so during WAL
 recovery and to break a deadlock); a full busy timeout is not waited twice."""
-QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 """Files up to this size are checked on open (about 25 ms for 15 MB, 100k sessions)."""
 _T = TypeVar("_T")
 

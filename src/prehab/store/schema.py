@@ -10,6 +10,7 @@ move on every write (``tests/store/test_revision.py`` checks every table has the
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 
 def revision_triggers(table: str) -> tuple[str, ...]:
@@ -268,3 +269,31 @@ def migrate(conn: sqlite3.Connection) -> int:
 def _statements(script: str) -> list[str]:
     """Split a migration script into statements (our scripts have no ';' inside literals)."""
     return [part.strip() for part in script.split(";") if part.strip()]
+
+
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+"""A history up to this size is checked (``PRAGMA quick_check``) every time it is opened."""
+
+
+def read_revision(path: Path) -> int | None:
+    """The revision of the history at ``path``, read without opening it as a ``Store``: a
+    read-only connection, the schema this code writes, and a file that passes ``quick_check``
+    (what ``Store.open`` would check). None for anything else: a missing, older, newer, damaged
+    or locked file is the day service's to open and report."""
+    try:
+        if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+            return None
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    try:
+        conn.execute("BEGIN")  # one snapshot for the three reads
+        if current_version(conn) != LATEST_VERSION:
+            return None
+        if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+            return None
+        return int(conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()[0])
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
+    finally:
+        conn.close()
