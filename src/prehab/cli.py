@@ -60,17 +60,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _help_width() -> int:
-    """The width argparse would use (``shutil.get_terminal_size``'s columns, less 2)."""
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return (columns or 80) - 2
+    """The width argparse would use (the terminal's columns, less 2)."""
+    from prehab.terminal import columns
+
+    return columns() - 2
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

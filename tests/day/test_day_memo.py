@@ -207,3 +207,27 @@ def test_the_quick_path_imports_neither_the_rules_nor_the_day(tmp_path: Path) ->
         "prehab.day.view",
     ):
         assert heavy not in loaded, heavy
+
+
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_the_text_is_kept_per_width(
+    cli: Cli, counted: list[int], monkeypatch: pytest.MonkeyPatch, brief: bool
+) -> None:
+    """``recommend`` (text) is kept by the width it was wrapped to: another terminal width is
+    rendered again (from the day's memo, the rules unread), and each width prints what reading
+    the day prints."""
+    assert cli("log", "--kind", "easy", "--distance", "8", "--rpe", "3", "--date", _yesterday())[0] == 0
+    argv = ["recommend", "--brief"] if brief else ["recommend"]
+    printed = {}
+    for width in ("60", "100", "60"):
+        monkeypatch.setenv("COLUMNS", width)
+        code, out, err = cli(*argv)
+        assert code == 0, err
+        printed.setdefault(width, out)
+        assert out == printed[width]
+    assert printed["60"] != printed["100"]
+    assert len(counted) == 1  # the day was read once: 100 columns rendered its memo
+    monkeypatch.setenv("COLUMNS", "60")
+    for kept in (cache_dir() / "day").glob("*.json"):
+        kept.unlink()
+    assert cli(*argv)[1] == printed["60"]

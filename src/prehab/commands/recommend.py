@@ -43,8 +43,15 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
-JSON_OUTPUT = "recommend --json"
-"""The day memo's name for what ``recommend --json`` prints (``prehab.day.memo.Output``)."""
+def output_name(args: argparse.Namespace) -> str:
+    """The day memo's name for what this ``recommend`` prints (``prehab.day.memo.Output``):
+    the JSON, or the text at this terminal's width, brief or not."""
+    if args.json:
+        return "recommend --json"
+    from prehab.terminal import text_width
+
+    brief = " --brief" if args.brief else ""
+    return f"recommend{brief} at {text_width()} columns"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,21 +62,21 @@ def run(args: argparse.Namespace) -> int:
     check_rules_path(args.rules)
     check_budget(args.budget)
     what_if = any(x is not None for x in (args.facts, args.rules, args.budget, args.equipment))
-    if args.json and not what_if and args.date is None:
-        printed = print_again()
+    if not what_if and args.date is None:
+        printed = print_again(output_name(args))
         if printed is not None:
             return printed
     return _run(args, what_if)
 
 
-def print_again() -> int | None:
-    """``recommend --json`` as it was last printed today, when nothing the day depends on has
-    changed since (``prehab.day.memo``: the history's revision, every rule, screen and settings
-    file); None to read the day. Imports neither the rules nor the day's types."""
+def print_again(name: str) -> int | None:
+    """What ``recommend`` printed (``name``) when it last read today, if nothing the day depends
+    on has changed since (``prehab.day.memo``: the history's revision, every rule, screen and
+    settings file); None to read the day. Imports neither the rules nor the day's types."""
     from prehab.day import memo
 
     key = memo.today_key(date.today())
-    found = memo.recall_output(key, JSON_OUTPUT) if key is not None else None
+    found = memo.recall_output(key, name) if key is not None else None
     if found is None:
         return None
     sys.stderr.write(found.stderr)
@@ -92,11 +99,13 @@ def _run(args: argparse.Namespace, what_if: bool) -> int:
     if found is None:
         return EXIT_USER_ERROR
     view, extras = found
-    return _show(args, view, extras, new=False, what_if=True)
+    text = _rendered(args, view, extras, new=False, what_if=True)
+    sys.stdout.write(text)
+    return 1 if view.errors else 0
 
 
 def _committed(args: argparse.Namespace, service: Any) -> int:
-    """The day's committed plan; ``--json`` output is kept in the day memo for ``print_again``."""
+    """The day's committed plan; what is printed is kept in the day memo for ``print_again``."""
     import io
 
     from prehab.commands.common import print_problems
@@ -110,32 +119,28 @@ def _committed(args: argparse.Namespace, service: Any) -> int:
     new = service.new_runner()
     print_problems(service.store_problems(), errors)
     sys.stderr.write(errors.getvalue())
-    code = _show(args, view, extras, new=new, what_if=False)
-    if args.json and args.date is None:
-        service.keep_output(JSON_OUTPUT, _json_text(view, extras), errors.getvalue(), code)
+    text = _rendered(args, view, extras, new=new, what_if=False)
+    sys.stdout.write(text)
+    code = 1 if view.errors else 0
+    if args.date is None:
+        service.keep_output(output_name(args), text, errors.getvalue(), code)
     return code
 
 
-def _json_text(view: Any, extras: Any) -> str:
-    import json
-
-    from prehab.present.render import view_json
-
-    return json.dumps(view_json(view, extras), indent=2, default=str) + "\n"
-
-
-def _show(args: argparse.Namespace, view: Any, extras: Any, *, new: bool, what_if: bool) -> int:
-    """Print the plan (text or JSON); the exit code: 1 when the day could not be planned."""
+def _rendered(args: argparse.Namespace, view: Any, extras: Any, *, new: bool, what_if: bool) -> str:
+    """The plan as printed: JSON, or text wrapped to the terminal."""
     if args.json:
-        sys.stdout.write(_json_text(view, extras))
-    else:
-        from prehab.present.render import WHAT_IF, render_text, wrap_text
-        from prehab.safe.text import clean_text
+        import json
 
-        title = WHAT_IF if what_if else None
-        text = clean_text(render_text(view, extras, verbose=not args.brief, title=title))
-        print(wrap_text(with_start_hint(text) if new else text))
-    return 1 if view.errors else 0
+        from prehab.present.render import view_json
+
+        return json.dumps(view_json(view, extras), indent=2, default=str) + "\n"
+    from prehab.present.render import WHAT_IF, render_text, wrap_text
+    from prehab.safe.text import clean_text
+
+    title = WHAT_IF if what_if else None
+    text = clean_text(render_text(view, extras, verbose=not args.brief, title=title))
+    return wrap_text(with_start_hint(text) if new else text) + "\n"
 
 
 def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:

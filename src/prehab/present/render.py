@@ -278,9 +278,6 @@ def _no_extras() -> Decorations:
     return Decorations()
 
 
-MIN_WIDTH = 40
-"""Narrower terminals still get lines of 40 columns: shorter ones would be mostly indent."""
-
 _HANG = re.compile(r"^(\s*)(?:([-!x>*?]|\[[ x]\]|\d{1,4}\.(?: \[[ x]\])?) |([a-z][a-z ]{0,24}): )?")
 """A line's indent, then a bullet (``- ``, ``! ``, ``x ``, ``12. [ ]``...) or a label (``why: ``),
 which the wrapped lines hang under."""
@@ -288,9 +285,9 @@ which the wrapped lines hang under."""
 
 def terminal_width(fallback: int = 80) -> int:
     """Columns of the terminal the text goes to (``$COLUMNS`` first), else ``fallback``."""
-    import shutil  # here: the JSON output never asks
+    from prehab.terminal import text_width
 
-    return max(MIN_WIDTH, shutil.get_terminal_size((fallback, 24)).columns)
+    return text_width(fallback)
 
 
 def wrap_text(text: str, width: int | None = None) -> str:
