@@ -231,3 +231,16 @@ def test_the_text_is_kept_per_width(
     for kept in (cache_dir() / "day").glob("*.json"):
         kept.unlink()
     assert cli(*argv)[1] == printed["60"]
+
+
+def test_done_lists_again_until_a_tick(cli: Cli, counted: list[int]) -> None:
+    """``prehab done`` (the list) is printed again while the day is unchanged; a tick is a
+    write, so the next list shows it."""
+    assert cli("log", "--kind", "easy", "--distance", "8", "--rpe", "3", "--date", _yesterday())[0] == 0
+    first = cli("done")[1]
+    assert cli("done")[1] == first and len(counted) == 1
+    assert "[x]" not in first
+    assert cli("done", "1")[0] == 0
+    after = cli("done")[1]
+    assert "  1 [x]" in after and after != first
+    assert cli("done")[1] == after

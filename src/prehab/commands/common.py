@@ -24,6 +24,22 @@ def print_problems(problems: list[Problem], stream: TextIO | None = None) -> Non
         print(clean_text(f"{label}: {problem}"), file=out)
 
 
+def print_again(name: str) -> int | None:
+    """What the command ``name`` printed when it last read today, if nothing the day depends on
+    has changed since (``prehab.day.memo``: the history's revision, every rule, screen and
+    settings file), printed again: its exit code. None to read the day. Imports neither the
+    rules nor the day's types."""
+    from prehab.day import memo
+
+    key = memo.today_key(date.today())
+    found = memo.recall_output(key, name) if key is not None else None
+    if found is None:
+        return None
+    sys.stderr.write(found.stderr)
+    sys.stdout.write(found.stdout)
+    return found.code
+
+
 def load_for_use(path: Path | None = None) -> Rulebook | None:
     """The rulebook to advise with (``prehab.day.rules``: the one rule for what a refusal keeps).
     Broken user rules (or rules the engine refuses) are reported and the shipped pack stays in

@@ -14,6 +14,9 @@ plan did not give, on purpose; ``--rpe N`` records how hard the session was; ``-
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -132,6 +135,10 @@ def parse_rpe(text: str | None) -> int | None:
     return int(word)
 
 
+LIST_OUTPUT = "done"
+"""The day memo's name for today's list as ``prehab done`` prints it (``prehab.day.memo.Output``)."""
+
+
 def cmd_done(args: argparse.Namespace) -> int:
     """List the day's plan, or mark (--undo: unmark) items of it done."""
     from prehab.day.service import DayService
@@ -151,6 +158,13 @@ def cmd_done(args: argparse.Namespace) -> int:
         raise UserError(
             "--sets, --reps, --load, --hold and --pain describe one item: give exactly one ITEM (or --extra)"
         )
+    listing = not (args.items or args.all or args.extra or rpe is not None)
+    if listing and args.date is None:
+        from prehab.commands.common import print_again
+
+        printed = print_again(LIST_OUTPUT)
+        if printed is not None:
+            return printed
     with DayService() as service:
         service.open(lazy=True)  # the list alone may come from the day memo; a mark reads the rules
         if not service.usable():
@@ -200,10 +214,14 @@ def cmd_done(args: argparse.Namespace) -> int:
         view, extras = service.read(day)
         actuals = service.actual_done(day)
         unit = service.settings.weight_units
-    when = "today" if day == date.today() else day.isoformat()
-    listing = not (args.items or args.all or args.extra or rpe is not None)
-    did = {k: a.summary(unit) for k, a in actuals.items()}
-    print_plan(view, extras.done, extras.extra_done, when, listing, did)
+        when = "today" if day == date.today() else day.isoformat()
+        did = {k: a.summary(unit) for k, a in actuals.items()}
+        shown = io.StringIO()  # kept in the day memo as printed
+        with contextlib.redirect_stdout(shown):
+            print_plan(view, extras.done, extras.extra_done, when, listing, did)
+        sys.stdout.write(shown.getvalue())
+        if listing and args.date is None:
+            service.keep_output(LIST_OUTPUT, shown.getvalue(), "", 0)
     return 0
 
 

@@ -57,7 +57,7 @@ def output_name(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     """The day's committed plan; with ``--facts``, ``--rules``, ``--budget`` or ``--equipment``
     a what-if plan on those, shown but never kept."""
-    from prehab.commands.common import check_budget, check_rules_path
+    from prehab.commands.common import check_budget, check_rules_path, print_again
 
     check_rules_path(args.rules)
     check_budget(args.budget)
@@ -67,21 +67,6 @@ def run(args: argparse.Namespace) -> int:
         if printed is not None:
             return printed
     return _run(args, what_if)
-
-
-def print_again(name: str) -> int | None:
-    """What ``recommend`` printed (``name``) when it last read today, if nothing the day depends
-    on has changed since (``prehab.day.memo``: the history's revision, every rule, screen and
-    settings file); None to read the day. Imports neither the rules nor the day's types."""
-    from prehab.day import memo
-
-    key = memo.today_key(date.today())
-    found = memo.recall_output(key, name) if key is not None else None
-    if found is None:
-        return None
-    sys.stderr.write(found.stderr)
-    sys.stdout.write(found.stdout)
-    return found.code
 
 
 def _run(args: argparse.Namespace, what_if: bool) -> int:
