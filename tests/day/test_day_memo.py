@@ -179,34 +179,31 @@ def test_the_key_holds_the_day_the_history_and_the_zone(cli: Cli, monkeypatch: p
         assert other is not None and other.files != found.files
 
 
-def test_the_quick_path_imports_neither_the_rules_nor_the_day(tmp_path: Path) -> None:
-    """``recommend --json`` answered by the memo: no rule loader, no engine, no day service."""
+@pytest.mark.parametrize("argv", [["recommend", "--json"], ["recommend"], ["done"]], ids=" ".join)
+def test_the_quick_path_imports_neither_the_rules_nor_the_day(tmp_path: Path, argv: list[str]) -> None:
+    """A command answered by the memo: no rule loader, no engine, no day service, not even the
+    ``Store`` or the settings (the revision is read on a read-only connection)."""
     import os
     import subprocess
 
     env = dict(os.environ)
     for name in ("PREHAB_CONFIG_DIR", "PREHAB_DATA_DIR", "PREHAB_CACHE_DIR"):
         env[name] = str(tmp_path / name.lower())
-    code = "import sys; from prehab.cli import main; sys.exit(main(['recommend', '--json']))"
+    code = f"import sys; from prehab.cli import main; sys.exit(main({argv!r}))"
     for _ in range(2):
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     probe = (
-        "import sys, io; from prehab.cli import main; sys.stdout = io.StringIO(); "
-        "main(['recommend', '--json']); sys.stdout = sys.__stdout__; "
+        f"import sys, io; from prehab.cli import main; sys.stdout = io.StringIO(); main({argv!r}); "
+        "sys.stdout = sys.__stdout__; "
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('prehab'))))"
     )
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     loaded = set(done.stdout.split())
-    assert "prehab.day.memo" in loaded
-    for heavy in (
-        "prehab.rulebook.loader",
-        "prehab.day.service",
-        "prehab.engine",
-        "prehab.plan.day",
-        "prehab.day.view",
-    ):
-        assert heavy not in loaded, heavy
+    assert "prehab.day.memo" in loaded, done.stderr
+    heavy = ("rulebook.loader", "day.service", "engine", "plan.day", "day.view", "store.db", "settings")
+    for name in heavy:
+        assert f"prehab.{name}" not in loaded, name
 
 
 @pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])

@@ -141,9 +141,7 @@ LIST_OUTPUT = "done"
 
 def cmd_done(args: argparse.Namespace) -> int:
     """List the day's plan, or mark (--undo: unmark) items of it done."""
-    from prehab.day.service import DayService
     from prehab.facts.dates import EARLIEST
-    from prehab.safe.text import clean_text
 
     day = parse_day(args.date)
     if day > date.today():
@@ -159,12 +157,16 @@ def cmd_done(args: argparse.Namespace) -> int:
             "--sets, --reps, --load, --hold and --pain describe one item: give exactly one ITEM (or --extra)"
         )
     listing = not (args.items or args.all or args.extra or rpe is not None)
-    if listing and args.date is None:
+    today = day == date.today()
+    if listing and today:
         from prehab.commands.common import print_again
 
         printed = print_again(LIST_OUTPUT)
         if printed is not None:
             return printed
+    from prehab.day.service import DayService
+    from prehab.safe.text import clean_text
+
     with DayService() as service:
         service.open(lazy=True)  # the list alone may come from the day memo; a mark reads the rules
         if not service.usable():
@@ -220,7 +222,7 @@ def cmd_done(args: argparse.Namespace) -> int:
         with contextlib.redirect_stdout(shown):
             print_plan(view, extras.done, extras.extra_done, when, listing, did)
         sys.stdout.write(shown.getvalue())
-        if listing and args.date is None:
+        if listing and today:
             service.keep_output(LIST_OUTPUT, shown.getvalue(), "", 0)
     return 0
 
