@@ -241,3 +241,23 @@ def test_done_lists_again_until_a_tick(cli: Cli, counted: list[int]) -> None:
     after = cli("done")[1]
     assert "  1 [x]" in after and after != first
     assert cli("done")[1] == after
+
+
+def test_a_plan_that_could_not_be_kept_is_not_remembered(
+    cli: Cli, counted: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history refused the day's plan (busy, read-only, full): the plan is shown, and the
+    next command plans again rather than print a plan the history never kept."""
+    from prehab.store import dayplans
+    from prehab.store.db import StoreBusy
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise StoreBusy("the history is busy")
+
+    monkeypatch.setattr(dayplans, "commit_in", refuse)
+    first = _json(cli)[0]
+    assert '"committed": false' in first
+    assert _json(cli)[0] == first
+    assert len(counted) == 2
+    monkeypatch.undo()
+    assert '"committed": true' in _json(cli)[0]

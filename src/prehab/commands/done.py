@@ -222,7 +222,7 @@ def cmd_done(args: argparse.Namespace) -> int:
         with contextlib.redirect_stdout(shown):
             print_plan(view, extras.done, extras.extra_done, when, listing, did)
         sys.stdout.write(shown.getvalue())
-        if listing and today:
+        if listing and today and view.committed:  # a plan that could not be kept is planned again
             service.keep_output(LIST_OUTPUT, shown.getvalue(), "", 0)
     return 0
 

@@ -107,7 +107,7 @@ def _committed(args: argparse.Namespace, service: Any) -> int:
     text = _rendered(args, view, extras, new=new, what_if=False)
     sys.stdout.write(text)
     code = 1 if view.errors else 0
-    if args.date is None:
+    if args.date is None and view.committed:  # a plan that could not be kept is planned again
         service.keep_output(output_name(args), text, errors.getvalue(), code)
     return code
 
