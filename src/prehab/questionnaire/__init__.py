@@ -19,8 +19,9 @@ screen files (``load``, and with it the rule loader's TOML reader) is imported w
 names is first asked for: the day's types need none of it.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from prehab.lazy import names_from
 from prehab.questionnaire.answers import NO, YES, answers_for_display, parse_answer, parse_minutes, validate
 from prehab.questionnaire.checkins import combine_checkin, combine_checkins, jsonable
 from prehab.questionnaire.facts import IncompleteFact, merge_facts, to_facts
@@ -83,14 +84,10 @@ __all__ = [
     "validate",
 ]
 
-_FROM_LOAD = frozenset(
-    {"QUESTION_KEYS", "SCREEN_KEYS", "default_dirs", "load_screen_file", "load_screens", "parse_screen"}
+__getattr__ = names_from(
+    __name__,
+    dict.fromkeys(
+        ("QUESTION_KEYS", "SCREEN_KEYS", "default_dirs", "load_screen_file", "load_screens", "parse_screen"),
+        "prehab.questionnaire.load",
+    ),
 )
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_LOAD:
-        from prehab.questionnaire import load
-
-        return getattr(load, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,9 @@ Every name here is imported when it is first asked for: importing any module of 
 first, and a one-shot command answered by the day memo needs neither the model nor a load.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from prehab.lazy import names_from
 
 if TYPE_CHECKING:
     from prehab.rulebook.loader import LoadResult, default_layers, load_rulebook
@@ -13,20 +15,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Exercise", "LoadResult", "Rule", "Rulebook", "default_layers", "load_rulebook"]
 
-_WHERE = {
-    "Exercise": "model",
-    "Rule": "model",
-    "Rulebook": "model",
-    "LoadResult": "loader",
-    "default_layers": "loader",
-    "load_rulebook": "loader",
-}
-
-
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f"prehab.rulebook.{where}"), name)
+__getattr__ = names_from(
+    __name__,
+    {
+        "Exercise": "prehab.rulebook.model",
+        "Rule": "prehab.rulebook.model",
+        "Rulebook": "prehab.rulebook.model",
+        "LoadResult": "prehab.rulebook.loader",
+        "default_layers": "prehab.rulebook.loader",
+        "load_rulebook": "prehab.rulebook.loader",
+    },
+)

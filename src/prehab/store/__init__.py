@@ -11,7 +11,9 @@ Every name is imported when it is first asked for: importing any module of this 
 that read needs neither the ``Store`` and its repositories nor the settings.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from prehab.lazy import names_from
 
 if TYPE_CHECKING:
     from prehab.settings import Settings, load_settings, save_settings
@@ -41,26 +43,20 @@ __all__ = [
     "validate_session",
 ]
 
-_WHERE = {
-    "Store": "prehab.store.db",
-    "StoreError": "prehab.store.db",
-    "KINDS": "prehab.store.records",
-    "RUN_KINDS": "prehab.store.records",
-    "SURFACES": "prehab.store.records",
-    "Checkin": "prehab.store.records",
-    "ImportCount": "prehab.store.records",
-    "Session": "prehab.store.records",
-    "validate_session": "prehab.store.records",
-    "Settings": "prehab.settings",
-    "load_settings": "prehab.settings",
-    "save_settings": "prehab.settings",
-}
-
-
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(where), name)
+__getattr__ = names_from(
+    __name__,
+    {
+        "Store": "prehab.store.db",
+        "StoreError": "prehab.store.db",
+        "KINDS": "prehab.store.records",
+        "RUN_KINDS": "prehab.store.records",
+        "SURFACES": "prehab.store.records",
+        "Checkin": "prehab.store.records",
+        "ImportCount": "prehab.store.records",
+        "Session": "prehab.store.records",
+        "validate_session": "prehab.store.records",
+        "Settings": "prehab.settings",
+        "load_settings": "prehab.settings",
+        "save_settings": "prehab.settings",
+    },
+)
