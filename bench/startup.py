@@ -120,10 +120,13 @@ def cpu(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def unremembered(cache: Path, cmd: list[str], env: dict[str, str]) -> float:
-    """``cpu`` with the day memo emptied first: the day read as after any change (the history,
-    a rule, a setting), the plan already committed."""
-    shutil.rmtree(cache / "day", ignore_errors=True)
-    return cpu(cmd, env)
+    """``cpu`` with no day memo: the day read as after any change (the history, a rule, a
+    setting), the plan already committed. It runs on a copy of the cache folder without the
+    memo, so the other commands still find theirs."""
+    scratch = cache.with_name("cache-without-the-day-memo")
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(cache, scratch, ignore=shutil.ignore_patterns("day"))
+    return cpu(cmd, {**env, "PREHAB_CACHE_DIR": str(scratch)})
 
 
 def stamped(code: str, env: dict[str, str], mark: str) -> float:
