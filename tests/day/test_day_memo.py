@@ -261,3 +261,28 @@ def test_a_plan_that_could_not_be_kept_is_not_remembered(
     assert len(counted) == 2
     monkeypatch.undo()
     assert '"committed": true' in _json(cli)[0]
+
+
+def test_the_quick_reads_sources_are_used_only_while_the_history_stands(cli: Cli) -> None:
+    """A command passes what its quick read found to the day service; a write in between (by
+    any program) means the service looks again, so nothing is kept under the older key."""
+    _json(cli)
+    found = memo.today_sources()
+    assert found is not None
+    with DayService().open(lazy=True, sources=found) as service:
+        assert service.memo_key() == found.key(date.today())
+    _by_hand(cli)
+    with DayService().open(lazy=True, sources=found) as service:
+        assert service.store is not None
+        key = service.memo_key()
+        assert key is not None and key != found.key(date.today())
+
+
+def test_an_output_is_kept_only_for_the_read_it_came_from(cli: Cli) -> None:
+    _json(cli)
+    with DayService().open(lazy=True) as service:
+        service.read()
+        service.changed({"history"})  # something changed here after the read
+        service.keep_output("probe", "stale", "", 0)
+    found = memo.today_sources()
+    assert found is not None and memo.recall_output(found.key(date.today()), "probe") is None

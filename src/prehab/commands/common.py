@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from prehab.day.memo import Sources
+
     # the rulebook's modules load on use: `prehab --help` needs none of them
     from prehab.model import Problem
     from prehab.rulebook import Rulebook
@@ -24,20 +26,19 @@ def print_problems(problems: list[Problem], stream: TextIO | None = None) -> Non
         print(clean_text(f"{label}: {problem}"), file=out)
 
 
-def print_again(name: str) -> int | None:
+def print_again(name: str, found: Sources | None) -> int | None:
     """What the command ``name`` printed when it last read today, if nothing the day depends on
-    has changed since (``prehab.day.memo``: the history's revision, every rule, screen and
-    settings file), printed again: its exit code. None to read the day. Imports neither the
-    rules nor the day's types."""
+    has changed since (``found``: ``prehab.day.memo.today_sources``, the history's revision and
+    every rule, screen and settings file), printed again: its exit code. None to read the day.
+    Imports neither the rules nor the day's types."""
     from prehab.day import memo
 
-    key = memo.today_key(date.today())
-    found = memo.recall_output(key, name) if key is not None else None
-    if found is None:
+    kept = memo.recall_output(found.key(date.today()), name) if found is not None else None
+    if kept is None:
         return None
-    sys.stderr.write(found.stderr)
-    sys.stdout.write(found.stdout)
-    return found.code
+    sys.stderr.write(kept.stderr)
+    sys.stdout.write(kept.stdout)
+    return kept.code
 
 
 def load_for_use(path: Path | None = None) -> Rulebook | None:

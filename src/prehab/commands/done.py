@@ -158,17 +158,20 @@ def cmd_done(args: argparse.Namespace) -> int:
         )
     listing = not (args.items or args.all or args.extra or rpe is not None)
     today = day == date.today()
+    found = None
     if listing and today:
         from prehab.commands.common import print_again
+        from prehab.day.memo import today_sources
 
-        printed = print_again(LIST_OUTPUT)
+        found = today_sources()
+        printed = print_again(LIST_OUTPUT, found)
         if printed is not None:
             return printed
     from prehab.day.service import DayService
     from prehab.safe.text import clean_text
 
     with DayService() as service:
-        service.open(lazy=True)  # the list alone may come from the day memo; a mark reads the rules
+        service.open(lazy=True, sources=found)  # the list may come from the day memo; a mark reads the rules
         if not service.usable():
             raise UserError("no usable rulebook; `prehab rules check` says why")
         if (

@@ -62,21 +62,27 @@ def run(args: argparse.Namespace) -> int:
     check_rules_path(args.rules)
     check_budget(args.budget)
     what_if = any(x is not None for x in (args.facts, args.rules, args.budget, args.equipment))
+    found = None
     if not what_if and args.date is None:
-        printed = print_again(output_name(args))
+        from prehab.day.memo import today_sources
+
+        found = today_sources()
+        printed = print_again(output_name(args), found)
         if printed is not None:
             return printed
-    return _run(args, what_if)
+    return _run(args, what_if, found)
 
 
-def _run(args: argparse.Namespace, what_if: bool) -> int:
+def _run(args: argparse.Namespace, what_if: bool, found: Any) -> int:
+    """Read the day (``found``: what it depended on when the quick read looked), or plan a
+    what-if."""
     from prehab.commands.common import load_for_use
 
     if args.facts is None and not what_if:
         from prehab.day.service import DayService
 
         with DayService(today=args.date) as service:
-            return _committed(args, service.open(lazy=True))
+            return _committed(args, service.open(lazy=True, sources=found))
     book = load_for_use(args.rules)
     if book is None:
         return EXIT_USER_ERROR

@@ -139,16 +139,15 @@ def default_folders() -> list[Path]:
     return [default_rules_dir(), user_rules_dir(), default_screens_dir(), user_screens_dir()]
 
 
-def today_key(day: date) -> str | None:
-    """``day``'s key with the default folders and history, the history's revision read on a
-    read-only connection (``store.schema.read_revision``): what a quick read
+def today_sources() -> Sources | None:
+    """What today depends on with the default folders and history, the history's revision read
+    on a read-only connection (``store.schema.read_revision``): what a quick read
     (``recall_output``) needs, without the ``Store`` and its repositories."""
     from prehab.paths import database_file, settings_file
     from prehab.store.schema import read_revision
 
     history = database_file()
-    found = sources(read_revision(history), history, default_folders(), settings_file())
-    return found.key(day) if found is not None else None
+    return sources(read_revision(history), history, default_folders(), settings_file())
 
 
 def sources(revision: int | None, history: Path, folders: list[Path], settings: Path) -> Sources | None:

@@ -39,6 +39,12 @@ class Remembered:
     process keeps no memo (the app, ``ha run``)."""
     _revision_seen: int | None
     """The history's revision as this process last left it (None: another process wrote)."""
+    _read_key: str | None
+    """The key today's read is kept under (the memo it came from, or the one it was kept as):
+    what ``keep_output`` keeps a command's output under, while ``version`` is
+    ``_read_key_version``."""
+    _read_key_version: int
+    store_path: Path | None
 
     if TYPE_CHECKING:  # the day service's own
 
@@ -52,16 +58,26 @@ class Remembered:
 
         def new_runner(self) -> bool: ...
 
-    def _recall(self) -> bool:
-        """Look for today's memo; True when it answers today's read."""
+    def _recall(self, found: Any = None) -> bool:
+        """Look for today's memo; True when it answers today's read. ``found``: the sources a
+        command's quick read found (default folders and history): used if the history has not
+        moved since, rather than reading every file again."""
         from prehab.day import memo
 
-        self._sources = self._find_sources()
+        defaults = self.rule_layers is None and self.screen_dirs is None and self.store_path is None
+        same = found is not None and defaults and self.store is not None
+        if same and self.store is not None and found.revision == self.store.revision():
+            self._sources = found
+        else:
+            self._sources = self._find_sources()
         self._revision_seen = self._sources.revision if self._sources is not None else None
         if self._sources is None:
             return False
-        self._memo = memo.recall(self._sources.key(self.today), self.today)
+        key = self._sources.key(self.today)
+        self._memo = memo.recall(key, self.today)
         self._memo_version = self.version
+        self._read_key = key if self._memo is not None else None
+        self._read_key_version = self.version
         return self._memo is not None
 
     def _memo_in_force(self) -> Any:
@@ -94,12 +110,14 @@ class Remembered:
         return key
 
     def keep_output(self, name: str, stdout: str, stderr: str, code: int) -> None:
-        """Keep what the command ``name`` printed for today (``memo.Output``)."""
+        """Keep what the command ``name`` printed from today's read (``memo.Output``), under
+        that read's key: the memo it came from, or the one ``_remember`` kept it as. A read not
+        kept (something moved) keeps no output either."""
         from prehab.day import memo
 
-        key = self.memo_key()
-        if key is not None:
-            memo.keep_output(key, name, memo.Output(stdout, stderr, code))
+        if self._read_key is None or self._read_key_version != self.version:
+            return  # the read was not kept, or something changed here since
+        memo.keep_output(self._read_key, name, memo.Output(stdout, stderr, code))
 
     def _remember(self, day: date, view: DayView, extras: Decorations) -> None:
         """Keep this read as today's memo, if this process keeps one and nothing it depends on
@@ -108,7 +126,8 @@ class Remembered:
             return  # this process keeps no memo (the app), or not of this day
         from prehab.day import memo
 
-        key = self.memo_key()
+        key = self._read_key = self.memo_key()
+        self._read_key_version = self.version
         if key is None:
             return
         kept = memo.Memo(

@@ -100,6 +100,8 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         self._memo_version = -1
         self._sources: Any = None
         self._revision_seen: int | None = None
+        self._read_key: str | None = None
+        self._read_key_version = -1
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -109,15 +111,17 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
             return self.today_fixed
         return self.clock() if self.clock is not None else date.today()
 
-    def open(self, *, lazy: bool = False) -> DayService:
+    def open(self, *, lazy: bool = False, sources: Any = None) -> DayService:
         """Read settings, rules and screens, open the history (StoreError if it cannot be).
 
         ``lazy`` (the one-shot commands): today's read may come from the day memo
         (``prehab.day.memo``) when nothing it depends on changed; the rules and screens are
-        then read only if something asks for them. A read done the slow way is kept as a memo."""
+        then read only if something asks for them. A read done the slow way is kept as a memo.
+        ``sources``: what the day depended on when a command's quick read looked (default folders
+        and history), used again if the history's revision is still the same."""
         self.settings, self.settings_problems = load_settings()
         self.store = Store.open(self.store_path)
-        if not (lazy and self._recall()):
+        if not (lazy and self._recall(sources)):
             self.reload()
         return self
 
