@@ -167,7 +167,7 @@ def read_value(value_key: str, folder: Path | None = None) -> Any:
 def write_value(value_key: str, value: Any, folder: Path | None = None) -> bool:
     """Store ``value`` (records the codec knows, lists, tuples, dicts, scalars) in ``folder``
     (the packs' by default; the day memo keeps its own, so its entries never push a pack out)."""
-    import tempfile  # only on a miss: it costs more to import than a hit takes
+    from prehab.safe.files import atomic_write
 
     try:
         body = json.dumps(_encode(value), separators=(",", ":")).encode()
@@ -177,17 +177,11 @@ def write_value(value_key: str, value: Any, folder: Path | None = None) -> bool:
     header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": hashlib.sha256(body).hexdigest()}
     folder = folder or cache_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(json.dumps(header).encode() + b"\n" + body)
-            os.replace(tmp, folder / (pack_key[:40] + SUFFIX))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(
+            folder / (pack_key[:40] + SUFFIX), json.dumps(header).encode() + b"\n" + body, durable=False
+        )
         _prune(folder)
-    except OSError:
+    except OSError:  # FileRefused too: a folder or a FIFO where the entry goes
         return False
     return True
 

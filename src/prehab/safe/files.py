@@ -115,20 +115,20 @@ def write_target(path: Path) -> tuple[Path, os.stat_result | None]:
     return real, st
 
 
-def atomic_write(path: Path, data: bytes, make_parents: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, make_parents: bool = True, *, durable: bool = True) -> None:
     """Replace the file at ``path`` with ``data``: all of it or none of it.
 
     Writes through a symlink to its target (the link is kept), keeps the existing file's
     mode (and owner where allowed), creates a new file with the usual mode (0666 less the
     umask), and refuses a target that is not a regular file (FileRefused). OSError if the
     folder cannot be written; the old file is then untouched and no temp file is left.
+    ``durable=False`` (a cache, rebuilt if lost) skips the two fsyncs: a crash may lose the
+    new file, never leave half of one.
     """
     real, st = write_target(Path(path))
     if make_parents:
         real.parent.mkdir(parents=True, exist_ok=True)
-    import secrets  # here: it imports random, which a read never needs
-
-    tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}.tmp"
+    tmp = real.parent / f".{real.name}.{os.urandom(4).hex()}.tmp"  # os.urandom: no random import
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(tmp, flags, 0o600 if st is not None else 0o666)
     try:
@@ -136,13 +136,16 @@ def atomic_write(path: Path, data: bytes, make_parents: bool = True) -> None:
             if st is not None:
                 _keep_mode_and_owner(handle.fileno(), tmp, st)
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     try:
         dir_fd = os.open(real.parent, os.O_RDONLY)
     except OSError:
