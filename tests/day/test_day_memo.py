@@ -286,3 +286,18 @@ def test_an_output_is_kept_only_for_the_read_it_came_from(cli: Cli) -> None:
         service.keep_output("probe", "stale", "", 0)
     found = memo.today_sources()
     assert found is not None and memo.recall_output(found.key(date.today()), "probe") is None
+
+
+def test_a_kept_output_of_the_wrong_shape_is_a_miss(cli: Cli, counted: list[int]) -> None:
+    """An entry the codec reads back but whose fields are not what was kept (written by hand,
+    by another version): a miss, never a traceback or a wrong exit code."""
+    from prehab.rulebook import packcache
+
+    first = _json(cli)[0]
+    found = memo.today_sources()
+    assert found is not None
+    key = found.key(date.today())
+    for bad in (memo.Output(first, "", "1"), memo.Output(first, 7, 0), memo.Output(None, "", 0)):  # type: ignore[arg-type]
+        packcache.write_value(memo._output_key(key, "recommend --json"), bad, memo.memo_folder())
+        assert memo.recall_output(key, "recommend --json") is None
+        assert _json(cli)[0] == first

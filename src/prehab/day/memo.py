@@ -183,10 +183,15 @@ def recall(key: str, day: date) -> Memo | None:
     from prehab.day.view import Decorations
 
     _register()
+    from prehab.model import Problem
+
     found = packcache.read_value(key, memo_folder())
     if not isinstance(found, Memo) or found.day != day or not isinstance(found.extras, Decorations):
         return None
-    if found.day_view() is None:
+    problems = [found.problems, found.store_problems]
+    if not all(isinstance(p, list) and all(isinstance(x, Problem) for x in p) for p in problems):
+        return None
+    if type(found.new_runner) is not bool or type(found.usable) is not bool or found.day_view() is None:
         return None
     return found
 
@@ -204,7 +209,13 @@ def _output_key(key: str, name: str) -> str:
 def recall_output(key: str, name: str) -> Output | None:
     """What the command ``name`` printed under ``key``, or None (a miss of any kind)."""
     found = packcache.read_value(_output_key(key, name), memo_folder())
-    return found if isinstance(found, Output) and isinstance(found.stdout, str) else None
+    if (
+        not isinstance(found, Output)
+        or not isinstance(found.stdout, str)
+        or not isinstance(found.stderr, str)
+    ):
+        return None
+    return found if type(found.code) is int else None
 
 
 def keep_output(key: str, name: str, output: Output) -> bool:
