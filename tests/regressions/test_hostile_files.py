@@ -440,3 +440,22 @@ def test_read_toml_names_a_fifo_without_opening_it(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "x.toml")
     with pytest.raises(TomlError, match=r"x\.toml: cannot read the file: it is a FIFO"):
         read_toml(tmp_path / "x.toml")
+
+
+def test_a_fifo_in_the_cache_folder_cannot_hang_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """Something that is not a file where the day memo keeps an entry (a FIFO): a miss at once,
+    the day is read, the output is the same, and the FIFO is left alone."""
+    from datetime import date
+
+    from prehab.day import memo
+
+    first = run(capsys, "recommend", "--json")
+    found = memo.today_sources()
+    assert first[0] == 0 and found is not None
+    name = memo._output_key(found.key(date.today()), "recommend --json")[:40] + ".json"
+    path = memo.memo_folder() / name
+    path.unlink()
+    os.mkfifo(path)
+    done = run_cli("recommend", "--json", timeout=60)  # a subprocess: a hang is a failure
+    assert done.returncode == 0 and done.stdout == first[1], done.stderr
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)

@@ -154,9 +154,11 @@ def write(pack_key: str, result: LoadResult) -> bool:
 def read_value(value_key: str, folder: Path | None = None) -> Any:
     """What ``write_value`` stored under ``value_key``, or None for a miss of any kind; the
     caller checks it is what it wants."""
+    from prehab.safe.files import read_bytes  # a FIFO put where an entry goes cannot hang a start
+
     path = (folder or cache_folder()) / (value_key[:40] + SUFFIX)
     try:
-        found = _decode_file(path.read_bytes(), value_key)
+        found = _decode_file(read_bytes(path), value_key)
     except Exception:  # noqa: BLE001 - any fault in a cache file is a miss, never a traceback
         return None
     with contextlib.suppress(OSError):  # a read-only folder: still a hit
