@@ -4,6 +4,7 @@ write by another process while the day was read means the day is read again."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from datetime import date, timedelta
@@ -103,15 +104,21 @@ def _by_hand(cli: Cli) -> None:
 )
 def test_any_change_reads_the_day_again(cli: Cli, counted: list[int], change: Any) -> None:
     """Each input (the history through prehab or another program, the user's rules and screens,
-    settings.toml) is in the key: after a change the output is the day read afresh."""
+    settings.toml) is in the key: after a change the output is the day read afresh. (A tick's
+    own command reads the day again after its write and keeps that read: the next command
+    prints it, so the tick shows without reading the rules a second time.)"""
     assert cli("log", "--kind", "easy", "--distance", "8", "--rpe", "3", "--date", _yesterday())[0] == 0
     before = _json(cli)
     change(cli)
     reads = len(counted)
     after = _json(cli)
-    assert len(counted) == reads + 1, "the change was not noticed"
+    if change is _tick:
+        day = json.loads(after[0])
+        assert next(i["exercise"] for i in day["today"] if i["number"] == 1) in day["done"]
+    else:
+        assert len(counted) == reads + 1, "the change was not noticed"
     assert after[0] == _fresh(cli)
-    if change in (_user_rules, _settings, _user_screen):
+    if change in (_user_rules, _settings, _user_screen, _tick):
         assert after != before
 
 
@@ -301,3 +308,33 @@ def test_a_kept_output_of_the_wrong_shape_is_a_miss(cli: Cli, counted: list[int]
         packcache.write_value(memo._output_key(key, "recommend --json"), bad, memo.memo_folder())
         assert memo.recall_output(key, "recommend --json") is None
         assert _json(cli)[0] == first
+
+
+def test_a_tick_keeps_the_day_it_read_after(cli: Cli, counted: list[int]) -> None:
+    """``done 1`` writes, then reads the day again to print the count: its own write is told
+    apart from another process's (``Store.own_revision``), so that read is kept, and the list
+    after it needs no rules."""
+    assert cli("log", "--kind", "easy", "--distance", "8", "--rpe", "3", "--date", _yesterday())[0] == 0
+    _json(cli)
+    assert cli("done", "1")[0] == 0
+    reads = len(counted)
+    listed = cli("done")[1]
+    assert "  1 [x]" in listed
+    assert len(counted) == reads, "the list read the rules again"
+    assert cli("done")[1] == listed
+
+
+def test_another_writer_stops_the_following(tmp_path: Path) -> None:
+    """A write by another connection between two of ours: ``own_revision`` is None for good."""
+    from prehab.store import Session, Store
+
+    path = tmp_path / "h.sqlite3"
+    with Store.open(path) as ours, Store.open(path) as theirs:
+        start = ours.revision()
+        assert start is not None
+        ours.follow(start)
+        ours.add_session(Session(date.today(), "easy", 5.0))
+        assert ours.own_revision == ours.revision() != start
+        theirs.add_session(Session(date.today(), "easy", 6.0))
+        ours.add_session(Session(date.today(), "easy", 7.0))
+        assert ours.own_revision is None

@@ -37,8 +37,6 @@ class Remembered:
     _sources: Any
     """What the day depends on as found at ``open(lazy=True)`` (``memo.Sources``); None: this
     process keeps no memo (the app, ``ha run``)."""
-    _revision_seen: int | None
-    """The history's revision as this process last left it (None: another process wrote)."""
     _read_key: str | None
     """The key today's read is kept under (the memo it came from, or the one it was kept as):
     what ``keep_output`` keeps a command's output under, while ``version`` is
@@ -70,9 +68,9 @@ class Remembered:
             self._sources = found
         else:
             self._sources = self._find_sources()
-        self._revision_seen = self._sources.revision if self._sources is not None else None
-        if self._sources is None:
+        if self._sources is None or self.store is None:
             return False
+        self.store.follow(self._sources.revision)  # from here, its own writes are told apart
         key = self._sources.key(self.today)
         self._memo = memo.recall(key, self.today)
         self._memo_version = self.version
@@ -99,13 +97,14 @@ class Remembered:
 
     def memo_key(self) -> str | None:
         """Today's memo key, if this process keeps a memo (``open(lazy=True)``) and nothing the
-        day depends on moved since it opened but its own commit; else None."""
+        day depends on moved since it opened but by its own writes (``Store.own_revision``: a
+        tick, a commit); else None."""
         before = self._sources
         if before is None or self.store is None:
             return None
         after = self._find_sources()
-        if after is None or after.files != before.files or after.revision != self._revision_seen:
-            return None
+        if after is None or after.files != before.files or after.revision != self.store.own_revision:
+            return None  # another process wrote, or a file changed, since the day was read
         key: str = after.key(self.today)
         return key
 

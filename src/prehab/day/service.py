@@ -48,7 +48,7 @@ from prehab.questionnaire import ScreensResult
 from prehab.record import Record
 from prehab.rulebook import Rulebook
 from prehab.store import Settings, Store, load_settings, save_settings
-from prehab.store.db import StoreError, revision_in
+from prehab.store.db import StoreError
 from prehab.store.records import AdviceRecord
 
 __all__ = ["RESPONSE_SCREEN", "DayService", "ReloadResult", "Saved", "advice_record_of", "pack_summary"]
@@ -99,7 +99,6 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         self._memo: Any = None
         self._memo_version = -1
         self._sources: Any = None
-        self._revision_seen: int | None = None
         self._read_key: str | None = None
         self._read_key_version = -1
 
@@ -354,10 +353,7 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
             with self.store.transaction() as conn:
                 theirs = inputs_in(conn, view.day) == inputs  # another process planned it meanwhile
                 if not theirs:
-                    start = revision_in(conn)
                     commit_in(conn, record, inputs, view.to_json(), (why, changes))
-                    # the memo's check: only our own commit moved the history since we looked
-                    self._revision_seen = revision_in(conn) if start == self._revision_seen else None
         except StoreError:
             return view  # read-only, busy or damaged: the plan is shown, not kept
         if theirs:

@@ -140,6 +140,9 @@ class Store:
         """Rows met by a read with a value that does not parse (by table and id): left out of
         every read and the metrics, kept as written by ``prehab export``."""
         self._checked = False
+        self.own_revision: int | None = None
+        """The history's revision as this connection's own writes left it, while no other
+        process has written since ``follow`` (the day memo's check); None otherwise."""
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -369,8 +372,11 @@ class Store:
             except sqlite3.Error as exc:
                 raise self._error(exc) from exc
             try:
+                start = revision_in(conn) if self.own_revision is not None else None
                 yield conn
+                end = revision_in(conn) if start is not None else None
                 conn.execute("COMMIT")
+                self.own_revision = end if start is not None and start == self.own_revision else None
             except BaseException as exc:
                 if conn.in_transaction:
                     with suppress(sqlite3.Error):
@@ -393,6 +399,12 @@ class Store:
         except sqlite3.Error:
             return None
         return int(row[0]) if row is not None else None
+
+    def follow(self, revision: int) -> None:
+        """Tell this connection's writes apart from now on: ``revision`` is the history's as
+        read last; each transaction that starts at ``own_revision`` moves it to where it ends,
+        one that starts anywhere else (another process wrote) sets it to None for good."""
+        self.own_revision = revision
 
     def schema_version(self) -> int:
         try:
