@@ -49,7 +49,14 @@ from prehab.store import done as _done
 from prehab.store import rows
 from prehab.store import sessions as _sessions
 from prehab.store import undo as _undo
-from prehab.store.schema import LATEST_VERSION, QUICK_CHECK_MAX_BYTES, SchemaTooNew, current_version, migrate
+from prehab.store.schema import (
+    LATEST_VERSION,
+    QUICK_CHECK_MAX_BYTES,
+    SchemaTooNew,
+    current_version,
+    migrate,
+    revision_in,
+)
 
 FULL_BELOW_BYTES = 256 * 1024
 """A disk with less free than this is full for the history (SQLite needs room for its journal)."""
@@ -395,10 +402,9 @@ class Store:
             return None
         try:
             with self._lock:
-                row = self._conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()
-        except sqlite3.Error:
+                return revision_in(self._conn)
+        except (sqlite3.Error, TypeError):  # TypeError: the row is missing
             return None
-        return int(row[0]) if row is not None else None
 
     def follow(self, revision: int) -> None:
         """Tell this connection's writes apart from now on: ``revision`` is the history's as
@@ -445,11 +451,6 @@ class Store:
 
 
 # -- opening and reading helpers -------------------------------------------------------------
-
-
-def revision_in(conn: sqlite3.Connection) -> int:
-    """The history's revision inside an open transaction (``Store.revision``)."""
-    return int(conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()[0])
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:

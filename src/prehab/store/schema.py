@@ -271,6 +271,12 @@ def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
 
+def revision_in(conn: sqlite3.Connection) -> int:
+    """The history's revision (``revision_triggers``), read on ``conn``: inside a transaction,
+    the revision that transaction sees."""
+    return int(conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()[0])
+
+
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 """A history up to this size is checked (``PRAGMA quick_check``) every time it is opened."""
 
@@ -292,7 +298,7 @@ def read_revision(path: Path) -> int | None:
             return None
         if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
             return None
-        return int(conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()[0])
+        return revision_in(conn)
     except (sqlite3.Error, TypeError, ValueError):
         return None
     finally:
