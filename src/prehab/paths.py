@@ -62,6 +62,17 @@ def user_screens_dir() -> Path:
     return config_dir() / "screens"
 
 
+def default_rule_layers() -> list[Path]:
+    """The rule layers a day is read with: the shipped pack, then the user's rules (which win
+    by id). ``rulebook.default_layers`` and the day memo's key both start here."""
+    return [default_rules_dir(), user_rules_dir()]
+
+
+def default_screen_dirs() -> list[Path]:
+    """The shipped screens, then the user's, which replace shipped screens by id."""
+    return [default_screens_dir(), user_screens_dir()]
+
+
 def settings_file() -> Path:
     return config_dir() / "settings.toml"
 

@@ -172,17 +172,13 @@ def test_the_key_holds_the_day_the_history_and_the_zone(cli: Cli, monkeypatch: p
     with DayService().open(lazy=True) as service:
         assert service.store is not None
         store = service.store
-        found = memo.sources(
-            store.revision(), store.path, memo.default_folders(), config_dir() / "settings.toml"
-        )
+        found = memo.sources(store.revision(), store.path, service.folders(), config_dir() / "settings.toml")
         assert found is not None
         today = date.today()
         assert found.key(today) != found.key(today + timedelta(days=1))
         assert memo.Sources(found.files, found.revision + 1).key(today) != found.key(today)
         monkeypatch.setenv("TZ", "Pacific/Kiritimati")
-        other = memo.sources(
-            store.revision(), store.path, memo.default_folders(), config_dir() / "settings.toml"
-        )
+        other = memo.sources(store.revision(), store.path, service.folders(), config_dir() / "settings.toml")
         assert other is not None and other.files != found.files
 
 

@@ -131,23 +131,16 @@ def memo_folder() -> Path:
     return cache_dir() / "day"
 
 
-def default_folders() -> list[Path]:
-    """The rule layers and screen folders a day is read with, by default (the shipped pack and
-    screens, then the user's: ``rulebook.default_layers`` and ``questionnaire.default_dirs``)."""
-    from prehab.paths import default_rules_dir, default_screens_dir, user_rules_dir, user_screens_dir
-
-    return [default_rules_dir(), user_rules_dir(), default_screens_dir(), user_screens_dir()]
-
-
 def today_sources() -> Sources | None:
     """What today depends on with the default folders and history, the history's revision read
     on a read-only connection (``store.schema.read_revision``): what a quick read
     (``recall_output``) needs, without the ``Store`` and its repositories."""
-    from prehab.paths import database_file, settings_file
+    from prehab.paths import database_file, default_rule_layers, default_screen_dirs, settings_file
     from prehab.store.schema import read_revision
 
     history = database_file()
-    return sources(read_revision(history), history, default_folders(), settings_file())
+    folders = default_rule_layers() + default_screen_dirs()
+    return sources(read_revision(history), history, folders, settings_file())
 
 
 def sources(revision: int | None, history: Path, folders: list[Path], settings: Path) -> Sources | None:

@@ -56,6 +56,8 @@ class Remembered:
 
         def new_runner(self) -> bool: ...
 
+        def folders(self) -> list[Path]: ...
+
     def _recall(self, found: Any = None) -> bool:
         """Look for today's memo; True when it answers today's read. ``found``: the sources a
         command's quick read found (default folders and history): used if the history has not
@@ -85,15 +87,12 @@ class Remembered:
         return None
 
     def _find_sources(self) -> Any:
-        from prehab.day.memo import default_folders, sources
+        from prehab.day.memo import sources
         from prehab.paths import settings_file
 
         if self.store is None:
             return None
-        defaults = default_folders()
-        layers = self.rule_layers if self.rule_layers is not None else defaults[:2]
-        screens = self.screen_dirs if self.screen_dirs is not None else defaults[2:]
-        return sources(self.store.revision(), self.store.path, [*layers, *screens], settings_file())
+        return sources(self.store.revision(), self.store.path, self.folders(), settings_file())
 
     def memo_key(self) -> str | None:
         """Today's memo key, if this process keeps a memo (``open(lazy=True)``) and nothing the

@@ -169,9 +169,18 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         self.close()
 
     def layers(self) -> list[Path]:
-        from prehab.day.memo import default_folders
+        from prehab.paths import default_rule_layers
 
-        return list(self.rule_layers) if self.rule_layers is not None else default_folders()[:2]
+        return list(self.rule_layers) if self.rule_layers is not None else default_rule_layers()
+
+    def folders(self) -> list[Path]:
+        """Every folder the rules and screens are read from: what the watcher watches and the
+        day memo hashes."""
+        from prehab.paths import default_screen_dirs
+
+        return self.layers() + (
+            list(self.screen_dirs) if self.screen_dirs is not None else default_screen_dirs()
+        )
 
     def reload(self) -> ReloadResult:
         """Rules and screens again; with errors the last good ones stay in force."""
@@ -232,14 +241,13 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         """Start noticing changes made elsewhere (``poll``)."""
         from prehab.day.watch import Watcher
         from prehab.paths import settings_file
-        from prehab.questionnaire import default_dirs
 
         if self.store is None or self._watcher is not None:
             return
         self._watcher = Watcher(
             self.store.path,
             settings_file(),
-            lambda: self.layers() + (self.screen_dirs or default_dirs()),
+            self.folders,
             lambda: self.today,
         )
 

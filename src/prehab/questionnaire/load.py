@@ -36,9 +36,9 @@ _FIELD_TYPES_FOR_KIND: dict[str, tuple[str, ...]] = {
 
 def default_dirs() -> list[Path]:
     """The shipped screens, then the user's, which replace shipped screens by id."""
-    from prehab.paths import default_screens_dir, user_screens_dir
+    from prehab.paths import default_screen_dirs
 
-    return [default_screens_dir(), user_screens_dir()]
+    return default_screen_dirs()
 
 
 def load_screens(

@@ -449,11 +449,11 @@ def _cross_check(
 
 def default_layers(extra: Path | None = None, *, include_user: bool = True) -> list[Path]:
     """The shipped pack, then the user's rules folder; ``extra`` replaces or extends them."""
-    from prehab.paths import default_rules_dir, user_rules_dir
+    from prehab.paths import default_rule_layers, default_rules_dir
 
     base = default_rules_dir()
     if extra is not None:
         if extra.is_dir() and (extra / SCHEMA_FILE).exists():
             return [extra]
         return [base, extra]
-    return [base, user_rules_dir()] if include_user else [base]
+    return default_rule_layers() if include_user else [base]
