@@ -36,6 +36,7 @@ slow read. Deleting the cache folder costs one slow read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -215,24 +216,15 @@ def keep_output(key: str, name: str, output: Output) -> bool:
     return packcache.write_value(_output_key(key, name), output, memo_folder())
 
 
-_STAMP: list[str] = []
-_NOT_READ = frozenset({"tui", "imports", "integrations", "web", "data", "__pycache__"})
-"""Packages a day's read and ``recommend``'s output never run: their edits are not the day's."""
+_NOT_READ = frozenset({"tui", "imports", "integrations", "web", "data", "__pycache__", "__main__.py"})
+"""Parts of prehab a day's read and ``recommend``'s output never run: their edits are not the day's."""
 
 
+@functools.cache
 def _code_stamp() -> str:
-    """Size and modification time of every prehab module a day's read runs: about 120 stats,
-    once per process (a developer's edit is a new key; a user's install changes ``__version__``)."""
-    if not _STAMP:
-        found: list[tuple[str, int, int]] = []
-        folders = [os.path.dirname(os.path.abspath(__file__)) + "/.."]
-        while folders:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".py"):
-                        st = entry.stat()
-                        found.append((entry.path, st.st_size, st.st_mtime_ns))
-                    elif entry.name not in _NOT_READ and entry.is_dir():
-                        folders.append(entry.path)
-        _STAMP.append(repr(sorted(found)))
-    return _STAMP[0]
+    """``packcache.code_stamp`` of every part of prehab a day's read runs (a developer's edit is a
+    new key; a user's install changes ``__version__``)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with os.scandir(root) as entries:
+        names = (e.name for e in entries if e.name.endswith(".py") or e.is_dir())
+        return packcache.code_stamp(tuple(sorted(n for n in names if n not in _NOT_READ)))

@@ -114,7 +114,7 @@ def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: s
     """The cache key of a pack: (layer index, path, bytes) of each file, in load order;
     ``extra`` is anything else the result depends on (the screens: the fact schema)."""
     _pack_classes()
-    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{_code_stamp()}\0{extra}".encode())
+    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{code_stamp(_CODE)}\0{extra}".encode())
     for layer, path, data in files:
         kind = "default" if layer < require_examples_in else "user"
         digest.update(f"\0{kind}\0{path}\0{len(data)}\0".encode())
@@ -202,22 +202,27 @@ def _decode_file(raw: bytes, pack_key: str) -> Any:
 
 
 @functools.cache
-def _code_stamp() -> str:
-    """Size and modification time of the checking code: a few dozen stats, and it keeps a
-    developer's edit of the loader from meeting a pack checked by the old one. Once per
-    process (the pack, the screens and the engine's verdict each make a key): the code a
-    process runs is the code it loaded."""
-    root = Path(__file__).resolve().parent.parent
+def code_stamp(names: tuple[str, ...]) -> str:
+    """Size and modification time of prehab's modules in ``names`` (its packages, each one level
+    deep, and top-level files): a few dozen stats, and it keeps a developer's edit from meeting
+    a result the old code made (a pack checked by the old loader, a day read by the old planner).
+    Once per process for each set: the code a process runs is the code it loaded."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parts: list[str] = [sys.version.split()[0]]
-    for name in _CODE:
-        path = root / name
-        entries = sorted(path.glob("*.py")) if path.is_dir() else [path]
-        for entry in entries:
+    for name in names:
+        path = os.path.join(root, name)
+        if os.path.isdir(path):
+            with os.scandir(path) as entries:
+                files = sorted(entry.name for entry in entries if entry.name.endswith(".py"))
+        else:
+            path, files = root, [name]
+        for file in files:
             try:
-                st = entry.stat()
+                st = os.stat(os.path.join(path, file))
             except OSError:
                 continue
-            parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+            label = file if file == name else f"{name}/{file}"
+            parts.append(f"{label}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
 
 
