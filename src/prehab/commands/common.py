@@ -26,19 +26,21 @@ def print_problems(problems: list[Problem], stream: TextIO | None = None) -> Non
         print(clean_text(f"{label}: {problem}"), file=out)
 
 
-def print_again(name: str, found: Sources | None) -> int | None:
-    """What the command ``name`` printed when it last read today, if nothing the day depends on
-    has changed since (``found``: ``prehab.day.memo.today_sources``, the history's revision and
-    every rule, screen and settings file), printed again: its exit code. None to read the day.
-    Imports neither the rules nor the day's types."""
+def print_again(name: str) -> tuple[int | None, Sources | None]:
+    """What the command ``name`` printed when it last read today, printed again if nothing the
+    day depends on has changed since: its exit code, else None (read the day). With it, what
+    the day depends on as found (``prehab.day.memo.today_sources``: the history's revision,
+    every rule, screen and settings file), for the day service to use again. Imports neither
+    the rules nor the day's types."""
     from prehab.day import memo
 
+    found = memo.today_sources()
     kept = memo.recall_output(found.key(date.today()), name) if found is not None else None
     if kept is None:
-        return None
+        return None, found
     sys.stderr.write(kept.stderr)
     sys.stdout.write(kept.stdout)
-    return kept.code
+    return kept.code, found
 
 
 def load_for_use(path: Path | None = None) -> Rulebook | None:

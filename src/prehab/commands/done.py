@@ -161,10 +161,8 @@ def cmd_done(args: argparse.Namespace) -> int:
     found = None
     if listing and today:
         from prehab.commands.common import print_again
-        from prehab.day.memo import today_sources
 
-        found = today_sources()
-        printed = print_again(LIST_OUTPUT, found)
+        printed, found = print_again(LIST_OUTPUT)
         if printed is not None:
             return printed
     from prehab.day.service import DayService

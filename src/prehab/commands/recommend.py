@@ -64,10 +64,7 @@ def run(args: argparse.Namespace) -> int:
     what_if = any(x is not None for x in (args.facts, args.rules, args.budget, args.equipment))
     found = None
     if not what_if and args.date is None:
-        from prehab.day.memo import today_sources
-
-        found = today_sources()
-        printed = print_again(output_name(args), found)
+        printed, found = print_again(output_name(args))
         if printed is not None:
             return printed
     return _run(args, what_if, found)
@@ -86,10 +83,10 @@ def _run(args: argparse.Namespace, what_if: bool, found: Any) -> int:
     book = load_for_use(args.rules)
     if book is None:
         return EXIT_USER_ERROR
-    found = what_if_view(args, book)
-    if found is None:
+    planned = what_if_view(args, book)
+    if planned is None:
         return EXIT_USER_ERROR
-    view, extras = found
+    view, extras = planned
     text = _rendered(args, view, extras, new=False, what_if=True)
     sys.stdout.write(text)
     return 1 if view.errors else 0

@@ -1,10 +1,10 @@
 """The day memo: today's committed plan as last read, kept so a one-shot command can skip the rules.
 
-Why: ``prehab recommend --json``, ``prehab done`` and ``prehab ha publish`` read the day's
-committed plan, which is re-planned only when its inputs change. Finding out whether they
-changed meant loading the rulebook and deriving the day's facts again: three quarters of the
-command's time, to learn (nearly always) that nothing had. The memo answers the same question
-from what those inputs are made of, without reading any of it as rules or facts.
+Why: ``prehab recommend`` and ``prehab done`` read the day's committed plan, which is
+re-planned only when its inputs change. Finding out whether they changed meant loading the
+rulebook and deriving the day's facts again: three quarters of the command's time, to learn
+(nearly always) that nothing had. The memo answers the same question from what those inputs
+are made of, without reading any of it as rules or facts.
 
 **The key** is a SHA-256 of everything the day service's read depends on:
 
@@ -24,14 +24,14 @@ nothing can change without changing its key.
 form), the ``Decorations`` read with it, the problems that were printed with it, and whether the
 runner is new; and, beside it, what a command printed from it (``Output``: ``recommend --json``
 prints it again without importing the day's types at all). Each is kept only when nothing moved
-while it was read: the revision after the read must be the one this process saw at the start
-plus its own commit, and the files' bytes the same (``DayService.memo_key``).
+while it was read: the revision after the read must be the one this process saw at the start,
+moved only by its own writes (``Store.own_revision``), and the files' bytes the same
+(``DayService.memo_key``).
 
 **Where**: the cache folder's ``day`` folder, through the pack cache's codec (JSON, never
 pickle; records made by an ``__init__`` that only sets fields; a header with the payload's
-SHA-256). A damaged history
-(read from a copy), an unreadable file or a cache folder that cannot be written: no memo, the
-slow read. Deleting the cache folder costs one slow read.
+SHA-256). A damaged history (read from a copy), an unreadable file or a cache folder that
+cannot be written: no memo, the slow read. Deleting the cache folder costs one slow read.
 """
 
 from __future__ import annotations
@@ -175,10 +175,9 @@ def sources(revision: int | None, history: Path, folders: list[Path], settings: 
 def recall(key: str, day: date) -> Memo | None:
     """The memo kept under ``key`` for ``day``, or None (a miss of any kind)."""
     from prehab.day.view import Decorations
-
-    _register()
     from prehab.model import Problem
 
+    _register()
     found = packcache.read_value(key, memo_folder())
     if not isinstance(found, Memo) or found.day != day or not isinstance(found.extras, Decorations):
         return None

@@ -5,7 +5,7 @@ memo, and while it is in force (nothing changed in this process since) today's r
 problems and whether the runner is new come from it; the rules and screens are read only when
 something asks for them. A read done the slow way is kept (``_remember``), and so is what a
 command printed from it (``keep_output``), but only when nothing the day depends on moved since
-the service opened but its own commit (``memo_key``).
+the service opened but by its own writes (``memo_key``).
 """
 
 from __future__ import annotations
@@ -64,15 +64,15 @@ class Remembered:
         moved since, rather than reading every file again."""
         from prehab.day import memo
 
-        defaults = self.rule_layers is None and self.screen_dirs is None and self.store_path is None
-        same = found is not None and defaults and self.store is not None
-        if same and self.store is not None and found.revision == self.store.revision():
-            self._sources = found
-        else:
-            self._sources = self._find_sources()
-        if self._sources is None or self.store is None:
+        store = self.store
+        if store is None:
             return False
-        self.store.follow(self._sources.revision)  # from here, its own writes are told apart
+        defaults = self.rule_layers is None and self.screen_dirs is None and self.store_path is None
+        reuse = found is not None and defaults and found.revision == store.revision()
+        self._sources = found if reuse else self._find_sources()
+        if self._sources is None:
+            return False
+        store.follow(self._sources.revision)  # from here, its own writes are told apart
         key = self._sources.key(self.today)
         self._memo = memo.recall(key, self.today)
         self._memo_version = self.version
