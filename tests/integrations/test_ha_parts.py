@@ -16,7 +16,7 @@ import pytest
 from prehab.cli import main
 from prehab.day.view import DayView
 from prehab.day.watch import DAY, HISTORY, RULES, SETTINGS, Watcher
-from prehab.integrations.ha.bridge import read_password
+from prehab.integrations.ha.broker import read_password
 from prehab.integrations.ha.discovery import ENTITIES, device_config
 from prehab.integrations.ha.source import MAX_ATTRIBUTES_BYTES, Source, headline
 from prehab.integrations.ha.topics import Topics

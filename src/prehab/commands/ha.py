@@ -78,35 +78,69 @@ def _source(args: argparse.Namespace) -> Any:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    """Send today's messages once. A day unchanged since the last publish is sent again as it
+    was kept (``prehab.integrations.ha.publish``): neither the rules nor paho are imported."""
     _setup(args, quiet=True)
+    from prehab.integrations.ha import publish
     from prehab.integrations.ha.announce import Announcements
-    from prehab.integrations.ha.bridge import broker_from_settings, publish_once
     from prehab.integrations.ha.lock import BridgeLock
     from prehab.model import UserError
+    from prehab.paths import database_file
 
-    source = _source(args)
-    lock = BridgeLock(source.store.path)
+    sent, found = publish.recall(args.discovery_prefix)
+    if sent is not None:
+        sys.stderr.write(sent.stderr)
+    else:
+        sent = _read_day(args, found)
+    topics = _topics(args, sent.ha_name)
+    broker = sent.address.broker()
+    lock = BridgeLock(database_file())
     try:
         lock.__enter__()
-        announcements: Announcements | None = Announcements.beside(source.store.path)
+        announcements: Announcements | None = Announcements.beside(database_file())
     except UserError:  # ha run serves this history: it announces the new referrals
         announcements = None
     try:
-        topics = _topics(args, source.settings.ha_name)
-        broker = broker_from_settings(source.settings)
-        count = publish_once(source, broker, topics, announcements=announcements)
+        count = publish.send(sent, broker, topics, announcements)
     finally:
         lock.__exit__(None, None, None)
-        source.close()
     print(f"published {count} messages to {broker} for device {topics.device_id} ({topics.base}/...)")
     return 0
+
+
+def _read_day(args: argparse.Namespace, found: Any) -> Any:
+    """Today's messages from the day service (``found``: what the quick read found the day
+    depends on), kept beside the day's read for the next publish."""
+    import io
+
+    from prehab.commands.common import print_problems
+    from prehab.integrations.ha.broker import Address
+    from prehab.integrations.ha.publish import Sent, memo_name, retained_messages
+    from prehab.integrations.ha.source import Source
+
+    source = Source.once(found)
+    try:
+        errors = io.StringIO()
+        print_problems(source.problems, errors)
+        sys.stderr.write(errors.getvalue())
+        topics = _topics(args, source.settings.ha_name)
+        messages = retained_messages(source, topics)
+        sent = Sent(
+            source.clock(), messages, source.referrals(), Address.of(source.settings),
+            source.settings.ha_name, errors.getvalue(),
+        )  # fmt: skip
+        source.service.keep_beside(memo_name(args.discovery_prefix), sent)
+        return sent
+    finally:
+        source.close()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     _setup(args)
     import signal
 
-    from prehab.integrations.ha.bridge import Runner, broker_from_settings
+    from prehab.integrations.ha.bridge import Runner
+    from prehab.integrations.ha.broker import broker_from_settings
     from prehab.model import UserError
 
     if not 0.1 <= args.poll <= 10:
@@ -144,7 +178,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     _setup(args, quiet=True)
     from prehab.commands.common import print_problems
-    from prehab.integrations.ha.bridge import broker_from_settings, remove
+    from prehab.integrations.ha.broker import broker_from_settings
+    from prehab.integrations.ha.publish import remove
     from prehab.store import load_settings
 
     settings, problems = load_settings()

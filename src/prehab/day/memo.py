@@ -23,7 +23,8 @@ nothing can change without changing its key.
 **What is kept** is the read itself (``Memo``): the committed ``DayView`` (its stored JSON
 form), the ``Decorations`` read with it, the problems that were printed with it, and whether the
 runner is new; and, beside it, what a command printed from it (``Output``: ``recommend --json``
-prints it again without importing the day's types at all). Each is kept only when nothing moved
+prints it again without importing the day's types at all) or sent (``ha publish``:
+``prehab.integrations.ha.publish.Sent``). Each is kept only when nothing moved
 while it was read: the revision after the read must be the one this process saw at the start,
 moved only by its own writes (``Store.own_revision``), and the files' bytes the same
 (``DayService.memo_key``).
@@ -199,9 +200,20 @@ def _output_key(key: str, name: str) -> str:
     return hashlib.sha256(f"{key}\0output\0{name}".encode()).hexdigest()
 
 
+def recall_beside(key: str, name: str) -> Any:
+    """What was kept as ``name`` beside the read kept under ``key`` (``keep_beside``), or None;
+    the caller checks its shape (``recall_output``, ``integrations.ha.publish.recall``)."""
+    return packcache.read_value(_output_key(key, name), memo_folder())
+
+
+def keep_beside(key: str, name: str, value: Any) -> bool:
+    """Keep ``value`` (records the codec knows) as ``name`` beside the read kept under ``key``."""
+    return packcache.write_value(_output_key(key, name), value, memo_folder())
+
+
 def recall_output(key: str, name: str) -> Output | None:
     """What the command ``name`` printed under ``key``, or None (a miss of any kind)."""
-    found = packcache.read_value(_output_key(key, name), memo_folder())
+    found = recall_beside(key, name)
     if (
         not isinstance(found, Output)
         or not isinstance(found.stdout, str)
@@ -212,7 +224,7 @@ def recall_output(key: str, name: str) -> Output | None:
 
 
 def keep_output(key: str, name: str, output: Output) -> bool:
-    return packcache.write_value(_output_key(key, name), output, memo_folder())
+    return keep_beside(key, name, output)
 
 
 _NOT_READ = frozenset({"tui", "imports", "integrations", "web", "data", "__pycache__", "__main__.py"})

@@ -117,6 +117,19 @@ class Remembered:
             return  # the read was not kept, or something changed here since
         memo.keep_output(self._read_key, name, memo.Output(stdout, stderr, code))
 
+    def keep_beside(self, name: str, value: Any) -> bool:
+        """Keep ``value`` (made from today's read and more: the week, the latest check-in) as
+        ``name`` beside that read, if nothing the day depends on moved since it was read but by
+        this process's own writes (``memo_key`` checked now, after everything it was made from
+        was read); False if it was not kept."""
+        from prehab.day import memo
+
+        if self._read_key is None or self._read_key_version != self.version:
+            return False
+        if self.memo_key() != self._read_key:
+            return False
+        return memo.keep_beside(self._read_key, name, value)
+
     def _remember(self, day: date, view: DayView, extras: Decorations) -> None:
         """Keep this read as today's memo, if this process keeps one and nothing it depends on
         moved while it was read (``memo_key``)."""

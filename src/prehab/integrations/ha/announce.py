@@ -86,6 +86,10 @@ class Announcements(Record):
                 out[key] = r
         return list(out.values())
 
+    def events(self, referrals: Iterable[Mapping[str, Any]], day: date) -> list[dict[str, Any]]:
+        """The event payloads of the referrals not announced yet (``new``)."""
+        return [event_payload(r, day) for r in self.new(referrals)]
+
     def keep(self, referrals: Iterable[Mapping[str, Any]], day: date) -> None:
         """``referrals`` (all announced now) are what the plan holds: remember exactly them
         (one that left the plan is forgotten, so its return is new)."""

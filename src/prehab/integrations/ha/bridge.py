@@ -1,20 +1,16 @@
-"""The MQTT side of ``prehab ha``: paho-mqtt 2.x, MQTT 3.1.1 (what Home Assistant speaks).
+"""``prehab ha run``: stay connected to the broker through paho-mqtt 2.x, MQTT 3.1.1 (what Home
+Assistant speaks). The one-shot commands (``ha publish``, ``ha remove``) are
+``prehab.integrations.ha.publish``, on a plain socket (``wire``): paho is not imported for them.
 
-- ``publish_once``: connect, publish discovery, states and "online", wait for the broker's
-  acknowledgements, disconnect (a cron job or a systemd timer).
-- ``run``: stay connected. A last will marks the device "offline" if prehab dies or the
-  network drops; a clean stop says "offline" itself. paho reconnects with an exponential
-  back-off (1 s doubling to ``max_backoff``); every (re)connect, and every "online" from Home
-  Assistant, republishes everything, since a restarted broker may have lost retained
-  messages. Between, a poll every ``poll_s`` seconds republishes what a change of the
-  history, settings, rules or day altered (only topics whose payload changed), and commands
-  from Home Assistant (a check-in, the button, a tick on the to-do list) are answered on the
-  result topic. A referral new in the plan is announced once on the event topic, after the
-  states it comes with (``announce``).
-- ``remove``: empty retained messages on every retained topic, so the entities go cleanly.
-
-The one-shot commands say what went wrong in one line (the UserError they raise): paho's
-refusals and back-off are logged only by ``run``, which keeps trying.
+A last will marks the device "offline" if prehab dies or the network drops; a clean stop says
+"offline" itself. paho reconnects with an exponential back-off (1 s doubling to
+``max_backoff``); every (re)connect, and every "online" from Home Assistant, republishes
+everything, since a restarted broker may have lost retained messages. Between, a poll every
+``poll_s`` seconds republishes what a change of the history, settings, rules or day altered
+(only topics whose payload changed), and commands from Home Assistant (a check-in, the button,
+a tick on the to-do list) are answered on the result topic. A referral new in the plan is
+announced once on the event topic, after the states it comes with (``announce``). paho's
+refusals and back-off are logged: ``run`` keeps trying.
 
 paho's network thread only queues what arrives and sets flags; every store access and
 publish happens in the caller's thread.
@@ -24,13 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
-import ssl
-import stat
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,73 +30,28 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from prehab.integrations.ha.announce import Announcements, event_payload
-from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
-from prehab.integrations.ha.source import Source, _dumps
-from prehab.integrations.ha.topics import OFFLINE, ONLINE, Topics
+from prehab.integrations.ha.announce import Announcements
+from prehab.integrations.ha.broker import Address, Broker
+from prehab.integrations.ha.publish import payload_json, retained_messages
+from prehab.integrations.ha.source import Source
+from prehab.integrations.ha.topics import OFFLINE, Topics
+from prehab.integrations.ha.wire import refusal
 from prehab.model import UserError
-from prehab.record import Record
-from prehab.settings import Settings
+
+__all__ = ["Broker", "Client", "Runner", "announce", "session_id"]
 
 log = logging.getLogger("prehab.ha")
 
 KEEPALIVE_S = 30
-CONNECT_TIMEOUT_S = 10.0
-ACK_TIMEOUT_S = 10.0
 MAX_BACKOFF_S = 60
-MAX_PASSWORD_BYTES = 4096
-
-
-class Broker(Record, frozen=True):
-    """Where and how to reach the MQTT broker (from the settings)."""
-
-    host: str = "localhost"
-    port: int = 1883
-    tls: bool = False
-    username: str = ""
-    password: str | None = None
-
-    def __str__(self) -> str:
-        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
-
-
-def broker_from_settings(settings: Settings) -> Broker:
-    """The broker in the settings, the password read from ``mqtt_password_file``."""
-    password = read_password(settings.mqtt_password_file) if settings.mqtt_password_file else None
-    return Broker(settings.mqtt_host, settings.mqtt_port, settings.mqtt_tls, settings.mqtt_username, password)
-
-
-def read_password(name: str) -> str:
-    """The first line of the password file. UserError if it cannot be used; a warning if
-    others may read it."""
-    path = Path(name).expanduser()
-    fix = "put the broker password alone in it, readable only by you (chmod 600)"
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise UserError(f"mqtt_password_file {path} is not a regular file ({fix})")
-        if st.st_size > MAX_PASSWORD_BYTES:
-            raise UserError(f"mqtt_password_file {path} is over {MAX_PASSWORD_BYTES} bytes ({fix})")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"mqtt_password_file {path} does not exist ({fix})") from None
-    except UnicodeDecodeError:
-        raise UserError(f"mqtt_password_file {path} is not UTF-8 text ({fix})") from None
-    except OSError as exc:
-        raise UserError(f"cannot read mqtt_password_file {path}: {exc.strerror or exc} ({fix})") from None
-    lines = text.splitlines()
-    if not lines or not lines[0]:
-        raise UserError(f"mqtt_password_file {path} is empty ({fix})")
-    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        log.warning("warning: others may read %s: chmod 600 %s", path, path)
-    return lines[0]
 
 
 class Client:
-    """A paho client set up for Home Assistant: will, credentials, TLS, back-off."""
+    """A paho client set up for ``ha run``: will, credentials, TLS, back-off, a persistent
+    session named ``session`` (``session_id``)."""
 
     def __init__(
-        self, broker: Broker, topics: Topics, *, max_backoff: int = MAX_BACKOFF_S, session: str = ""
+        self, broker: Broker, topics: Topics, *, session: str, max_backoff: int = MAX_BACKOFF_S
     ) -> None:
         self.broker = broker
         self.topics = topics
@@ -115,24 +62,18 @@ class Client:
         """Set once the broker has confirmed the command subscriptions of this connection."""
         self.refused = ""
         """Why the broker refused the last connection ("" if it did not)."""
-        self.quiet = False
-        """A one-shot command: say nothing while connecting (``connect`` raises saying why)."""
         self._logged_refusal = ""
         self.connects = 0
         self.ignored: set[tuple[str, str]] = set()
         """(why, topic) of ignored messages already logged: each is logged once."""
-        self._acked = threading.Event()
-        # ``session``: a persistent session (``ha run``): a fixed client id and clean_session off,
-        # so the broker keeps the QoS 1 subscriptions and queues commands sent while prehab is
-        # down, and delivers them when it is back. One-shot commands use a throw-away session.
-        client_id = (
-            f"{topics.device_id}-{session}" if session else f"{topics.device_id}-{uuid.uuid4().hex[:8]}"
-        )
+        # ``session``: a persistent session: a fixed client id and clean_session off, so the
+        # broker keeps the QoS 1 subscriptions and queues commands sent while prehab is down,
+        # and delivers them when it is back.
         c = mqtt.Client(
             CallbackAPIVersion.VERSION2,
-            client_id=client_id,
+            client_id=f"{topics.device_id}-{session}",
             protocol=mqtt.MQTTv311,
-            clean_session=not session,
+            clean_session=False,
         )
         if broker.username or broker.password is not None:
             c.username_pw_set(broker.username or None, broker.password)
@@ -153,12 +94,11 @@ class Client:
     def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         if reason.is_failure:
             self.refused = refusal(str(reason))
-            if not self.quiet and self.refused != self._logged_refusal:  # once, not at every retry
+            if self.refused != self._logged_refusal:  # once, not at every retry
                 log.error(
                     "the broker %s refused prehab: %s; retrying with back-off", self.broker, self.refused
                 )
                 self._logged_refusal = self.refused
-            self._acked.set()
             return
         self.refused = self._logged_refusal = ""
         self.connects += 1
@@ -166,19 +106,17 @@ class Client:
         if self._listen:
             client.subscribe([(topic, 1) for topic in self._listen])
         self.fresh.set()
-        self._acked.set()
 
     def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, codes: Any, props: Any) -> None:
         self.listening.set()
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
         self.listening.clear()
-        if reason.is_failure and not self.quiet and not self.refused:
+        if reason.is_failure and not self.refused:
             log.warning("lost the broker %s (%s); reconnecting with back-off", self.broker, reason)
 
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
-        if not self.quiet:
-            log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
+        log.warning("cannot reach the broker %s; retrying with back-off", self.broker)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic != self.topics.ha_status:
@@ -201,28 +139,6 @@ class Client:
         """Subscribe to ``topics`` on every (re)connect."""
         self._listen = list(topics)
 
-    def connect(self, timeout: float = CONNECT_TIMEOUT_S) -> None:
-        """Connect now or raise UserError saying why (for the one-shot commands)."""
-        self.quiet = True
-        try:
-            self.paho.connect(self.broker.host, self.broker.port, KEEPALIVE_S)
-        except ssl.SSLError as exc:
-            raise UserError(
-                f"cannot reach the MQTT broker {self.broker} over TLS: {exc} (its certificate must name "
-                "mqtt_host and be signed by a CA this machine trusts; see docs/home-assistant.md, TLS)"
-            ) from None
-        except OSError as exc:
-            raise UserError(
-                f"cannot reach the MQTT broker {self.broker}: {exc.strerror or exc} "
-                "(is it running? check mqtt_host, mqtt_port and mqtt_tls: prehab settings)"
-            ) from None
-        self.paho.loop_start()
-        if not self._acked.wait(timeout) or self.refused:
-            self.paho.disconnect()
-            self.paho.loop_stop()
-            why = self.refused or f"no answer in {timeout:g} s"
-            raise UserError(f"the MQTT broker {self.broker} did not let prehab in: {why}")
-
     def start(self) -> None:
         """Connect in the background, retrying with back-off until it works (for ``run``)."""
         self.paho.connect_async(self.broker.host, self.broker.port, KEEPALIVE_S)
@@ -234,18 +150,6 @@ class Client:
     def publish(self, topic: str, payload: str | bytes, retain: bool = True) -> mqtt.MQTTMessageInfo:
         return self.paho.publish(topic, payload, qos=1, retain=retain)
 
-    def publish_all(self, messages: dict[str, str | bytes], timeout: float = ACK_TIMEOUT_S) -> None:
-        """Publish retained ``messages`` in order and wait until the broker has them all."""
-        infos = [self.publish(topic, payload) for topic, payload in messages.items()]
-        deadline = time.monotonic() + timeout
-        for info in infos:
-            try:
-                info.wait_for_publish(max(0.0, deadline - time.monotonic()))
-            except (RuntimeError, ValueError) as exc:
-                raise UserError(f"the MQTT broker {self.broker} took no message: {exc}") from None
-            if not info.is_published():
-                raise UserError(f"the MQTT broker {self.broker} did not acknowledge in {timeout:g} s")
-
     def stop(self, say_offline: bool) -> None:
         """Disconnect cleanly (no will), after saying "offline" if asked and connected."""
         if say_offline and self.connected():
@@ -256,77 +160,16 @@ class Client:
         self.paho.loop_stop()
 
 
-def refusal(reason: str) -> str:
-    """A broker's refusal, with what to change."""
-    lowered = reason.lower()
-    if "password" in lowered or "authori" in lowered:
-        return f"{reason} (check mqtt_username and mqtt_password_file: prehab settings)"
-    return reason
-
-
-def retained_messages(source: Source, topics: Topics) -> dict[str, str | bytes]:
-    """Discovery, states and attributes, then "online": the order Home Assistant wants them in."""
-    messages: dict[str, str | bytes] = {}
-    messages.update(source.discovery(topics))
-    messages.update(source.payloads(topics))
-    messages[topics.availability] = ONLINE
-    return messages
-
-
-def publish_once(
-    source: Source,
-    broker: Broker,
-    topics: Topics,
-    timeout: float = ACK_TIMEOUT_S,
-    announcements: Announcements | None = None,
-) -> int:
-    """Publish everything once (and announce new referrals, given ``announcements``); the
-    number of retained messages the broker acknowledged."""
-    messages = retained_messages(source, topics)
-    client = Client(broker, topics)
-    client.connect(timeout)
-    try:
-        client.publish_all(messages, timeout)
-        if announcements is not None:
-            announce(client, source, announcements, timeout)
-    finally:
-        client.stop(say_offline=False)  # the states stay valid after we leave: keep "online"
-    return len(messages)
-
-
-def announce(
-    client: Client, source: Source, announcements: Announcements, timeout: float | None = None
-) -> int:
+def announce(client: Client, source: Source, announcements: Announcements) -> int:
     """One event per referral new in today's plan (after the states that hold it); remember
-    what the plan holds. With ``timeout``, wait for the broker's acknowledgements first."""
+    what the plan holds."""
     current = source.referrals()
-    fresh = announcements.new(current)
-    day = source.clock()
-    infos = []
-    for referral in fresh:
-        payload = event_payload(referral, day)
-        infos.append(client.publish(client.topics.referral, _dumps(payload), retain=False))
+    fresh = announcements.events(current, source.clock())
+    for payload in fresh:
+        client.publish(client.topics.referral, payload_json(payload), retain=False)
         log.info("announced a referral (%s): %s", payload["event_type"], payload["text"][:80])
-    if timeout is not None:
-        for info in infos:
-            with contextlib.suppress(RuntimeError, ValueError):
-                info.wait_for_publish(timeout)
-            if not info.is_published():
-                return 0  # not kept: announced again next time rather than never
-    announcements.keep(current, day)
+    announcements.keep(current, source.clock())
     return len(fresh)
-
-
-def remove(broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
-    """Clear every retained topic (discovery first): Home Assistant removes the entities."""
-    client = Client(broker, topics)
-    client.connect(timeout)
-    try:
-        client.publish_all(dict.fromkeys(topics.retained(ATTRIBUTE_ENTITIES), b""), timeout)
-    finally:
-        client.paho.disconnect()
-        client.paho.loop_stop()
-    return len(topics.retained(ATTRIBUTE_ENTITIES))
 
 
 class Runner:
@@ -367,7 +210,7 @@ class Runner:
         self._next_poll = 0.0
         self.watcher = watcher
         """A stand-in for the service's own watcher (tests); None: ``source.poll``."""
-        self._broker_settings = _broker_settings(source.settings)
+        self._broker_settings = Address.of(source.settings)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -424,7 +267,7 @@ class Runner:
         else:
             log.warning("refused a command on %s: %s", topic, result.get("error"))
         self.sync()  # the new states first, then the answer: a reader of the result sees them
-        self.client.publish(self.topics.result, _dumps(result), retain=False)
+        self.client.publish(self.topics.result, payload_json(result), retain=False)
 
     def notice(self, changes: set[str]) -> None:
         """Something changed (the service reloaded it already): publish what it changed."""
@@ -436,7 +279,7 @@ class Runner:
             for p in self.source.service.settings_problems:
                 log.warning("%s: %s", p.severity, p)
             if Topics(self.source.settings.ha_name, self.topics.discovery_prefix) != self.topics or (
-                _broker_settings(self.source.settings) != self._broker_settings
+                Address.of(self.source.settings) != self._broker_settings
             ):
                 log.warning("the broker settings or ha_name changed: restart prehab ha run to use them")
         if "rules" in changes:
@@ -477,13 +320,3 @@ def session_id(history: Path) -> str:
     import hashlib
 
     return hashlib.sha256(str(history.resolve()).encode()).hexdigest()[:10]
-
-
-def _broker_settings(settings: Settings) -> tuple[Any, ...]:
-    return (
-        settings.mqtt_host,
-        settings.mqtt_port,
-        settings.mqtt_tls,
-        settings.mqtt_username,
-        settings.mqtt_password_file,
-    )

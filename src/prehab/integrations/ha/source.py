@@ -25,6 +25,7 @@ from prehab.day.view import DayView, Decorations, Item
 from prehab.facts.units import to_display
 from prehab.integrations.ha.discovery import device_config
 from prehab.integrations.ha.native import bridge_info, parse_item_id, todo_payload, week_payload
+from prehab.integrations.ha.publish import payload_json
 from prehab.integrations.ha.topics import PRESS, Topics
 from prehab.model import URGENCY_LABEL, Problem, UserError
 from prehab.record import Record
@@ -51,13 +52,24 @@ class Source(Record):
 
     @classmethod
     def open(cls, clock: Callable[[], date] = date.today) -> Source:
-        """The default store, settings, rules and screens (``--data-dir``/``--config-dir``)."""
-        service = DayService(clock=clock).open()
-        if service.book is None:
+        """The default store, settings, rules and screens (``--data-dir``/``--config-dir``),
+        watched for changes (``ha run``)."""
+        source = cls._opened(DayService(clock=clock).open())
+        source.service.watch()
+        return source
+
+    @classmethod
+    def once(cls, sources: Any = None) -> Source:
+        """For one publish: today's read may come from the day memo, and what is published is
+        kept beside it (``DayService.open(lazy=True)``); ``sources`` as that takes them."""
+        return cls._opened(DayService().open(lazy=True, sources=sources))
+
+    @classmethod
+    def _opened(cls, service: DayService) -> Source:
+        if not service.usable():
             first = next((p for p in service.problems if p.severity == "error"), None)
             service.close()
             raise UserError(f"no usable rulebook: {first or 'the shipped pack is missing'}")
-        service.watch()
         return cls(service)
 
     def close(self) -> None:
@@ -98,8 +110,8 @@ class Source(Record):
     def discovery(self, topics: Topics) -> dict[str, str]:
         """The discovery payload, and the bridge's card for the native integration."""
         return {
-            topics.discovery: _dumps(device_config(topics, self.settings.units)),
-            topics.bridge: _dumps(bridge_info(topics)),
+            topics.discovery: payload_json(device_config(topics, self.settings.units)),
+            topics.bridge: payload_json(bridge_info(topics)),
         }
 
     def referrals(self) -> list[dict[str, str]]:
@@ -110,7 +122,7 @@ class Source(Record):
     def week(self, view: DayView) -> list[Any]:
         """The next seven days (``DayService.week``), planned again only when today's committed
         plan, the settings or the rules changed: a tick changes none of them."""
-        key = _dumps([view.to_json(), repr(self.settings), self.book.fingerprint])
+        key = payload_json([view.to_json(), repr(self.settings), self.book.fingerprint])
         if self._week is None or self._week[0] != key:
             self._week = (key, self.service.week())
         return list(self._week[1])
@@ -174,13 +186,13 @@ class Source(Record):
                 "follow_ups": full["follow_ups"],
             },
         }
-        out = {topics.state: _dumps(state)}
+        out = {topics.state: payload_json(state)}
         for entity, values in attributes.items():
-            out[topics.attributes(entity)] = _dumps(values)
-        out[topics.todo] = _dumps(todo_payload(view, done, extras.extra_done))
+            out[topics.attributes(entity)] = payload_json(values)
+        out[topics.todo] = payload_json(todo_payload(view, done, extras.extra_done))
         days = self.week(view)
         summaries = {d.day: headline(d.view, self.book, bool(d.view.referrals)) for d in days}
-        out[topics.week] = _dumps(week_payload(days, done, summaries))
+        out[topics.week] = payload_json(week_payload(days, done, summaries))
         return out
 
     # -- commands from Home Assistant ----------------------------------------------------------
@@ -320,11 +332,11 @@ def today_attributes(full: Mapping[str, Any], view: DayView, day: date) -> dict[
         "disclaimer": full["disclaimer"],
     }
     for limit in (400, 160, 60, 0):
-        if len(_dumps(out).encode()) <= MAX_ATTRIBUTES_BYTES:
+        if len(payload_json(out).encode()) <= MAX_ATTRIBUTES_BYTES:
             break
         for item in items:
             item["why"] = _cut(item["why"], limit)
-    while len(_dumps(out).encode()) > MAX_ATTRIBUTES_BYTES and items:
+    while len(payload_json(out).encode()) > MAX_ATTRIBUTES_BYTES and items:
         items.pop()
         out["truncated"] = True
     return out
@@ -365,9 +377,3 @@ def _rounded(value: Any) -> float | None:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 3)].rstrip() + "..."
-
-
-def _dumps(value: Any) -> str:
-    """JSON to publish; always encodable (a lone surrogate becomes "?"): publishing never raises."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
-    return text.encode("utf-8", "replace").decode("utf-8")

@@ -1,0 +1,158 @@
+"""``prehab ha publish`` and ``ha remove``: everything sent once, then disconnect (no paho).
+
+- ``retained_messages``: discovery, states and attributes, then "online", as Home Assistant
+  wants them (``ha run`` publishes the same, through paho).
+- ``Sent``: what one ``ha publish`` sends for a day: the retained messages, the referrals to
+  announce, and where to (the broker as the settings name it, ``ha_name``). A runner's timer
+  publishes every few minutes an unchanged day; computing it again meant the rules and seven
+  evaluations (the week). So it is kept in the day memo (``prehab.day.memo``) beside the read
+  it came from, under that read's key and this module's code: while nothing the day depends on
+  changed (the history, every rule, screen and settings file, the day, prehab's code), ``ha
+  publish`` sends it again without reading the day. The broker's password is never kept: it
+  is read from its file each time (``broker.Address.broker``).
+- ``send``: connect (``wire``), publish the retained messages, announce the new referrals
+  (``announce.Announcements``: kept only once the broker acknowledged them), disconnect.
+- ``remove``: empty retained messages on every retained topic, so the entities go cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from prehab.integrations.ha.broker import Address, Broker
+from prehab.integrations.ha.topics import OFFLINE, ONLINE, Topics
+from prehab.record import Record
+from prehab.rulebook import packcache
+
+if TYPE_CHECKING:
+    from prehab.day.memo import Sources
+    from prehab.integrations.ha.announce import Announcements
+    from prehab.integrations.ha.source import Source
+
+ACK_TIMEOUT_S = 10.0
+"""How long the broker may take to let prehab in, and then to acknowledge everything."""
+
+
+def payload_json(value: Any) -> str:
+    """JSON to publish; always encodable (a lone surrogate becomes "?"): publishing never raises."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def retained_messages(source: Source, topics: Topics) -> dict[str, str]:
+    """Discovery, states and attributes, then "online": the order Home Assistant wants them in."""
+    messages: dict[str, str] = {}
+    messages.update(source.discovery(topics))
+    messages.update(source.payloads(topics))
+    messages[topics.availability] = ONLINE
+    return messages
+
+
+class Sent(Record):
+    """What ``ha publish`` sends for ``day`` (see the module docstring)."""
+
+    day: date
+    messages: dict[str, str]
+    """Retained, in the order sent."""
+    referrals: list[dict[str, str]]
+    """Today's referrals (``Source.referrals``): the new ones are announced."""
+    address: Address
+    ha_name: str
+    stderr: str = ""
+    """The problems printed before: printed again with it."""
+
+
+packcache.register("hS", Sent)
+packcache.register("hA", Address)
+
+
+def memo_name(discovery_prefix: str) -> str:
+    """The name ``Sent`` is kept under beside a day's read: the prefix and this package's code
+    (the day's key covers the rest of prehab's)."""
+    stamp = packcache.code_stamp(("integrations/ha",))
+    return f"ha publish\0{discovery_prefix}\0{stamp}"
+
+
+def recall(discovery_prefix: str) -> tuple[Sent | None, Sources | None]:
+    """What ``ha publish`` sent for today, if nothing the day depends on changed since; with it,
+    what the day depends on as found (for the day service to use again on a miss)."""
+    from prehab.day import memo
+
+    found = memo.today_sources()
+    if found is None:
+        return None, None
+    kept = memo.recall_beside(found.key(date.today()), memo_name(discovery_prefix))
+    return (kept if _well_formed(kept) else None), found
+
+
+def _well_formed(kept: Any) -> bool:
+    """A ``Sent`` of the right shape for today: anything else in the cache is a miss."""
+    if not isinstance(kept, Sent) or kept.day != date.today() or not isinstance(kept.address, Address):
+        return False
+    texts = [kept.ha_name, kept.stderr, kept.address.host, kept.address.username, kept.address.password_file]
+    if not all(isinstance(t, str) for t in texts) or not isinstance(kept.messages, dict):
+        return False
+    if type(kept.address.port) is not int or type(kept.address.tls) is not bool:
+        return False
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in kept.messages.items()):
+        return False
+    return isinstance(kept.referrals, list) and all(
+        isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in kept.referrals
+    )
+
+
+def send(
+    sent: Sent,
+    broker: Broker,
+    topics: Topics,
+    announcements: Announcements | None = None,
+    timeout: float = ACK_TIMEOUT_S,
+) -> int:
+    """Publish everything once (and announce new referrals, given ``announcements``); the
+    number of retained messages the broker acknowledged. UserError saying why it could not."""
+    from prehab.integrations.ha.wire import Connection
+
+    client_id = f"{topics.device_id}-{os.urandom(4).hex()}"  # a throw-away session
+    with Connection.open(broker, client_id, (topics.availability, OFFLINE), timeout) as connection:
+        count = connection.publish(((t, p, True) for t, p in sent.messages.items()), timeout)
+        if announcements is not None:
+            announce(connection, topics, sent.referrals, sent.day, announcements, timeout)
+    return count
+
+
+def announce(
+    connection: Any,
+    topics: Topics,
+    referrals: Sequence[Mapping[str, Any]],
+    day: date,
+    announcements: Announcements,
+    timeout: float,
+) -> int:
+    """One event per referral new in the plan, after the states that hold it; what the plan
+    holds is remembered only once the broker acknowledged them (else they are announced again
+    next time, rather than never)."""
+    from prehab.errors import UserError
+
+    events = announcements.events(referrals, day)
+    try:
+        connection.publish([(topics.referral, payload_json(e), False) for e in events], timeout)
+    except UserError:
+        return 0
+    announcements.keep(referrals, day)
+    return len(events)
+
+
+def remove(broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
+    """Clear every retained topic (discovery first): Home Assistant removes the entities."""
+    from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
+    from prehab.integrations.ha.wire import Connection
+
+    retained = topics.retained(ATTRIBUTE_ENTITIES)
+    client_id = f"{topics.device_id}-{os.urandom(4).hex()}"
+    with Connection.open(broker, client_id, None, timeout) as connection:
+        connection.publish(((t, b"", True) for t in retained), timeout)
+    return len(retained)
