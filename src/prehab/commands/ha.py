@@ -3,7 +3,8 @@
 ``publish`` once (cron, a systemd timer), ``run`` to stay connected and follow every change,
 ``remove`` to take the entities away. The broker is in the settings (mqtt_host, mqtt_port,
 mqtt_tls, mqtt_username, mqtt_password_file; ha_name when several runners share a broker).
-paho is imported inside the handlers only. See docs/home-assistant.md.
+Only ``run`` imports paho; ``publish`` and ``remove`` speak MQTT themselves
+(``prehab.integrations.ha.wire``). See docs/home-assistant.md.
 """
 
 from __future__ import annotations

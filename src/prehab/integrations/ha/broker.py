@@ -8,6 +8,7 @@ neither paho nor the settings' loader when the day memo holds what it sends
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
@@ -18,6 +19,8 @@ from prehab.record import Record
 
 if TYPE_CHECKING:
     from prehab.settings import Settings
+
+log = logging.getLogger("prehab.ha")
 
 MAX_PASSWORD_BYTES = 4096
 
@@ -85,7 +88,5 @@ def read_password(name: str) -> str:
     if not lines or not lines[0]:
         raise UserError(f"mqtt_password_file {path} is empty ({fix})")
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        import logging  # only to warn: the one-shot path does not import it otherwise
-
-        logging.getLogger("prehab.ha").warning("warning: others may read %s: chmod 600 %s", path, path)
+        log.warning("warning: others may read %s: chmod 600 %s", path, path)
     return lines[0]

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from prehab.day.memo import Sources
     from prehab.integrations.ha.announce import Announcements
     from prehab.integrations.ha.source import Source
+
+log = logging.getLogger("prehab.ha")
 
 ACK_TIMEOUT_S = 10.0
 """How long the broker may take to let prehab in, and then to acknowledge everything."""
@@ -142,6 +145,8 @@ def announce(
         connection.publish([(topics.referral, payload_json(e), False) for e in events], timeout)
     except UserError:
         return 0
+    for e in events:
+        log.info("announced a referral (%s): %s", e["event_type"], e["text"][:80])
     announcements.keep(referrals, day)
     return len(events)
 

@@ -166,7 +166,7 @@ class Connection:
             try:
                 data = publish_packet(topic, payload, retain, packet_id)
             except (UnicodeEncodeError, ValueError) as exc:
-                raise UserError(f"the MQTT broker {self.broker} took no message on {topic}: {exc}") from None
+                raise UserError(f"cannot publish on {topic}: {exc}") from None
             self._send(data, deadline)
             waiting.add(packet_id)
             count += 1
