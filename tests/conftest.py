@@ -148,6 +148,23 @@ def app_on_pack() -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the day was read the slow way (the rules loaded), one entry each: the
+    day memo's tests count what it spared."""
+    from prehab.day.service import DayService
+
+    reads: list[int] = []
+    real = DayService.reload
+
+    def reload(self: DayService) -> Any:
+        reads.append(1)
+        return real(self)
+
+    monkeypatch.setattr(DayService, "reload", reload)
+    return reads
+
+
+@pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     """``prehab`` run in the test's process: ``code, out, err = cli("done", "1")`` (never a traceback)."""
     return functools.partial(run, capsys)

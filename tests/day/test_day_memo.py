@@ -25,20 +25,6 @@ enabled = false
 """
 
 
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the day was read the slow way (the rules loaded), one entry each."""
-    reads: list[int] = []
-    real = DayService.reload
-
-    def reload(self: DayService) -> Any:
-        reads.append(1)
-        return real(self)
-
-    monkeypatch.setattr(DayService, "reload", reload)
-    return reads
-
-
 def _json(cli: Cli) -> tuple[str, str]:
     code, out, err = cli("recommend", "--json")
     assert code == 0, err

@@ -29,20 +29,6 @@ from prehab.store import Settings, save_settings
 __all__ = ["broker"]  # the fixture, used by name
 
 
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the day was read the slow way (the rules loaded), one entry each."""
-    reads: list[int] = []
-    real = DayService.reload
-
-    def reload(self: DayService) -> Any:
-        reads.append(1)
-        return real(self)
-
-    monkeypatch.setattr(DayService, "reload", reload)
-    return reads
-
-
 def publish_once(listener: Listener, *argv: str) -> dict[str, bytes]:
     """Run ``ha publish``; what it sent, as the listener saw it."""
     before = len(listener.history)
