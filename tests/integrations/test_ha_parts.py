@@ -79,8 +79,15 @@ def test_broker_settings_are_checked_like_every_setting(tmp_path: Path) -> None:
     ]:
         with pytest.raises(SettingError, match=message):
             with_value(s, key, text)
+    with pytest.raises(SettingError) as refused:  # a password typed where its file's path goes
+        with_value(s, "mqtt_password_file", "hunter2secret")
+    assert "hunter2secret" not in str(refused.value) and "not shown" in str(refused.value)
     path = settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
+    for typed in ('"hunter2secret"', "12345"):  # never repeated: a refusal is printed, logged, kept
+        path.write_text(f"mqtt_password_file = {typed}\n", encoding="utf-8")
+        problems = load_settings()[1]
+        assert len(problems) == 1 and typed.strip('"') not in str(problems[0]), problems
     path.write_text('mqtt_host = "ha.local"\nmqtt_password = "hunter2"\n', encoding="utf-8")
     settings, problems = load_settings()
     assert settings.mqtt_host == "ha.local"

@@ -21,7 +21,6 @@ from prehab.cli import main
 from prehab.day import memo
 from prehab.day.service import DayService
 from prehab.integrations.ha import publish
-from prehab.integrations.ha.broker import Address
 from prehab.integrations.ha.topics import Topics
 from prehab.paths import cache_dir, database_file
 from prehab.store import Settings, save_settings
@@ -108,6 +107,24 @@ def test_the_password_is_read_each_time_and_never_kept(tmp_path: Path, capsys: A
     assert kept and not any(b"correct horse" in k for k in kept)
 
 
+def test_the_settings_problems_are_printed_each_time_and_never_kept(broker: Broker, capsys: Any) -> None:
+    """A password typed where its file's path goes: refused without being repeated, printed on
+    every publish (from the memo too), and nowhere in the cache folder."""
+    from prehab.paths import settings_file
+
+    settings_file().write_text(
+        f'mqtt_host = "127.0.0.1"\nmqtt_port = {broker.port}\nmqtt_password_file = "hunter2secret"\n'
+    )
+    for _ in range(2):
+        capsys.readouterr()
+        assert main(["ha", "publish"]) == 0
+        err = capsys.readouterr().err
+        assert "mqtt_password_file: is not a full path" in err and "hunter2secret" not in err, err
+    assert publish.recall(T)[0] is not None  # the second was sent from the memo
+    kept = [p.read_bytes() for p in cache_dir().rglob("*") if p.is_file()]
+    assert kept and not any(b"hunter2secret" in k for k in kept)
+
+
 def _kept_key() -> str:
     found = memo.today_sources()
     assert found is not None
@@ -115,35 +132,37 @@ def _kept_key() -> str:
 
 
 @pytest.mark.parametrize(
-    "damage",
-    ["garbage", "messages that are not text", "another day", "a port that is not a number"],
+    "damage", ["garbage", "messages that are not text", "another day", "a topic not this runner's"]
 )
 def test_a_damaged_or_foreign_entry_is_a_miss(broker: Broker, counted: list[int], damage: str) -> None:
+    """Anything else than what this runner sends today is worked out again: a cache folder
+    others could write can never make prehab publish elsewhere (the broker and the password
+    are never taken from it at all)."""
     add_history()
     with listening(broker.port, ("#",)) as listener:
         first = publish_once(listener)
         name = publish.memo_name("homeassistant")
-        good = publish.recall("homeassistant")[0]
+        good = publish.recall(T)[0]
         assert good is not None
         if damage == "garbage":
             for kept in (cache_dir() / "day").glob("*.json"):
                 kept.write_bytes(b"\xff not json")
         else:
-            address = Address("127.0.0.1", "1883", False, "", "") if "port" in damage else good.address  # type: ignore[arg-type]
-            wrong = publish.Sent(
-                good.day.replace(year=2000) if damage == "another day" else good.day,
-                {"t": 1} if "text" in damage else good.messages,  # type: ignore[dict-item]
-                good.referrals, address, good.ha_name,
-            )  # fmt: skip
-            assert memo.keep_beside(_kept_key(), name, wrong)
-        assert publish.recall("homeassistant")[0] is None
+            messages: dict[str, Any] = dict(good.messages)
+            if "text" in damage:
+                messages[T.state] = 1
+            elif "topic" in damage:
+                messages["somewhere/else"] = "x"
+            day = good.day.replace(year=2000) if damage == "another day" else good.day
+            assert memo.keep_beside(_kept_key(), name, publish.Sent(day, messages, good.referrals))
+        assert publish.recall(T)[0] is None
         assert publish_once(listener) == first
     assert len(counted) == 2
 
 
 def test_the_quick_path_imports_neither_the_rules_nor_paho(broker: Broker) -> None:
     """``ha publish`` never imports paho; sent again from the memo, it imports no rule loader,
-    no day service, no settings loader and no engine either."""
+    no day service, no history and no engine either (only the settings: where to send)."""
     env = dict(os.environ)
     add_history()
     code = "import sys; from prehab.cli import main; sys.exit(main(['ha', 'publish']))"
@@ -159,7 +178,8 @@ def test_the_quick_path_imports_neither_the_rules_nor_paho(broker: Broker) -> No
     again = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     loaded = set(again.stdout.splitlines()[-1].split())
     assert "prehab.integrations.ha.publish" in loaded and "prehab.day.memo" in loaded, again.stderr
-    for name in ("paho", "prehab.rulebook.loader", "prehab.day.service", "prehab.engine", "prehab.settings"):
+    assert "prehab.settings.file" in loaded
+    for name in ("paho", "prehab.rulebook.loader", "prehab.day.service", "prehab.engine", "prehab.store.db"):
         assert name not in loaded, name
 
 
@@ -210,6 +230,6 @@ def test_nothing_is_kept_when_a_rule_changes_while_it_is_worked_out(
     assert main(["ha", "publish"]) == 0
     monkeypatch.setattr(DayService, "week", real)
     mine.write_text("")  # back as it was when the day was read
-    assert publish.recall("homeassistant")[0] is None
+    assert publish.recall(T)[0] is None
     assert main(["ha", "publish"]) == 0
-    assert publish.recall("homeassistant")[0] is not None
+    assert publish.recall(T)[0] is not None

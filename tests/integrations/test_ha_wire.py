@@ -88,6 +88,14 @@ def test_nothing_listens_on_the_port() -> None:
         Connection.open(Broker("127.0.0.1", port), "c", None, WAIT_S)
 
 
+@pytest.mark.parametrize("host", ["a..b", "x" * 64 + ".example"])
+def test_a_host_name_the_resolver_refuses_is_one_line(host: str) -> None:
+    """The settings take these (letters, digits, dots); IDNA refuses them with a UnicodeError,
+    not an OSError: still one line."""
+    with pytest.raises(UserError, match=r"cannot reach the MQTT broker .*check mqtt_host"):
+        Connection.open(Broker(host, 1883), "c", None, WAIT_S)
+
+
 # -- brokers that misbehave -----------------------------------------------------------------------
 
 
@@ -206,6 +214,20 @@ def test_a_broker_that_never_acknowledges_times_out() -> None:
         c.publish([("t", "x", True)], 0.3)
 
 
+def test_tls_to_a_port_that_does_not_speak_it_says_so() -> None:
+    def plain(conn: socket.socket) -> None:
+        conn.recv(1024)  # the TLS hello
+        conn.sendall(b"HTTP/1.1 400 Bad\r\n\r\n")
+
+    with scripted(plain) as broker, pytest.raises(UserError, match="over TLS: .*does that port speak TLS"):
+        Connection.open(Broker(broker.host, broker.port, tls=True), "c", None, WAIT_S)
+
+
+def test_a_tls_handshake_that_never_ends_is_the_timeout() -> None:
+    with scripted(lambda conn: None) as broker, pytest.raises(UserError, match="over TLS: .*timed out"):
+        Connection.open(Broker(broker.host, broker.port, tls=True), "c", None, 0.3)
+
+
 def test_a_broker_that_hangs_up_while_publishing() -> None:
     with (
         scripted(accept_then(lambda conn: conn.shutdown(socket.SHUT_WR))) as broker,
@@ -220,7 +242,7 @@ class Recorder:
     messages were unacknowledged each time the publisher waited."""
 
     def __init__(self) -> None:
-        self.unacknowledged: list[int] = []
+        self.sent: list[int] = []
         self.in_flight: list[int] = []
         self.answers = b""
         self.waits: list[int] = []
@@ -238,7 +260,9 @@ class Recorder:
             if not data[at - 1] & 0x80:
                 break
         topic_length = int.from_bytes(data[at : at + 2], "big")
-        self.in_flight.append(int.from_bytes(data[at + 2 + topic_length : at + 4 + topic_length], "big"))
+        packet_id = int.from_bytes(data[at + 2 + topic_length : at + 4 + topic_length], "big")
+        self.in_flight.append(packet_id)
+        self.sent.append(packet_id)
 
     def recv(self, size: int) -> bytes:
         if not self.answers:
@@ -259,10 +283,11 @@ def test_at_most_a_window_of_messages_is_unacknowledged() -> None:
     c = Connection(sock, Broker())  # type: ignore[arg-type]
     assert c.publish([(f"t/{i}", "x", True) for i in range(40)], WAIT_S) == 40
     assert sock.waits == [wire.WINDOW, wire.WINDOW, 40 - 2 * wire.WINDOW]
+    assert sock.sent == list(range(1, 41))
     c._next_id = 0xFFFF
-    sock.waits.clear()
+    sock.sent.clear()
     assert c.publish([("t/a", "x", True), ("t/b", "x", True)], WAIT_S) == 2
-    assert c._next_id == 2  # 65,535 then 1: the id wraps past 0
+    assert sock.sent == [0xFFFF, 1]  # the id wraps past 0
 
 
 def test_a_payload_that_is_not_text_is_a_refusal_not_a_traceback() -> None:

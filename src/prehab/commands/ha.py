@@ -80,21 +80,27 @@ def _source(args: argparse.Namespace) -> Any:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Send today's messages once. A day unchanged since the last publish is sent again as it
-    was kept (``prehab.integrations.ha.publish``): neither the rules nor paho are imported."""
+    was kept (``prehab.integrations.ha.publish``): neither the rules nor paho are imported. The
+    broker, its password and the topics come from the settings every time."""
     _setup(args, quiet=True)
+    from prehab.commands.common import print_problems
     from prehab.integrations.ha import publish
     from prehab.integrations.ha.announce import Announcements
+    from prehab.integrations.ha.broker import broker_from_settings
     from prehab.integrations.ha.lock import BridgeLock
     from prehab.model import UserError
     from prehab.paths import database_file
+    from prehab.settings import load_settings
 
-    sent, found = publish.recall(args.discovery_prefix)
+    settings, problems = load_settings()
+    print_problems(problems)
+    topics = _topics(args, settings.ha_name)
+    sent, found = publish.recall(topics)
     if sent is not None:
         sys.stderr.write(sent.stderr)
     else:
-        sent = _read_day(args, found)
-    topics = _topics(args, sent.ha_name)
-    broker = sent.address.broker()
+        sent = _read_day(topics, found)
+    broker = broker_from_settings(settings)
     lock = BridgeLock(database_file())
     try:
         lock.__enter__()
@@ -109,28 +115,22 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_day(args: argparse.Namespace, found: Any) -> Any:
+def _read_day(topics: Any, found: Any) -> Any:
     """Today's messages from the day service (``found``: what the quick read found the day
     depends on), kept beside the day's read for the next publish."""
     import io
 
     from prehab.commands.common import print_problems
-    from prehab.integrations.ha.broker import Address
     from prehab.integrations.ha.publish import Sent, memo_name, retained_messages
     from prehab.integrations.ha.source import Source
 
     source = Source.once(found)
     try:
         errors = io.StringIO()
-        print_problems(source.problems, errors)
+        print_problems(source.service.problems, errors)  # the settings' are printed already
         sys.stderr.write(errors.getvalue())
-        topics = _topics(args, source.settings.ha_name)
-        messages = retained_messages(source, topics)
-        sent = Sent(
-            source.clock(), messages, source.referrals(), Address.of(source.settings),
-            source.settings.ha_name, errors.getvalue(),
-        )  # fmt: skip
-        source.service.keep_beside(memo_name(args.discovery_prefix), sent)
+        sent = Sent(source.clock(), retained_messages(source, topics), source.referrals(), errors.getvalue())
+        source.service.keep_beside(memo_name(topics.discovery_prefix), sent)
         return sent
     finally:
         source.close()

@@ -67,6 +67,9 @@ class SettingSpec(Record, frozen=True):
     """A text that may be empty: none clears it."""
     check: Callable[[str, str], None] | None = None
     """A text's own check, given the value as it came and stripped; raises SettingError."""
+    hide_value: bool = False
+    """A refusal never repeats the value: a password typed here by mistake stays out of the
+    terminal, the logs and the day memo (which keeps what a command printed)."""
 
     @property
     def select(self) -> bool:
@@ -101,7 +104,7 @@ def _user_name(value: str, text: str) -> None:
 def _password_file(value: str, text: str) -> None:
     if text and not (text.startswith(("/", "~")) and len(text) <= 4096):
         raise SettingError(
-            f"{shown(value)} is not a full path",
+            "is not a full path (the value is not shown: it may be the password itself)",
             "give the path from / or ~ of a file holding only the password, "
             "e.g. ~/.config/prehab/mqtt-password",
         )
@@ -232,6 +235,7 @@ _SPECS = (
         example="~/.config/prehab/mqtt-password",
         placeholder="~/.config/prehab/mqtt-password or none",
         check=_password_file,
+        hide_value=True,
     ),
     SettingSpec(
         "ha_name",

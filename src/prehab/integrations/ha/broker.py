@@ -1,9 +1,7 @@
 """Where and how to reach the MQTT broker: the settings' ``mqtt_*`` and the password file.
 
 Apart from the clients (``wire`` for the one-shot commands, paho in ``bridge`` for ``ha run``)
-so both read the settings and the password the same way, and the one-shot path imports
-neither paho nor the settings' loader when the day memo holds what it sends
-(``prehab.integrations.ha.publish``).
+so both read the settings and the password the same way, and ``ha publish`` imports no paho.
 """
 
 from __future__ import annotations
@@ -39,8 +37,8 @@ class Broker(Record, frozen=True):
 
 
 class Address(Record, frozen=True):
-    """The broker as the settings name it, without the password (which is read from its file
-    each time, never kept): what the day memo keeps beside what ``ha publish`` sends."""
+    """The broker as the settings name it, without the password (read from its file when it
+    is needed): what ``ha run`` compares to see the broker settings changed."""
 
     host: str
     port: int

@@ -2,14 +2,15 @@
 
 - ``retained_messages``: discovery, states and attributes, then "online", as Home Assistant
   wants them (``ha run`` publishes the same, through paho).
-- ``Sent``: what one ``ha publish`` sends for a day: the retained messages, the referrals to
-  announce, and where to (the broker as the settings name it, ``ha_name``). A runner's timer
-  publishes every few minutes an unchanged day; computing it again meant the rules and seven
-  evaluations (the week). So it is kept in the day memo (``prehab.day.memo``) beside the read
-  it came from, under that read's key and this module's code: while nothing the day depends on
-  changed (the history, every rule, screen and settings file, the day, prehab's code), ``ha
-  publish`` sends it again without reading the day. The broker's password is never kept: it
-  is read from its file each time (``broker.Address.broker``).
+- ``Sent``: what one ``ha publish`` sends for a day: the retained messages and the referrals
+  to announce. A runner's timer publishes every few minutes an unchanged day; computing it
+  again meant the rules and seven evaluations (the week). So it is kept in the day memo
+  (``prehab.day.memo``) beside the read it came from, under that read's key and this module's
+  code: while nothing the day depends on changed (the history, every rule, screen and settings
+  file, the day, prehab's code), ``ha publish`` sends it again without reading the day. Where
+  it goes is never taken from the cache: the broker, the password (from its file) and the
+  topics come from the settings each time, and a kept message on any other topic than this
+  runner's is a miss, so a cache folder others can write cannot send the password elsewhere.
 - ``send``: connect (``wire``), publish the retained messages, announce the new referrals
   (``announce.Announcements``: kept only once the broker acknowledged them), disconnect.
 - ``remove``: empty retained messages on every retained topic, so the entities go cleanly.
@@ -24,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from prehab.integrations.ha.broker import Address, Broker
+from prehab.integrations.ha.broker import Broker
 from prehab.integrations.ha.topics import OFFLINE, ONLINE, Topics
 from prehab.record import Record
 from prehab.rulebook import packcache
@@ -63,14 +64,12 @@ class Sent(Record):
     """Retained, in the order sent."""
     referrals: list[dict[str, str]]
     """Today's referrals (``Source.referrals``): the new ones are announced."""
-    address: Address
-    ha_name: str
     stderr: str = ""
-    """The problems printed before: printed again with it."""
+    """The rules' and screens' problems printed before: printed again with it (the settings'
+    are read and printed each time)."""
 
 
 packcache.register("hS", Sent)
-packcache.register("hA", Address)
 
 
 def memo_name(discovery_prefix: str) -> str:
@@ -80,31 +79,35 @@ def memo_name(discovery_prefix: str) -> str:
     return f"ha publish\0{discovery_prefix}\0{stamp}"
 
 
-def recall(discovery_prefix: str) -> tuple[Sent | None, Sources | None]:
-    """What ``ha publish`` sent for today, if nothing the day depends on changed since; with it,
-    what the day depends on as found (for the day service to use again on a miss)."""
+def recall(topics: Topics) -> tuple[Sent | None, Sources | None]:
+    """What ``ha publish`` sent for today on ``topics``, if nothing the day depends on changed
+    since; with it, what the day depends on as found (for the day service to use again on a
+    miss)."""
     from prehab.day import memo
 
     found = memo.today_sources()
     if found is None:
         return None, None
-    kept = memo.recall_beside(found.key(date.today()), memo_name(discovery_prefix))
-    return (kept if _well_formed(kept) else None), found
+    kept = memo.recall_beside(found.key(date.today()), memo_name(topics.discovery_prefix))
+    return (kept if _well_formed(kept, topics) else None), found
 
 
-def _well_formed(kept: Any) -> bool:
-    """A ``Sent`` of the right shape for today: anything else in the cache is a miss."""
-    if not isinstance(kept, Sent) or kept.day != date.today() or not isinstance(kept.address, Address):
+def _well_formed(kept: Any, topics: Topics) -> bool:
+    """A ``Sent`` of the right shape for today, on this runner's topics only: anything else in
+    the cache is a miss."""
+    from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
+
+    if not isinstance(kept, Sent) or kept.day != date.today() or not isinstance(kept.stderr, str):
         return False
-    texts = [kept.ha_name, kept.stderr, kept.address.host, kept.address.username, kept.address.password_file]
-    if not all(isinstance(t, str) for t in texts) or not isinstance(kept.messages, dict):
+    if not isinstance(kept.messages, dict) or not set(kept.messages) <= set(
+        topics.retained(ATTRIBUTE_ENTITIES)
+    ):
         return False
-    if type(kept.address.port) is not int or type(kept.address.tls) is not bool:
-        return False
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in kept.messages.items()):
+    if not all(isinstance(v, str) for v in kept.messages.values()):
         return False
     return isinstance(kept.referrals, list) and all(
-        isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in kept.referrals
+        isinstance(r, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in r.items())
+        for r in kept.referrals
     )
 
 
@@ -143,7 +146,8 @@ def announce(
     events = announcements.events(referrals, day)
     try:
         connection.publish([(topics.referral, payload_json(e), False) for e in events], timeout)
-    except UserError:
+    except UserError as exc:
+        log.warning("the new referrals were not announced (%s): they will be, next time", exc)
         return 0
     for e in events:
         log.info("announced a referral (%s): %s", e["event_type"], e["text"][:80])

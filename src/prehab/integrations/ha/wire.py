@@ -132,13 +132,14 @@ class Connection:
         deadline = time.monotonic() + timeout
         try:
             sock = socket.create_connection((broker.host, broker.port), timeout=timeout)
-        except OSError as exc:
+        except (OSError, UnicodeError, ValueError) as exc:  # a name IDNA refuses is a UnicodeError
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise UserError(
-                f"cannot reach the MQTT broker {broker}: {exc.strerror or exc} "
+                f"cannot reach the MQTT broker {broker}: {why} "
                 "(is it running? check mqtt_host, mqtt_port and mqtt_tls: prehab settings)"
             ) from None
         if broker.tls:
-            sock = _with_tls(sock, broker)
+            sock = _with_tls(sock, broker, deadline)
         connection = cls(sock, broker)
         try:
             connection._send(connect_packet(client_id, will, broker.username, broker.password), deadline)
@@ -264,18 +265,27 @@ class Connection:
         )
 
 
-def _with_tls(sock: socket.socket, broker: Broker) -> socket.socket:
-    """``sock`` over TLS, the broker's certificate checked; UserError saying what to fix."""
+def _with_tls(sock: socket.socket, broker: Broker, deadline: float) -> socket.socket:
+    """``sock`` over TLS, the broker's certificate checked, the handshake within what is left
+    of ``deadline``; UserError saying what to fix."""
     import ssl
 
     try:
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
         return ssl.create_default_context().wrap_socket(sock, server_hostname=broker.host)
-    except ssl.SSLError as exc:  # a certificate this machine does not trust, or that names another host
+    except ssl.SSLCertVerificationError as exc:  # not trusted here, or names another host
         sock.close()
         raise UserError(
             f"cannot reach the MQTT broker {broker} over TLS: {exc} (its certificate must name "
             "mqtt_host and be signed by a CA this machine trusts; see docs/home-assistant.md, TLS)"
         ) from None
-    except OSError as exc:
+    except ssl.SSLError as exc:  # e.g. TLS to a plain MQTT port
         sock.close()
-        raise UserError(f"cannot reach the MQTT broker {broker} over TLS: {exc.strerror or exc}") from None
+        raise UserError(
+            f"cannot reach the MQTT broker {broker} over TLS: {exc} (does that port speak TLS? "
+            "check mqtt_port and mqtt_tls: prehab settings)"
+        ) from None
+    except (OSError, ValueError) as exc:
+        sock.close()
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise UserError(f"cannot reach the MQTT broker {broker} over TLS: {why}") from None
