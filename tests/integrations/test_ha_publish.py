@@ -28,11 +28,16 @@ from prehab.store import Settings, save_settings
 __all__ = ["broker"]  # the fixture, used by name
 
 
-def publish_once(listener: Listener, *argv: str) -> dict[str, bytes]:
-    """Run ``ha publish``; what it sent, as the listener saw it."""
+def publish_once(listener: Listener, *argv: str, last: str = T.availability) -> dict[str, bytes]:
+    """Run ``ha publish``; what it sent, as the listener saw it (up to ``last``, the topic it
+    sends last: a broker delivers one client's messages in order)."""
     before = len(listener.history)
     assert main(["ha", *argv, "publish"]) == 0
-    assert listener.wait_for(lambda m: len(listener.history) >= before + 10, WAIT_S)
+
+    def arrived(messages: dict[str, bytes]) -> bool:
+        return any(topic == last for _, topic, _, _ in listener.history[before:])
+
+    assert listener.wait_for(arrived, WAIT_S)
     return {topic: payload for _, topic, payload, _ in listener.history[before:]}
 
 
@@ -86,7 +91,7 @@ def test_the_prefix_and_the_name_are_part_of_what_is_kept(broker: Broker) -> Non
         other = publish_once(listener, "--discovery-prefix", "elsewhere")
         assert Topics("", "elsewhere").discovery in other and T.discovery not in other
         save_settings(Settings(mqtt_host="127.0.0.1", mqtt_port=broker.port, ha_name="alice"))
-        alice = publish_once(listener)
+        alice = publish_once(listener, last=Topics("alice").availability)
     assert Topics("alice").state in alice and T.state not in alice
 
 
