@@ -81,7 +81,7 @@ def test_broker_settings_are_checked_like_every_setting(tmp_path: Path) -> None:
             with_value(s, key, text)
     with pytest.raises(SettingError) as refused:  # a password typed where its file's path goes
         with_value(s, "mqtt_password_file", "hunter2secret")
-    assert "hunter2secret" not in str(refused.value) and "not shown" in str(refused.value)
+    assert "hunter2secret" not in str(refused.value) and "not repeated here" in str(refused.value)
     path = settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     for typed in ('"hunter2secret"', "12345"):  # never repeated: a refusal is printed, logged, kept

@@ -104,7 +104,7 @@ def _user_name(value: str, text: str) -> None:
 def _password_file(value: str, text: str) -> None:
     if text and not (text.startswith(("/", "~")) and len(text) <= 4096):
         raise SettingError(
-            "is not a full path (the value is not shown: it may be the password itself)",
+            "is not a full path, and is not repeated here in case it is the password itself",
             "give the path from / or ~ of a file holding only the password, "
             "e.g. ~/.config/prehab/mqtt-password",
         )

@@ -212,7 +212,7 @@ def _kit(spec: SettingSpec, value: Any) -> list[str]:
 
 def _text(spec: SettingSpec, value: Any) -> Any:
     if not isinstance(value, str) or any(ord(c) < 32 or ord(c) == 127 for c in value):
-        what = "the value (not shown)" if spec.hide_value else shown(value)
+        what = "the value (not repeated here)" if spec.hide_value else shown(value)
         raise SettingError(f"{what} is not one line of text", f'e.g. {spec.key} = "{spec.example}"')
     text = value.strip()
     if spec.check is not None:
