@@ -125,6 +125,8 @@ def send(
     client_id = f"{topics.device_id}-{os.urandom(4).hex()}"  # a throw-away session
     with Connection.open(broker, client_id, (topics.availability, OFFLINE), timeout) as connection:
         count = connection.publish(((t, p, True) for t, p in sent.messages.items()), timeout)
+        for topic, payload in sent.messages.items():  # acknowledged, every one (-v shows them)
+            log.debug("published %s (%d bytes)", topic, len(payload))
         if announcements is not None:
             announce(connection, topics, sent.referrals, sent.day, announcements, timeout)
     return count
