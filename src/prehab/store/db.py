@@ -65,7 +65,6 @@ BUSY_TIMEOUT_MS = 10_000
 BUSY_RETRIES = 3
 """Extra attempts when SQLite reports the lock busy without waiting (it does so during WAL
 recovery and to break a deadlock); a full busy timeout is not waited twice."""
-"""Files up to this size are checked on open (about 25 ms for 15 MB, 100k sessions)."""
 _T = TypeVar("_T")
 
 # Moved to their repositories, and still importable from here for modules that import them from

@@ -278,7 +278,8 @@ def revision_in(conn: sqlite3.Connection) -> int:
 
 
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
-"""A history up to this size is checked (``PRAGMA quick_check``) every time it is opened."""
+"""A history up to this size is checked (``PRAGMA quick_check``) every time it is opened
+(about 25 ms for 15 MB, 100k sessions)."""
 
 
 def read_revision(path: Path) -> int | None:
