@@ -207,7 +207,8 @@ def recall_beside(key: str, name: str) -> Any:
 
 
 def keep_beside(key: str, name: str, value: Any) -> bool:
-    """Keep ``value`` (records the codec knows) as ``name`` beside the read kept under ``key``."""
+    """Keep ``value`` (records the codec knows: an ``Output``, ``ha publish``'s ``Sent``) as
+    ``name`` beside the read kept under ``key``."""
     return packcache.write_value(_output_key(key, name), value, memo_folder())
 
 
@@ -221,10 +222,6 @@ def recall_output(key: str, name: str) -> Output | None:
     ):
         return None
     return found if type(found.code) is int else None
-
-
-def keep_output(key: str, name: str, output: Output) -> bool:
-    return keep_beside(key, name, output)
 
 
 _NOT_READ = frozenset({"tui", "imports", "integrations", "web", "data", "__pycache__", "__main__.py"})

@@ -113,9 +113,9 @@ class Remembered:
         kept (something moved) keeps no output either."""
         from prehab.day import memo
 
-        if self._read_key is None or self._read_key_version != self.version:
-            return  # the read was not kept, or something changed here since
-        memo.keep_output(self._read_key, name, memo.Output(stdout, stderr, code))
+        key = self._kept_read_key()
+        if key is not None:
+            memo.keep_beside(key, name, memo.Output(stdout, stderr, code))
 
     def keep_beside(self, name: str, value: Any) -> bool:
         """Keep ``value`` (made from today's read and more: the week, the latest check-in) as
@@ -124,11 +124,15 @@ class Remembered:
         was read); False if it was not kept."""
         from prehab.day import memo
 
-        if self._read_key is None or self._read_key_version != self.version:
+        key = self._kept_read_key()
+        if key is None or self.memo_key() != key:
             return False
-        if self.memo_key() != self._read_key:
-            return False
-        return memo.keep_beside(self._read_key, name, value)
+        return memo.keep_beside(key, name, value)
+
+    def _kept_read_key(self) -> str | None:
+        """The key today's read is kept under, or None: the read was not kept (something
+        moved), or something changed in this process since."""
+        return self._read_key if self._read_key_version == self.version else None
 
     def _remember(self, day: date, view: DayView, extras: Decorations) -> None:
         """Keep this read as today's memo, if this process keeps one and nothing it depends on
