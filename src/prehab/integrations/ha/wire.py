@@ -133,9 +133,8 @@ class Connection:
         try:
             sock = socket.create_connection((broker.host, broker.port), timeout=timeout)
         except (OSError, UnicodeError, ValueError) as exc:  # a name IDNA refuses is a UnicodeError
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise UserError(
-                f"cannot reach the MQTT broker {broker}: {why} "
+                f"cannot reach the MQTT broker {broker}: {_reason(exc)} "
                 "(is it running? check mqtt_host, mqtt_port and mqtt_tls: prehab settings)"
             ) from None
         if broker.tls:
@@ -214,9 +213,7 @@ class Connection:
                 f"the MQTT broker {self.broker} took nothing more in time (is it overloaded?)"
             ) from None
         except OSError as exc:
-            raise UserError(
-                f"the MQTT broker {self.broker} dropped the connection: {exc.strerror or exc}"
-            ) from None
+            raise self._dropped(exc) from None
 
     def _answer(self, deadline: float, late: str, doing: str) -> tuple[int, bytes]:
         """The broker's next packet (type, body); UserError if late (``late`` says so), closed
@@ -247,9 +244,7 @@ class Connection:
             except TimeoutError:
                 raise UserError(f"the MQTT broker {self.broker} {late}") from None
             except OSError as exc:
-                raise UserError(
-                    f"the MQTT broker {self.broker} dropped the connection: {exc.strerror or exc}"
-                ) from None
+                raise self._dropped(exc) from None
             if not chunk:
                 raise UserError(
                     f"the MQTT broker {self.broker} closed the connection before it would {doing} "
@@ -258,11 +253,19 @@ class Connection:
             data += chunk
         return data
 
+    def _dropped(self, exc: OSError) -> UserError:
+        return UserError(f"the MQTT broker {self.broker} dropped the connection: {_reason(exc)}")
+
     def _protocol(self, kind: int, wanted: str) -> UserError:
         return UserError(
             f"the MQTT broker {self.broker} answered with a packet of type {kind} where MQTT 3.1.1 "
             f"says {wanted} (is {self.broker.host}:{self.broker.port} an MQTT broker?)"
         )
+
+
+def _reason(exc: Exception) -> object:
+    """What went wrong, in the system's words when it has them ("Connection refused")."""
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
 
 
 def _with_tls(sock: socket.socket, broker: Broker, deadline: float) -> socket.socket:
@@ -287,5 +290,4 @@ def _with_tls(sock: socket.socket, broker: Broker, deadline: float) -> socket.so
         ) from None
     except (OSError, ValueError) as exc:
         sock.close()
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise UserError(f"cannot reach the MQTT broker {broker} over TLS: {why}") from None
+        raise UserError(f"cannot reach the MQTT broker {broker} over TLS: {_reason(exc)}") from None
