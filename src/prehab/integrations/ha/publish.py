@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from prehab.day.memo import Sources
     from prehab.integrations.ha.announce import Announcements
     from prehab.integrations.ha.source import Source
+    from prehab.integrations.ha.wire import Connection
 
 log = logging.getLogger("prehab.ha")
 
@@ -120,10 +121,7 @@ def send(
 ) -> int:
     """Publish everything once (and announce new referrals, given ``announcements``); the
     number of retained messages the broker acknowledged. UserError saying why it could not."""
-    from prehab.integrations.ha.wire import Connection
-
-    client_id = f"{topics.device_id}-{os.urandom(4).hex()}"  # a throw-away session
-    with Connection.open(broker, client_id, (topics.availability, OFFLINE), timeout) as connection:
+    with _connect(broker, topics, (topics.availability, OFFLINE), timeout) as connection:
         count = connection.publish(((t, p, True) for t, p in sent.messages.items()), timeout)
         for topic, payload in sent.messages.items():  # acknowledged, every one (-v shows them)
             log.debug("published %s (%d bytes)", topic, len(payload))
@@ -160,10 +158,15 @@ def announce(
 def remove(broker: Broker, topics: Topics, timeout: float = ACK_TIMEOUT_S) -> int:
     """Clear every retained topic (discovery first): Home Assistant removes the entities."""
     from prehab.integrations.ha.discovery import ATTRIBUTE_ENTITIES
-    from prehab.integrations.ha.wire import Connection
 
     retained = topics.retained(ATTRIBUTE_ENTITIES)
-    client_id = f"{topics.device_id}-{os.urandom(4).hex()}"
-    with Connection.open(broker, client_id, None, timeout) as connection:
+    with _connect(broker, topics, None, timeout) as connection:
         connection.publish(((t, b"", True) for t in retained), timeout)
     return len(retained)
+
+
+def _connect(broker: Broker, topics: Topics, will: tuple[str, str] | None, timeout: float) -> Connection:
+    """A one-shot connection (``wire``) under a throw-away session of this runner's device."""
+    from prehab.integrations.ha.wire import Connection
+
+    return Connection.open(broker, f"{topics.device_id}-{os.urandom(4).hex()}", will, timeout)
