@@ -31,12 +31,13 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from prehab.integrations.ha.announce import Announcements
-from prehab.integrations.ha.broker import Address, Broker
+from prehab.integrations.ha.broker import Broker
 from prehab.integrations.ha.publish import payload_json, retained_messages
 from prehab.integrations.ha.source import Source
 from prehab.integrations.ha.topics import OFFLINE, Topics
 from prehab.integrations.ha.wire import refusal
 from prehab.model import UserError
+from prehab.settings import Settings
 
 __all__ = ["Broker", "Client", "Runner", "announce", "session_id"]
 
@@ -210,7 +211,7 @@ class Runner:
         self._next_poll = 0.0
         self.watcher = watcher
         """A stand-in for the service's own watcher (tests); None: ``source.poll``."""
-        self._broker_settings = Address.of(source.settings)
+        self._broker_settings = _broker_settings(source.settings)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -279,7 +280,7 @@ class Runner:
             for p in self.source.service.settings_problems:
                 log.warning("%s: %s", p.severity, p)
             if Topics(self.source.settings.ha_name, self.topics.discovery_prefix) != self.topics or (
-                Address.of(self.source.settings) != self._broker_settings
+                _broker_settings(self.source.settings) != self._broker_settings
             ):
                 log.warning("the broker settings or ha_name changed: restart prehab ha run to use them")
         if "rules" in changes:
@@ -320,3 +321,13 @@ def session_id(history: Path) -> str:
     import hashlib
 
     return hashlib.sha256(str(history.resolve()).encode()).hexdigest()[:10]
+
+
+def _broker_settings(settings: Settings) -> tuple[Any, ...]:
+    return (
+        settings.mqtt_host,
+        settings.mqtt_port,
+        settings.mqtt_tls,
+        settings.mqtt_username,
+        settings.mqtt_password_file,
+    )

@@ -36,32 +36,10 @@ class Broker(Record, frozen=True):
         return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
 
-class Address(Record, frozen=True):
-    """The broker as the settings name it, without the password (read from its file when it
-    is needed): what ``ha run`` compares to see the broker settings changed."""
-
-    host: str
-    port: int
-    tls: bool
-    username: str
-    password_file: str
-
-    @classmethod
-    def of(cls, settings: Settings) -> Address:
-        return cls(
-            settings.mqtt_host, settings.mqtt_port, settings.mqtt_tls, settings.mqtt_username,
-            settings.mqtt_password_file,
-        )  # fmt: skip
-
-    def broker(self) -> Broker:
-        """The broker, the password read from ``password_file`` now."""
-        password = read_password(self.password_file) if self.password_file else None
-        return Broker(self.host, self.port, self.tls, self.username, password)
-
-
 def broker_from_settings(settings: Settings) -> Broker:
-    """The broker in the settings, the password read from ``mqtt_password_file``."""
-    return Address.of(settings).broker()
+    """The broker in the settings, the password read from ``mqtt_password_file`` now."""
+    password = read_password(settings.mqtt_password_file) if settings.mqtt_password_file else None
+    return Broker(settings.mqtt_host, settings.mqtt_port, settings.mqtt_tls, settings.mqtt_username, password)
 
 
 def read_password(name: str) -> str:
