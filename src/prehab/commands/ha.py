@@ -69,6 +69,17 @@ def _topics(args: argparse.Namespace, name: str) -> Any:
         raise UserError(f"{exc} ({fix})") from None
 
 
+def _settings_and_topics(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The settings, read now (their problems printed), and this runner's topics: where a
+    one-shot command sends, never taken from a cache."""
+    from prehab.commands.common import print_problems
+    from prehab.settings import load_settings
+
+    settings, problems = load_settings()
+    print_problems(problems)
+    return settings, _topics(args, settings.ha_name)
+
+
 def _source(args: argparse.Namespace) -> Any:
     from prehab.commands.common import print_problems
     from prehab.integrations.ha.source import Source
@@ -83,18 +94,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     was kept (``prehab.integrations.ha.publish``): neither the rules nor paho are imported. The
     broker, its password and the topics come from the settings every time."""
     _setup(args, quiet=True)
-    from prehab.commands.common import print_problems
     from prehab.integrations.ha import publish
     from prehab.integrations.ha.announce import Announcements
     from prehab.integrations.ha.broker import broker_from_settings
     from prehab.integrations.ha.lock import BridgeLock
     from prehab.model import UserError
     from prehab.paths import database_file
-    from prehab.settings import load_settings
 
-    settings, problems = load_settings()
-    print_problems(problems)
-    topics = _topics(args, settings.ha_name)
+    settings, topics = _settings_and_topics(args)
     sent, found = publish.recall(topics)
     if sent is not None:
         sys.stderr.write(sent.stderr)
@@ -178,14 +185,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     _setup(args, quiet=True)
-    from prehab.commands.common import print_problems
     from prehab.integrations.ha.broker import broker_from_settings
     from prehab.integrations.ha.publish import remove
-    from prehab.store import load_settings
 
-    settings, problems = load_settings()
-    print_problems(problems)
-    topics = _topics(args, settings.ha_name)
+    settings, topics = _settings_and_topics(args)
     broker = broker_from_settings(settings)
     count = remove(broker, topics)
     print(f"cleared {count} retained topics on {broker}: Home Assistant removes device {topics.device_id}")
