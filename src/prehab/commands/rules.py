@@ -176,9 +176,10 @@ def run_list(args: argparse.Namespace) -> int:
     book = _load(args.path, strict=False)
     if book is None:
         return USAGE_ERROR
-    from prehab.present.render import terminal_width, wrap_text
+    from prehab.present.render import wrap_text
+    from prehab.terminal import text_width
 
-    width = terminal_width()
+    width = text_width()
     for rule in sorted(book.rules.values(), key=lambda r: (-r.priority, r.id)):
         state = "" if rule.enabled else "  (disabled)"
         if width - TITLE_COLUMN >= 24:

@@ -283,13 +283,6 @@ _HANG = re.compile(r"^(\s*)(?:([-!x>*?]|\[[ x]\]|\d{1,4}\.(?: \[[ x]\])?) |([a-z
 which the wrapped lines hang under."""
 
 
-def terminal_width(fallback: int = 80) -> int:
-    """Columns of the terminal the text goes to (``$COLUMNS`` first), else ``fallback``."""
-    from prehab.terminal import text_width
-
-    return text_width(fallback)
-
-
 def wrap_text(text: str, width: int | None = None) -> str:
     """``text`` with every line longer than ``width`` (the terminal's) wrapped at spaces.
 
@@ -299,7 +292,9 @@ def wrap_text(text: str, width: int | None = None) -> str:
     """
     import textwrap  # here: the JSON output never wraps
 
-    width = width or terminal_width()
+    from prehab.terminal import text_width
+
+    width = width or text_width()
     out: list[str] = []
     for line in text.split("\n"):
         if len(line) <= width:
