@@ -29,6 +29,7 @@ from textual.screen import Screen
 
 from prehab.safe.text import clean_text, plain
 from prehab.tui.faults import reports_faults
+from prehab.tui.stylesheet import SharedParses, shares_parses
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -82,6 +83,8 @@ class PrehabApp(App[None]):
         onboarding: bool = True,
     ) -> None:
         super().__init__()
+        if shares_parses():  # each CSS source parsed once per theme (start-up time)
+            self.stylesheet = SharedParses(variables=self.get_css_variables())
         self._state = state
         self.today_fixed = today or (state.today_fixed if state else None)
         self.rule_layers = rule_layers
