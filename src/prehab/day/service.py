@@ -51,7 +51,15 @@ from prehab.store import Settings, Store, load_settings, save_settings
 from prehab.store.db import StoreError
 from prehab.store.records import AdviceRecord
 
-__all__ = ["RESPONSE_SCREEN", "DayService", "ReloadResult", "Saved", "advice_record_of", "pack_summary"]
+__all__ = [
+    "RESPONSE_SCREEN",
+    "DayService",
+    "ReloadResult",
+    "RulesRead",
+    "Saved",
+    "advice_record_of",
+    "pack_summary",
+]
 
 Listener = Callable[[set[str]], None]
 
@@ -62,6 +70,17 @@ class ReloadResult(Record):
     ok: bool
     problems: list[Problem]
     message: str
+
+
+class RulesRead(Record):
+    """The rules and screens as ``read_rules`` found them; ``began``: how many reads were
+    taken when it started (a read taken since makes this one stale)."""
+
+    book: Rulebook | None
+    screens: ScreensResult
+    problems: list[Problem]
+    kept: bool
+    began: int
 
 
 class DayService(CheckinCommands, HistoryCommands, Remembered):
@@ -88,6 +107,8 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         self._rules_read = False
         """The rules and screens were read (``reload``); until then a one-shot read may be
         answered by the day memo (``open(lazy=True)``) and they are read when first asked for."""
+        self._rules_taken = 0
+        """How many reads of the rules were put in force (``take_rules``)."""
         self.settings = Settings()
         self.settings_problems: list[Problem] = []
         self.store: Store | None = None
@@ -184,29 +205,46 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
 
     def reload(self) -> ReloadResult:
         """Rules and screens again; with errors the last good ones stay in force."""
+        result = self.take_rules(self.read_rules())
+        assert result is not None  # taken: this read began after every earlier one
+        return result
+
+    def read_rules(self) -> RulesRead:
+        """Read the rules and screens without changing the service (``take_rules`` puts them in
+        force): the app reads them in a thread after drawing today from the day memo."""
         from prehab.day.rules import choose_rulebook
         from prehab.questionnaire import load_screens
 
-        self._rules_read = True
+        began = self._rules_taken
         choice = choose_rulebook(self.layers(), self._book)
-        self._problems = problems = list(choice.problems)
-        if choice.book is not None:
-            self._book = choice.book
-        book = self._book
+        problems = list(choice.problems)
+        book = choice.book if choice.book is not None else self._book
+        screens = self._screens
         if book is not None:
             screens = load_screens(book.schema, self.screen_dirs)
             problems += screens.problems
             if screens.errors:  # a broken screen file keeps that screen's last good version
                 for sid, screen in self._screens.screens.items():
                     screens.screens.setdefault(sid, screen)
-            self._screens = screens
             from prehab.questionnaire import answer_questions
             from prehab.rulebook.answers import rule_answer_problems
 
             problems += rule_answer_problems(book, answer_questions(screens))
+        return RulesRead(book, screens, problems, choice.kept, began)
+
+    def take_rules(self, read: RulesRead) -> ReloadResult | None:
+        """Put ``read`` in force and tell the subscribers; None (nothing changed) when rules
+        were taken since that read began: a newer read is in force."""
+        if read.began != self._rules_taken:
+            return None
+        self._rules_read = True
+        self._rules_taken += 1
+        self._problems = problems = list(read.problems)
+        self._book, self._screens = read.book, read.screens
         self.changed({"rules"})
+        book = read.book
         errors = [p for p in problems if p.severity == "error"]
-        if choice.kept and book is not None:
+        if read.kept and book is not None:
             message = f"{len(errors)} error(s): your last good rules stay in force"
         elif errors:
             message = f"{len(errors)} error(s) in screens; the good ones are in use"
@@ -215,6 +253,17 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         else:
             message = "no usable rulebook"
         return ReloadResult(not errors, problems, message)
+
+    @property
+    def rules_read(self) -> bool:
+        """Whether the rules and screens were read (not only today's read from the day memo)."""
+        return self._rules_read
+
+    @property
+    def book_read(self) -> Rulebook | None:
+        """The rulebook in force if the rules were read, else None; never reads them (a screen
+        drawn from the day memo shows what it has, and again once the rules are in)."""
+        return self._book if self._rules_read else None
 
     def reload_settings(self) -> bool:
         """Re-read settings.toml (changed by hand or by the CLI); True if a value changed."""

@@ -16,6 +16,7 @@ lose their control characters (``prehab.safe.text``).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import date
@@ -34,6 +35,7 @@ from prehab.tui.stylesheet import SharedParses, shares_parses
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from prehab.day.service import RulesRead
     from prehab.tui.state import AppState
 
 from prehab.tui.screens import SCREENS
@@ -114,24 +116,47 @@ class PrehabApp(App[None]):
         return self.today_fixed or date.today()
 
     def on_mount(self) -> None:
-        """Draw first, load after: the screen frame appears while the rulebook, the
-        history and the engine load in a thread (start-up time). A state handed in
-        already open (tests) is used at once."""
+        """Draw first, load after: the screen frame appears while the settings, the history
+        and today's plan load in a thread (start-up time). A state handed in already open
+        (tests) is used at once."""
         if self.ready:
             self._loaded(self.state)
         else:
             self.run_worker(self._load, thread=True, exclusive=True, name="load")
 
     def _load(self) -> None:
+        """Open the day service as a one-shot command does (``open(lazy=True)``): when nothing
+        the day depends on changed since it was last read, today comes from the day memo and
+        the rules and screens are read after the first prescription is on screen
+        (``_read_rules``); else they are read here. Either way the day read is kept as the memo
+        for the next start."""
         from prehab.tui.state import AppState
 
         state = self._state or AppState(rule_layers=self.rule_layers, today_fixed=self.today_fixed)
         try:
-            state.open()
+            state.open(lazy=True)
         except Exception as exc:  # a store the user must fix: say so, then stop
             self.call_from_thread(self._failed, exc)
             return
         self.call_from_thread(self._loaded, state)
+
+    def _read_rules(self) -> None:
+        """Read the rules and screens in a thread, and put them in force (the screen shown
+        redraws: Today adds each exercise's cues). Something that needed them sooner read them
+        itself; this read is then dropped (``take_rules``)."""
+        state = self._state
+        if state is None or state.rules_read:
+            return
+        try:
+            read = state.read_rules()
+        except Exception:  # noqa: BLE001 - read again, and shown, when something asks for them
+            return
+        with contextlib.suppress(RuntimeError):  # the app quit meanwhile
+            self.call_from_thread(self._take_rules, read)
+
+    def _take_rules(self, read: RulesRead) -> None:
+        if self._state is not None:
+            self._state.take_rules(read)  # the problems are the memo's, told already
 
     def _failed(self, exc: Exception) -> None:
         self.exit(return_code=2, message=plain(f"prehab could not start: {exc}"))
@@ -142,7 +167,7 @@ class PrehabApp(App[None]):
             self.notify(
                 clean_text(str(problem)), title="Settings", severity="warning", timeout=8, markup=False
             )
-        errors = [p for p in state.problems if p.severity == "error"]
+        errors = [p for p in state.problems if p.severity == "error"]  # the memo keeps them too
         if errors:
             self.notify(
                 f"{len(errors)} problem(s) in your rules or screens; see Rules (6).",
@@ -160,6 +185,8 @@ class PrehabApp(App[None]):
             )
         if self.onboarding and state.profile() is None and state.screens.screens.get("profile") is not None:
             self.call_later(self.action_profile, True)
+        if not state.rules_read:  # today came from the day memo: the rules once it is drawn
+            self.call_after_refresh(self.run_worker, self._read_rules, thread=True, name="rules")
 
     def on_unmount(self) -> None:
         if self._state is not None:

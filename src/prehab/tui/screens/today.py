@@ -149,7 +149,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         listing.clear_options()
         self.entries.clear()
         banner = self.query_one("#today-banner", Static)
-        if state.book is None:
+        if not state.usable():
             banner.update(Text("No usable rulebook: see the Rules screen (6).", style="bold red"))
             return
         view, extras = state.read()
@@ -365,8 +365,9 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         p = entry.item
         out.append("WHY ", style="bold reverse")
         out.append(f" {entry.title}\n", style="bold")
-        if p is not None and self.state.book is not None:
-            ex = self.state.book.exercises.get(p.exercise)
+        if p is not None:
+            book = self.state.book_read  # None for a moment at start: today from the day memo
+            ex = book.exercises.get(p.exercise) if book is not None else None
             out.append(f"{dose_text(p.dose)}, about {p.minutes:g} min", style="cyan")
             if ex is not None and ex.equipment:
                 out.append(f"  needs {', '.join(ex.equipment)}", style="dim")

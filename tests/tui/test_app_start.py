@@ -1,0 +1,116 @@
+"""The app's start: today drawn from the day memo when nothing it depends on changed, the rules
+and screens read after it is on screen; a change since means the whole read, as before."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.cli_support import Cli
+from tests.tui_support import until
+from textual.widgets import OptionList, Static
+
+from prehab.day.service import DayService
+from prehab.tui.app import PrehabApp
+from prehab.tui.state import AppState
+
+
+class Watched(PrehabApp):
+    """The app, noting what the service had read when Today was first drawn, and Today then."""
+
+    def __init__(self) -> None:
+        super().__init__(watch=False, onboarding=False)
+        self.at_first: dict[str, Any] = {}
+
+    def _loaded(self, state: AppState) -> None:
+        rules_read = state.rules_read
+        super()._loaded(state)
+        if not self.at_first:
+            self.at_first = {"rules read": rules_read, "lines": today_lines(self), "why": why(self)}
+
+
+def today_lines(app: PrehabApp) -> list[str]:
+    listing = app.screen.query_one("#today-list", OptionList)
+    return [str(o.prompt) for o in listing.options]
+
+
+def why(app: PrehabApp) -> str:
+    return str(app.screen.query_one("#today-why", Static).render())
+
+
+def start() -> dict[str, Any]:
+    """Start the app as a runner does (the load in a thread), wait until the rules are in and
+    return what Today showed first and after."""
+
+    async def scenario() -> dict[str, Any]:
+        app = Watched()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()  # the load: today is drawn when it ends
+            assert app.ready
+            assert await until(
+                pilot, lambda: app.state.rules_read or any(w.name == "rules" for w in app.workers)
+            )
+            await app.workers.wait_for_complete()  # the rules, read after the first frame
+            await pilot.pause()
+            assert app.state.rules_read
+            seen = {**app.at_first, "lines after": today_lines(app), "why after": why(app)}
+            app.state.close()
+            return seen
+
+    return asyncio.run(scenario())
+
+
+def _a_day_with_work(cli: Cli) -> None:
+    assert cli("log", "--kind", "long", "--distance", "18", "--rpe", "7")[0] == 0
+    assert cli("checkin", "--screen", "body-map", "--set", "tight_calves=6")[0] == 0
+
+
+def test_a_second_start_draws_today_from_the_memo_and_reads_the_rules_after(cli: Cli) -> None:
+    _a_day_with_work(cli)
+    first = start()
+    assert first["rules read"], "no memo yet: the first start reads everything before drawing"
+    assert "how:" in first["why"]
+
+    again = start()
+    assert not again["rules read"], "an unchanged day is drawn before the rules are read"
+    assert again["lines"] == first["lines"] and any("Calf" in line for line in again["lines"])
+    assert "how:" not in again["why"]  # an exercise's cues come with the rules, a moment later
+    assert again["lines after"] == first["lines after"] == first["lines"]
+    assert again["why after"] == first["why"]
+
+
+def test_a_change_since_the_memo_reads_everything_first(cli: Cli) -> None:
+    assert cli("log", "--kind", "easy", "--distance", "6", "--rpe", "3")[0] == 0
+    before = start()
+    assert not any("Calf" in line for line in before["lines"])
+    assert cli("checkin", "--screen", "body-map", "--set", "tight_calves=6")[0] == 0
+    after = start()
+    assert after["rules read"]
+    assert any("Calf" in line for line in after["lines"])
+
+
+def test_read_rules_changes_nothing_until_taken(cli: Cli) -> None:
+    _a_day_with_work(cli)
+    assert cli("recommend")[0] == 0  # keeps the day memo
+    with DayService().open(lazy=True) as service:
+        assert not service.rules_read
+        version, view = service.version, service.view()
+        read = service.read_rules()
+        assert not service.rules_read and service.version == version and service.book_read is None
+        result = service.take_rules(read)
+        assert result is not None and result.ok
+        assert service.rules_read and service.version > version
+        assert service.book_read is read.book and service.book is read.book
+        assert service.view().items == view.items
+
+
+def test_a_read_taken_after_a_newer_one_is_dropped(cli: Cli) -> None:
+    _a_day_with_work(cli)
+    assert cli("recommend")[0] == 0
+    with DayService().open(lazy=True) as service:
+        stale = service.read_rules()
+        in_force = service.book  # something needed the rules first: read them itself
+        assert in_force is not None and in_force is not stale.book
+        version = service.version
+        assert service.take_rules(stale) is None
+        assert service.book is in_force and service.version == version
