@@ -4,6 +4,7 @@ and screens read after it is on screen; a change since means the whole read, as 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from tests.cli_support import Cli
@@ -11,6 +12,7 @@ from tests.tui_support import until
 from textual.widgets import OptionList, Static
 
 from prehab.day.service import DayService
+from prehab.paths import cache_dir
 from prehab.tui.app import PrehabApp
 from prehab.tui.state import AppState
 
@@ -97,8 +99,8 @@ def test_read_rules_changes_nothing_until_taken(cli: Cli) -> None:
         version, view = service.version, service.view()
         read = service.read_rules()
         assert not service.rules_read and service.version == version and service.book_read is None
-        result = service.take_rules(read)
-        assert result is not None and result.ok
+        assert read.result().ok
+        assert service.take_rules(read)
         assert service.rules_read and service.version > version
         assert service.book_read is read.book and service.book is read.book
         assert service.view().items == view.items
@@ -112,5 +114,36 @@ def test_a_read_taken_after_a_newer_one_is_dropped(cli: Cli) -> None:
         in_force = service.book  # something needed the rules first: read them itself
         assert in_force is not None and in_force is not stale.book
         version = service.version
-        assert service.take_rules(stale) is None
+        assert not service.take_rules(stale)
         assert service.book is in_force and service.version == version
+
+
+def test_a_tick_in_the_app_is_what_the_commands_print_from_the_memo(cli: Cli) -> None:
+    """The app keeps the day memo after its own writes: ``done`` and ``recommend --json``
+    answer from it, and say what reading the day afresh says."""
+    _a_day_with_work(cli)
+    start()  # no memo yet: the app reads everything and keeps the day
+
+    async def tick() -> str:
+        app = Watched()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            assert not app.at_first["rules read"]
+            listing = app.screen.query_one("#today-list", OptionList)
+            picked = listing.highlighted_option
+            assert picked is not None and picked.id is not None and picked.id.startswith("ex-")
+            await pilot.press("space")
+            assert await until(pilot, lambda: "[x]" in str(listing.get_option(picked.id or "").prompt))
+            app.state.close()
+            return picked.id.removeprefix("ex-")
+
+    ticked = asyncio.run(tick())
+    code, listed, _ = cli("done")
+    assert code == 0 and "[x]" in listed
+    code, printed, _ = cli("recommend", "--json")
+    day = json.loads(printed)
+    assert {i["exercise"] for i in day["today"] + day["if_time"] if i["done"]} == {ticked}
+    for kept in (cache_dir() / "day").glob("*.json"):
+        kept.unlink()
+    assert cli("recommend", "--json")[1] == printed  # the memo says what a fresh read says
+    assert cli("done")[1] == listed

@@ -82,6 +82,20 @@ class RulesRead(Record):
     kept: bool
     began: int
 
+    def result(self) -> ReloadResult:
+        """How this read went, in one line to show."""
+        book, problems = self.book, self.problems
+        errors = [p for p in problems if p.severity == "error"]
+        if self.kept and book is not None:
+            message = f"{len(errors)} error(s): your last good rules stay in force"
+        elif errors:
+            message = f"{len(errors)} error(s) in screens; the good ones are in use"
+        elif book is not None:
+            message = f"rules reloaded: {pack_summary(book)}"
+        else:
+            message = "no usable rulebook"
+        return ReloadResult(not errors, list(problems), message)
+
 
 class DayService(CheckinCommands, HistoryCommands, Remembered):
     """See the module docstring. ``today`` fixes the day (``--date``, tests, snapshots)."""
@@ -205,9 +219,9 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
 
     def reload(self) -> ReloadResult:
         """Rules and screens again; with errors the last good ones stay in force."""
-        result = self.take_rules(self.read_rules())
-        assert result is not None  # taken: this read began after every earlier one
-        return result
+        read = self.read_rules()
+        self.take_rules(read)
+        return read.result()
 
     def read_rules(self) -> RulesRead:
         """Read the rules and screens without changing the service (``take_rules`` puts them in
@@ -232,27 +246,17 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
             problems += rule_answer_problems(book, answer_questions(screens))
         return RulesRead(book, screens, problems, choice.kept, began)
 
-    def take_rules(self, read: RulesRead) -> ReloadResult | None:
-        """Put ``read`` in force and tell the subscribers; None (nothing changed) when rules
+    def take_rules(self, read: RulesRead) -> bool:
+        """Put ``read`` in force and tell the subscribers; False (nothing changed) when rules
         were taken since that read began: a newer read is in force."""
         if read.began != self._rules_taken:
-            return None
+            return False
         self._rules_read = True
         self._rules_taken += 1
-        self._problems = problems = list(read.problems)
+        self._problems = list(read.problems)
         self._book, self._screens = read.book, read.screens
         self.changed({"rules"})
-        book = read.book
-        errors = [p for p in problems if p.severity == "error"]
-        if read.kept and book is not None:
-            message = f"{len(errors)} error(s): your last good rules stay in force"
-        elif errors:
-            message = f"{len(errors)} error(s) in screens; the good ones are in use"
-        elif book is not None:
-            message = f"rules reloaded: {pack_summary(book)}"
-        else:
-            message = "no usable rulebook"
-        return ReloadResult(not errors, problems, message)
+        return True
 
     @property
     def rules_read(self) -> bool:
