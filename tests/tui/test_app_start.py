@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from typing import Any
 
+import pytest
 from tests.cli_support import Cli
 from tests.tui_support import until
 from textual.widgets import OptionList, Static
@@ -147,3 +149,31 @@ def test_a_tick_in_the_app_is_what_the_commands_print_from_the_memo(cli: Cli) ->
         kept.unlink()
     assert cli("recommend", "--json")[1] == printed  # the memo says what a fresh read says
     assert cli("done")[1] == listed
+
+
+def test_quitting_while_the_rules_are_read_is_a_clean_exit(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules' read is held until the app has unmounted: its hand-back then finds no app."""
+    _a_day_with_work(cli)
+    start()  # keeps the memo: the next start reads the rules in the background
+    unmounted = threading.Event()
+    real = DayService.read_rules
+
+    def held(self: DayService) -> Any:
+        assert unmounted.wait(30), "the app never unmounted"
+        return real(self)
+
+    monkeypatch.setattr(DayService, "read_rules", held)
+
+    class QuitsAtOnce(Watched):
+        def _loaded(self, state: AppState) -> None:
+            super()._loaded(state)
+            self.call_after_refresh(self.call_after_refresh, self.exit)
+
+        def on_unmount(self) -> None:
+            super().on_unmount()
+            unmounted.set()
+
+    app = QuitsAtOnce()
+    app.run(headless=True, size=(80, 24))
+    assert app.return_code == 0 and unmounted.is_set()
+    assert not app.at_first["rules read"] and not app.state.rules_read
