@@ -320,3 +320,25 @@ def test_another_writer_stops_the_following(tmp_path: Path) -> None:
         theirs.add_session(Session(date.today(), "easy", 6.0))
         ours.add_session(Session(date.today(), "easy", 7.0))
         assert ours.own_revision is None
+
+
+def test_rules_kept_from_earlier_in_the_process_are_never_kept_as_the_memo(cli: Cli) -> None:
+    """A long-running process (the app) keeps its last good rules when a file breaks: its day
+    then follows what it read earlier, not the files the memo's key is made of."""
+    assert cli("checkin", "--screen", "body-map", "--set", "tight_calves=6")[0] == 0
+    mine = config_dir() / "rules" / "mine.toml"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    broken = "[[override]\n"
+    mine.write_text(broken)
+    with DayService().open(lazy=True) as service:
+        base = [i.exercise for i in service.view().items]
+        assert "calf-stretch-wall" in base
+        mine.write_text('[[override]]\nid = "calves-tight"\nenabled = false\n')
+        assert service.reload().ok
+        assert "calf-stretch-wall" not in [i.exercise for i in service.view().items]
+        mine.write_text(broken)  # the files are as at the start again; the override stays in force
+        assert not service.reload().ok
+        assert "calf-stretch-wall" not in [i.exercise for i in service.view().items]
+        assert service.memo_key() is None
+    with DayService().open(lazy=True) as again:
+        assert [i.exercise for i in again.view().items] == base

@@ -22,15 +22,14 @@ from prehab.tui.state import AppState
 class Watched(PrehabApp):
     """The app, noting what the service had read when Today was first drawn, and Today then."""
 
-    def __init__(self) -> None:
-        super().__init__(watch=False, onboarding=False)
+    def __init__(self, onboarding: bool = False) -> None:
+        super().__init__(watch=False, onboarding=onboarding)
         self.at_first: dict[str, Any] = {}
 
     def _loaded(self, state: AppState) -> None:
-        rules_read = state.rules_read
-        super()._loaded(state)
+        super()._loaded(state)  # Today is drawn in here
         if not self.at_first:
-            self.at_first = {"rules read": rules_read, "lines": today_lines(self), "why": why(self)}
+            self.at_first = {"rules read": state.rules_read, "lines": today_lines(self), "why": why(self)}
 
 
 def today_lines(app: PrehabApp) -> list[str]:
@@ -140,6 +139,8 @@ def test_a_tick_in_the_app_is_what_the_commands_print_from_the_memo(cli: Cli) ->
             return picked.id.removeprefix("ex-")
 
     ticked = asyncio.run(tick())
+    with DayService().open(lazy=True) as service:
+        assert not service.rules_read, "the app kept the day after its tick"
     code, listed, _ = cli("done")
     assert code == 0 and "[x]" in listed
     code, printed, _ = cli("recommend", "--json")
@@ -176,4 +177,25 @@ def test_quitting_while_the_rules_are_read_is_a_clean_exit(cli: Cli, monkeypatch
     app = QuitsAtOnce()
     app.run(headless=True, size=(80, 24))
     assert app.return_code == 0 and unmounted.is_set()
-    assert not app.at_first["rules read"] and not app.state.rules_read
+    assert not app.at_first["rules read"]
+
+
+def test_a_runner_without_a_profile_is_asked_once_the_rules_are_in(cli: Cli) -> None:
+    """The profile form is a screen: asked for after the rules are read in the background, not
+    by reading them before Today is drawn."""
+    from prehab.tui.screens.profile import ProfileScreen
+
+    _a_day_with_work(cli)
+    start()
+
+    async def scenario() -> None:
+        app = Watched(onboarding=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            assert not app.at_first["rules read"] and app.at_first["lines"]
+            assert await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
+            await pilot.press("escape")
+            assert await until(pilot, lambda: not isinstance(app.screen, ProfileScreen))
+            app.state.close()
+
+    asyncio.run(scenario())

@@ -98,3 +98,23 @@ def test_a_css_error_is_refused_every_time_as_by_textual(parsed: Counter[str]) -
     with pytest.raises(StylesheetParseError):
         fresh.parse()
     assert parsed["broken.tcss"] == 1
+
+
+def test_a_textual_whose_parse_step_changed_keeps_its_own_stylesheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    def changed(self: Stylesheet, css: str, read_from: Any, *, is_default_rules: bool = False) -> list[Any]:
+        return []
+
+    monkeypatch.setattr(Stylesheet, "_parse_rules", changed)
+    assert not shares_parses()
+    app = PrehabApp()
+    assert type(app.stylesheet) is Stylesheet
+
+
+def test_the_parses_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("prehab.tui.stylesheet.KEEP", 3)
+    sheet = SharedParses()
+    for n in range(5):
+        sheet.add_source(f"Static {{ width: {n + 1}; }}", read_from=(f"s{n}.tcss", ""))
+        sheet.parse()
+    assert len(sheet.parses) == 3
+    assert [key[1][0] for key in sheet.parses] == ["s2.tcss", "s3.tcss", "s4.tcss"]

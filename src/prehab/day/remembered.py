@@ -36,7 +36,8 @@ class Remembered:
     _memo_version: int
     _sources: Any
     """What the day depends on as found at ``open(lazy=True)`` (``memo.Sources``); None: this
-    process keeps no memo (the app, ``ha run``)."""
+    process keeps no memo (``ha run``; the app, once the rules in force are no longer what the
+    files say: ``DayService.take_rules``)."""
     _read_key: str | None
     """The key today's read is kept under (the memo it came from, or the one it was kept as):
     what ``keep_output`` keeps a command's output under, while ``version`` is
@@ -99,8 +100,8 @@ class Remembered:
         day depends on moved since it opened but by its own writes (``Store.own_revision``: a
         tick, a commit); else None."""
         before = self._sources
-        if before is None or self.store is None:
-            return None
+        if before is None or self.store is None or self.store.own_revision is None:
+            return None  # another process has written since (``Store.follow``): no file read
         after = self._find_sources()
         if after is None or after.files != before.files or after.revision != self.store.own_revision:
             return None  # another process wrote, or a file changed, since the day was read
@@ -138,13 +139,14 @@ class Remembered:
         """Keep this read as today's memo, if this process keeps one and nothing it depends on
         moved while it was read (``memo_key``)."""
         if self._sources is None or day != self.today or not view.committed:
-            return  # this process keeps no memo (the app), or not of this day
+            return  # this process keeps no memo (``ha run``), or not of this day
         from prehab.day import memo
 
+        recalled = self._read_key if self._memo is not None else None
         key = self._read_key = self.memo_key()
         self._read_key_version = self.version
-        if key is None:
-            return
+        if key is None or key == recalled:
+            return  # nothing the day depends on moved, or the memo holds this very read
         kept = memo.Memo(
             day, view.to_json(), extras, list(self.problems), self.store_problems(),
             self.new_runner(), self._book is not None,

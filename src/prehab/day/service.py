@@ -81,6 +81,10 @@ class RulesRead(Record):
     problems: list[Problem]
     kept: bool
     began: int
+    carried: bool = False
+    """Something read earlier in this process stays in force (the last good rulebook, or a
+    screen's last good version): what the files say would give other rules, so a day read
+    with these is never kept as the day memo, whose key is those files."""
 
     def result(self) -> ReloadResult:
         """How this read went, in one line to show."""
@@ -229,22 +233,24 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         from prehab.day.rules import choose_rulebook
         from prehab.questionnaire import load_screens
 
-        began = self._rules_taken
-        choice = choose_rulebook(self.layers(), self._book)
+        began, previous, earlier_screens = self._rules_taken, self._book, self._screens
+        choice = choose_rulebook(self.layers(), previous)
         problems = list(choice.problems)
-        book = choice.book if choice.book is not None else self._book
-        screens = self._screens
+        book = choice.book if choice.book is not None else previous
+        screens = earlier_screens
+        carried = previous is not None and book is previous
         if book is not None:
             screens = load_screens(book.schema, self.screen_dirs)
             problems += screens.problems
             if screens.errors:  # a broken screen file keeps that screen's last good version
-                for sid, screen in self._screens.screens.items():
+                for sid, screen in earlier_screens.screens.items():
+                    carried = carried or sid not in screens.screens
                     screens.screens.setdefault(sid, screen)
             from prehab.questionnaire import answer_questions
             from prehab.rulebook.answers import rule_answer_problems
 
             problems += rule_answer_problems(book, answer_questions(screens))
-        return RulesRead(book, screens, problems, choice.kept, began)
+        return RulesRead(book, screens, problems, choice.kept, began, carried)
 
     def take_rules(self, read: RulesRead) -> bool:
         """Put ``read`` in force and tell the subscribers; False (nothing changed) when rules
@@ -255,6 +261,8 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         self._rules_taken += 1
         self._problems = list(read.problems)
         self._book, self._screens = read.book, read.screens
+        if read.carried:  # the rules in force are no longer what the files say: no memo from here
+            self._sources = None
         self.changed({"rules"})
         return True
 

@@ -16,7 +16,6 @@ lose their control characters (``prehab.safe.text``).
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 from datetime import date
@@ -98,6 +97,9 @@ class PrehabApp(App[None]):
         self.main_screens: dict[str, Screen[None]] = {}
         """The main screens shown so far, by mode (they live on; see ``unsaved``)."""
         self.clock: Callable[[], float] = time.monotonic
+        self._errors_told = 0
+        """How many rule and screen errors the start-up toast told of."""
+        self._profile_offered = False
         """The guided session's clock (tests give a fake one: no timing luck)."""
 
     @property
@@ -141,22 +143,35 @@ class PrehabApp(App[None]):
         self.call_from_thread(self._loaded, state)
 
     def _read_rules(self) -> None:
-        """Read the rules and screens in a thread, and put them in force (the screen shown
-        redraws: Today adds each exercise's cues). Something that needed them sooner read them
-        itself; this read is then dropped (``take_rules``)."""
+        """Read the rules and screens in a thread and hand them to the app (``_take_rules``).
+        Something that needed them sooner read them itself: there is nothing to read then, and
+        a read begun before that one is dropped (``take_rules``)."""
         state = self._state
-        if state is None or state.rules_read:
+        if state is None:
             return
+        read = None
+        if not state.rules_read:
+            try:
+                read = state.read_rules()
+            except Exception:  # noqa: BLE001 - read again, and shown, when something asks for them
+                read = None
         try:
-            read = state.read_rules()
-        except Exception:  # noqa: BLE001 - read again, and shown, when something asks for them
-            return
-        with contextlib.suppress(RuntimeError):  # the app quit meanwhile
-            self.call_from_thread(self._take_rules, read)
+            self.call_from_thread(self._take_rules, state, read)
+        except RuntimeError:
+            if self.is_running:
+                raise  # only "the app is not running" (it quit meanwhile) is nothing
 
-    def _take_rules(self, read: RulesRead) -> None:
-        if self._state is not None:
-            self._state.take_rules(read)  # the problems are the memo's, told already
+    @reports_faults
+    def _take_rules(self, state: AppState, read: RulesRead | None) -> None:
+        """Put the rules read in force (the screen shown redraws: Today adds each exercise's
+        cues), tell of errors the memo did not have, and ask for a missing profile."""
+        if not self.is_running:
+            return
+        if read is not None:
+            errors = sum(1 for p in read.problems if p.severity == "error")
+            if state.take_rules(read) and errors != self._errors_told:
+                self._tell_errors(state)  # a rule or screen file changed since the memo's read
+        self._offer_profile(state)
 
     def _failed(self, exc: Exception) -> None:
         self.exit(return_code=2, message=plain(f"prehab could not start: {exc}"))
@@ -167,13 +182,7 @@ class PrehabApp(App[None]):
             self.notify(
                 clean_text(str(problem)), title="Settings", severity="warning", timeout=8, markup=False
             )
-        errors = [p for p in state.problems if p.severity == "error"]  # the memo keeps them too
-        if errors:
-            self.notify(
-                f"{len(errors)} problem(s) in your rules or screens; see Rules (6).",
-                severity="error",
-                timeout=8,
-            )
+        self._tell_errors(state)  # from the memo too: it keeps the rules' problems
         state.subscribe(lambda what: self._resync())
         state.watch()
         if self.watch_files:
@@ -183,10 +192,28 @@ class PrehabApp(App[None]):
             self.notify(
                 clean_text(str(problem)), title="History", severity="warning", timeout=10, markup=False
             )
-        if self.onboarding and state.profile() is None and state.screens.screens.get("profile") is not None:
-            self.call_later(self.action_profile, True)
-        if not state.rules_read:  # today came from the day memo: the rules once it is drawn
+        if state.rules_read:
+            self._offer_profile(state)
+        else:  # today came from the day memo: the rules once it is drawn, then the profile
             self.call_after_refresh(self.run_worker, self._read_rules, thread=True, name="rules")
+
+    def _tell_errors(self, state: AppState) -> None:
+        errors = [p for p in state.problems if p.severity == "error"]
+        self._errors_told = len(errors)
+        if errors:
+            self.notify(
+                f"{len(errors)} problem(s) in your rules or screens; see Rules (6).",
+                severity="error",
+                timeout=8,
+            )
+
+    def _offer_profile(self, state: AppState) -> None:
+        """Ask for the profile on the first start (once the screens are read: the form is one)."""
+        if self._profile_offered or not self.onboarding:
+            return
+        self._profile_offered = True
+        if state.profile() is None and state.screens.screens.get("profile") is not None:
+            self.call_later(self.action_profile, True)
 
     def on_unmount(self) -> None:
         if self._state is not None:

@@ -16,11 +16,16 @@ are Textual's own, which it already reuses between parses of one stylesheet.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from textual.css.stylesheet import Stylesheet
 
 ParseKey = tuple[Any, ...]
+KEEP = 256
+"""Parses kept at most: a start makes about 16, a theme picked about 16 more; editing CSS under
+``textual run --dev`` makes one per save, so the oldest go (the dict keeps insertion order)."""
+PARSE_PARAMETERS = ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]
 
 
 class SharedParses(Stylesheet):
@@ -52,6 +57,8 @@ class SharedParses(Stylesheet):
         found = self.parses.get(key)
         if found is None:
             found = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
+            if len(self.parses) >= KEEP:
+                del self.parses[next(iter(self.parses))]
             self.parses[key] = found  # with errors too, as Textual's cache keeps them: parse refuses
         return found
 
@@ -84,8 +91,12 @@ def _variables_key(variables: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def shares_parses() -> bool:
-    """Whether this Textual still has what ``SharedParses`` builds on (its private parse step
-    and the attributes ``reparse`` sets); else the app keeps Textual's own stylesheet."""
+    """Whether this Textual still has what ``SharedParses`` builds on (its private parse step,
+    called as in Textual 8, and the attributes ``reparse`` sets); else the app keeps Textual's
+    own stylesheet, and starts as it did before."""
+    parse = getattr(Stylesheet, "_parse_rules", None)
+    if not callable(parse) or list(inspect.signature(parse).parameters) != PARSE_PARAMETERS:
+        return False
     probe = Stylesheet()
     needed = ("_rules", "_rules_map", "_variables", "_invalid_css", "_require_parse", "source")
-    return callable(getattr(Stylesheet, "_parse_rules", None)) and all(hasattr(probe, a) for a in needed)
+    return all(hasattr(probe, a) for a in needed)
