@@ -142,11 +142,11 @@ class Remembered:
             return  # this process keeps no memo (``ha run``), or not of this day
         from prehab.day import memo
 
-        recalled = self._read_key if self._memo is not None else None
+        kept_as = self._read_key  # the key of the memo this process recalled or kept last
         key = self._read_key = self.memo_key()
         self._read_key_version = self.version
-        if key is None or key == recalled:
-            return  # nothing the day depends on moved, or the memo holds this very read
+        if key is None or key == kept_as:
+            return  # something moved, or nothing did and the memo holds this very read
         kept = memo.Memo(
             day, view.to_json(), extras, list(self.problems), self.store_problems(),
             self.new_runner(), self._book is not None,

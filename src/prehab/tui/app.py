@@ -16,6 +16,7 @@ lose their control characters (``prehab.safe.text``).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import date
@@ -99,7 +100,6 @@ class PrehabApp(App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self._errors_told = 0
         """How many rule and screen errors the start-up toast told of."""
-        self._profile_offered = False
         """The guided session's clock (tests give a fake one: no timing luck)."""
 
     @property
@@ -151,10 +151,8 @@ class PrehabApp(App[None]):
             return
         read = None
         if not state.rules_read:
-            try:
+            with contextlib.suppress(Exception):  # read again, and shown, when something asks
                 read = state.read_rules()
-            except Exception:  # noqa: BLE001 - read again, and shown, when something asks for them
-                read = None
         try:
             self.call_from_thread(self._take_rules, state, read)
         except RuntimeError:
@@ -208,10 +206,10 @@ class PrehabApp(App[None]):
             )
 
     def _offer_profile(self, state: AppState) -> None:
-        """Ask for the profile on the first start (once the screens are read: the form is one)."""
-        if self._profile_offered or not self.onboarding:
+        """Ask for the profile on the first start, once the screens are read (the form is one):
+        from ``_loaded`` when they were read with the day, else from ``_take_rules``."""
+        if not self.onboarding:
             return
-        self._profile_offered = True
         if state.profile() is None and state.screens.screens.get("profile") is not None:
             self.call_later(self.action_profile, True)
 
