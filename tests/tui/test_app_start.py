@@ -9,13 +9,17 @@ import threading
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.cli_support import Cli
 from tests.tui_support import until
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from prehab.day.service import DayService
 from prehab.paths import cache_dir
 from prehab.tui.app import PrehabApp
+from prehab.tui.screens.base import breakpoint_classes
 from prehab.tui.state import AppState
 
 
@@ -199,3 +203,44 @@ def test_a_runner_without_a_profile_is_asked_once_the_rules_are_in(cli: Cli) -> 
             app.state.close()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("width", "expected"), [(80, "-narrow"), (120, "-wide")])
+def test_a_screen_starts_with_its_breakpoint_class(
+    width: int, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today is made with the class its width calls for, so Textual's first resize changes no
+    class (a changed class styles the whole screen again)."""
+    changed: list[tuple[str, set[str]]] = []
+    update_classes = Screen.update_classes
+
+    def spy(self: Screen[Any], classes: Any, update: bool = True, animate: bool = True) -> Screen[Any]:
+        before = set(self.classes)
+        result = update_classes(self, classes, update=update, animate=animate)
+        if set(self.classes) != before:
+            changed.append((type(self).__name__, set(self.classes)))
+        return result
+
+    monkeypatch.setattr(Screen, "update_classes", spy)
+
+    async def scenario() -> set[str]:
+        app = PrehabApp(watch=False, onboarding=False)
+        async with app.run_test(size=(width, 24)):
+            await app.workers.wait_for_complete()
+            assert app.ready
+            classes = set(app.screen.classes)
+            app.state.close()
+            return classes
+
+    assert expected in asyncio.run(scenario())
+    assert changed == []
+
+
+@given(st.integers(0, 300), st.integers(0, 100))
+def test_breakpoint_classes_are_textuals(width: int, height: int) -> None:
+    horizontal = [*PrehabApp.HORIZONTAL_BREAKPOINTS, (200, "-huge")]
+    vertical = [(0, "-short"), (30, "-tall")]
+    textual = Screen()._get_breakpoint_classes(width, horizontal)
+    textual |= Screen()._get_breakpoint_classes(height, vertical)
+    assert set(breakpoint_classes(width, height, horizontal, vertical)) == textual
+    assert breakpoint_classes(width, height, None, []) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import pytest
 from tests.tui_support import run
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -78,3 +79,36 @@ async def _new_and_disabled_keys() -> None:
         app.screen.refresh_bindings()
         await settle(pilot)
         assert ("Save", True) in shown(app)
+
+
+class CompactKeys(Keys):
+    def compose(self) -> ComposeResult:
+        yield Box()
+        yield SteadyFooter(compact=True)
+
+
+def test_a_compact_footers_keys_are_styled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each key is made with its ``-compact`` class, so mounting it does not style it again."""
+    restyled: list[FooterKey] = []
+    monkeypatch.setattr(FooterKey, "update_node_styles", lambda self, animate=True: restyled.append(self))
+    run(_compact_keys())
+    assert restyled == []
+
+
+async def _compact_keys() -> None:
+    app = CompactKeys()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+
+
+def test_a_plain_footers_keys_are_not_compact() -> None:
+    async def scenario() -> None:
+        app = Keys()
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            keys = [k for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")]
+            assert keys and not any(key.has_class("-compact") for key in keys)
+
+    run(scenario())

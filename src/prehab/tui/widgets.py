@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets._footer import FooterKey
 from textual.widgets.data_table import RowKey
 
 from prehab.safe.text import one_line
@@ -43,6 +45,8 @@ class SteadyFooter(Footer):
     Textual rebuilds its footer (every key a new widget, styled anew) on each bindings signal:
     three times while the app starts, each time with the same keys, and again on every focus
     change. Measured: two thirds of the styling work before the first prescription is shown.
+    A compact footer's keys are made with their ``-compact`` class: Textual adds it as each key
+    mounts, after the key is styled, which styles it again (start-up time).
     """
 
     _shown: tuple[Any, ...] | None = None
@@ -59,6 +63,12 @@ class SteadyFooter(Footer):
                 for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             ),
         )  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                widget.add_class("-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.screen import Screen
 
@@ -29,8 +30,26 @@ class PrehabScreen(Screen[None]):
     """A footer with less space between keys, for a screen whose keys would not fit 80 columns."""
 
     def __init__(self) -> None:
-        super().__init__(id=f"screen-{self.MODE}")
+        super().__init__(id=f"screen-{self.MODE}", classes=" ".join(self._starting_breakpoints()))
         self._version = -1
+
+    def _starting_breakpoints(self) -> list[str]:
+        """The breakpoint classes (``-narrow``, ``-wide``) for the terminal's size now: Textual
+        sets them on the screen's first resize, after every widget is styled, and a class that
+        changes styles the whole screen again (start-up time). Made outside an app: none."""
+        try:
+            app = self.app
+        except NoActiveAppError:
+            return []
+        width, height = app.size
+        horizontal = self.HORIZONTAL_BREAKPOINTS
+        vertical = self.VERTICAL_BREAKPOINTS
+        return breakpoint_classes(
+            width,
+            height,
+            app.HORIZONTAL_BREAKPOINTS if horizontal is None else horizontal,
+            app.VERTICAL_BREAKPOINTS if vertical is None else vertical,
+        )
 
     @property
     def prehab(self) -> Host:
@@ -70,3 +89,20 @@ class PrehabScreen(Screen[None]):
     def unsaved(self) -> list[str]:
         """What this screen holds that is not stored yet ("Check-in: Body map"); quitting asks."""
         return []
+
+
+def breakpoint_classes(
+    width: int,
+    height: int,
+    horizontal: list[tuple[int, str]] | None,
+    vertical: list[tuple[int, str]] | None,
+) -> list[str]:
+    """The classes Textual's ``Screen`` gives a screen of ``width`` x ``height``: for each
+    direction, the class of the largest breakpoint the size reaches."""
+    found: list[str] = []
+    for size, points in ((width, horizontal), (height, vertical)):
+        for point, name in sorted(points or [], reverse=True):
+            if size >= point:
+                found.append(name)
+                break
+    return found
