@@ -98,9 +98,9 @@ class PrehabApp(App[None]):
         self.main_screens: dict[str, Screen[None]] = {}
         """The main screens shown so far, by mode (they live on; see ``unsaved``)."""
         self.clock: Callable[[], float] = time.monotonic
+        """The guided session's clock (tests give a fake one: no timing luck)."""
         self._errors_told = 0
         """How many rule and screen errors the start-up toast told of."""
-        """The guided session's clock (tests give a fake one: no timing luck)."""
 
     @property
     def ready(self) -> bool:
