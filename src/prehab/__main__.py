@@ -1,7 +1,5 @@
 """``python -m prehab`` runs the same command as the ``prehab`` script."""
 
-import sys
+from prehab.cli import run
 
-from prehab.cli import main
-
-sys.exit(main())
+run()

@@ -173,5 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-if __name__ == "__main__":
+def run() -> "NoReturn":
+    """The ``prehab`` script and ``python -m prehab``: ``main``, with Python's garbage
+    collector held while the command starts (``prehab.collector``: start-up time)."""
+    from prehab.collector import hold
+
+    hold()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -147,6 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _setup(args)
     import signal
 
+    from prehab.collector import release
     from prehab.integrations.ha.bridge import Runner
     from prehab.integrations.ha.broker import broker_from_settings
     from prehab.model import UserError
@@ -173,6 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             runner.broker,
             topics.base,
         )
+        release()  # the bridge runs on: collect garbage as usual (prehab.collector)
         try:
             runner.run()
         except KeyboardInterrupt:

@@ -91,6 +91,7 @@ def serve_command(args: argparse.Namespace) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Check the address and port, make the token, print the URL, serve until ctrl+c."""
+    from prehab.collector import release
     from prehab.web.serve import (
         SHORT_TOKEN,
         TOKEN_ENV,
@@ -152,6 +153,7 @@ def run_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     server = make_server(serve_command(args), guard)
+    release()  # a server runs on: collect garbage as usual (prehab.collector)
     try:
         server.serve()
     except OSError as exc:  # lost the port between the check and the bind

@@ -175,6 +175,9 @@ class PrehabApp(App[None]):
         self.exit(return_code=2, message=plain(f"prehab could not start: {exc}"))
 
     def _loaded(self, state: AppState) -> None:
+        from prehab.collector import release
+
+        self.call_after_refresh(release)  # up: the first prescription is drawn (prehab.collector)
         self._state = state
         for problem in state.settings_problems:
             self.notify(

@@ -1,4 +1,5 @@
-"""Small shared widgets: the screen bar, the footer, and lists/tables that also move with j/k."""
+"""Small shared widgets: the screen bar, the footer, a list that also moves with j/k, a still
+text field. The table is in ``prehab.tui.table`` (Today, the first screen, has none: start-up time)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets._footer import FooterKey
-from textual.widgets.data_table import RowKey
 
-from prehab.safe.text import one_line
 from prehab.tui.screens import SCREENS
 
 MODES: tuple[tuple[str, str, str], ...] = tuple((e.key, e.mode, e.title) for e in SCREENS)
@@ -87,32 +86,6 @@ class VimOptionList(OptionList):
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
     ]
-
-
-class VimTable(DataTable[str | Text]):
-    """A table whose ``str`` cells are shown as given, never read as markup.
-
-    A plain ``DataTable`` parses ``str`` cells as Rich markup: a session note ``[/oops]`` would
-    raise ``MarkupError`` on every redraw and ``[red]`` would restyle the row. Here each ``str``
-    becomes a ``Text`` on one line, without control characters (``prehab.safe.text``).
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "First", show=False),
-        Binding("G", "scroll_bottom", "Last", show=False),
-    ]
-
-    def add_row(
-        self,
-        *cells: str | Text,
-        height: int | None = 1,
-        key: str | None = None,
-        label: str | Text | None = None,
-    ) -> RowKey:
-        shown = [Text(one_line(c)) if isinstance(c, str) else c for c in cells]
-        return super().add_row(*shown, height=height, key=key, label=label)
 
 
 class StillInput(Input):

@@ -35,7 +35,8 @@ from prehab.tui.faults import reports_faults
 from prehab.tui.form import QuestionForm
 from prehab.tui.screens.base import PrehabScreen
 from prehab.tui.screens.modals import ConfirmScreen
-from prehab.tui.widgets import StillInput, VimTable
+from prehab.tui.table import VimTable
+from prehab.tui.widgets import StillInput
 
 
 class SessionForm(ModalScreen[Session | None]):

@@ -23,7 +23,7 @@ from prehab.day.week import PlannedDay
 from prehab.present.render import dose_text
 from prehab.safe.text import clean_styled
 from prehab.tui.screens.base import PrehabScreen
-from prehab.tui.widgets import VimTable
+from prehab.tui.table import VimTable
 
 
 class WeekScreen(PrehabScreen):
