@@ -31,7 +31,8 @@ from tests.clinical import (
 )
 
 from prehab.model import URGENCY_ORDER, Fact
-from prehab.plan.holds import hold_matches
+from prehab.plan.holds import DELOAD_FLOOR_SETS, hold_matches
+from prehab.plan.restrictions import restrictions
 
 EXAMPLES = int(os.environ.get("PREHAB_INVARIANT_EXAMPLES", "250"))
 SETTINGS = settings(
@@ -457,3 +458,21 @@ def test_nerve_symptoms_hold_the_legs_and_the_back(case: Any) -> None:
     if any(p.get("spreads_to_leg") is True or p.get("numbness") is True for p in back):
         assert out.touching(LOWER_LIMB | {"lower_back"}) == [], out.touching(LOWER_LIMB | {"lower_back"})
         assert not out.ids & LATERAL_TRUNK, sorted(out.ids & LATERAL_TRUNK)
+
+
+@SETTINGS
+@given(athletes())
+def test_not_today_names_the_listed_dose_and_never_an_item_it_swapped_out(case: Any) -> None:
+    out = _run(case)
+    listed = {p.exercise: p.dose for p in out.items}
+    for r in restrictions(out.ev, out.plan):
+        for original, easier in r.easier:
+            given = easier.exercise
+            if given in listed:
+                assert easier.dose == listed[given], f"{r.rule_id}: {given} at another dose"
+            if original != given:
+                assert original not in listed, f"{r.rule_id} swaps {original} for {given}: both listed"
+    for p in out.items:
+        if p.regressed_from:  # reduced, never to one set (Silbernagel 2007: reduce, not stop)
+            floor = min(DELOAD_FLOOR_SETS, int(out.ex(p).dose.get("sets", 1) or 1))
+            assert int(p.dose.get("sets", 1) or 1) >= floor, f"{p.exercise} eased to {p.dose}"

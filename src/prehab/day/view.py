@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from prehab.store.advicelog import Change
     from prehab.store.dayplans import Replan
 
-VIEW_VERSION = 1
+VIEW_VERSION = 2
 """Bumped when the stored shape or the planner's meaning changes: older plans are re-planned."""
 
 
@@ -85,7 +85,15 @@ class NotToday(Record, frozen=True):
     holds: tuple[Hold, ...] = ()
     removed: tuple[Ref, ...] = ()
     easier: tuple[tuple[str, Ref], ...] = ()
-    """(the exercise asked for, the easier one given instead)."""
+    """(the exercise asked for, the easier one given instead, at the dose the list gives it)."""
+
+    def easier_items(self) -> list[tuple[Ref, list[str]]]:
+        """Each easier item once, with the exercises it stands in for (holds can ease several
+        onto one, and an item onto a lighter dose of itself), in the order first given."""
+        grouped: dict[str, tuple[Ref, list[str]]] = {}
+        for original, ref in self.easier:
+            grouped.setdefault(ref.exercise, (ref, []))[1].append(original)
+        return list(grouped.values())
 
 
 class DayView(Record):

@@ -51,10 +51,12 @@ def restrictions(ev: Evaluation, plan: DayPlan | None = None) -> list[Restrictio
         entry = by_rule.get(reason.rule_id)
         if entry is not None and all(p.exercise != presc.exercise for p in entry.removed):
             entry.removed.append(presc)
+    final = {p.exercise: p for p in (plan.items + plan.extra if plan else ev.prescriptions)}
     for original, easier, reason in ev.regressed:
         entry = by_rule.get(reason.rule_id)
-        if entry is not None:
-            entry.easier.append((original, easier))
+        shown = (original, final.get(easier.exercise, easier))  # the dose the list gives it
+        if entry is not None and shown not in entry.easier:
+            entry.easier.append(shown)
     out: list[Restriction] = []
     for entry in sorted(by_rule.values(), key=lambda r: -r.reason.priority):
         if not entry.text:

@@ -65,11 +65,11 @@ def restriction_lines(r: NotToday, verbose: bool) -> list[str]:
     lines = [f"  x {r.text}  [{', '.join(r.rule_ids)}]"]
     if r.removed:
         lines.append("      left out: " + ", ".join(f"{p.name} ({p.exercise})" for p in r.removed))
-    for original, easier in r.easier:
-        if original == easier.exercise:
-            lines.append(f"      lighter: {easier.name} at {dose_text(easier.dose)}")
-        else:
-            lines.append(f"      easier version: {easier.name} ({easier.exercise}) instead of {original}")
+    for easier, originals in r.easier_items():
+        others = ", ".join(o for o in originals if o != easier.exercise)
+        named = f"{easier.name} ({easier.exercise}) at {dose_text(easier.dose)}"
+        said = f"easier version: {named} instead of {others}" if others else f"lighter: {named}"
+        lines.append(f"      {said}")
     if verbose:
         lines.append("      enforced: " + "; ".join(h.describe() for h in r.holds))
     return lines
@@ -166,7 +166,13 @@ def render_text(
 
 
 def _item_lines(item: Item, done: bool, verbose: bool) -> list[str]:
-    easier = f" (easier version of {item.regressed_from})" if item.regressed_from else ""
+    easier = (
+        ""
+        if not item.regressed_from
+        else " (a lighter dose)"
+        if item.regressed_from == item.exercise
+        else f" (easier version of {item.regressed_from})"
+    )
     mark = "[x] " if done else "[ ] "
     kept = " (done earlier today)" if item.kept else ""
     lines = [

@@ -140,7 +140,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
 
     def refresh_view(self) -> None:
         from prehab.model import URGENCY_LABEL
-        from prehab.present.render import DISCLAIMER
+        from prehab.present.render import DISCLAIMER, dose_text
 
         self.query_one("#disclaimer", Static).update(Text(DISCLAIMER, style="dim italic"))
         state = self.state
@@ -228,7 +228,12 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
             heading("NOT TODAY")
         for i, r in enumerate(view.not_today):
             left_out = ", ".join(p.name for p in r.removed)
-            easier = "; ".join(f"{e.name} instead of {o}" for o, e in r.easier)
+            easier = "; ".join(
+                f"{e.name} {dose_text(e.dose)} instead of {', '.join(others)}"
+                if (others := [o for o in originals if o != e.exercise])
+                else f"{e.name} lighter, {dose_text(e.dose)}"
+                for e, originals in r.easier_items()
+            )
             parts = (f"left out: {left_out}" if left_out else "", f"easier: {easier}" if easier else "")
             detail = "\n".join(x for x in parts if x)
             add(
@@ -301,7 +306,8 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         line.append(item.name, style="strike" if done else "bold")
         line.append(f"  {dose_text(item.dose)} · {item.minutes:g} min")
         if item.regressed_from:
-            line.append("  (easier version)", style="dim")
+            eased = "lighter" if item.regressed_from == item.exercise else "easier version"
+            line.append(f"  ({eased})", style="dim")
         if item.kept:
             line.append("  (earlier today)", style="dim")
         return line
