@@ -6,6 +6,7 @@ the CLI, the engine, the planner and the TUI can all exchange these without pull
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from prehab.errors import UserError as UserError  # most modules take it with the plain data
@@ -40,6 +41,11 @@ class Problem(Record, frozen=True):
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return f"{text} ({self.fix})" if self.fix else text
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that keep a file from being used (a warning only tells)."""
+    return [p for p in problems if p.severity == "error"]
 
 
 class MatchedFact(Record, frozen=True):

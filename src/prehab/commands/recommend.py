@@ -142,6 +142,7 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
     day = args.date or date.today()
     budget: float | None = args.budget
     if args.facts is not None:
+        from prehab.model import errors_in
         from prehab.questionnaire import answer_questions, load_screens
         from prehab.rulebook.answers import facts_answer_problems
         from prehab.rulebook.factsfile import load_facts_file
@@ -149,7 +150,7 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
         facts, problems = load_facts_file(args.facts, book.schema)
         problems += facts_answer_problems(facts, answer_questions(load_screens(book.schema)), args.facts)
         print_problems(problems)
-        if any(p.severity == "error" for p in problems):
+        if errors_in(problems):
             return None
         home_only = any(f.get("fact") == "athlete" and f.get("home_only") is True for f in facts)
         equipment = equipment_available((), home_only)

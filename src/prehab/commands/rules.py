@@ -240,7 +240,9 @@ def _facts_for(args: argparse.Namespace, book: Any) -> list[dict[str, Any]] | No
 
         facts, problems = load_facts_file(args.facts, book.schema)
         print_problems(problems)
-        return None if any(p.severity == "error" for p in problems) else _as_seen(facts, book)
+        from prehab.model import errors_in
+
+        return None if errors_in(problems) else _as_seen(facts, book)
     from prehab.day.service import DayService
 
     with DayService() as service:

@@ -43,7 +43,7 @@ from prehab.day.followup import follow_ups
 from prehab.day.history import HistoryCommands
 from prehab.day.remembered import Remembered
 from prehab.day.view import VIEW_VERSION, DayView, Decorations, build_view
-from prehab.model import Fact, Problem
+from prehab.model import Fact, Problem, errors_in
 from prehab.questionnaire import ScreensResult
 from prehab.record import Record
 from prehab.rulebook import Rulebook
@@ -89,7 +89,7 @@ class RulesRead(Record):
     def result(self) -> ReloadResult:
         """How this read went, in one line to show."""
         book, problems = self.book, self.problems
-        errors = [p for p in problems if p.severity == "error"]
+        errors = errors_in(problems)
         if self.kept and book is not None:
             message = f"{len(errors)} error(s): your last good rules stay in force"
         elif errors:

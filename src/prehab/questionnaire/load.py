@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from prehab.model import Problem
+from prehab.model import Problem, errors_in
 from prehab.questionnaire.model import KINDS, SAVES, Question, Screen, ScreensResult, Target
 from prehab.rulebook.loader import read_toml
 from prehab.rulebook.locate import Locator
@@ -107,7 +107,7 @@ def _checked_screen(
     rep = Reporter(str(path), Locator(text))
     screen = parse_screen(data, schema, rep, str(path))
     problems.extend(rep.problems)
-    if any(p.severity == "error" for p in rep.problems):
+    if errors_in(rep.problems):
         return None
     return screen
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from prehab.facts.units import to_display
-from prehab.model import Problem
+from prehab.model import Problem, errors_in
 from prehab.record import Record, field
 
 KINDS = ("number", "scale", "choice", "yes-no", "date", "text")
@@ -100,7 +100,7 @@ class ScreensResult(Record):
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     def ordered(self, saves: str | None = None) -> list[Screen]:
         found = [s for s in self.screens.values() if saves is None or s.saves == saves]

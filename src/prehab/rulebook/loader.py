@@ -11,7 +11,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from prehab.model import Problem
+from prehab.model import Problem, errors_in
 from prehab.record import Record, field
 from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
@@ -49,7 +49,7 @@ class LoadResult(Record):
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -143,7 +143,7 @@ def _load_files(
         if rule is not None:
             rules[rule.id] = rule
     _cross_check(rules, exercises, schema, problems)
-    if any(p.severity == "error" for p in problems):
+    if errors_in(problems):
         return LoadResult(None, problems)
     digest = hashlib.sha256()
     for src in sources:

@@ -28,6 +28,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from prehab.model import errors_in
 from prehab.safe.text import clean_text, plain
 from prehab.tui.faults import reports_faults
 from prehab.tui.stylesheet import SharedParses, shares_parses
@@ -166,7 +167,7 @@ class PrehabApp(App[None]):
         if not self.is_running:
             return
         if read is not None:
-            errors = sum(1 for p in read.problems if p.severity == "error")
+            errors = len(errors_in(read.problems))
             if state.take_rules(read) and errors != self._errors_told:
                 self._tell_errors(state)  # a rule or screen file changed since the memo's read
         self._offer_profile(state)
@@ -199,7 +200,7 @@ class PrehabApp(App[None]):
             self.call_after_refresh(self.run_worker, self._read_rules, thread=True, name="rules")
 
     def _tell_errors(self, state: AppState) -> None:
-        errors = [p for p in state.problems if p.severity == "error"]
+        errors = errors_in(state.problems)
         self._errors_told = len(errors)
         if errors:
             self.notify(

@@ -27,7 +27,7 @@ from prehab.integrations.ha.discovery import device_config
 from prehab.integrations.ha.native import bridge_info, parse_item_id, todo_payload, week_payload
 from prehab.integrations.ha.publish import payload_json
 from prehab.integrations.ha.topics import PRESS, Topics
-from prehab.model import URGENCY_LABEL, Problem, UserError
+from prehab.model import URGENCY_LABEL, Problem, UserError, errors_in
 from prehab.record import Record
 from prehab.rulebook import Rulebook
 from prehab.settings import Settings
@@ -67,7 +67,7 @@ class Source(Record):
     @classmethod
     def _opened(cls, service: DayService) -> Source:
         if not service.usable():
-            first = next((p for p in service.problems if p.severity == "error"), None)
+            first = next(iter(errors_in(service.problems)), None)
             service.close()
             raise UserError(f"no usable rulebook: {first or 'the shipped pack is missing'}")
         return cls(service)

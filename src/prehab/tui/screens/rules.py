@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from prehab.facts.complete import complete_facts
+from prehab.model import errors_in
 from prehab.present.render import dose_text
 from prehab.rulebook.model import Exercise, Rule
 from prehab.safe.text import clean_styled, clean_text
@@ -133,7 +134,7 @@ Your rule pack: the shipped rules plus yours (config folder `rules/`, see `preha
 
     def _show_problems(self) -> None:
         box = self.query_one("#rules-problems", Static)
-        errors = [p for p in self.state.problems if p.severity == "error"]
+        errors = errors_in(self.state.problems)
         warnings = [p for p in self.state.problems if p.severity == "warning"]
         book = self.state.book
         legend = Text()
