@@ -5,6 +5,7 @@ warned about."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from tests.cli_support import run
@@ -86,3 +87,33 @@ def test_a_kit_name_no_exercise_uses_is_warned_about(capsys: pytest.CaptureFixtu
     assert code == 2 and "none (bodyweight only) cannot be listed with other kit" in err
     _, _, err = run(capsys, "recommend", "--facts", RUNNER, "--equipment", "any")
     assert err == ""
+
+
+def test_not_today_names_each_easier_item_once_at_the_listed_dose(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A beginner whose Achilles was worse this morning: three calf exercises are eased onto the
+    double-leg raise, which is itself made lighter. NOT TODAY says so in one line, at the dose
+    the list gives, and the list says it is a lighter dose."""
+    monkeypatch.setenv("COLUMNS", "400")  # one line per entry
+    facts = tmp_path / "beginner.toml"
+    text = Path(RUNNER).read_text().replace('experience = "intermediate"', 'experience = "beginner"')
+    facts.write_text(text + '\n[[pain]]\nregion = "achilles"\nlevel = 4\nworse_next_morning = true\n')
+    code, out, _ = run(capsys, "recommend", "--facts", str(facts))
+    assert code == 0
+    eased = [
+        line.strip()
+        for line in out.splitlines()
+        if "Double-leg calf raise (double-leg-calf-raise) at" in line
+    ]
+    assert len(eased) == 1, eased
+    assert eased[0].startswith(
+        "easier version: Double-leg calf raise (double-leg-calf-raise) at 2 x 10 instead of"
+    )
+    assert {"heavy-calf-raise-floor", "tiptoe-walk-weights"} <= set(
+        eased[0].split("instead of ")[1].split(", ")
+    )
+    listed = [
+        line for line in out.splitlines() if "[ ] Double-leg calf raise (double-leg-calf-raise): " in line
+    ]
+    assert len(listed) == 1 and ": 2 x 10," in listed[0] and "(a lighter dose)" in listed[0], listed

@@ -88,11 +88,13 @@ class NotToday(Record, frozen=True):
     """(the exercise asked for, the easier one given instead, at the dose the list gives it)."""
 
     def easier_items(self) -> list[tuple[Ref, list[str]]]:
-        """Each easier item once, with the exercises it stands in for (holds can ease several
-        onto one, and an item onto a lighter dose of itself), in the order first given."""
+        """Each easier item once, with the other exercises it stands in for (holds can ease
+        several onto one); none: it is the exercise asked for, at a lighter dose."""
         grouped: dict[str, tuple[Ref, list[str]]] = {}
         for original, ref in self.easier:
-            grouped.setdefault(ref.exercise, (ref, []))[1].append(original)
+            others = grouped.setdefault(ref.exercise, (ref, []))[1]
+            if original != ref.exercise:
+                others.append(original)
         return list(grouped.values())
 
 

@@ -65,10 +65,9 @@ def restriction_lines(r: NotToday, verbose: bool) -> list[str]:
     lines = [f"  x {r.text}  [{', '.join(r.rule_ids)}]"]
     if r.removed:
         lines.append("      left out: " + ", ".join(f"{p.name} ({p.exercise})" for p in r.removed))
-    for easier, originals in r.easier_items():
-        others = ", ".join(o for o in originals if o != easier.exercise)
+    for easier, others in r.easier_items():
         named = f"{easier.name} ({easier.exercise}) at {dose_text(easier.dose)}"
-        said = f"easier version: {named} instead of {others}" if others else f"lighter: {named}"
+        said = f"easier version: {named} instead of {', '.join(others)}" if others else f"lighter: {named}"
         lines.append(f"      {said}")
     if verbose:
         lines.append("      enforced: " + "; ".join(h.describe() for h in r.holds))

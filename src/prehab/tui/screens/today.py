@@ -230,9 +230,9 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
             left_out = ", ".join(p.name for p in r.removed)
             easier = "; ".join(
                 f"{e.name} {dose_text(e.dose)} instead of {', '.join(others)}"
-                if (others := [o for o in originals if o != e.exercise])
+                if others
                 else f"{e.name} lighter, {dose_text(e.dose)}"
-                for e, originals in r.easier_items()
+                for e, others in r.easier_items()
             )
             parts = (f"left out: {left_out}" if left_out else "", f"easier: {easier}" if easier else "")
             detail = "\n".join(x for x in parts if x)
