@@ -38,4 +38,5 @@ def evaluate(book: Rulebook, facts: list[Fact]) -> Evaluation:
         suppressed=removed,
         errors=run.errors,
         regressed=regressed,
+        eased_names={original: book.exercises[original].name for original, _, _ in regressed},
     )

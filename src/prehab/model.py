@@ -175,6 +175,9 @@ class Evaluation(Record):
     errors: list[str] = field(default_factory=list)
     regressed: list[tuple[str, Prescription, Reason]] = field(default_factory=list)
     """(original exercise id, the easier prescription given instead, the hold's reason)."""
+    eased_names: dict[str, str] = field(default_factory=dict)
+    """The name of each exercise in ``regressed``, by id: NOT TODAY says what an easier item
+    stands in for in words, not ids."""
 
     def of_type(self, kind: ConclusionType) -> list[Conclusion]:
         return [c for c in self.conclusions if c.type == kind]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from prehab.store.advicelog import Change
     from prehab.store.dayplans import Replan
 
-VIEW_VERSION = 2
+VIEW_VERSION = 3
 """Bumped when the stored shape or the planner's meaning changes: older plans are re-planned."""
 
 
@@ -84,16 +84,16 @@ class NotToday(Record, frozen=True):
     rule_ids: tuple[str, ...]
     holds: tuple[Hold, ...] = ()
     removed: tuple[Ref, ...] = ()
-    easier: tuple[tuple[str, Ref], ...] = ()
+    easier: tuple[tuple[Ref, Ref], ...] = ()
     """(the exercise asked for, the easier one given instead, at the dose the list gives it)."""
 
-    def easier_items(self) -> list[tuple[Ref, list[str]]]:
+    def easier_items(self) -> list[tuple[Ref, list[Ref]]]:
         """Each easier item once, with the other exercises it stands in for (holds can ease
         several onto one); none: it is the exercise asked for, at a lighter dose."""
-        grouped: dict[str, tuple[Ref, list[str]]] = {}
+        grouped: dict[str, tuple[Ref, list[Ref]]] = {}
         for original, ref in self.easier:
             others = grouped.setdefault(ref.exercise, (ref, []))[1]
-            if original != ref.exercise:
+            if original.exercise != ref.exercise:
                 others.append(original)
         return list(grouped.values())
 
@@ -254,7 +254,10 @@ def build_view(
                 tuple(r.rule_ids),
                 tuple(r.holds),
                 tuple(Ref(p.exercise, p.name, dict(p.dose)) for p in r.removed),
-                tuple((o, Ref(e.exercise, e.name, dict(e.dose))) for o, e in r.easier),
+                tuple(
+                    (Ref(o, evaluation.eased_names.get(o, o)), Ref(e.exercise, e.name, dict(e.dose)))
+                    for o, e in r.easier
+                ),
             )  # fmt: skip
             for r in restrictions(evaluation, plan)
         ],
@@ -384,7 +387,7 @@ def _not_today_json(n: NotToday) -> dict[str, Any]:
         "rule_ids": list(n.rule_ids),
         "holds": [hold_json(h) for h in n.holds],
         "removed": [_ref_json(r) for r in n.removed],
-        "easier": [[o, _ref_json(r)] for o, r in n.easier],
+        "easier": [[_ref_json(o), _ref_json(r)] for o, r in n.easier],
     }
 
 
@@ -395,7 +398,7 @@ def _not_today(d: dict[str, Any]) -> NotToday:
         rule_ids=tuple(str(r) for r in d["rule_ids"]),
         holds=tuple(_hold(h) for h in d["holds"]),
         removed=tuple(_ref(r) for r in d["removed"]),
-        easier=tuple((str(o), _ref(r)) for o, r in d["easier"]),
+        easier=tuple((_ref(o), _ref(r)) for o, r in d["easier"]),
     )
 
 

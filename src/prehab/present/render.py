@@ -67,7 +67,8 @@ def restriction_lines(r: NotToday, verbose: bool) -> list[str]:
         lines.append("      left out: " + ", ".join(f"{p.name} ({p.exercise})" for p in r.removed))
     for easier, others in r.easier_items():
         named = f"{easier.name} ({easier.exercise}) at {dose_text(easier.dose)}"
-        said = f"easier version: {named} instead of {', '.join(others)}" if others else f"lighter: {named}"
+        instead = "; ".join(o.name for o in others)  # names may hold commas
+        said = f"easier version: {named} instead of {instead}" if others else f"lighter: {named}"
         lines.append(f"      {said}")
     if verbose:
         lines.append("      enforced: " + "; ".join(h.describe() for h in r.holds))
@@ -219,7 +220,7 @@ def restriction_json(r: NotToday) -> dict[str, Any]:
         "text": r.text,
         "holds": [{**hold_json(h), "description": h.describe()} for h in r.holds],
         "left_out": [p.exercise for p in r.removed],
-        "easier": [{"from": original, "to": p.exercise} for original, p in r.easier],
+        "easier": [{"from": original.exercise, "to": p.exercise} for original, p in r.easier],
     }
 
 

@@ -228,13 +228,13 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
             heading("NOT TODAY")
         for i, r in enumerate(view.not_today):
             left_out = ", ".join(p.name for p in r.removed)
-            easier = "; ".join(
-                f"{e.name} {dose_text(e.dose)} instead of {', '.join(others)}"
+            easier = "\n".join(
+                f"  {e.name} {dose_text(e.dose)} instead of {'; '.join(o.name for o in others)}"
                 if others
-                else f"{e.name} lighter, {dose_text(e.dose)}"
+                else f"  {e.name} lighter, {dose_text(e.dose)}"
                 for e, others in r.easier_items()
             )
-            parts = (f"left out: {left_out}" if left_out else "", f"easier: {easier}" if easier else "")
+            parts = (f"left out: {left_out}" if left_out else "", f"easier:\n{easier}" if easier else "")
             detail = "\n".join(x for x in parts if x)
             add(
                 f"hold-{i}",
