@@ -163,9 +163,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import paths; progress on stderr when it is a terminal, a summary on stdout."""
     from prehab.collector import release
     from prehab.imports import import_paths, summary
+    from prehab.safe.text import clean_text, one_line
 
     release()  # an import of any size: collect garbage as usual (prehab.collector)
-    from prehab.safe.text import clean_text, one_line
 
     show = sys.stderr.isatty()
 

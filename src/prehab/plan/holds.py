@@ -94,12 +94,16 @@ def lighter_first(dose: dict[str, Any]) -> tuple[Any, ...]:
     return (level, float(dose.get("sets", 1) or 1), volume(dose), repr(sorted(dose.items(), key=str)))
 
 
-def _reduced(presc: Prescription, original: str) -> Prescription:
-    """``presc`` at ``lighter_dose``, its minutes scaled to the sets it keeps."""
-    dose = lighter_dose(presc.dose)
+def _at_dose(presc: Prescription, dose: dict[str, Any], **changes: Any) -> Prescription:
+    """``presc`` at ``dose``, its minutes scaled to the sets the dose keeps."""
     before = float(presc.dose.get("sets", 1) or 1)
     minutes = round(presc.minutes * float(dose.get("sets", 1) or 1) / before, 1)
-    return replace(presc, dose=dose, minutes=minutes, regressed_from=original)
+    return replace(presc, dose=dose, minutes=minutes, **changes)
+
+
+def _reduced(presc: Prescription, original: str) -> Prescription:
+    """``presc`` at ``lighter_dose``, eased from ``original``."""
+    return _at_dose(presc, lighter_dose(presc.dose), regressed_from=original)
 
 
 def _as(ex: Exercise, base: Prescription, dose: dict[str, Any] | None = None) -> Prescription:
@@ -123,7 +127,7 @@ def _one_set_fewer(presc: Prescription) -> Prescription:
     if sets <= DELOAD_FLOOR_SETS:
         return presc
     dose["sets"] = sets - 1
-    return replace(presc, dose=dose, minutes=round(presc.minutes * (sets - 1) / sets, 1))
+    return _at_dose(presc, dose)
 
 
 def easier_version(
