@@ -5,7 +5,7 @@ from __future__ import annotations
 from prehab.engine import cache
 from prehab.engine.runner import Engine
 from prehab.facts.complete import complete_facts
-from prehab.model import Evaluation, Fact
+from prehab.model import Conclusion, Evaluation, Fact, Prescription
 from prehab.plan.holds import apply_holds
 from prehab.plan.merge import merge_prescriptions
 from prehab.plan.progression import apply_progression
@@ -19,15 +19,20 @@ def engine_for(book: Rulebook) -> Engine:
     return cache.engine_for(book)
 
 
+def asked_for(book: Rulebook, conclusions: list[Conclusion], completed: list[Fact]) -> list[Prescription]:
+    """What the rules asked for, one prescription per exercise at its ladder's step, before any
+    hold eases or removes it."""
+    merged = merge_prescriptions(conclusions, book.exercises)
+    return apply_progression(merged, conclusions, completed, book.exercises)
+
+
 def evaluate(book: Rulebook, facts: list[Fact]) -> Evaluation:
     """Rules, then merge, then each ladder's step, then every hold, then each exercise's load:
     what comes out never contains what a hold forbids, whatever a progression asked for, and a
     load climbs only on an item no hold touched."""
     completed = complete_facts(facts, book.schema)
     run = engine_for(book).run(completed)
-    merged = apply_progression(
-        merge_prescriptions(run.conclusions, book.exercises), run.conclusions, completed, book.exercises
-    )
+    merged = asked_for(book, run.conclusions, completed)
     holds = [c for c in run.conclusions if c.type == "hold"]
     kept, removed, regressed = apply_holds(merged, holds, book.exercises)
     return Evaluation(

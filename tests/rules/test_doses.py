@@ -10,12 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.clinical import advise, shipped
 
-from prehab.advice import engine_for
+from prehab.advice import asked_for, engine_for
 from prehab.facts.complete import complete_facts
 from prehab.model import Conclusion, Fact, Hold, Prescription, Reason
 from prehab.plan.holds import DELOAD_FLOOR_SETS, apply_holds, lighter_dose, lighter_first
-from prehab.plan.merge import merge_prescriptions
-from prehab.plan.progression import apply_progression
 from prehab.rulebook.model import LOADS
 
 BEGINNER = {"fact": "athlete", "experience": "beginner", "strength_weeks": 2, "age": 34}
@@ -44,9 +42,7 @@ def _planned_and_held(facts: list[Fact], order: random.Random | None = None) -> 
     book = shipped()
     completed = complete_facts(facts, book.schema)
     run = engine_for(book).run(completed)
-    merged = apply_progression(
-        merge_prescriptions(run.conclusions, book.exercises), run.conclusions, completed, book.exercises
-    )
+    merged = asked_for(book, run.conclusions, completed)
     planned = {p.exercise: p for p in merged}
     if order is not None:
         order.shuffle(merged)
