@@ -50,6 +50,12 @@ class Item(Record, frozen=True):
         return f"{day.isoformat()}#{self.number}"
 
     @property
+    def lighter_only(self) -> bool:
+        """A hold gave this exercise at a lighter dose (``regressed_from`` is itself), rather
+        than an easier exercise in place of another."""
+        return self.regressed_from == self.exercise
+
+    @property
     def complaints(self) -> list[str]:
         return sorted(self.prescription().complaints)
 

@@ -170,7 +170,7 @@ def _item_lines(item: Item, done: bool, verbose: bool) -> list[str]:
         ""
         if not item.regressed_from
         else " (a lighter dose)"
-        if item.regressed_from == item.exercise
+        if item.lighter_only
         else f" (easier version of {item.regressed_from})"
     )
     mark = "[x] " if done else "[ ] "

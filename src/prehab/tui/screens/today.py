@@ -306,7 +306,7 @@ signs, injuries), your history and your latest check-in; the same plan `prehab r
         line.append(item.name, style="strike" if done else "bold")
         line.append(f"  {dose_text(item.dose)} · {item.minutes:g} min")
         if item.regressed_from:
-            eased = "lighter" if item.regressed_from == item.exercise else "easier version"
+            eased = "lighter" if item.lighter_only else "easier version"
             line.append(f"  ({eased})", style="dim")
         if item.kept:
             line.append("  (earlier today)", style="dim")
