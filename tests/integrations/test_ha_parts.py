@@ -235,3 +235,42 @@ def test_the_docs_yaml_parses_and_names_real_entities() -> None:
         "![the dashboard" in docs
         and (Path(__file__).resolve().parents[2] / "docs" / "ha-dashboard.png").exists()
     )
+
+
+def test_a_checkin_saved_while_the_day_is_read_is_never_shown_beside_the_plan_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app saves a check-in while ``ha run`` reads the day (its plan read or made, the rest
+    not read yet): the state it then publishes may lag one poll behind, but it never says
+    "checked in today" beside the plan made without that check-in (CI once caught exactly that)."""
+    from prehab.day.service import DayService
+
+    with Store.open() as store:
+        _history(store)
+    source = Source.open()
+    saved: list[bool] = []
+    committed = DayService._committed
+
+    def read_while_the_app_saves(self: DayService, day: date) -> DayView:
+        view = committed(self, day)
+        if not saved:
+            saved.append(True)
+            with DayService().open() as app:  # another process: the app, saving a check-in
+                screen = app.screens.screens["body-map"]
+                app.save({"body-map": app.validate(screen, {"tight_calves": "7"})})
+        return view
+
+    try:
+        before = json.loads(source.payloads(Topics())["prehab/state"])
+        source.service.apply({HISTORY})  # as when a poll sees some other write
+        monkeypatch.setattr(DayService, "_committed", read_while_the_app_saves)
+        during = json.loads(source.payloads(Topics())["prehab/state"])
+        assert saved, "the day was not read again"
+        assert during["last_checkin"] is None
+        assert (during["headline"], during["planned_items"]) == (before["headline"], before["planned_items"])
+        assert HISTORY in source.poll()
+        after = json.loads(source.payloads(Topics())["prehab/state"])
+        assert after["last_checkin"] == date.today().isoformat()
+        assert (after["headline"], after["planned_items"]) != (before["headline"], before["planned_items"])
+    finally:
+        source.close()

@@ -231,6 +231,9 @@ class Decorations(Record):
     """The day's plans: the first, then each re-plan with its trigger and changes."""
     onboarding: bool = False
     """The profile was never answered or skipped."""
+    last_checkin: date | None = None
+    """The local day of the latest check-in, read before the plan's facts: a day that says a
+    check-in was taken was planned on it (never the plan from before it beside its date)."""
 
 
 def build_view(

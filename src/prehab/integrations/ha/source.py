@@ -31,7 +31,7 @@ from prehab.model import URGENCY_LABEL, Problem, UserError, errors_in
 from prehab.record import Record
 from prehab.rulebook import Rulebook
 from prehab.settings import Settings
-from prehab.store import Checkin, Store
+from prehab.store import Store
 
 log = logging.getLogger("prehab.ha")
 
@@ -136,7 +136,6 @@ class Source(Record):
         full = view_json(view, extras)
         load = next((f for f in view.facts if f.get("fact") == "load"), {})
         done = extras.done
-        latest = self.store.latest_checkin()
         referrals = full["referrals"]
         cautions = [c["text"] for c in full["cautions"]]
         strength = next((r for flag, r in view.flagged if flag == STRENGTH_DUE_FLAG), None)
@@ -154,7 +153,7 @@ class Source(Record):
             "weekly_distance": None if weekly is None else round(to_display(weekly, self.settings.units), 1),
             "run_spike_pct": _rounded(load.get("run_spike_pct")),
             "days_since_strength": 0 if strength_today else load.get("days_since_strength"),
-            "last_checkin": None if latest is None else _checkin_day(latest, day),
+            "last_checkin": None if extras.last_checkin is None else extras.last_checkin.isoformat(),
             "day": day.isoformat(),
             "units": self.settings.units,
         }
@@ -354,13 +353,6 @@ def _json_object(payload: bytes) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(data, dict):
         return None, 'the payload must be a JSON object: {"screen": ..., "answers": {...}}'
     return data, ""
-
-
-def _checkin_day(checkin: Checkin, day: date) -> str:
-    """The local day a check-in was taken on, as ISO text."""
-    from prehab.store.rows import local_day
-
-    return local_day(checkin.taken_at).isoformat()
 
 
 def _on(value: bool) -> str:
