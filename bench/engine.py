@@ -45,7 +45,7 @@ from prehab.facts.metrics import load_metrics
 from prehab.model import Fact
 from prehab.rulebook import analysis
 from prehab.rulebook.loader import LoadResult, default_layers, load_rulebook
-from prehab.rulebook.matching import condition_holds, rule_matches
+from prehab.rulebook.matching import blocked, condition_holds, rule_matches
 from prehab.rulebook.model import Rule, Rulebook, ValueRef
 from prehab.store import Session, Settings, Store
 
@@ -409,7 +409,7 @@ class ForwardChainer:
                 if key in fired:
                     continue
                 fired.add(key)
-                if any(condition_holds(c, f) for c in rule.unless for f in memory.get(c.fact, ())):
+                if blocked(rule, memory, _bound(rule, binding)):
                     continue
                 result.fired.add(rule.id)
                 self._conclude(rule, binding, result)
@@ -822,6 +822,16 @@ def section_cli(workdir: Path, quick: bool) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def _bound(rule: Rule, binding: tuple[Fact, ...]) -> dict[str, Fact]:
+    """The facts of a binding by condition name (what an ``unless`` test's ``from`` reads)."""
+    named = {c.name: f for c, f in zip(rule.when, binding, strict=False)}
+    if rule.when_any and len(binding) > len(rule.when):
+        last = binding[-1]
+        cond = next((c for c in rule.when_any if condition_holds(c, last)), rule.when_any[0])
+        named[cond.name] = last
+    return named
 
 
 def main(argv: list[str] | None = None) -> int:

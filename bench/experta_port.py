@@ -27,7 +27,7 @@ from experta import AS, Fact, KnowledgeEngine, P, Rule  # type: ignore[import-un
 
 from prehab.model import Fact as FactDict
 from prehab.rulebook import analysis
-from prehab.rulebook.matching import condition_holds
+from prehab.rulebook.matching import blocked, condition_holds
 from prehab.rulebook.model import Condition, FieldTest, Rulebook, ValueRef
 from prehab.rulebook.model import Rule as PackRule
 
@@ -122,7 +122,7 @@ class ExpertaPeer:
             if key in peer.bindings:
                 return  # one fact two alternatives match: one firing
             peer.bindings.add(key)
-            if any(condition_holds(c, f) for c in rule.unless for f in peer.memory.get(c.fact, ())):
+            if blocked(rule, peer.memory, {c.name: f for c, f in zip(conds, facts, strict=True)}):
                 return
             peer.fired.add(rule.id)
             for flag in rule.then.flags:

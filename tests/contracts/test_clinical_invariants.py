@@ -316,20 +316,24 @@ SIGN_URGENCY = {
 }
 PAIN_URGENCY = {"bone_tenderness": "doctor-soon", "at_night": "doctor-soon", "numbness": "doctor-soon",
                 "at_rest": "doctor-soon", "swelling": "physio", "changes_stride": "physio"}  # fmt: skip
+STRIDES = re.compile(r"strides (of|after)")
+"""A suggestion to run strides (a why that names them as fast-twitch work is not one)."""
 
 
 @SETTINGS
 @given(athletes())
 def test_shin_and_foot_pain_is_a_bone_site_whatever_the_pattern_says(case: Any) -> None:
-    """Shin or foot pain (1-5) of any pattern but first-steps heel pain: no impact through it."""
+    """Shin or foot pain (1-6: 6 is not pain-free either) of any pattern but first-steps heel
+    pain: no impact through it, and no strides suggested."""
     out = _run(case)
     for p in of_kind(out.facts, "pain"):
         if (
             p["region"] in ("shins", "feet")
-            and 1 <= p.get("level", 0) <= 5
+            and 1 <= p.get("level", 0) <= 6
             and p.get("pattern") != "first_steps_heel"
         ):
             assert out.impact_on(p["region"]) == [], f"impact through painful {p['region']}"
+            assert not STRIDES.search(out.texts()), f"strides suggested with {p['region']} pain"
         if p["region"] == "achilles" and 1 <= p.get("level", 0) <= 5 and p.get("pattern") != MIDPORTION:
             assert out.tagged("below_step") == [], (
                 "heel drops below a step with Achilles pain not known to be mid-portion"
@@ -371,9 +375,10 @@ def test_no_text_recommends_what_the_plan_forbids(case: Any) -> None:
         f.get("condition") == "hamstring" and f.get("status") == "current"
         for f in of_kind(out.facts, "injury")
     ):
-        assert not re.search(r"strides (of|after)", out.texts()), (
-            "strides suggested with a current hamstring strain"
-        )
+        assert not STRIDES.search(out.texts()), "strides suggested with a current hamstring strain"
+    for p in of_kind(out.facts, "pain"):
+        if p["region"] in LOWER_LIMB and (p.get("level", 0) >= 6 or p.get("worse_next_morning") is True):
+            assert not STRIDES.search(out.texts()), f"strides suggested with {p['region']} pain"
     heavy_held = any(c.hold and "heavy" in c.hold.loads for c in out.ev.holds)
     if heavy_held:
         assert not any("heavier loads" in c.text for c in out.ev.notes), (
@@ -476,3 +481,127 @@ def test_not_today_names_the_listed_dose_and_never_an_item_it_swapped_out(case: 
         if p.regressed_from:  # reduced, never to one set (Silbernagel 2007: reduce, not stop)
             floor = min(DELOAD_FLOOR_SETS, int(out.ex(p).dose.get("sets", 1) or 1))
             assert int(p.dose.get("sets", 1) or 1) >= floor, f"{p.exercise} eased to {p.dose}"
+
+
+def _bone_site_pains(facts: list[Fact], levels: range) -> list[Fact]:
+    """Shin or foot pain at ``levels`` that may be bone (first-steps heel pain is the fascia)."""
+    return [
+        p
+        for p in of_kind(facts, "pain")
+        if p["region"] in ("shins", "feet")
+        and p.get("level", 0) in levels
+        and p.get("pattern") != "first_steps_heel"
+    ]
+
+
+NOT_RUNNING = re.compile(
+    r"don't run on|stop running (and|until)|stop exercising and get medical help", re.IGNORECASE
+)
+"""Words that stop running now; ``_stops`` leaves out "If it hurts, stop running" (for later)."""
+
+
+def _stops(text: str) -> bool:
+    return any(
+        NOT_RUNNING.search(part) and not part.lower().startswith("if ")
+        for part in re.split(r"(?<=[.;:])\s+", text)
+    )
+
+
+KEEP_RUNNING = re.compile(
+    r"hold your mileage|running long|shorter or slower|as far and as easy|strides (of|after)"
+)
+"""Lines that have the runner run on (a mileage held, long runs, a run cut back, strides)."""
+
+
+@SETTINGS
+@given(athletes())
+def test_a_bone_site_at_6_is_told_not_to_run_whatever_else_is_wrong(case: Any) -> None:
+    """6/10 at a possible bone site is past pain-free: some line says not to run on it, however
+    many other warning signs (a shoulder, the back, a screening sign) the runner has."""
+    out = _run(case)
+    if _bone_site_pains(out.facts, range(6, 7)):
+        assert _stops(out.texts()), "shin or foot pain of 6/10 and no word against running"
+
+
+@SETTINGS
+@given(athletes())
+def test_no_line_keeps_the_runner_running_beside_one_that_stops_it(case: Any) -> None:
+    out = _run(case)
+    stopped = [c.text for c in out.ev.conclusions if c.text and _stops(c.text)]
+    if stopped:
+        said = "\n".join(c.text for c in out.ev.conclusions if c.text)
+        found = KEEP_RUNNING.search(said)
+        assert not found, f"{found.group(0)!r} beside {stopped[0]!r}"
+
+
+@SETTINGS
+@given(athletes())
+def test_red_s_with_bone_site_pain_goes_to_a_doctor_as_a_possible_stress_fracture(case: Any) -> None:
+    out = _run(case)
+    red_s = {"missed_periods", "low_energy_intake"} & symptoms(out.facts)
+    if red_s and _bone_site_pains(out.facts, range(1, 11)):
+        soon = URGENCY_ORDER.index("doctor-soon")
+        routed = [
+            r
+            for r in out.ev.referrals
+            if URGENCY_ORDER.index(r.urgency) <= soon and "stress fracture" in r.text
+        ]
+        assert routed, f"RED-S signs and shin or foot pain: {[r.text for r in out.ev.referrals]}"
+
+
+@SETTINGS
+@given(athletes())
+def test_bone_site_pain_of_6_with_a_bone_risk_goes_to_a_doctor_within_days(case: Any) -> None:
+    out = _run(case)
+    athlete = next(iter(of_kind(out.facts, "athlete")), {})
+    risk = (
+        athlete.get("bone_stress_history") is True
+        or athlete.get("bone_health") in ("osteopenia", "osteoporosis")
+        or any(
+            i["condition"] == "bone_stress" and i["status"] in ("current", "recovering")
+            for i in of_kind(out.facts, "injury")
+        )
+    )
+    if risk and _bone_site_pains(out.facts, range(6, 7)):
+        best = min((URGENCY_ORDER.index(r.urgency) for r in out.ev.referrals), default=len(URGENCY_ORDER))
+        assert best <= URGENCY_ORDER.index("doctor-soon"), "bone-site pain of 6/10 with a bone risk"
+
+
+EXERCISE_WORDS = re.compile(
+    r"cycling|swimming|pool running|keep fit|walk-run|rest of today's plan", re.IGNORECASE
+)
+
+
+@SETTINGS
+@given(athletes())
+def test_a_sign_that_stops_all_training_gets_no_line_suggesting_exercise(case: Any) -> None:
+    """Chest pain, a possible clot, saddle numbness...: no "keep fit with cycling", no walk-run."""
+    out = _run(case)
+    if "stop-training" in out.ev.flags:
+        said = [c for c in out.ev.conclusions if c.type in ("caution", "note", "instead") and c.text]
+        for c in said:
+            found = EXERCISE_WORDS.search(c.text)
+            assert not found, f"{found.group(0)!r} beside a sign that stops training [{c.reason.rule_id}]"
+
+
+@SETTINGS
+@given(athletes(), st.data())
+def test_more_pain_never_means_a_less_urgent_referral(case: Any, data: st.DataObject) -> None:
+    """Raising one pain's level, all else equal, never lowers the most urgent referral."""
+    facts, budget, equipment = case
+    pains = [i for i, f in enumerate(facts) if f.get("fact") == "pain" and f.get("level", 0) < 10]
+    if not pains:
+        return
+    index = data.draw(st.sampled_from(pains))
+    higher = data.draw(st.integers(facts[index].get("level", 0) + 1, 10))
+    raised = [dict(f, level=higher) if i == index else f for i, f in enumerate(facts)]
+
+    def most_urgent(given: list[Fact]) -> int:
+        out = advise(given, budget=budget, equipment=equipment)
+        return min((URGENCY_ORDER.index(r.urgency) for r in out.ev.referrals), default=len(URGENCY_ORDER))
+
+    before, after = most_urgent(facts), most_urgent(raised)
+    assert after <= before, (
+        f"{facts[index]} raised to {higher}/10: most urgent referral went from "
+        f"{(URGENCY_ORDER + ['none'])[before]} to {(URGENCY_ORDER + ['none'])[after]}"
+    )

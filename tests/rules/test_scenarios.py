@@ -42,6 +42,9 @@ def schedule(**fields: object) -> Fact:
     return {"fact": "schedule", **fields}
 
 
+STRIDES = re.compile(r"strides (of|after)")
+"""A suggestion to run strides (a why that names them as fast-twitch work is not one)."""
+
 LIFTER = athlete(experience="advanced", strength_weeks=16, age=34)
 DUE = load(days_since_strength=4, strength_sessions_7d=1, weekly_km=50, previous_week_km=48)
 
@@ -354,3 +357,73 @@ def test_groin_pain_on_load_means_no_standing_exercise() -> None:
     out = advise([LIFTER, DUE, goal("speed"), sign("groin_pain_on_load"), tight("calves", 5)])
     assert out.tagged("standing") == []
     assert "crutches" in out.texts()
+
+
+def test_shin_pain_of_6_is_still_a_bone_site_and_says_not_to_run_on_it() -> None:
+    """6/10 is past the tendon model's limit and a bone site runs only pain-free (Warden 2014):
+    the protection of 1-5 must not stop at 5. Found at 6/10: no word on running, strides
+    suggested, and no stress-fracture routing with RED-S signs."""
+    beginner = athlete(experience="beginner", strength_weeks=0, age=30)
+    for region in ("shins", "feet"):
+        for who in (LIFTER, beginner):
+            out = advise([who, DUE, goal("speed"), pain(region, 6)])
+            text = out.texts()
+            assert out.impact_on(region) == [], f"impact through {region} at 6/10"
+            assert out.strength_for({region}) == [], f"strength for {region} at 6/10"
+            assert not STRIDES.search(text), f"strides suggested with {region} pain at 6/10"
+            assert not {"power-ready", "beginner-speed-goal"} & set(out.ev.fired)
+            assert "don't run on it" in text, f"no word on running with {region} pain at 6/10"
+            assert "walk briskly for 30 minutes without pain" in text, "when to run again, by criteria"
+            assert out.heavy() == [], f"heavy lifting beside {region} pain at 6/10 (one change at a time)"
+            assert "pain-monitoring-acceptable" not in out.ev.fired and "acceptable" not in text
+            assert not out.ev.referrals, "no risk factor: a doctor if it has not settled within a week"
+    out = advise([LIFTER, DUE, pain("shins", 6), sign("missed_periods")])
+    assert "red-s-bone-pain" in out.ev.fired, "RED-S signs and 6/10 shin pain: a possible stress fracture"
+    assert out.ev.referrals[0].urgency == "doctor-soon"
+    assert any("don't run" in r.text.lower() for r in out.ev.referrals if r.urgency == "doctor-soon")
+
+
+def test_shin_pain_of_6_keeps_its_protection_beside_a_warning_sign_elsewhere() -> None:
+    """A warning sign in the shoulder (or the back) used to switch the shin's rules off."""
+    for elsewhere in (pain("upper_body", 8), pain("lower_back", 5, swelling=True)):
+        out = advise([LIFTER, DUE, goal("speed"), pain("shins", 6), elsewhere])
+        assert "don't run on it" in out.texts() and out.impact_on("shins") == []
+        assert out.strength_for({"shins"}) == []
+        out = advise([LIFTER, DUE, pain("shins", 3), sign("missed_periods"), elsewhere])
+        assert "red-s-bone-pain" in out.ev.fired, f"stress-fracture routing lost beside {elsewhere}"
+
+
+def test_bone_site_pain_of_6_with_a_bone_risk_goes_to_a_doctor_within_days() -> None:
+    risks = (
+        [athlete(experience="advanced", strength_weeks=16, age=34, bone_stress_history=True)],
+        [athlete(experience="intermediate", age=66, bone_health="osteoporosis")],
+        [LIFTER, injury("bone_stress", "recovering")],
+    )
+    for facts in risks:
+        out = advise([*facts, DUE, pain("shins", 6)])
+        assert out.ev.referrals and out.ev.referrals[0].urgency == "doctor-soon", facts
+        assert "within days" in out.ev.referrals[0].text
+
+
+def test_the_bone_rules_stop_at_their_edges() -> None:
+    """Above 6/10 the warning sign speaks; first-steps heel pain is the plantar fascia."""
+    out = advise([LIFTER, DUE, pain("shins", 7)])
+    assert "red-flag-pain-above-6" in out.ev.fired and "bone-site-over-limit" not in out.ev.fired
+    assert "Don't run on the painful leg" in out.texts()
+    out = advise([LIFTER, DUE, pain("feet", 6, pattern="first_steps_heel")])
+    assert not {"bone-site-over-limit", "bone-site-pain-free"} & set(out.ev.fired)
+    assert "run only as far and as easy" in out.texts(), "6/10 in the fascia: shorter, easier runs"
+
+
+def test_soft_tissue_pain_of_6_or_worse_next_morning_gets_no_strides() -> None:
+    """Strides are fast running: not beside "no strength or jumping work for this area" (6/10)
+    or "run less on it" (worse next morning) in the leg; pain in the arm does not stop them."""
+    for complaint in (pain("calves", 6), pain("hamstrings", 6), pain("achilles", 3, worse_next_morning=True)):
+        for who in (LIFTER, athlete(experience="beginner", strength_weeks=0, age=30)):
+            out = advise([who, DUE, goal("speed"), complaint])
+            assert not STRIDES.search(out.texts()), f"strides beside {complaint}"
+            assert not {"power-ready", "beginner-speed-goal"} & set(out.ev.fired)
+            if complaint.get("level") == 6:
+                assert "nothing fast" in out.texts() and "heavier loads" not in out.texts()
+    out = advise([LIFTER, DUE, goal("speed"), pain("upper_body", 6)])
+    assert STRIDES.search(out.texts()), "a sore shoulder does not stop strides"

@@ -40,7 +40,7 @@ from prehab.engine.compile import (
 )
 from prehab.model import Conclusion, Fact, Hold, MatchedFact, Reason
 from prehab.record import Record, field
-from prehab.rulebook.matching import condition_holds
+from prehab.rulebook.matching import blocked, condition_holds
 from prehab.rulebook.model import Condition, Rulebook, ValueRef
 
 MAX_FIRINGS = 2000
@@ -240,7 +240,7 @@ class Engine:
         if binding in run.bindings:
             return  # one fact matched by two when_any alternatives: one firing
         run.bindings.add(binding)
-        if any(condition_holds(cond, fact) for cond in rule.unless for fact in run.memory.get(cond.fact, ())):
+        if rule.unless and blocked(rule, run.memory, {c.name: f for c, _, f in matched_facts if f}):
             return
         if len(result.firings) >= MAX_FIRINGS:
             run.stopped = True

@@ -18,7 +18,15 @@ from prehab.rulebook.suggest import did_you_mean
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def parse_condition(raw: Any, schema: FactSchema, rep: Reporter, names: set[str]) -> Condition | None:
+def parse_condition(
+    raw: Any,
+    schema: FactSchema,
+    rep: Reporter,
+    names: set[str],
+    refs: dict[str, str] | None = None,
+) -> Condition | None:
+    """One condition; ``refs`` (an ``unless``'s: the matched conditions' names and fact kinds)
+    lets a test copy a matched fact's value (``{ from = "pain.region" }``)."""
     if not isinstance(raw, dict):
         rep.error("a condition must be a table", '{ fact = "tightness", region = "calves" }')
         return None
@@ -40,7 +48,7 @@ def parse_condition(raw: Any, schema: FactSchema, rep: Reporter, names: set[str]
         if spec is None:
             ok = False
             continue
-        field_tests = _parse_tests(key, value, spec, schema, rep.at(key))
+        field_tests = _parse_tests(key, value, spec, schema, rep.at(key), refs)
         if field_tests is None:
             ok = False
         else:
@@ -50,7 +58,7 @@ def parse_condition(raw: Any, schema: FactSchema, rep: Reporter, names: set[str]
 
 
 def _parse_tests(
-    key: str, value: Any, spec: FieldSpec, schema: FactSchema, rep: Reporter
+    key: str, value: Any, spec: FieldSpec, schema: FactSchema, rep: Reporter, refs: dict[str, str] | None
 ) -> list[FieldTest] | None:
     if not isinstance(value, dict):
         problem = spec.check(value, schema.regions)
@@ -66,6 +74,12 @@ def _parse_tests(
         if op not in OPERATORS:
             rep.error(f"unknown test '{op}'", did_you_mean(op, OPERATORS), op)
             return None
+        if op == "from":
+            ref = _matched_ref(operand, spec, schema, refs, rep.at(op))
+            if ref is None:
+                return None
+            tests.append(FieldTest(key, op, ref))
+            continue
         if op == "exists":
             if not isinstance(operand, bool):
                 rep.error("'exists' takes true or false", "exists = true", op)
@@ -93,6 +107,38 @@ def _parse_tests(
                 return None
         tests.append(FieldTest(key, op, operand))
     return tests
+
+
+def _matched_ref(
+    operand: Any, spec: FieldSpec, schema: FactSchema, refs: dict[str, str] | None, rep: Reporter
+) -> ValueRef | None:
+    """The matched fact's field an ``unless`` test compares with: a condition of this rule's
+    ``when``/``when_any`` by name, and a field of the same type (a region with a region)."""
+    if refs is None:
+        rep.error(
+            "'from' compares with a fact the rule matched: only an 'unless' condition can use it",
+            'unless = [{ fact = "flag", name = "red-flag", region = { from = "pain.region" } }]',
+        )
+        return None
+    cond, _, fname = operand.partition(".") if isinstance(operand, str) else ("", "", "")
+    if cond not in refs or not fname:
+        rep.error(
+            f"'from' must name a condition of this rule's when or when_any and a field, got {operand!r}",
+            did_you_mean(cond, refs) if cond and cond not in refs else 'region = { from = "pain.region" }',
+        )
+        return None
+    kind = schema.kind(refs[cond])
+    source = kind.fields.get(fname) if kind is not None else None
+    if source is None:
+        rep.error(f"'{refs[cond]}' has no field '{fname}'", did_you_mean(fname, kind.fields if kind else {}))
+        return None
+    if source.type != spec.type:
+        rep.error(
+            f"'{fname}' of {cond} is {source.describe()}, this field is {spec.describe()}",
+            "compare a field with one of the same type (a region with a region)",
+        )
+        return None
+    return ValueRef(cond, fname)
 
 
 def parse_ref(value: Any, names: set[str], schema: FactSchema, rep: Reporter) -> str | ValueRef | None:

@@ -6,6 +6,8 @@ and reports, for each, which fact came closest and which test failed with what v
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from prehab.model import Fact
@@ -15,12 +17,20 @@ from prehab.rulebook.model import OPERATORS, Condition, FieldTest, Rule
 _MISSING = object()
 
 
-def test_holds(test: FieldTest, fact: Fact) -> bool:
+Bound = Mapping[str, Fact]
+"""The facts a rule's firing matched, by condition name: what an ``unless`` test's ``from``
+compares with."""
+
+
+def test_holds(test: FieldTest, fact: Fact, bound: Bound | None = None) -> bool:
     value = fact.get(test.field, _MISSING)
     if test.op == "exists":
         return (value is not _MISSING) == bool(test.value)
     if value is _MISSING:
         return False
+    if test.op == "from":  # the value of a matched fact; none bound (no firing): cannot hold
+        matched = (bound or {}).get(test.value.condition)
+        return matched is not None and bool(matched.get(test.value.field, _MISSING) == value)
     if test.op == "equals":
         return bool(value == test.value)
     if test.op == "not":
@@ -38,8 +48,27 @@ def test_holds(test: FieldTest, fact: Fact) -> bool:
     return bool(value < test.value)
 
 
-def condition_holds(cond: Condition, fact: Fact) -> bool:
-    return fact.get("fact") == cond.fact and all(test_holds(t, fact) for t in cond.tests)
+def condition_holds(cond: Condition, fact: Fact, bound: Bound | None = None) -> bool:
+    return fact.get("fact") == cond.fact and all(test_holds(t, fact, bound) for t in cond.tests)
+
+
+def blocked(rule: Rule, memory: Mapping[str, Iterable[Fact]], bound: Bound | None = None) -> bool:
+    """Whether an ``unless`` condition holds for a fact of ``memory`` (facts by kind), given the
+    facts this firing matched (``bound``)."""
+    return any(condition_holds(c, f, bound) for c in rule.unless for f in memory.get(c.fact, ()))
+
+
+def bindings(rule: Rule, facts: list[Fact]) -> Iterator[dict[str, Fact]]:
+    """Each way the rule's ``when`` and one ``when_any`` alternative match ``facts``, as the
+    facts by condition name; only one (empty) when no ``unless`` test looks at them."""
+    if not any(t.op == "from" for c in rule.unless for t in c.tests):
+        yield {}
+        return
+    slots = [[(c.name, f) for f in facts if condition_holds(c, f)] for c in rule.when]
+    if rule.when_any:
+        slots.append([(c.name, f) for c in rule.when_any for f in facts if condition_holds(c, f)])
+    for combination in itertools.product(*slots):
+        yield dict(combination)
 
 
 def describe_test(test: FieldTest) -> str:
@@ -47,6 +76,8 @@ def describe_test(test: FieldTest) -> str:
         return f"{test.field} is {'present' if test.value else 'absent'}"
     if test.op == "one_of":
         return f"{test.field} in {list(test.value)}"
+    if test.op == "from":
+        return f"{test.field} = the {test.value.field} of {test.value.condition}"
     return f"{test.field} {OPERATORS[test.op] if test.op != 'equals' else '='} {test.value}"
 
 
@@ -100,8 +131,9 @@ def explain_conditions(rule: Rule, facts: list[Fact]) -> list[ConditionResult]:
             any_hit = any_hit or bool(hits)
             detail = f"matched {len(hits)} fact(s)" if hits else _closest(cond, facts)
             out.append(ConditionResult("when_any", cond, bool(hits), detail))
+    ways = list(bindings(rule, facts)) or [{}]
     for cond in rule.unless:
-        hits = [f for f in facts if condition_holds(cond, f)]
+        hits = [f for f in facts if all(condition_holds(cond, f, bound) for bound in ways)]
         keys = "; ".join(", ".join(f"{k}={v}" for k, v in h.items() if k != "fact") for h in hits)
         detail = f"blocked by {cond.fact}({keys})" if hits else "no such fact: fine"
         out.append(ConditionResult("unless", cond, not hits, detail))
@@ -114,4 +146,7 @@ def rule_matches(rule: Rule, facts: list[Fact]) -> bool:
         return False
     if rule.when_any and not any(any(condition_holds(c, f) for f in facts) for c in rule.when_any):
         return False
-    return not any(any(condition_holds(c, f) for f in facts) for c in rule.unless)
+    by_kind: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_kind.setdefault(str(fact.get("fact")), []).append(fact)
+    return any(not blocked(rule, by_kind, bound) for bound in bindings(rule, facts))

@@ -18,7 +18,11 @@ OPERATORS = {
     "not": "!=",
     "one_of": "in",
     "exists": "exists",
+    "from": "== the matched",
 }
+"""The tests a condition may write. ``from`` (``region = { from = "pain.region" }``) is only for
+``unless``: the fact must have the value a ``when`` condition's matched fact has (a warning sign
+in the same region as the pain the rule matched, not in any region)."""
 DOSE_KEYS = ("sets", "reps", "hold_s", "minutes", "load", "per_side", "per_week")
 LOADS = ("bodyweight", "light", "moderate", "heavy")
 KINDS = ("mobility", "strength", "plyometric")

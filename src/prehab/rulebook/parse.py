@@ -123,8 +123,9 @@ def parse_rule(
             ok = False
             conds_raw = []
         parts[part] = []
+        refs = _matched_names(parts["when"] + parts["when_any"]) if part == "unless" else None
         for index, item in enumerate(conds_raw):
-            cond = parse_condition(item, schema, rep.at(part, index), names)
+            cond = parse_condition(item, schema, rep.at(part, index), names, refs)
             if cond is None:
                 ok = False
             else:
@@ -170,3 +171,12 @@ def parse_rule(
         line,
         enabled,
     )
+
+
+def _matched_names(positive: list[Condition]) -> dict[str, str]:
+    """The names an ``unless`` test may copy a value from (``{ from = "p.region" }``), each with
+    its fact kind: an ``as`` name, or a kind only one matched condition has."""
+    count: dict[str, int] = {}
+    for cond in positive:
+        count[cond.fact] = count.get(cond.fact, 0) + 1
+    return {c.name: c.fact for c in positive if c.name != c.fact or count[c.fact] == 1}
