@@ -508,7 +508,9 @@ def _stops(text: str) -> bool:
 
 
 KEEP_RUNNING = re.compile(
-    r"hold your mileage|running long|shorter or slower|as far and as easy|strides (of|after)"
+    r"hold (your|the) mileage|hold this level|hold it steady|running long|shorter or slower"
+    r"|as far and as easy|grow the long run"
+    r"|strides (of|after)"
 )
 """Lines that have the runner run on (a mileage held, long runs, a run cut back, strides)."""
 
@@ -539,7 +541,9 @@ def test_no_line_keeps_the_runner_running_beside_one_that_stops_it(case: Any) ->
 def test_red_s_with_bone_site_pain_goes_to_a_doctor_as_a_possible_stress_fracture(case: Any) -> None:
     out = _run(case)
     red_s = {"missed_periods", "low_energy_intake"} & symptoms(out.facts)
-    if red_s and _bone_site_pains(out.facts, range(1, 11)):
+    if red_s and [
+        p for p in of_kind(out.facts, "pain") if p["region"] in ("shins", "feet") and p.get("level", 0) >= 1
+    ]:
         soon = URGENCY_ORDER.index("doctor-soon")
         routed = [
             r
@@ -547,6 +551,12 @@ def test_red_s_with_bone_site_pain_goes_to_a_doctor_as_a_possible_stress_fractur
             if URGENCY_ORDER.index(r.urgency) <= soon and "stress fracture" in r.text
         ]
         assert routed, f"RED-S signs and shin or foot pain: {[r.text for r in out.ev.referrals]}"
+        for p in of_kind(out.facts, "pain"):
+            if p["region"] in ("shins", "feet") and p.get("level", 0) >= 1:
+                assert f"pain-monitor:{p['region']}" not in out.ev.flags, (
+                    f"the tendon rule's 'up to 5/10' for a {p['region']} that may be a stress fracture"
+                )
+                assert out.impact_on(p["region"]) == [], "impact through a possible stress fracture"
 
 
 @SETTINGS
