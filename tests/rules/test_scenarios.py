@@ -427,3 +427,15 @@ def test_soft_tissue_pain_of_6_or_worse_next_morning_gets_no_strides() -> None:
                 assert "nothing fast" in out.texts() and "heavier loads" not in out.texts()
     out = advise([LIFTER, DUE, goal("speed"), pain("upper_body", 6)])
     assert STRIDES.search(out.texts()), "a sore shoulder does not stop strides"
+
+
+def test_worse_next_morning_at_6_is_not_told_one_step_easier_beside_no_strength() -> None:
+    """6/10 holds all strength work for the area; "one step easier" beside it reads as permission."""
+    for region in ("calves", "knees", "achilles"):
+        out = advise([LIFTER, DUE, pain(region, 6, worse_next_morning=True)])
+        text = out.texts()
+        assert "one step easier" not in text, f"'one step easier' beside no strength work for {region}"
+        assert out.strength_for({region}) == [] and out.impact_on(region) == []
+        assert "no strength or jumping work" in text
+    out = advise([LIFTER, DUE, pain("achilles", 4, worse_next_morning=True)])
+    assert "one step easier" in out.texts(), "within the limit the load is reduced, not stopped"

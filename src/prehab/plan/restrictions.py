@@ -58,7 +58,10 @@ def restrictions(ev: Evaluation, plan: DayPlan | None = None) -> list[Restrictio
         if entry is not None and shown not in entry.easier:
             entry.easier.append(shown)
     out: list[Restriction] = []
+    named: set[str] = set()  # each easier item is named once, by the strongest rule that gave it
     for entry in sorted(by_rule.values(), key=lambda r: -r.reason.priority):
+        entry.easier = [e for e in entry.easier if e[1].exercise not in named]
+        named.update(e[1].exercise for e in entry.easier)
         if not entry.text:
             if entry.rule_id in referring:  # a warning sign: say what not to do, in the hold's words
                 entry.text = "; ".join(h.describe() for h in entry.holds)
