@@ -111,15 +111,18 @@ class CheckinCommands:
             return {}
         return {k: v for k, v in latest.answers.items() if isinstance(v, dict)}
 
+    def latest_checkin_day(self) -> date | None:
+        """The local day of the latest check-in, or None."""
+        latest = self.store.latest_checkin() if self.store is not None else None
+        return None if latest is None else local_day(latest.taken_at)
+
     def recent_checkin(self) -> bool:
         """Whether a check-in of the last 2 days describes the runner's snapshot (tightness,
         soreness, this week's answers)."""
         from prehab.facts.history import CHECKIN_MAX_AGE_DAYS
 
-        latest = self.store.latest_checkin() if self.store else None
-        return (
-            latest is not None and 0 <= (self.today - local_day(latest.taken_at)).days <= CHECKIN_MAX_AGE_DAYS
-        )
+        day = self.latest_checkin_day()
+        return day is not None and 0 <= (self.today - day).days <= CHECKIN_MAX_AGE_DAYS
 
     def profile(self) -> Profile | None:
         from prehab.store.profile import load_profile

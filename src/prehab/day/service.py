@@ -357,7 +357,7 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         if found is not None:
             self._view_cache = (self.version, day, found, memo.extras)
             return found, memo.extras
-        latest = self._latest_checkin_day()  # before the facts: see Decorations.last_checkin
+        latest = self.latest_checkin_day()  # before the facts: see Decorations.last_checkin
         view = self._committed(day)
         extras = self._decorate(view, day)
         extras.last_checkin = latest
@@ -435,12 +435,6 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
             if found is not None:
                 return found
         return as_stored(view)
-
-    def _latest_checkin_day(self) -> date | None:
-        from prehab.store.rows import local_day
-
-        latest = self.store.latest_checkin() if self.store is not None else None
-        return None if latest is None else local_day(latest.taken_at)
 
     def _decorate(self, view: DayView, day: date) -> Decorations:
         from prehab.store.dayplans import replans
