@@ -76,6 +76,21 @@ def test_the_prehab_script_holds_the_collector_while_a_command_starts() -> None:
     assert _in_a_prehab_process("runpy.run_module('prehab', run_name='__main__')") == "held"  # python -m
 
 
+def test_the_prehab_script_freezes_what_it_made_before_python_shuts_down() -> None:
+    """Python's last collection at shut-down walks nothing the command made (``leave``); what
+    the command printed and its exit code still arrive, and ``atexit`` still runs."""
+    code = (
+        "import atexit, gc, sys\n"
+        "import prehab.cli\n"
+        "made = [[i] for i in range(1000)]\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() >= 1000, file=sys.stderr))\n"
+        "prehab.cli.main = lambda: sys.stdout.write('planned') and 3\n"
+        "prehab.cli.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "planned", "frozen True\n")
+
+
 def test_main_called_directly_never_holds_it(cli: Cli) -> None:
     assert cli("recommend", "--json", "--facts", "examples/runner.toml")[0] == 0
     assert gc.isenabled() and not collector.held()

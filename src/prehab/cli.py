@@ -175,11 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> "NoReturn":
     """The ``prehab`` script and ``python -m prehab``: ``main``, with Python's garbage
-    collector held while the command starts (``prehab.collector``: start-up time)."""
-    from prehab.collector import hold
+    collector held while the command starts, and everything frozen as it ends, so the
+    shut-down's collection walks nothing (``prehab.collector``: start-up time)."""
+    from prehab.collector import hold, leave
 
     hold()
-    sys.exit(main())
+    code = main()
+    leave()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

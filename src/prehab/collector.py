@@ -14,6 +14,13 @@ How:
   reference counting frees almost everything as usual.
 - A command that ends when its work is done never lets go. The cycles it made are freed with
   the process.
+- Leaving, the script freezes everything (``leave``): Python's shut-down runs one last full
+  collection, which walks every object the command made (modules, classes, the rulebook,
+  the engine's tables) only to free memory the process is about to give back. Measured with
+  ``bench/startup.py``: 8-10 ms of a 70 ms ``recommend --json --facts``, the largest single
+  step after the imports. Nothing is lost: files and the database are closed by the commands
+  (``with``), standard output and error are flushed by Python as before, ``atexit`` handlers
+  and threads are waited for as before; only cyclic garbage is left for the OS to reclaim.
 - Whatever runs on lets go as soon as it is up (``release``): the app once its first
   prescription is drawn, and ``serve``, ``ha run`` and ``import`` before they start their work.
   Letting go freezes what exists (``gc.freeze``), so no later full collection walks the
@@ -47,6 +54,12 @@ def release() -> None:
         _held = False
         gc.freeze()
         gc.enable()
+
+
+def leave() -> None:
+    """Freeze every object as the process ends, so Python's shut-down collection walks none of
+    them (the ``prehab`` script, after its command returns)."""
+    gc.freeze()
 
 
 def held() -> bool:

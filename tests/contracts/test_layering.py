@@ -7,6 +7,7 @@ interpreter leaves ``textual`` out of ``sys.modules``; and no source file outsid
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -94,9 +95,11 @@ def test_ui_command_imports_textual_only_inside_handlers() -> None:
     assert top_level == []
 
 
-HEAVY = ("textual", "paho", "ssl", "fitdecode", "xml", "defusedxml")
+OWN_SHA256 = any(importlib.util.find_spec(name) for name in ("_sha2", "_sha256"))
+HEAVY = ("textual", "paho", "ssl", "fitdecode", "xml", "defusedxml") + (("_hashlib",) if OWN_SHA256 else ())
 """What the everyday commands must not pay for: the app, the MQTT client and TLS, the importers'
-FIT and XML (GPX, TCX) parsers. Each costs more to import than the command takes to run."""
+FIT and XML (GPX, TCX) parsers; and OpenSSL's hashes where CPython has its own SHA-256
+(``prehab.digest``). Each costs more to import than the command takes to run."""
 EVERYDAY = [
     ["--help"],
     ["recommend", "--json"],

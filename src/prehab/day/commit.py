@@ -11,13 +11,13 @@ the rules that fired, what was left out and why): what is stored, and what re-pl
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from prehab.day.view import DayView, Item
+from prehab.digest import sha256
 from prehab.model import Fact
 from prehab.plan.day import KIND_ORDER
 from prehab.record import replace
@@ -64,7 +64,7 @@ def inputs_digest(facts: Iterable[Fact], options: dict[str, Any], fingerprint: s
 
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return sha256(text.encode()).hexdigest()[:16]
 
 
 def as_stored(view: DayView) -> DayView:

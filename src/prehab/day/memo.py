@@ -38,7 +38,6 @@ cannot be written: no memo, the slow read. Deleting the cache folder costs one s
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sys
 import time
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prehab import __version__
+from prehab.digest import sha256
 from prehab.record import Record, field
 from prehab.rulebook import packcache
 from prehab.safe.toml import TomlError, read_file, toml_files
@@ -88,7 +88,7 @@ class Sources(Record, frozen=True):
 
     def key(self, day: date) -> str:
         text = f"prehab-day-memo\0{FORMAT}\0{day.isoformat()}\0{self.revision}\0{self.files}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        return sha256(text.encode()).hexdigest()
 
 
 class Output(Record, frozen=True):
@@ -151,7 +151,7 @@ def sources(revision: int | None, history: Path, folders: list[Path], settings: 
     or locked history; a file that cannot be read)."""
     if revision is None:
         return None
-    digest = hashlib.sha256()
+    digest = sha256()
     zone = f"{os.environ.get('TZ', '')}|{time.timezone}|{time.altzone}|{'|'.join(time.tzname)}"
     try:
         digest.update(f"{__version__}\0{sys.version}\0{_code_stamp()}\0{zone}\0{history}\0".encode())
@@ -197,7 +197,7 @@ def keep(key: str, memo: Memo) -> bool:
 
 
 def _output_key(key: str, name: str) -> str:
-    return hashlib.sha256(f"{key}\0output\0{name}".encode()).hexdigest()
+    return sha256(f"{key}\0output\0{name}".encode()).hexdigest()
 
 
 def recall_beside(key: str, name: str) -> Any:

@@ -15,10 +15,11 @@ When the plan has to be computed, the engine is built anyway and the check costs
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from typing import TYPE_CHECKING
+
+from prehab.digest import sha256
 
 if TYPE_CHECKING:
     from prehab.model import Problem
@@ -57,5 +58,5 @@ def verdict_key(book: Rulebook) -> str | None:
     except OSError:
         return None
     durable = f"{spec.origin}\0{built.st_size}\0{built.st_mtime_ns}"
-    digest = hashlib.sha256(f"engine-verdict\0{durable}\0{book.fingerprint}".encode()).hexdigest()
+    digest = sha256(f"engine-verdict\0{durable}\0{book.fingerprint}".encode()).hexdigest()
     return packcache.key([], 0, extra=digest)

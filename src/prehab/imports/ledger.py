@@ -20,7 +20,6 @@ simply reads its files again. Readers never create them (a read-only history sta
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -58,7 +57,11 @@ class Digest(Record, frozen=True):
 
 
 def digest(stream: Readable) -> Digest:
-    """The SHA-256 and length of everything ``stream`` gives (read in 1 MB chunks)."""
+    """The SHA-256 and length of everything ``stream`` gives (read in 1 MB chunks). OpenSSL's
+    (``hashlib``), several times faster on an export of hundreds of megabytes; imported here,
+    so ``prehab history`` (which reads the ledger) does not load it (``prehab.digest``)."""
+    import hashlib
+
     h = hashlib.sha256()
     size = 0
     while True:

@@ -6,11 +6,11 @@ any error yields no rulebook, so callers keep the last good one in force.
 
 from __future__ import annotations
 
-import hashlib
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+from prehab.digest import sha256
 from prehab.model import Problem, errors_in
 from prehab.record import Record, field
 from prehab.rulebook.locate import Locator
@@ -145,7 +145,7 @@ def _load_files(
     _cross_check(rules, exercises, schema, problems)
     if errors_in(problems):
         return LoadResult(None, problems)
-    digest = hashlib.sha256()
+    digest = sha256()
     for src in sources:
         digest.update(str(src.path).encode() + b"\0" + src.text.encode())
     book = Rulebook(

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import sys
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prehab import __version__
+from prehab.digest import sha256
 from prehab.model import Problem
 from prehab.record import Record, only_sets_fields
 
@@ -114,7 +114,7 @@ def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: s
     """The cache key of a pack: (layer index, path, bytes) of each file, in load order;
     ``extra`` is anything else the result depends on (the screens: the fact schema)."""
     _pack_classes()
-    digest = hashlib.sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{code_stamp(_CODE)}\0{extra}".encode())
+    digest = sha256(f"{MAGIC}\0{FORMAT}\0{__version__}\0{code_stamp(_CODE)}\0{extra}".encode())
     for layer, path, data in files:
         kind = "default" if layer < require_examples_in else "user"
         digest.update(f"\0{kind}\0{path}\0{len(data)}\0".encode())
@@ -125,7 +125,7 @@ def key(files: list[tuple[int, Path, bytes]], require_examples_in: int, extra: s
 def digest_of(value: Any) -> str:
     """A stable hash of a value the codec can store (the schema, for the screens' key)."""
     _pack_classes()
-    return hashlib.sha256(json.dumps(_encode(value), separators=(",", ":")).encode()).hexdigest()
+    return sha256(json.dumps(_encode(value), separators=(",", ":")).encode()).hexdigest()
 
 
 def read(pack_key: str) -> LoadResult | None:
@@ -176,7 +176,7 @@ def write_value(value_key: str, value: Any, folder: Path | None = None) -> bool:
     except (TypeError, ValueError, _Invalid, RecursionError):
         return False  # a value the codec does not know: load normally next time too
     pack_key = value_key
-    header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": hashlib.sha256(body).hexdigest()}
+    header = {"format": MAGIC, "version": FORMAT, "key": pack_key, "sha256": sha256(body).hexdigest()}
     folder = folder or cache_folder()
     try:
         atomic_write(
@@ -195,7 +195,7 @@ def _decode_file(raw: bytes, pack_key: str) -> Any:
         raise _Invalid("no header")
     if header.get("format") != MAGIC or header.get("version") != FORMAT or header.get("key") != pack_key:
         raise _Invalid("another pack, format or program")
-    if header.get("sha256") != hashlib.sha256(body).hexdigest():
+    if header.get("sha256") != sha256(body).hexdigest():
         raise _Invalid("changed or truncated")
     data = json.loads(body)
     return None if data is None else _decode(data)
