@@ -511,8 +511,10 @@ KEEP_RUNNING = re.compile(
     r"hold (your|the) mileage|hold this level|hold it steady|running long|shorter or slower"
     r"|as far and as easy|grow the long run"
     r"|strides (of|after)"
+    r"|run (and train )?only (at a level|as far)"
 )
-"""Lines that have the runner run on (a mileage held, long runs, a run cut back, strides)."""
+"""Lines that have the runner run on (a mileage held, long runs, a run cut back, strides, running
+that stays pain-free)."""
 
 
 @SETTINGS

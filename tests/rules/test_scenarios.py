@@ -393,6 +393,31 @@ def test_shin_pain_of_6_keeps_its_protection_beside_a_warning_sign_elsewhere() -
         assert "red-s-bone-pain" in out.ev.fired, f"stress-fracture routing lost beside {elsewhere}"
 
 
+def test_a_foot_not_to_be_run_on_beside_a_sore_shin_gets_no_word_to_run() -> None:
+    """A foot at 6/10 says "don't run on it"; the shin at 3/10 beside it used to say "run and
+    train only at a level that stays pain-free" (review round 4): two answers to "may I run?".
+    A growing knee beside a warning sign in the thigh said the same."""
+    out = advise([LIFTER, DUE, pain("feet", 6), pain("shins", 3)])
+    text = out.texts()
+    assert "don't run on it" in text
+    assert not re.search(r"\brun (and train )?only", text), "run pain-free beside don't run"
+    assert out.impact_on("shins") == [] and out.impact_on("feet") == [], "the shin keeps its protection"
+    out = advise([athlete(age=10), DUE, pain("quadriceps", 7), injury("patellar_tendinopathy")])
+    assert "Don't run" in out.texts() and not re.search(r"\brun (and train )?only", out.texts())
+    out = advise([LIFTER, DUE, pain("shins", 3)])
+    assert "run only at a level that stays pain-free" in out.texts(), "alone, the shin may run pain-free"
+
+
+def test_a_foot_not_to_be_run_on_keeps_the_core_work_that_spares_it() -> None:
+    """No strength work for a foot at 6/10 took every plank with it (the toes carry a plank):
+    the list was left empty. Core work that spares the foot is given instead (a dead bug, a side
+    plank on the knees), and nothing on the list loads the foot by the independent load map."""
+    for facts in ([LIFTER, DUE, pain("feet", 6)], [LIFTER, DUE, pain("feet", 3), sign("missed_periods")]):
+        out = advise(facts)
+        assert out.touching({"feet"}) == [], f"loads the foot: {out.touching({'feet'})}"
+        assert {"dead-bug", "side-plank-knees"} <= out.ids, f"core work lost: {sorted(out.ids)}"
+
+
 def test_bone_site_pain_of_6_with_a_bone_risk_goes_to_a_doctor_within_days() -> None:
     risks = (
         [athlete(experience="advanced", strength_weeks=16, age=34, bone_stress_history=True)],
