@@ -219,8 +219,9 @@ LOADS: dict[str, frozenset[str]] = {
     # deep lunge (front glutes, back hip flexors, quads), hand on the floor, thoracic rotation
     "worlds-greatest-stretch": _SQUAT
     | {"hip_flexors", "hip_rotators", "hamstrings", "upper_body", "lower_back"},
-    # standing on one leg; the swinging leg across the body stretches the IT band and abducts
-    "leg-swings": _ONE_LEG | {"hip_flexors", "hamstrings", "adductors", "it_band"},
+    # standing on one leg; the swinging leg across the body stretches the IT band and abducts;
+    # the back swing stretches the rectus femoris (a quadriceps muscle that crosses the hip)
+    "leg-swings": _ONE_LEG | {"hip_flexors", "hamstrings", "adductors", "it_band", "quadriceps"},
     "cat-cow": _ALL_FOURS | {"lower_back"},
     "open-book": frozenset({"upper_body", "lower_back"}),
     # ------------------------------------------------------------ floor calf work, balance, bone loading

@@ -239,7 +239,7 @@ def test_no_heavy_or_plyometric_work_when_the_day_or_the_runner_is_not_ready(cas
     if reasons:
         assert out.heavy() == [] and out.plyometric() == [], f"heavy/plyometric despite: {reasons}"
     schedule = one(out.facts, "schedule")
-    if schedule.get("key_run_tomorrow") is True:
+    if schedule.get("key_run_tomorrow") is True and not _stops(out.texts()):  # a stop: no key run
         assert out.strength_for({"calves", "achilles"}) == [], "calf strength the day before a key run"
     if schedule.get("days_to_goal_race", 999) <= 3:
         assert [p for p in out.items if p.kind != "mobility"] == [], "race week is mobility only"
@@ -495,7 +495,9 @@ def _bone_site_pains(facts: list[Fact], levels: range) -> list[Fact]:
 
 
 NOT_RUNNING = re.compile(
-    r"don't run on|stop running (and|until)|stop exercising and get medical help", re.IGNORECASE
+    r"don't run (on|until)|stop running (and|until)|stop exercising and get medical help"
+    r"|\bno running\b(?! beyond)",
+    re.IGNORECASE,
 )
 """Words that stop running now; ``_stops`` leaves out "If it hurts, stop running" (for later)."""
 
@@ -512,6 +514,7 @@ KEEP_RUNNING = re.compile(
     r"|as far and as easy|grow the long run"
     r"|strides (of|after)"
     r"|run (and train )?only (at a level|as far)"
+    r"|key run (today|tomorrow)|do it after the run|after the key run|rebuild with walk-run|running can go on"
 )
 """Lines that have the runner run on (a mileage held, long runs, a run cut back, strides, running
 that stays pain-free)."""

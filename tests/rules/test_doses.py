@@ -13,7 +13,7 @@ from tests.clinical import advise, shipped
 from prehab.advice import asked_for, engine_for
 from prehab.facts.complete import complete_facts
 from prehab.model import Conclusion, Fact, Hold, Prescription, Reason
-from prehab.plan.holds import DELOAD_FLOOR_SETS, apply_holds, lighter_dose, lighter_first
+from prehab.plan.holds import DELOAD_FLOOR_SETS, apply_holds, hold_matches, lighter_dose, lighter_first
 from prehab.rulebook.model import LOADS
 
 BEGINNER = {"fact": "athlete", "experience": "beginner", "strength_weeks": 2, "age": 34}
@@ -104,6 +104,37 @@ def test_what_holds_leave_does_not_depend_on_the_order_rules_concluded_in(order:
             k: (p.dose, [r.rule_id for r in p.reasons]) for k, p in _planned_and_held(facts, order)[1].items()
         }
         assert shuffled == settled
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_not_today_credits_the_strongest_rule_whatever_order_the_holds_came_in(order: random.Random) -> None:
+    """What a hold removed or eased is credited to the strongest rule that held it (NOT TODAY
+    groups by it): a beginner's Achilles worse this morning showed its calf easing under
+    "Beginner" when the beginner's hold happened to come first."""
+    book = shipped()
+    for facts in (BEGINNER_ACHILLES, ADVANCED_ACHILLES):
+        completed = complete_facts(facts, book.schema)
+        run = engine_for(book).run(completed)
+        merged = asked_for(book, run.conclusions, completed)
+        holds = [c for c in run.conclusions if c.type == "hold"]
+
+        def credited(holds: list[Conclusion], asked: list[Prescription] = merged) -> set[tuple[str, ...]]:
+            _, removed, eased = apply_holds(list(asked), holds, book.exercises)
+            gone = {(p.exercise, "", r.rule_id) for p, r in removed}
+            return gone | {(original, p.exercise, r.rule_id) for original, p, r in eased}
+
+        as_fired = credited(holds)
+        shuffled = list(holds)
+        order.shuffle(shuffled)
+        assert credited(shuffled) == as_fired
+        priority = {c.reason.rule_id: c.reason.priority for c in holds}
+        for original, _, rule_id in as_fired:
+            ex = book.exercises[original]
+            asked = next(p for p in merged if p.exercise == original)
+            matching = [c for c in holds if c.hold is not None and hold_matches(c.hold, ex, asked.dose)]
+            strongest = max(c.reason.priority for c in matching)
+            assert priority[rule_id] == strongest, f"{original} credited to {rule_id}, not the strongest"
 
 
 def test_an_item_a_reduce_hold_cannot_ease_is_left_out_not_called_lighter() -> None:

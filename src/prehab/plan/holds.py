@@ -48,7 +48,11 @@ def hold_matches(hold: Hold, ex: Exercise, dose: dict[str, Any]) -> bool:
 
 
 def blocking(holds: Iterable[Conclusion], ex: Exercise, dose: dict[str, Any]) -> list[Conclusion]:
-    return [h for h in holds if h.hold is not None and hold_matches(h.hold, ex, dose)]
+    """The holds that match this exercise at this dose, strongest rule first (priority, then
+    rule id): whichever is named for what they did does not depend on the order the rules
+    concluded in."""
+    found = [h for h in holds if h.hold is not None and hold_matches(h.hold, ex, dose)]
+    return sorted(found, key=lambda h: (-h.reason.priority, h.reason.rule_id))
 
 
 DELOAD_FLOOR_SETS = 2
