@@ -532,6 +532,17 @@ def test_a_bone_site_at_6_is_told_not_to_run_whatever_else_is_wrong(case: Any) -
 
 @SETTINGS
 @given(athletes())
+def test_what_stands_down_for_a_stop_has_a_stop_to_read(case: Any) -> None:
+    """Lines that keep the runner running stand down beside a stop (``running-stopped``); the
+    runner must then read the stop itself, or the plan just goes quiet about running (a warning
+    sign in the back stopped them with nothing on the screen saying so)."""
+    out = _run(case)
+    if "running-stopped" in out.ev.flags:
+        assert _stops(out.texts()), "running stood down, yet no line says not to run"
+
+
+@SETTINGS
+@given(athletes())
 def test_no_line_keeps_the_runner_running_beside_one_that_stops_it(case: Any) -> None:
     out = _run(case)
     stopped = [c.text for c in out.ev.conclusions if c.text and _stops(c.text)]

@@ -579,3 +579,26 @@ def test_what_to_do_instead_never_promises_items_the_list_lacks() -> None:
     out = advise([LIFTER, DUE, pain("knees", 8, swelling=True)])
     instead = " ".join(c.text for c in out.ev.instead)
     assert "in today's plan" not in instead, instead
+
+
+def test_a_warning_sign_in_the_back_says_not_to_run_and_names_every_emergency_sign() -> None:
+    """Back pain of 8/10 with numbness stood running down (running-stopped) with no line saying
+    so; the cauda equina warning left out weakness in a leg and symptoms in both legs
+    (Greenhalgh 2018)."""
+    out = advise([LIFTER, DUE, pain("lower_back", 8, numbness=True)])
+    text = out.texts()
+    assert "no running until" in text.lower(), "a stop nobody reads"
+    assert "weakness in a leg" in text and "both legs" in text
+    shoulder = advise([LIFTER, DUE, pain("upper_body", 8)])
+    assert "no running" not in shoulder.texts().lower(), "a shoulder does not stop running"
+
+
+def test_a_beginners_first_session_starts_with_two_sets_and_one_side_plank() -> None:
+    """ "Start with 2 sets" stood beside a plank of 3 sets and clamshells of 3, and a full side
+    plank beside the one on the knees (review round 10)."""
+    beginner = athlete(experience="beginner", strength_weeks=0, age=45)
+    out = advise([beginner, load(days_since_strength=6, days_since_cross_plane=10, weekly_km=20)])
+    assert "Start with 2 sets" in out.texts()
+    strength = {p.exercise: int(p.dose.get("sets", 1) or 1) for p in out.items if p.kind == "strength"}
+    assert strength and max(strength.values()) <= 2, strength
+    assert not {"side-plank", "side-plank-knees"} <= set(strength), "two rungs of one ladder"
