@@ -416,6 +416,10 @@ def test_a_foot_not_to_be_run_on_keeps_the_core_work_that_spares_it() -> None:
         out = advise(facts)
         assert out.touching({"feet"}) == [], f"loads the foot: {out.touching({'feet'})}"
         assert {"dead-bug", "side-plank-knees"} <= out.ids, f"core work lost: {sorted(out.ids)}"
+        worked = {region for p in out.items if p.kind == "strength" for region in out.ex(p).works}
+        assert {"glutes", "upper_body"} <= worked, (
+            f"no hip or upper-body work that spares it: {sorted(out.ids)}"
+        )
 
 
 def test_bone_site_pain_of_6_with_a_bone_risk_goes_to_a_doctor_within_days() -> None:
@@ -602,3 +606,72 @@ def test_a_beginners_first_session_starts_with_two_sets_and_one_side_plank() -> 
     strength = {p.exercise: int(p.dose.get("sets", 1) or 1) for p in out.items if p.kind == "strength"}
     assert strength and max(strength.values()) <= 2, strength
     assert not {"side-plank", "side-plank-knees"} <= set(strength), "two rungs of one ladder"
+
+
+# -- review round 11 ---------------------------------------------------------------------------
+
+
+def test_a_thigh_not_to_be_run_on_gets_no_shin_or_foot_timeline() -> None:
+    """The shin-and-foot "settled within a week" and "walk briskly for 30 minutes, pressing along
+    the bone" lines followed any stop, the growing hip's among them."""
+    for facts in (
+        [athlete(age=10), DUE, pain("quadriceps", 7), injury("patellar_tendinopathy")],
+        [athlete(age=16), DUE, pain("knees", 7)],
+    ):
+        text = advise(facts).texts()
+        assert "shin or foot" not in text.lower() and "along the bone" not in text, facts
+
+
+def test_calf_pain_in_pregnancy_or_soon_after_a_birth_is_a_possible_clot() -> None:
+    """Pregnant at 28 weeks with calf pain of 3/10, the plan went on ("running can go on")
+    beside its own "stop exercising for calf pain"; 6 weeks after a birth a swollen calf went to
+    a physio (NICE NG158; RCOG 37a)."""
+    for facts in (
+        [athlete(experience="intermediate", age=31, pregnancy_weeks=28), DUE, pain("calves", 3)],
+        [
+            athlete(experience="intermediate", age=31, postpartum_weeks=6),
+            DUE,
+            pain("calves", 5, swelling=True),
+        ],
+    ):
+        out = advise(facts)
+        assert out.ev.referrals[0].urgency == "doctor-today" and "clot" in out.ev.referrals[0].text, facts
+        assert not RUN_ON.search(out.texts()) and out.touching({"calves"}) == []
+    later = advise([athlete(experience="intermediate", age=31, postpartum_weeks=40), DUE, pain("calves", 3)])
+    assert not any("clot" in r.text for r in later.ev.referrals)
+
+
+def test_a_growing_hip_to_be_checked_stands_on_no_load_and_a_limp_is_seen_today() -> None:
+    """A 14-year-old with hip pain of 7/10 kept goblet squats and single-leg deadlifts beside "no
+    running or jumping until the hip is checked"; a limp went to a doctor "within days"
+    (Peck 2010: a suspected slip is kept off weight-bearing and seen the same day)."""
+    teen = athlete(age=14, experience="advanced", strength_weeks=12)
+    out = advise([teen, DUE, pain("hip_flexors", 7)])
+    assert out.tagged("standing") == [], f"standing work beside a possible slip: {out.tagged('standing')}"
+    assert [p.exercise for p in out.items if p.dose.get("load") in ("moderate", "heavy")] == []
+    limp = advise([teen, DUE, pain("knees", 3, changes_stride=True)])
+    assert limp.ev.referrals[0].urgency == "doctor-today" and "hip" in limp.ev.referrals[0].text
+    assert limp.tagged("standing") == []
+
+
+def test_no_walk_run_plan_before_the_tests_after_a_birth_and_no_full_planks_in_the_first_weeks() -> None:
+    """14 weeks after a birth, tests not passed: "rebuild with walk-run" beside "see a pelvic
+    health physiotherapist first" (Goom 2019). 6 weeks after: full planks and side planks."""
+    mother = athlete(experience="intermediate", age=31, postpartum_weeks=14, postpartum_tests_passed=False)
+    out = advise([mother, load(return_break_days=90, days_since_strength=5)])
+    assert "walk-run" not in out.texts()
+    early = advise([athlete(experience="intermediate", age=31, postpartum_weeks=6), DUE])
+    assert not {"plank", "side-plank"} & early.ids, sorted(early.ids)
+
+
+def test_not_today_headings_never_plan_running_beside_a_stop() -> None:
+    """A rule's title heads NOT TODAY when it has no caution: "walk-run return" sat under "no
+    running yet" 8 weeks after a birth."""
+    from prehab.plan.restrictions import restrictions
+
+    mother = athlete(experience="intermediate", age=33, postpartum_weeks=8, strength_weeks=0)
+    out = advise(
+        [mother, load(weekly_km=10, days_since_strength=20, days_since_cross_plane=30, return_break_days=60)]
+    )
+    headings = " ".join(r.text for r in restrictions(out.ev, out.plan))
+    assert "walk-run" not in headings, headings
