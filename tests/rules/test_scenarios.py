@@ -675,3 +675,17 @@ def test_not_today_headings_never_plan_running_beside_a_stop() -> None:
     )
     headings = " ".join(r.text for r in restrictions(out.ev, out.plan))
     assert "walk-run" not in headings, headings
+
+
+def test_a_race_beside_a_stop_waits_for_the_all_clear() -> None:
+    """Groin pain on load five days out read "Taper ... until the race" with nothing saying the
+    race itself waits (review round 11)."""
+    out = advise([LIFTER, DUE, schedule(days_to_goal_race=5), sign("groin_pain_on_load")])
+    assert "cleared to run" in out.texts()
+    assert "cleared to run" not in advise([LIFTER, DUE, schedule(days_to_goal_race=5)]).texts()
+
+
+def test_pregnant_core_work_says_when_to_stop_a_plank() -> None:
+    out = advise([athlete(experience="intermediate", age=31, pregnancy_weeks=24), DUE])
+    if "plank" in out.ids:
+        assert "dome" in out.texts(), "a full plank in pregnancy with no word on doming"
