@@ -56,7 +56,10 @@ LOADS: dict[str, frozenset[str]] = {
     "bicycle-crunch": frozenset({"core", "hip_flexors", "lower_back", "upper_body"}),
     "plank": _PLANK,
     # elbow and feet carry the body; down-side abductors (and IT band) lift the hips
-    "side-plank": frozenset({"core", "lower_back", "upper_body", "glutes", "adductors", "it_band", "feet"}),
+    # the straight bottom leg carries the body sideways: the knee takes a side-bending load
+    "side-plank": frozenset(
+        {"core", "lower_back", "upper_body", "glutes", "adductors", "it_band", "feet", "knees"}
+    ),
     # as the side plank, but the down-side knee carries the legs
     "side-plank-knees": frozenset({"core", "lower_back", "upper_body", "glutes", "it_band", "knees"}),
     "plank-walk-up": _PLANK,
