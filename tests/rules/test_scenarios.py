@@ -756,3 +756,44 @@ def test_before_the_postnatal_tests_no_line_plans_running() -> None:
 def test_a_birth_alone_does_not_bring_the_held_leg_work() -> None:
     out = advise([athlete(experience="intermediate", age=31, postpartum_weeks=8), DUE])
     assert "While a painful part is unloaded" not in out.texts()
+
+
+# -- review round 13 ---------------------------------------------------------------------------
+
+
+def test_a_hamstring_strain_that_still_hurts_gets_no_nordic_curls() -> None:
+    """ "Recovering" with pain of 5/10 while running was given Nordic curls: they come once the
+    hamstring is pain-free (hamstring-current's own criteria; Sherry & Best 2004)."""
+    out = advise([LIFTER, DUE, injury("hamstring", "recovering"), pain("hamstrings", 5)])
+    assert "nordic-curl" not in out.ids and out.tagged("ballistic") == []
+    assert "still hurts" in out.texts()
+    assert "nordic-curl" in advise([LIFTER, DUE, injury("hamstring", "recovering")]).ids, (
+        "pain-free: they return"
+    )
+
+
+def test_a_named_calf_strain_in_pregnancy_is_a_possible_clot_and_calf_soreness_is_asked_about() -> None:
+    pregnant = athlete(experience="intermediate", age=31, pregnancy_weeks=20)
+    out = advise([pregnant, DUE, injury("calf_strain")])
+    assert out.ev.referrals[0].urgency == "doctor-today", [r.text for r in out.ev.referrals]
+    sore = advise([pregnant, DUE, {"fact": "soreness", "region": "calves", "level": 5}])
+    assert "swollen, warm, red or tender" in sore.texts()
+
+
+def test_a_growing_hip_with_pain_at_rest_or_a_groin_at_6_is_checked() -> None:
+    for facts in (
+        [athlete(age=15), DUE, pain("hip_flexors", 5, at_rest=True)],
+        [athlete(age=13), DUE, pain("knees", 3, at_night=True)],
+        [athlete(age=14), DUE, pain("adductors", 6)],
+    ):
+        out = advise(facts)
+        assert any("check the hip" in r.text for r in out.ev.referrals), facts
+        assert out.touching(HIP) == [] and "5/10 or under" not in out.texts(), facts
+        instead = " ".join(c.text for c in out.ev.instead)
+        assert "cross-training" not in instead, "rest from sport until the hip is checked"
+
+
+def test_low_bone_density_starts_the_copenhagen_plank_on_the_knee() -> None:
+    older = athlete(age=72, bone_health="osteoporosis", experience="intermediate", strength_weeks=12)
+    out = advise([older, load(days_since_strength=4, days_since_cross_plane=20)])
+    assert "copenhagen-plank" not in out.ids, sorted(out.ids)
