@@ -797,3 +797,21 @@ def test_low_bone_density_starts_the_copenhagen_plank_on_the_knee() -> None:
     older = athlete(age=72, bone_health="osteoporosis", experience="intermediate", strength_weeks=12)
     out = advise([older, load(days_since_strength=4, days_since_cross_plane=20)])
     assert "copenhagen-plank" not in out.ids, sorted(out.ids)
+
+
+def test_a_painful_hamstring_with_a_speed_goal_gets_no_strides_or_jumps() -> None:
+    """Review round 14: "no sprinting" beside "add 4-6 strides" and box jumps (economy goal)."""
+    out = advise([LIFTER, DUE, goal("economy"), injury("hamstring", "recovering"), pain("hamstrings", 5)])
+    assert not STRIDES.search(out.texts()) and out.plyometric() == []
+
+
+def test_sore_calves_the_day_after_a_long_run_get_no_extra_calf_block() -> None:
+    """Calf soreness of 3-6/10 used to add three loaded calf exercises (round 14)."""
+    runner = [
+        LIFTER,
+        load(days_since_strength=4, weekly_km=45),
+        {"fact": "soreness", "region": "calves", "level": 5},
+    ]
+    out = advise(runner)
+    calf = [p.exercise for p in out.items if p.kind == "strength" and "calves" in out.ex(p).works]
+    assert len(calf) <= 1, f"a calf block on sore calves: {calf}"  # the session's own raise at most
