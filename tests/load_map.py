@@ -289,12 +289,14 @@ DEEP_KNEE_FLEXION: frozenset[str] = frozenset({
 # may keep); hinges (Romanian and single-leg deadlifts, swings) keep the knee soft.
 
 # A real chance of losing balance and falling: one foot on a bench or a box, stepping across
-# or down, a loaded single-leg hinge, walking the hands out and back, a landing on one foot.
+# or down, a loaded single-leg hinge, walking the hands out and back, a landing on one foot,
+# walking on the toes with the hands full.
 FALL_RISK: frozenset[str] = frozenset({
     "bulgarian-split-squat", "skater-squat", "curtsy-lunge", "lunge-with-rotation",
     "step-up", "eccentric-step-down", "single-leg-deadlift",
     "plank-walk-up",  # getting down to the floor and up again, hands walking out
     "box-jump", "skater-jump",
+    "tiptoe-walk-weights",  # walking high on the toes with a weight in each hand, nothing to hold
 })  # fmt: skip
 # Not counted: single-leg balance is done beside a wall or chair (its cue); calf raises off a
 # step hold a wall or rail.
