@@ -815,3 +815,12 @@ def test_sore_calves_the_day_after_a_long_run_get_no_extra_calf_block() -> None:
     out = advise(runner)
     calf = [p.exercise for p in out.items if p.kind == "strength" and "calves" in out.ex(p).works]
     assert len(calf) <= 1, f"a calf block on sore calves: {calf}"  # the session's own raise at most
+
+
+def test_a_child_new_to_strength_lifts_light_as_the_note_says() -> None:
+    """A 12-year-old with no strength history got a moderate goblet squat and a dumbbell
+    single-leg deadlift beside "learn each exercise's technique first with light loads"."""
+    out = advise([athlete(age=12, experience="intermediate", strength_weeks=0), DUE])
+    assert "technique first with light loads" in out.texts()
+    heavier = [p.exercise for p in out.items if p.dose.get("load") in ("moderate", "heavy")]
+    assert heavier == [], heavier
