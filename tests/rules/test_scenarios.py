@@ -824,3 +824,12 @@ def test_a_child_new_to_strength_lifts_light_as_the_note_says() -> None:
     assert "technique first with light loads" in out.texts()
     heavier = [p.exercise for p in out.items if p.dose.get("load") in ("moderate", "heavy")]
     assert heavier == [], heavier
+
+
+def test_a_growing_knee_keeps_flexibility_and_hip_work() -> None:
+    """Osgood-Schlatter at 14 got a plank and a side plank only: quadriceps and hamstring
+    flexibility and hip work that does not load the knee are what stays useful (round 14)."""
+    out = advise([athlete(age=14, experience="beginner"), DUE, pain("knees", 3, pattern="below_kneecap")])
+    worked = {region for p in out.items for region in out.ex(p).works}
+    assert {"quadriceps", "hamstrings", "hip_rotators"} <= worked, sorted(out.ids)
+    assert out.tagged("deep_knee") == [] and out.plyometric() == []
