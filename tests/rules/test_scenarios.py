@@ -833,3 +833,19 @@ def test_a_growing_knee_keeps_flexibility_and_hip_work() -> None:
     worked = {region for p in out.items for region in out.ex(p).works}
     assert {"quadriceps", "hamstrings", "hip_rotators"} <= worked, sorted(out.ids)
     assert out.tagged("deep_knee") == [] and out.plyometric() == []
+
+
+def test_a_hamstring_that_still_hurts_is_not_loaded_long() -> None:
+    """At 5/10 a recovering hamstring kept a single-leg deadlift (a lengthening load, as a sprint
+    is) in round 14's review: hinges wait with the Nordic curls; a bridge stays."""
+    who = athlete(experience="intermediate", age=34, strength_weeks=6)
+    runner = [who, load(weekly_km=25, previous_week_km=20, days_since_strength=3)]
+    out = advise([*runner, injury("hamstring", "recovering"), pain("hamstrings", 5)])
+    hinges = {
+        "single-leg-deadlift",
+        "single-leg-deadlift-bodyweight",
+        "romanian-deadlift",
+        "kettlebell-swing",
+    }
+    assert not hinges & out.ids, sorted(out.ids)
+    assert "glute-bridge" in out.ids
