@@ -214,7 +214,10 @@ LOADS: dict[str, frozenset[str]] = {
     "foam-roll-quads": frozenset({"quadriceps", "upper_body", "core"}),
     # the towel round the foot pulls the ankle up (calf, Achilles); a straight-leg raise tensions
     # the sciatic nerve roots in the lumbar spine (the neurodynamic test)
-    "supine-hamstring-stretch": frozenset({"hamstrings", "calves", "achilles", "lower_back"}),
+    # the hip bends to its end range (the glutes behind it stretch too) and the knee is pulled straight
+    "supine-hamstring-stretch": frozenset(
+        {"hamstrings", "calves", "achilles", "lower_back", "knees", "glutes"}
+    ),
     # the bent-knee version bends the loaded knee
     "calf-stretch-wall": _STAND | {"calves", "achilles", "knees"},
     "ankle-dorsiflexion-mobility": _STAND | {"calves", "achilles", "knees"},

@@ -849,3 +849,51 @@ def test_a_hamstring_that_still_hurts_is_not_loaded_long() -> None:
     }
     assert not hinges & out.ids, sorted(out.ids)
     assert "glute-bridge" in out.ids
+
+
+# -- review round 15 ---------------------------------------------------------------------------
+
+
+def test_a_swollen_growing_knee_gets_no_leg_stretch() -> None:
+    """A 12-year-old's swollen knee below the kneecap got only a supine hamstring stretch, beside
+    "nothing that loads or stretches the knees" and a hip to be checked: the stretch bends the hip
+    to its end and pulls the knee straight."""
+    for facts in (
+        [
+            athlete(age=12, experience="intermediate", strength_weeks=2),
+            load(weekly_km=15, days_since_strength=4),
+            pain("knees", 4, pattern="below_kneecap", swelling=True),
+        ],
+        [
+            athlete(age=13, experience="intermediate", strength_weeks=2),
+            load(weekly_km=15, days_since_strength=4),
+            pain("knees", 3, pattern="below_kneecap", at_night=True),
+        ],
+    ):
+        out = advise(facts)
+        assert out.touching({"knees"} | HIP) == [], out.touching({"knees"} | HIP)
+
+
+def test_red_s_beside_a_stop_says_nothing_about_running_more_or_less() -> None:
+    out = advise([LIFTER, DUE, sign("missed_periods"), sign("groin_pain_on_load")])
+    assert "Don't increase your running" not in out.texts()
+
+
+def test_a_recovering_hamstring_that_hurts_keeps_the_rest_of_the_leg_session() -> None:
+    """Round 15: "no sprinting" switched off the whole leg session (squats, calf raises), leaving
+    a recovering strain less than a fresh one gets."""
+    who = athlete(experience="intermediate", age=34, strength_weeks=6)
+    out = advise(
+        [
+            who,
+            load(weekly_km=25, days_since_strength=3),
+            injury("hamstring", "recovering"),
+            pain("hamstrings", 5),
+        ]
+    )
+    legs = [
+        p.exercise
+        for p in out.items
+        if p.kind == "strength" and {"quadriceps", "calves"} & set(out.ex(p).works)
+    ]
+    assert legs, sorted(out.ids)
