@@ -897,3 +897,22 @@ def test_a_recovering_hamstring_that_hurts_keeps_the_rest_of_the_leg_session() -
         if p.kind == "strength" and {"quadriceps", "calves"} & set(out.ex(p).works)
     ]
     assert legs, sorted(out.ids)
+
+
+def test_a_child_with_mild_knee_pain_is_told_what_sends_the_hip_to_a_doctor() -> None:
+    """A 10-year-old with knee pain 3/10 got "assessed if it lasts two weeks" only (round 15)."""
+    out = advise([athlete(age=10), DUE, pain("knees", 3)])
+    assert "limp" in out.texts() and "check the hip" in out.texts()
+
+
+def test_a_pregnant_runner_with_a_race_ahead_is_told_how_to_run_it() -> None:
+    out = advise(
+        [athlete(experience="intermediate", age=31, pregnancy_weeks=30), DUE, schedule(days_to_goal_race=10)]
+    )
+    lines = [c.text for c in out.ev.conclusions if c.text and "race" in c.text.lower()]
+    assert any("talk at" in line and "midwife" in line for line in lines), lines
+
+
+def test_a_hamstring_that_still_hurts_is_told_how_to_run_on_it() -> None:
+    out = advise([LIFTER, DUE, injury("hamstring", "recovering"), pain("hamstrings", 5)])
+    assert "easy and flat" in out.texts()
