@@ -6,6 +6,7 @@ and the final plan, so a rule pack that forgets a hold fails here even if its ow
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -24,6 +25,34 @@ LOWER_LIMB = frozenset(
 HIP = frozenset({"hip_flexors", "adductors", "hip_rotators", "glutes"})
 REFERRAL_SIGNS = ("swelling", "changes_stride", "at_rest", "at_night", "numbness", "bone_tenderness")
 EMERGENCY_SIGNS = ("saddle_numbness", "bladder_bowel_change", "chest_pain", "fainting")
+
+NOT_RUNNING = re.compile(
+    r"don't run (on|until)|stop running (and|until)|stop exercising and get medical help"
+    r"|\bno running\b(?! beyond)",
+    re.IGNORECASE,
+)
+"""Words that stop running now; ``stops`` leaves out "If it hurts, stop running" (for later)."""
+
+
+def stops(text: str) -> bool:
+    """Whether ``text`` tells the runner not to run now (a sentence starting "If" is for later)."""
+    return any(
+        NOT_RUNNING.search(part) and not part.lower().startswith("if ")
+        for part in re.split(r"(?<=[.;:])\s+", text)
+    )
+
+
+KEEP_RUNNING = re.compile(
+    r"hold (your|the) mileage|hold this level|hold it steady|running long|shorter or slower"
+    r"|as far and as easy|grow the long run"
+    r"|strides (of|after)"
+    r"|\brun (and train )?only"
+    r"|key run (today|tomorrow)|do it after the run|after the key run"
+    r"|rebuild with walk-run|running can go on",
+    re.IGNORECASE,
+)
+"""Lines that have the runner run on (a mileage held, long runs, a run cut back, strides, running
+that stays pain-free, a key run, lifting after the run, a walk-run plan): never beside a stop."""
 
 
 def independent_loads(exercise: str) -> frozenset[str]:

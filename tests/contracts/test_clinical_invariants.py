@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.clinical import (
     EMERGENCY_SIGNS,
+    KEEP_RUNNING,
     LOWER_LIMB,
     Outcome,
     advise,
@@ -26,6 +27,7 @@ from tests.clinical import (
     referral_regions,
     returning,
     shipped,
+    stops,
     strength_ready,
     symptoms,
 )
@@ -239,7 +241,7 @@ def test_no_heavy_or_plyometric_work_when_the_day_or_the_runner_is_not_ready(cas
     if reasons:
         assert out.heavy() == [] and out.plyometric() == [], f"heavy/plyometric despite: {reasons}"
     schedule = one(out.facts, "schedule")
-    if schedule.get("key_run_tomorrow") is True and not _stops(out.texts()):  # a stop: no key run
+    if schedule.get("key_run_tomorrow") is True and not stops(out.texts()):  # a stop: no key run
         assert out.strength_for({"calves", "achilles"}) == [], "calf strength the day before a key run"
     if schedule.get("days_to_goal_race", 999) <= 3:
         assert [p for p in out.items if p.kind != "mobility"] == [], "race week is mobility only"
@@ -494,32 +496,6 @@ def _bone_site_pains(facts: list[Fact], levels: range) -> list[Fact]:
     ]
 
 
-NOT_RUNNING = re.compile(
-    r"don't run (on|until)|stop running (and|until)|stop exercising and get medical help"
-    r"|\bno running\b(?! beyond)",
-    re.IGNORECASE,
-)
-"""Words that stop running now; ``_stops`` leaves out "If it hurts, stop running" (for later)."""
-
-
-def _stops(text: str) -> bool:
-    return any(
-        NOT_RUNNING.search(part) and not part.lower().startswith("if ")
-        for part in re.split(r"(?<=[.;:])\s+", text)
-    )
-
-
-KEEP_RUNNING = re.compile(
-    r"hold (your|the) mileage|hold this level|hold it steady|running long|shorter or slower"
-    r"|as far and as easy|grow the long run"
-    r"|strides (of|after)"
-    r"|run (and train )?only (at a level|as far)"
-    r"|key run (today|tomorrow)|do it after the run|after the key run|rebuild with walk-run|running can go on"
-)
-"""Lines that have the runner run on (a mileage held, long runs, a run cut back, strides, running
-that stays pain-free)."""
-
-
 @SETTINGS
 @given(athletes())
 def test_a_bone_site_at_6_is_told_not_to_run_whatever_else_is_wrong(case: Any) -> None:
@@ -527,7 +503,7 @@ def test_a_bone_site_at_6_is_told_not_to_run_whatever_else_is_wrong(case: Any) -
     many other warning signs (a shoulder, the back, a screening sign) the runner has."""
     out = _run(case)
     if _bone_site_pains(out.facts, range(6, 7)):
-        assert _stops(out.texts()), "shin or foot pain of 6/10 and no word against running"
+        assert stops(out.texts()), "shin or foot pain of 6/10 and no word against running"
 
 
 @SETTINGS
@@ -538,14 +514,14 @@ def test_what_stands_down_for_a_stop_has_a_stop_to_read(case: Any) -> None:
     sign in the back stopped them with nothing on the screen saying so)."""
     out = _run(case)
     if "running-stopped" in out.ev.flags:
-        assert _stops(out.texts()), "running stood down, yet no line says not to run"
+        assert stops(out.texts()), "running stood down, yet no line says not to run"
 
 
 @SETTINGS
 @given(athletes())
 def test_no_line_keeps_the_runner_running_beside_one_that_stops_it(case: Any) -> None:
     out = _run(case)
-    stopped = [c.text for c in out.ev.conclusions if c.text and _stops(c.text)]
+    stopped = [c.text for c in out.ev.conclusions if c.text and stops(c.text)]
     if stopped:
         said = "\n".join(c.text for c in out.ev.conclusions if c.text)
         found = KEEP_RUNNING.search(said)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.clinical import LOWER_LIMB, Outcome, advise
+from tests.clinical import HIP, KEEP_RUNNING, LOWER_LIMB, Outcome, advise
 
 from prehab.model import Fact
 
@@ -401,10 +401,10 @@ def test_a_foot_not_to_be_run_on_beside_a_sore_shin_gets_no_word_to_run() -> Non
     out = advise([LIFTER, DUE, pain("feet", 6), pain("shins", 3)])
     text = out.texts()
     assert "don't run on it" in text
-    assert not re.search(r"\brun (and train )?only", text), "run pain-free beside don't run"
+    assert not KEEP_RUNNING.search(text), "run pain-free beside don't run"
     assert out.impact_on("shins") == [] and out.impact_on("feet") == [], "the shin keeps its protection"
     out = advise([athlete(age=10), DUE, pain("quadriceps", 7), injury("patellar_tendinopathy")])
-    assert "Don't run" in out.texts() and not re.search(r"\brun (and train )?only", out.texts())
+    assert "Don't run" in out.texts() and not KEEP_RUNNING.search(out.texts())
     out = advise([LIFTER, DUE, pain("shins", 3)])
     assert "run only at a level that stays pain-free" in out.texts(), "alone, the shin may run pain-free"
 
@@ -473,12 +473,6 @@ def test_worse_next_morning_at_6_is_not_told_one_step_easier_beside_no_strength(
 
 # -- review round 10 (a physiotherapist's findings, each a runner) --------------------------------
 
-RUN_ON = re.compile(
-    r"key run tomorrow|do it after the run|rebuild with walk-run|\brun (and train )?only|running can go on",
-    re.IGNORECASE,
-)
-"""Words that plan running today or tomorrow."""
-
 
 def test_no_key_run_lift_timing_or_walk_run_beside_a_line_that_stops_running() -> None:
     """RED-S signs with shin pain read "Key run tomorrow... do the full session after the key
@@ -492,7 +486,7 @@ def test_no_key_run_lift_timing_or_walk_run_beside_a_line_that_stops_running() -
     )
     for facts in stopped:
         text = advise(facts).texts()
-        found = RUN_ON.search(text)
+        found = KEEP_RUNNING.search(text)
         assert found is None, f"{found and found.group(0)!r} beside a stop: {facts}"
     assert "Key run tomorrow" in advise([LIFTER, DUE, schedule(key_run_tomorrow=True)]).texts()
 
@@ -507,7 +501,7 @@ def test_any_shin_or_foot_pain_with_a_bone_at_risk_goes_to_a_doctor_within_days(
         out = advise(facts)
         assert out.ev.referrals and out.ev.referrals[0].urgency == "doctor-soon", facts
         assert "don't run on it" in out.ev.referrals[0].text
-        assert not RUN_ON.search(out.texts())
+        assert not KEEP_RUNNING.search(out.texts())
     out = advise([LIFTER, DUE, injury("bone_stress", "recovering"), pain("shins", 3)])
     assert not out.ev.referrals, "a bone stress injury recovering now: its return plan steps back"
 
@@ -637,7 +631,7 @@ def test_calf_pain_in_pregnancy_or_soon_after_a_birth_is_a_possible_clot() -> No
     ):
         out = advise(facts)
         assert out.ev.referrals[0].urgency == "doctor-today" and "clot" in out.ev.referrals[0].text, facts
-        assert not RUN_ON.search(out.texts()) and out.touching({"calves"}) == []
+        assert not KEEP_RUNNING.search(out.texts()) and out.touching({"calves"}) == []
     later = advise([athlete(experience="intermediate", age=31, postpartum_weeks=40), DUE, pain("calves", 3)])
     assert not any("clot" in r.text for r in later.ev.referrals)
 
@@ -693,8 +687,6 @@ def test_pregnant_core_work_says_when_to_stop_a_plank() -> None:
 
 
 # -- review round 12 ---------------------------------------------------------------------------
-
-HIP = {"hip_flexors", "adductors", "glutes", "hip_rotators"}
 
 
 def test_a_swollen_calf_at_rest_weeks_after_a_birth_is_a_possible_clot_whatever_the_level() -> None:
