@@ -908,3 +908,15 @@ def test_a_pregnant_runner_with_a_race_ahead_is_told_how_to_run_it() -> None:
 def test_a_hamstring_that_still_hurts_is_told_how_to_run_on_it() -> None:
     out = advise([LIFTER, DUE, injury("hamstring", "recovering"), pain("hamstrings", 5)])
     assert "easy and flat" in out.texts()
+
+
+def test_a_hamstring_that_still_hurts_is_not_told_to_lift_heavier() -> None:
+    """Keeping the leg session (round 15) brought back "move to heavier loads" beside "no
+    deadlifts ... until it is pain-free": one change at a time."""
+    who = athlete(experience="intermediate", age=34, strength_weeks=12)
+    runner = [who, goal("economy"), load(weekly_km=40, days_since_strength=4)]
+    out = advise([*runner, injury("hamstring", "recovering"), pain("hamstrings", 5)])
+    assert "heavier loads" not in out.texts()
+    assert "heavier loads" in advise([*runner, injury("hamstring", "recovering")]).texts(), (
+        "pain-free: it returns"
+    )
