@@ -32,9 +32,10 @@ rules per stage.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from prehab.record import Record, replace
+from prehab.record import Record, field, replace
 from prehab.rulebook import analysis
 from prehab.rulebook.model import Condition, FieldTest, Rule, Rulebook
 
@@ -183,6 +184,87 @@ def compile_rulebook(book: Rulebook) -> tuple[list[CompiledRule], int]:
     return compile_rules(book.active_rules)
 
 
+class PlannedRule(Record, frozen=True):
+    """One durable rule of an ``EnginePlan``, naming its TOML rule and conditions by position,
+    so the plan holds no copy of the rules it was compiled from."""
+
+    rule_id: str
+    stage: int
+    gate: int
+    aliases: tuple[tuple[str, tuple[int, ...]], ...]
+    """durable alias -> where the conditions it matches are in ``(*rule.when, *rule.when_any)``."""
+
+
+class EnginePlan(Record, frozen=True):
+    """A pack's active rules compiled: all an ``Engine`` needs besides the rules themselves.
+
+    Why: compiling the shipped pack (the strata, the durable definitions and their JSON) costs
+    about 5 ms of every command that evaluates, more than the evaluation. The loader makes the
+    plan once, when it checks a pack, and the plan is stored with the checked rulebook in the
+    pack cache (``rulebook.packcache``: JSON, keyed by the pack's bytes and this code), so a
+    start reads it back instead. ``bind`` checks it still fits the rulebook it came with."""
+
+    stages: int
+    rules: tuple[PlannedRule, ...]
+    definitions: str = field(hash=False)
+    """The durable ruleset as ``create_ruleset`` takes it: ``r0``... (``rules`` in order) and the
+    internal rules (``internal_definitions``), in JSON."""
+
+
+class BoundRule(Record, frozen=True):
+    """A planned durable rule with its TOML rule and conditions: what the runner fires."""
+
+    rule: Rule
+    stage: int
+    gate: int
+    aliases: dict[str, tuple[Condition, ...]] = field(hash=False)
+    """durable alias -> the conditions it matches, any one of them (as ``CompiledRule.aliases``)."""
+
+
+def plan_rules(rules: list[Rule]) -> EnginePlan:
+    """The plan for ``rules`` (the enabled ones)."""
+    compiled, stages = compile_rules(rules)
+    definitions: dict[str, Any] = {f"r{i}": c.definition for i, c in enumerate(compiled)}
+    definitions.update(internal_definitions())
+    planned = tuple(
+        PlannedRule(
+            c.rule.id,
+            c.stage,
+            c.gate,
+            tuple((alias, _positions(c.rule, conds)) for alias, conds in c.aliases.items()),
+        )
+        for c in compiled
+    )
+    return EnginePlan(stages, planned, json.dumps(definitions, ensure_ascii=False))
+
+
+def _positions(rule: Rule, conds: tuple[Condition, ...]) -> tuple[int, ...]:
+    everything = (*rule.when, *rule.when_any)
+    return tuple(next(i for i, c in enumerate(everything) if c is cond) for cond in conds)
+
+
+def bind(plan: EnginePlan, active: list[Rule]) -> list[BoundRule] | None:
+    """``plan``'s durable rules bound to the rules in ``active``; None when the plan does not
+    fit them (a rule it names is not active, a position is out of range, an active rule has
+    no durable rule, a stage out of range): the caller compiles them again."""
+    by_id = {r.id: r for r in active}
+    out: list[BoundRule] = []
+    for planned in plan.rules:
+        rule = by_id.get(planned.rule_id)
+        if rule is None or not 0 <= planned.stage < plan.stages or not planned.aliases:
+            return None
+        conds = (*rule.when, *rule.when_any)
+        aliases: dict[str, tuple[Condition, ...]] = {}
+        for alias, positions in planned.aliases:
+            if not positions or not all(0 <= i < len(conds) for i in positions):
+                return None
+            aliases[alias] = tuple(conds[i] for i in positions)
+        out.append(BoundRule(rule, planned.stage, planned.gate, aliases))
+    if {b.rule.id for b in out} != set(by_id):
+        return None
+    return out
+
+
 def internal_definitions() -> dict[str, dict[str, Any]]:
     """The two rules every ruleset gets besides the pack's (without their actions).
 
@@ -201,6 +283,6 @@ def internal_definitions() -> dict[str, dict[str, Any]]:
     }
 
 
-def mentioned_kinds(compiled: list[CompiledRule]) -> set[str]:
+def mentioned_kinds(compiled: list[CompiledRule] | list[BoundRule]) -> set[str]:
     """Fact kinds some compiled condition tests: facts of other kinds need not reach durable."""
     return {cond.fact for c in compiled for conds in c.aliases.values() for cond in conds}

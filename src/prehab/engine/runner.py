@@ -33,10 +33,10 @@ from prehab.engine.compile import (
     ANCHOR,
     CATCH_ALL,
     STAGE_KIND,
-    CompiledRule,
-    compile_rulebook,
-    internal_definitions,
+    BoundRule,
+    bind,
     mentioned_kinds,
+    plan_rules,
 )
 from prehab.model import Conclusion, Fact, Hold, MatchedFact, Reason
 from prehab.record import Record, field
@@ -96,7 +96,15 @@ class Engine:
 
     def __init__(self, book: Rulebook) -> None:
         self.book = book
-        self.compiled, self.stages = compile_rulebook(book)
+        active = book.active_rules
+        plan = book.plan
+        bound = bind(plan, active) if plan is not None else None
+        if plan is None or bound is None:  # a rulebook the loader did not plan (tests, a bad fit)
+            plan = plan_rules(active)
+            bound = bind(plan, active)
+            assert bound is not None, "a plan made from these rules fits them"
+        self.compiled: list[BoundRule] = bound
+        self.stages = plan.stages
         self.gates = [
             1 + max((c.gate for c in self.compiled if c.stage == stage), default=0) if stage else 0
             for stage in range(self.stages)
@@ -108,9 +116,7 @@ class Engine:
         self._lock = threading.Lock()
         self._sessions = itertools.count()
         self.name = f"prehab_{book.fingerprint}_{next(self._names)}"
-        definitions: dict[str, Any] = {f"r{i}": c.definition for i, c in enumerate(self.compiled)}
-        definitions.update(internal_definitions())
-        self._by_name: dict[str, CompiledRule] = {f"r{i}": c for i, c in enumerate(self.compiled)}
+        self._by_name: dict[str, BoundRule] = {f"r{i}": c for i, c in enumerate(self.compiled)}
         self._keys = {name: kind.key_fields for name, kind in book.schema.kinds.items()}
         self._reads: dict[str, list[tuple[str, tuple[tuple[Condition, frozenset[str]], ...]]]] = {
             name: [
@@ -121,7 +127,7 @@ class Engine:
         }
         """Per durable rule: each alias, and each condition it matches (a ``when_any``'s
         alternatives share one) with the fields a matched fact is shown with."""
-        self._definitions = json.dumps(definitions, ensure_ascii=False)
+        self._definitions = plan.definitions
         self._handle: int | None = None
         self._open()
 
@@ -226,7 +232,7 @@ class Engine:
 
     def _fire(
         self,
-        compiled: CompiledRule,
+        compiled: BoundRule,
         reads: list[tuple[str, tuple[tuple[Condition, frozenset[str]], ...]]],
         frame: dict[str, Any],
         run: _Run,

@@ -148,9 +148,12 @@ def _load_files(
     digest = sha256()
     for src in sources:
         digest.update(str(src.path).encode() + b"\0" + src.text.encode())
+    from prehab.engine.compile import plan_rules  # plain data: no durable import
+
     book = Rulebook(
         schema, rules, exercises, [s.path for s in sources], digest.hexdigest()[:16], replaced, disabled
     )
+    book.plan = plan_rules(book.active_rules)  # kept in the pack cache: a start compiles nothing
     return LoadResult(book, problems)
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prehab.model import Fact
 from prehab.record import Record, field
 from prehab.rulebook.schema import FactSchema
+
+if TYPE_CHECKING:
+    from prehab.engine.compile import EnginePlan
 
 OPERATORS = {
     "at_least": ">=",
@@ -194,6 +197,9 @@ class Rulebook(Record):
     replaced: dict[str, str] = field(default_factory=dict)
     """Rule id -> file whose rule replaced the default of that id (user overrides)."""
     disabled: set[str] = field(default_factory=set)
+    plan: EnginePlan | None = None
+    """The active rules compiled for the engine (``engine.compile.plan_rules``), made by the
+    loader and kept with the pack in the cache; None: the engine compiles them itself."""
 
     @property
     def active_rules(self) -> list[Rule]:

@@ -48,7 +48,7 @@ from prehab.record import Record, only_sets_fields
 if TYPE_CHECKING:
     from prehab.rulebook.loader import LoadResult
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when what is stored changes shape (the version and the code stamp catch the rest)."""
 KEEP = 16
 """Entries kept (packs and screens); the oldest beyond this go when a new one is written."""
@@ -82,6 +82,7 @@ class _Invalid(Exception):
 
 @functools.cache
 def _pack_classes() -> None:
+    from prehab.engine import compile as cp
     from prehab.rulebook import model as rb
     from prehab.rulebook import schema as sc
 
@@ -90,6 +91,7 @@ def _pack_classes() -> None:
         ("V", rb.ValueRef), ("G", rb.FlagSpec), ("Ps", rb.PrescribeSpec), ("H", rb.HoldSpec),
         ("Pg", rb.ProgressSpec), ("Ls", rb.LoadSpec), ("Th", rb.Then), ("Ex", rb.Example),
         ("E", rb.Exercise), ("S", sc.FactSchema), ("K", sc.KindSpec), ("Fs", sc.FieldSpec),
+        ("EP", cp.EnginePlan), ("PR", cp.PlannedRule),
     ):  # fmt: skip
         register(tag, cls)
 
