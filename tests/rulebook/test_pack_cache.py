@@ -248,6 +248,28 @@ def test_screens_checked_against_another_schema_are_not_taken(make_pack: Callabl
     assert load_screens(other.schema).problems == fresh.problems
 
 
+def test_screens_keyed_by_their_pack_are_checked_again_for_another_pack(
+    make_pack: Callable[..., Path],
+) -> None:
+    """The day service and ``recommend`` key the screens by the pack's fingerprint (a digest of
+    every pack file, facts.toml included) rather than a digest of the schema: an edited
+    schema is a new pack, and its screens are checked against it, not read back."""
+    from prehab.questionnaire import load_screens
+
+    shipped = load_rulebook(default_layers()).rulebook
+    assert shipped is not None
+    first = load_screens(shipped.schema, schema_key=shipped.fingerprint)
+    assert first.screens and not first.errors
+    facts = make_pack(RULE) / "facts.toml"
+    facts.write_text(facts.read_text().replace('values = ["', 'values = ["elbows", "', 1))
+    other = load_rulebook([facts.parent]).rulebook
+    assert other is not None and other.fingerprint != shipped.fingerprint
+    fresh = load_screens(other.schema, cache=False)
+    again = load_screens(other.schema, schema_key=other.fingerprint)
+    assert again.problems == fresh.problems and again.screens == fresh.screens
+    assert len(cached_files()) == 4  # the shipped pack and its screens, the other pack and its screens
+
+
 def test_the_app_loads_the_pack_once_and_then_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app's background load reads the pack through the cache: a first start checks it
     once (never twice while the first frame draws), a second start parses no pack file."""

@@ -148,7 +148,9 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
         from prehab.rulebook.factsfile import load_facts_file
 
         facts, problems = load_facts_file(args.facts, book.schema)
-        problems += facts_answer_problems(facts, answer_questions(load_screens(book.schema)), args.facts)
+        problems += facts_answer_problems(
+            facts, answer_questions(load_screens(book.schema, schema_key=book.fingerprint)), args.facts
+        )
         print_problems(problems)
         if errors_in(problems):
             return None

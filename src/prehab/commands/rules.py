@@ -93,7 +93,9 @@ def run_check(args: argparse.Namespace) -> int:
     from prehab.questionnaire import answer_questions, load_screens
     from prehab.rulebook.answers import rule_answer_problems
 
-    unasked = rule_answer_problems(book, answer_questions(load_screens(book.schema)))
+    unasked = rule_answer_problems(
+        book, answer_questions(load_screens(book.schema, schema_key=book.fingerprint))
+    )
     print_problems(unasked)
     warnings += len(unasked)
     print(

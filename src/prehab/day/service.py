@@ -240,7 +240,7 @@ class DayService(CheckinCommands, HistoryCommands, Remembered):
         screens = earlier_screens
         carried = previous is not None and book is previous
         if book is not None:
-            screens = load_screens(book.schema, self.screen_dirs)
+            screens = load_screens(book.schema, self.screen_dirs, schema_key=book.fingerprint)
             problems += screens.problems
             if screens.errors:  # a broken screen file keeps that screen's last good version
                 for sid, screen in earlier_screens.screens.items():
