@@ -105,7 +105,7 @@ class Hold(Record, frozen=True):
         if self.mode == "reduce":
             return f"one step easier: any {what}"
         if self.mode == "deload":
-            return f"one set fewer (never below two) on any {what}"
+            return f"one set fewer (never below two) on any {what}, daily routines apart"
         if subject == "exercise" and not parts:
             return "no exercise at all"
         return f"no {what}"

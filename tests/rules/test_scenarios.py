@@ -920,3 +920,17 @@ def test_a_hamstring_that_still_hurts_is_not_told_to_lift_heavier() -> None:
     assert "heavier loads" in advise([*runner, injury("hamstring", "recovering")]).texts(), (
         "pain-free: it returns"
     )
+
+
+def test_a_taper_or_a_deload_week_leaves_the_daily_pelvic_floor_training_whole() -> None:
+    """Pelvic floor muscle training is recommended every day in pregnancy (Mottola 2018): a
+    routine, not a block to periodise. A taper's and a deload week's "one set fewer" took a set
+    off it (round 15)."""
+    pregnant = athlete(experience="intermediate", age=31, pregnancy_weeks=30, strength_weeks=12)
+    full = next(p for p in advise([pregnant, DUE]).items if p.exercise == "pelvic-floor-training")
+    for lighter in (schedule(days_to_goal_race=10), schedule(block_week=4, block=3)):
+        out = advise([pregnant, DUE, lighter])
+        pelvic = [p for p in out.items if p.exercise == "pelvic-floor-training"]
+        assert pelvic and pelvic[0].dose == full.dose, (lighter, pelvic)
+        other = [p for p in out.items if p.kind == "strength" and p.exercise != "pelvic-floor-training"]
+        assert any(p.dose.get("sets") == 2 for p in other), "the rest of the strength work is lighter"

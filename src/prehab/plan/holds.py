@@ -16,6 +16,9 @@ from prehab.plan.merge import volume
 from prehab.record import replace
 from prehab.rulebook.model import LOADS, Exercise
 
+DAILY = "daily"
+"""The catalogue tag of a daily routine, which a deload leaves at its full dose."""
+
 
 def effective_load(ex: Exercise, dose: dict[str, Any]) -> str:
     """The load level an item is done at: its dose's, else the catalogue's, else bodyweight."""
@@ -26,8 +29,12 @@ def hold_matches(hold: Hold, ex: Exercise, dose: dict[str, Any]) -> bool:
     """Whether ``hold`` forbids this exercise at this dose (every named criterion must match).
 
     A region matches what the exercise loads (the standing leg included, see the catalogue)
-    and what it works: stretching a swollen knee stresses it as much as loading it.
+    and what it works: stretching a swollen knee stresses it as much as loading it. A deload
+    (a taper's or a block's fourth week: one set fewer) leaves a ``daily`` routine alone: pelvic
+    floor training is recommended every day (Mottola 2018), not periodised like a lift.
     """
+    if hold.mode == "deload" and DAILY in ex.tags:
+        return False
     if hold.exercises and ex.id not in hold.exercises:
         return False
     if hold.kinds and ex.kind not in hold.kinds:
