@@ -934,3 +934,20 @@ def test_a_taper_or_a_deload_week_leaves_the_daily_pelvic_floor_training_whole()
         assert pelvic and pelvic[0].dose == full.dose, (lighter, pelvic)
         other = [p for p in out.items if p.kind == "strength" and p.exercise != "pelvic-floor-training"]
         assert any(p.dose.get("sets") == 2 for p in other), "the rest of the strength work is lighter"
+
+
+def test_a_runner_who_mostly_cycles_gets_the_extra_glute_work_the_note_promises_today() -> None:
+    """ "Extra glute and hamstring work covers the gap" stood beside a 30-minute session with
+    none of that work in it: all four exercises were under "if you have more time" (round 15)."""
+    cyclist = athlete(experience="intermediate", age=44, strength_weeks=6)
+    riding = load(weekly_km=25, cycling_share_pct=60, days_since_strength=4, days_since_cross_plane=12)
+    out = advise([cyclist, riding])
+    assert "extra glute and hamstring work" in out.texts()
+    promised = [
+        p for p in out.plan.items if any(r.rule_id == "cycling-share-glutes-hamstrings" for r in p.reasons)
+    ]
+    assert promised, [p.exercise for p in out.plan.items]
+    assert all(set(out.ex(p).works) & {"glutes", "hamstrings"} for p in promised)
+    assert out.tagged("lateral_trunk") or any(out.ex(p).plane == "frontal" for p in out.plan.items), (
+        "the side-to-side work the other note asks for stays in the session"
+    )
