@@ -65,6 +65,7 @@ LOADS: dict[str, frozenset[str]] = {
     "plank-walk-up": _PLANK,
     # the psoas pulls on the lumbar spine as the leg is lowered
     "dead-bug": frozenset({"core", "hip_flexors", "lower_back"}),
+    "dead-bug-arms": frozenset({"core", "lower_back", "upper_body"}),  # the arms move, the feet rest
     # standing; arms press against the band; a side pull at chest height bends the trunk sideways too
     "pallof-press": _STAND | {"core", "lower_back", "upper_body"},
     # diagonal lift with a pivot on the back foot (its calf): the hips rotate in a partial squat,
@@ -179,6 +180,8 @@ LOADS: dict[str, frozenset[str]] = {
     "knee-push-up": frozenset({"upper_body", "core", "lower_back", "hip_flexors", "glutes", "knees"}),
     # the legs are lifted too: hip extension by the glutes and hamstrings
     "superman": frozenset({"lower_back", "upper_body", "glutes", "hamstrings"}),
+    "prone-y-raise": frozenset({"upper_body", "lower_back"}),  # the chest and legs stay down
+    "floor-press": frozenset({"upper_body", "core"}),  # lying, the feet resting on the floor
     # a reverse plank: glutes, hamstrings and back extensors keep the body straight
     # (the heels on the floor carry little and at no end range: not counted)
     "inverted-row": frozenset({"upper_body", "core", "lower_back", "glutes", "hamstrings"}),
@@ -266,7 +269,7 @@ SPINAL_FLEXION_OR_TWIST: frozenset[str] = frozenset({
 
 # Lying on the back for more than a few breaths.
 SUPINE: frozenset[str] = frozenset({
-    "windshield-washer", "bicycle-crunch", "dead-bug",
+    "windshield-washer", "bicycle-crunch", "dead-bug", "dead-bug-arms", "floor-press",
     "glute-bridge", "bridge", "glute-bridge-dumbbell", "single-leg-bridge-dumbbell", "bridge-calf-pull",
     "hamstring-curl-towel", "adductor-squeeze", "straight-leg-raise",
     "banded-hip-march",  # "stand tall or lie on your back": the lying version counts
@@ -275,7 +278,7 @@ SUPINE: frozenset[str] = frozenset({
 # Not counted: the inverted row hangs from the hands and heels, the back off the floor.
 
 # Lying face down on the belly (what pregnancy after about 16 weeks avoids).
-PRONE: frozenset[str] = frozenset({"superman"})
+PRONE: frozenset[str] = frozenset({"superman", "prone-y-raise"})
 # Not counted: planks and push-ups hold the body off the floor on hands or forearms and toes.
 
 # The knee bent past about 90 degrees under body weight or more, or held bent under load: what

@@ -951,3 +951,17 @@ def test_a_runner_who_mostly_cycles_gets_the_extra_glute_work_the_note_promises_
     assert out.tagged("lateral_trunk") or any(out.ex(p).plane == "frontal" for p in out.plan.items), (
         "the side-to-side work the other note asks for stays in the session"
     )
+
+
+def test_weight_off_a_hip_that_may_be_fractured_still_leaves_core_and_upper_body_work() -> None:
+    """"Instead: no weight-bearing exercise; floor core and upper-body work only" stood beside
+    an empty list and "aim for 2-3 sessions a week": everything the plan had loaded the hip or
+    was done standing (round 15)."""
+    runner = [athlete(experience="advanced", age=23, strength_weeks=12), DUE]
+    out = advise([*runner, pain("hip_flexors", 4, pattern="groin_deep_hip")])
+    assert "floor core and upper-body work only" in out.texts()
+    assert out.plan.items, "the work the instead names is on the list"
+    assert out.touching(set(LOWER_LIMB)) == [], "nothing loads a leg or the hip"
+    assert out.tagged("standing") == [] and out.impact() == []
+    assert {r for p in out.plan.items for r in out.ex(p).works} <= {"core", "upper_body", "lower_back"}
+    assert any("upper_body" in out.ex(p).works for p in out.plan.items)
