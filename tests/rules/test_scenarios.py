@@ -965,3 +965,15 @@ def test_weight_off_a_hip_that_may_be_fractured_still_leaves_core_and_upper_body
     assert out.tagged("standing") == [] and out.impact() == []
     assert {r for p in out.plan.items for r in out.ex(p).works} <= {"core", "upper_body", "lower_back"}
     assert any("upper_body" in out.ex(p).works for p in out.plan.items)
+
+
+def test_race_week_does_not_say_mobility_only_beside_a_list_with_no_mobility() -> None:
+    """"Race in 3 days or fewer: mobility only" stood beside an empty list when no mobility was
+    due (round 15): a limit, written as one, not a promise of a list."""
+    runner = [athlete(experience="intermediate", age=35, strength_weeks=10), schedule(days_to_goal_race=2)]
+    out = advise([*runner, load(weekly_km=40, days_since_strength=5, days_since_mobility=3)])
+    assert [p for p in out.items if p.kind != "mobility"] == []
+    said = [c.text for c in out.ev.conclusions if c.text and "Race in 3 days" in c.text]
+    assert said, "race week is named"
+    assert out.items == [], "nothing is due that race week allows: the premise of this test"
+    assert not any(re.search(r"mobility only", t, re.I) for t in said), said
