@@ -1023,3 +1023,14 @@ def test_insertional_achilles_at_home_gets_two_calf_exercises_not_three() -> Non
     out = advise([home, load(weekly_km=30, days_since_strength=4), *complaint], equipment=frozenset())
     assert 1 <= len(calf_work(out)) <= 2, calf_work(out)
     assert out.tagged("below_step") == []
+
+
+def test_no_note_on_how_much_to_train_beside_a_stop_to_all_training() -> None:
+    """ "Minimum effective dose: 2 sessions a week" stood beside "get medical help now; no
+    training until a doctor has cleared you" (round 15)."""
+    for urgent in (sign("chest_pain"), sign("saddle_numbness")):
+        out = advise([LIFTER, DUE, urgent])
+        assert out.items == [], "nothing to do: the premise of this test"
+        notes = [c.text for c in out.ev.conclusions if c.type == "note"]
+        assert not any(re.search(r"sessions a week|strength session", n) for n in notes), notes
+    assert "2 sessions a week" in advise([LIFTER, DUE]).texts(), "the note stays on a normal day"
