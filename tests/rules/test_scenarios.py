@@ -1034,3 +1034,48 @@ def test_no_note_on_how_much_to_train_beside_a_stop_to_all_training() -> None:
         notes = [c.text for c in out.ev.conclusions if c.type == "note"]
         assert not any(re.search(r"sessions a week|strength session", n) for n in notes), notes
     assert "2 sessions a week" in advise([LIFTER, DUE]).texts(), "the note stays on a normal day"
+
+
+def test_an_old_calf_strain_keeps_at_least_the_calf_work_a_runner_without_one_gets() -> None:
+    """A calf strain long healed (history) ran the recovering strain's programme, which stood
+    the session's calf work down: less calf work than a runner with no history, though strains
+    recur when the calf is weaker (round 16)."""
+    mileage = load(days_since_strength=4, strength_sessions_7d=1, weekly_km=60, previous_week_km=58)
+    plain = advise([LIFTER, mileage])
+    healed = advise([LIFTER, mileage, injury("calf_strain", "history")])
+    assert _calf_sets(healed) >= _calf_sets(plain), (calf_work(healed), calf_work(plain))
+    recovering = advise([LIFTER, mileage, injury("calf_strain", "recovering")])
+    assert {"double-leg-calf-raise", "seated-calf-raise"} <= recovering.ids, (
+        "the graded programme while it heals"
+    )
+    assert recovering.heavy() == [] or not set(recovering.heavy()) & set(calf_work(recovering))
+
+
+def test_one_calf_programme_at_a_time_the_healing_strains_grading_first() -> None:
+    """A recovering calf strain (2/10) and a past Achilles problem ran both programmes: four
+    calf exercises, a heavy slow raise among them, skipping the strain's graded step (round 16)."""
+    mileage = load(days_since_strength=4, strength_sessions_7d=1, weekly_km=50, previous_week_km=48)
+    out = advise(
+        [
+            LIFTER,
+            mileage,
+            injury("calf_strain", "recovering"),
+            pain("calves", 2),
+            injury("achilles", "history"),
+        ]
+    )
+    assert len(calf_work(out)) <= 2, calf_work(out)
+    assert not set(out.heavy()) & set(calf_work(out)), "no heavy calf raise on a healing strain"
+    history_only = advise([LIFTER, mileage, injury("achilles", "history")])
+    assert "heavy-calf-raise-straight-knee" in history_only.ids, "the Achilles history's own programme"
+
+
+def test_insertional_achilles_at_home_keeps_a_single_leg_raise_at_floor_level() -> None:
+    """Without a dumbbell the loaded floor raise was swapped for a double-leg raise, and the
+    session's single-leg floor raise stood down with it: a 10-week lifter left with bodyweight
+    double-leg raises (round 16). The single-leg raise at floor level is the next step up."""
+    home = athlete(experience="intermediate", age=40, strength_weeks=10, home_only=True)
+    complaint = [pain("achilles", 3, pattern="achilles_insertion"), injury("achilles_insertional")]
+    out = advise([home, load(weekly_km=30, days_since_strength=4), *complaint], equipment=frozenset())
+    assert "calf-raise" in out.ids, calf_work(out)
+    assert out.tagged("below_step") == []
