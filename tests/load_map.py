@@ -277,6 +277,10 @@ SUPINE: frozenset[str] = frozenset({
 })  # fmt: skip
 # Not counted: the inverted row hangs from the hands and heels, the back off the floor.
 
+# Recommended every day, not a training load (Mottola 2018: daily pelvic floor muscle training in
+# pregnancy and after birth): what a taper, a deload or race week leaves whole.
+DAILY_ROUTINES: frozenset[str] = frozenset({"pelvic-floor-training"})
+
 # Lying face down on the belly (what pregnancy after about 16 weeks avoids).
 PRONE: frozenset[str] = frozenset({"superman", "prone-y-raise"})
 # Not counted: planks and push-ups hold the body off the floor on hands or forearms and toes.

@@ -933,12 +933,20 @@ def test_a_taper_or_a_deload_week_leaves_the_daily_pelvic_floor_training_whole()
     off it (round 15)."""
     pregnant = athlete(experience="intermediate", age=31, pregnancy_weeks=30, strength_weeks=12)
     full = next(p for p in advise([pregnant, DUE]).items if p.exercise == "pelvic-floor-training")
-    for lighter in (schedule(days_to_goal_race=10), schedule(block_week=4, block=3)):
+    for lighter in (
+        schedule(days_to_goal_race=10),
+        schedule(block_week=4, block=3),
+        schedule(days_to_goal_race=2),
+    ):
         out = advise([pregnant, DUE, lighter])
         pelvic = [p for p in out.items if p.exercise == "pelvic-floor-training"]
         assert pelvic and pelvic[0].dose == full.dose, (lighter, pelvic)
         other = [p for p in out.items if p.kind == "strength" and p.exercise != "pelvic-floor-training"]
-        assert any(p.dose.get("sets") == 2 for p in other), "the rest of the strength work is lighter"
+        assert (
+            other == []
+            if lighter.get("days_to_goal_race") == 2
+            else any(p.dose.get("sets") == 2 for p in other)
+        ), "the rest of the strength work is lighter (race week: none)"
 
 
 def test_a_runner_who_mostly_cycles_gets_the_extra_glute_work_the_note_promises_today() -> None:
@@ -1079,3 +1087,32 @@ def test_insertional_achilles_at_home_keeps_a_single_leg_raise_at_floor_level() 
     out = advise([home, load(weekly_km=30, days_since_strength=4), *complaint], equipment=frozenset())
     assert "calf-raise" in out.ids, calf_work(out)
     assert out.tagged("below_step") == []
+
+
+def test_the_cycling_block_follows_the_leg_session_and_its_limits() -> None:
+    """The cyclist's glute and hamstring block (in the main list since round 15) kept a
+    dumbbell single-leg bridge and a Bulgarian split squat on a fresh hamstring strain and the
+    day before a key run, 3 x 10 with a dumbbell for a beginner, and a kettlebell swing at 20
+    weeks pregnant (round 16)."""
+    riding = load(weekly_km=25, cycling_share_pct=60, days_since_strength=4)
+    rider = athlete(experience="intermediate", age=35, strength_weeks=8)
+    strain = advise([rider, riding, injury("hamstring"), pain("hamstrings", 4)])
+    assert {"single-leg-bridge-dumbbell", "bulgarian-split-squat", "kettlebell-swing"}.isdisjoint(strain.ids)
+    before_key_run = advise([rider, riding, schedule(key_run_tomorrow=True)])
+    loaded_legs = [
+        p.exercise
+        for p in before_key_run.items
+        if p.kind == "strength"
+        and p.dose.get("load", "bodyweight") != "bodyweight"
+        and {"quadriceps", "hamstrings", "glutes"} & set(before_key_run.ex(p).works)
+    ]
+    assert loaded_legs == [], "loaded leg work becomes its bodyweight version"
+    beginner = advise([athlete(experience="beginner", age=35), riding])
+    assert all(p.dose.get("load", "bodyweight") in ("bodyweight", "light") for p in beginner.items)
+    assert all(int(p.dose.get("sets", 2)) <= 2 for p in beginner.items if p.kind == "strength"), [
+        (p.exercise, p.dose) for p in beginner.items
+    ]
+    pregnant = advise(
+        [athlete(experience="intermediate", age=31, pregnancy_weeks=20, strength_weeks=8), riding]
+    )
+    assert pregnant.tagged("ballistic") == [], "no weight swung in front of the belly"

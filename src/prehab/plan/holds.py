@@ -20,6 +20,16 @@ DAILY = "daily"
 """The catalogue tag of a daily routine, which a deload leaves at its full dose."""
 
 
+def spares_daily(hold: Hold) -> bool:
+    """Whether ``hold`` leaves daily routines alone: a deload, or a hold on whole kinds of work
+    and nothing narrower (a region, a load, a trait or an exercise still applies to them, and
+    a hold that names nothing, "no exercise at all", holds them too)."""
+    if hold.mode == "deload":
+        return True
+    narrower = hold.regions or hold.loads or hold.tags or hold.exercises or hold.works
+    return bool(hold.kinds) and not narrower
+
+
 def effective_load(ex: Exercise, dose: dict[str, Any]) -> str:
     """The load level an item is done at: its dose's, else the catalogue's, else bodyweight."""
     return str(dose.get("load") or ex.dose.get("load") or "bodyweight")
@@ -30,10 +40,11 @@ def hold_matches(hold: Hold, ex: Exercise, dose: dict[str, Any]) -> bool:
 
     A region matches what the exercise loads (the standing leg included, see the catalogue)
     and what it works: stretching a swollen knee stresses it as much as loading it. A deload
-    (a taper's or a block's fourth week: one set fewer) leaves a ``daily`` routine alone: pelvic
-    floor training is recommended every day (Mottola 2018), not periodised like a lift.
+    (a taper's or a block's fourth week: one set fewer) and a hold on a whole kind of work (race
+    week's "no strength work") leave a ``daily`` routine alone: pelvic floor training is
+    recommended every day (Mottola 2018), not periodised like a lift (``spares_daily``).
     """
-    if hold.mode == "deload" and DAILY in ex.tags:
+    if DAILY in ex.tags and spares_daily(hold):
         return False
     if hold.exercises and ex.id not in hold.exercises:
         return False
