@@ -147,6 +147,9 @@ class Prescription(Record):
     """The exercise a hold swapped for this easier one ("" when prescribed as is)."""
     progress_note: str = ""
     """Why this step of its ladder today ("2 sessions of X at RPE 7 or less: progress to Y")."""
+    full_minutes: float = 0.0
+    """The minutes before a deload took a set off (0: not deloaded). The day's time budget counts
+    this, so the minutes a deload frees are not filled with more work (``plan.day``)."""
 
     @property
     def priority(self) -> int:

@@ -1116,3 +1116,26 @@ def test_the_cycling_block_follows_the_leg_session_and_its_limits() -> None:
         [athlete(experience="intermediate", age=31, pregnancy_weeks=20, strength_weeks=8), riding]
     )
     assert pregnant.tagged("ballistic") == [], "no weight swung in front of the belly"
+
+
+def test_a_deload_week_does_not_fill_the_time_it_frees_with_more_work() -> None:
+    """In a deload week "one set fewer" freed minutes the plan filled with two more jumping
+    exercises: four times the normal week's jump contacts, and more exercises than that week
+    (round 16). A deload is the same work, lighter."""
+    runner = [
+        athlete(experience="intermediate", age=38, strength_weeks=12),
+        goal("economy"),
+        load(weekly_km=45, previous_week_km=43, days_since_strength=3, days_since_cross_plane=5),
+    ]
+    normal = advise([*runner, schedule(block_week=2, block=3, days_to_goal_race=40)])
+    deload = advise([*runner, schedule(block_week=4, block=3, days_to_goal_race=40)])
+    main = {p.exercise for p in normal.plan.items}
+    assert {p.exercise for p in deload.plan.items} <= main, (
+        [p.exercise for p in deload.plan.items],
+        sorted(main),
+    )
+
+    def sets(out: Outcome) -> int:
+        return sum(int(p.dose.get("sets", 1) or 1) for p in out.plan.items)
+
+    assert sets(deload) < sets(normal)

@@ -97,7 +97,9 @@ def plan_day(ev: Evaluation, catalogue: dict[str, Exercise], options: PlanOption
 
 def _fit_budget(plan: DayPlan, chosen: list[Prescription], budget: float | None) -> None:
     """Complaints first: each complaint gets its best item that still fits, then the rest
-    (complaint items before routine ones) by priority, as long as they fit."""
+    (complaint items before routine ones) by priority, as long as they fit. A deloaded item
+    counts the minutes it took before the deload (``full_minutes``): a deload is the same work,
+    lighter, not room for more (round 16: a deload week brought in two more jumping exercises)."""
     if budget is None:
         plan.items.extend(chosen)
         return
@@ -105,18 +107,23 @@ def _fit_budget(plan: DayPlan, chosen: list[Prescription], budget: float | None)
     answered: set[str] = set()
     taken: list[Prescription] = []
     for presc in chosen:  # ordered by priority: the first fitting item per complaint is its best
-        if presc.complaints - answered and used + presc.minutes <= budget:
+        if presc.complaints - answered and used + _cost(presc) <= budget:
             taken.append(presc)
             answered |= presc.complaints
-            used += presc.minutes
+            used += _cost(presc)
     rest = sorted((p for p in chosen if p not in taken), key=lambda p: not p.complaints)
     for presc in rest:
-        if used + presc.minutes <= budget:
+        if used + _cost(presc) <= budget:
             taken.append(presc)
-            used += presc.minutes
+            used += _cost(presc)
         else:
             plan.extra.append(presc)
     plan.items.extend(taken)
+
+
+def _cost(presc: Prescription) -> float:
+    """What an item counts for in the day's time: its minutes before a deload, else its own."""
+    return presc.full_minutes or presc.minutes
 
 
 def _regression_that_fits(

@@ -144,12 +144,13 @@ def forbids(h: Conclusion) -> bool:
 
 
 def _one_set_fewer(presc: Prescription) -> Prescription:
+    """A deload's step: a set fewer, the minutes it took before kept as ``full_minutes``."""
     dose = dict(presc.dose)
     sets = int(dose.get("sets", 1) or 1)
     if sets <= DELOAD_FLOOR_SETS:
         return presc
     dose["sets"] = sets - 1
-    return _at_dose(presc, dose)
+    return _at_dose(presc, dose, full_minutes=presc.full_minutes or presc.minutes)
 
 
 def easier_version(
