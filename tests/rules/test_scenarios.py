@@ -1139,3 +1139,24 @@ def test_a_deload_week_does_not_fill_the_time_it_frees_with_more_work() -> None:
         return sum(int(p.dose.get("sets", 1) or 1) for p in out.plan.items)
 
     assert sets(deload) < sets(normal)
+
+
+def test_a_growing_heel_with_pain_at_the_insertion_keeps_its_gentle_calf_stretch() -> None:
+    """A 12-year-old's pain where the Achilles meets the heel is the growth plate (Sever's) until
+    shown otherwise: the adult insertional rule's "no calf stretching" took away the gentle stretch
+    the growing-heel line recommends (round 16)."""
+    out = advise(
+        [
+            athlete(experience="intermediate", age=12, strength_weeks=4),
+            DUE,
+            pain("achilles", 3, pattern="achilles_insertion"),
+        ]
+    )
+    assert "calf-stretch-wall" in out.ids, "a gentle calf stretch helps a growing heel"
+    assert out.tagged("below_step") == [] and out.impact() == [] and out.heavy() == []
+    loaded = [
+        p.exercise
+        for p in out.items
+        if p.dose.get("load") in ("moderate", "heavy") and {"calves", "achilles"} & set(out.ex(p).works)
+    ]
+    assert loaded == [], "no loaded calf work on a growth plate"
