@@ -1160,3 +1160,28 @@ def test_a_growing_heel_with_pain_at_the_insertion_keeps_its_gentle_calf_stretch
         if p.dose.get("load") in ("moderate", "heavy") and {"calves", "achilles"} & set(out.ex(p).works)
     ]
     assert loaded == [], "no loaded calf work on a growth plate"
+
+
+def test_a_hamstring_that_still_hurts_gets_bridges_and_holds_not_lengthening_curls() -> None:
+    """ "Bridges and steady holds meanwhile" stood beside a hamstring slider curl, which lowers
+    the heels away under load, as a Nordic curl does (round 16)."""
+    runner = [
+        athlete(experience="intermediate", age=30, strength_weeks=0),
+        load(weekly_km=25, days_since_strength=20),
+    ]
+    out = advise([*runner, pain("hamstrings", 3), tight("hamstrings", 6), injury("hamstring", "recovering")])
+    assert "bridges and steady holds" in out.texts()
+    assert {"hamstring-curl-towel", "nordic-curl"}.isdisjoint(out.ids)
+    assert "glute-bridge" in out.ids
+
+
+def test_a_leg_that_must_rest_is_not_told_upper_body_and_core_only_beside_leg_work() -> None:
+    """ "Instead: ... strength work for the upper body and the core" stood beside a goblet squat
+    and a weighted calf raise for a hamstring at 7/10 (round 16): the words name what the list
+    does, work that spares the painful part."""
+    out = advise([LIFTER, DUE, injury("hamstring", "recovering"), pain("hamstrings", 7)])
+    instead = " ".join(c.text for c in out.ev.instead)
+    legs = [p.exercise for p in out.items if {"quadriceps", "calves", "glutes"} & set(out.ex(p).works)]
+    assert legs, "leg work that spares the hamstring stays: the premise of this test"
+    assert "upper body and the core" not in instead, (instead, legs)
+    assert out.touching({"hamstrings"}) == [], "nothing loads the painful hamstring"
