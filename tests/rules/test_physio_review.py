@@ -37,6 +37,10 @@ from prehab.rulebook.factsfile import load_facts_file
 RUNNERS = Path(__file__).parents[1] / "fixtures" / "physio"
 
 
+def _has(out: Outcome, exercise: str) -> None:
+    assert exercise in out.ids, f"{exercise} is not in the plan: {sorted(out.ids)}"
+
+
 def no_deep_knee(out: Outcome) -> None:
     assert not in_set(out, DEEP_KNEE_FLEXION), (
         f"deep or loaded knee bending: {in_set(out, DEEP_KNEE_FLEXION)}"
@@ -98,10 +102,16 @@ FINDINGS: dict[str, list[Check]] = {
     "19": [no_deep_knee, pain_free_only, not_fired("patellar-tendon-loading"), fires("adolescent-knee-pain")],
     "20": [pain_free_only, nothing_below_a_step, no_calf_loading, not_fired("achilles-midportion-loading")],
     "40": [refers("doctor-soon"), no_strides_or_heavy_notes, fires("red-s-bone-pain"), no_impact],
+    # A 13-year-old's pain at the insertion is the heel's growth plate (Sever's) until shown
+    # otherwise: KNOWLEDGE.md's relative rest and calf flexibility, not the adult insertional
+    # programme with its "no calf stretching" (round 16 reversed round 3's fires(...insertional)).
     "44": [
         pain_free_only,
         nothing_below_a_step,
-        fires("achilles-insertional-loading"),
+        no_heavy,
+        fires("adolescent-heel-pain"),
+        not_fired("achilles-insertional-loading"),
+        lambda out: _has(out, "calf-stretch-wall"),
         never_says("not known where"),
     ],
     # minor findings fixed with them
