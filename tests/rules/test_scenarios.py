@@ -1185,3 +1185,18 @@ def test_a_leg_that_must_rest_is_not_told_upper_body_and_core_only_beside_leg_wo
     assert legs, "leg work that spares the hamstring stays: the premise of this test"
     assert "upper body and the core" not in instead, (instead, legs)
     assert out.touching({"hamstrings"}) == [], "nothing loads the painful hamstring"
+
+
+def test_a_growing_hip_to_be_checked_gets_the_upper_body_and_core_work_its_instead_names() -> None:
+    """ "Work for the upper body and the core that spares the leg is fine" stood beside an empty
+    list for a 14-year-old with knee pain at 7/10 (round 16)."""
+    out = advise(
+        [
+            athlete(experience="intermediate", age=14, strength_weeks=6),
+            DUE,
+            pain("knees", 7, pattern="below_kneecap"),
+        ]
+    )
+    assert "upper body and the core that spares the leg" in " ".join(c.text for c in out.ev.instead)
+    assert out.plan.items, "the work the instead names is on the list"
+    assert out.touching(set(LOWER_LIMB)) == [] and out.tagged("standing") == []
