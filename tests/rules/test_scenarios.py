@@ -1200,3 +1200,12 @@ def test_a_growing_hip_to_be_checked_gets_the_upper_body_and_core_work_its_inste
     assert "upper body and the core that spares the leg" in " ".join(c.text for c in out.ev.instead)
     assert out.plan.items, "the work the instead names is on the list"
     assert out.touching(set(LOWER_LIMB)) == [] and out.tagged("standing") == []
+
+
+def test_no_aim_for_two_or_three_sessions_beside_a_stop_to_running() -> None:
+    """Back pain with numbness down a leg: "aim for 2-3 sessions a week" stood beside an empty
+    list and "whatever light strength is left (there may be none)" (round 16)."""
+    nerve = pain("lower_back", 4, spreads_to_leg=True, numbness=True)
+    out = advise([athlete(experience="intermediate", age=44, strength_weeks=8), DUE, nerve])
+    assert "aim for 2-3 sessions a week" not in out.texts()
+    assert "aim for 2-3 sessions a week" in advise([LIFTER, DUE]).texts(), "it stays on a normal day"
