@@ -106,10 +106,10 @@ class Hold(Record, frozen=True):
             return f"one step easier: any {what}"
         if self.mode == "deload":
             return f"one set fewer (never below two) on any {what}, daily routines apart"
+        if self.mode == "pause":
+            return f"no {what} for now, daily routines apart"
         if subject == "exercise" and not parts:
             return "no exercise at all"
-        if "strength" in self.kinds and not parts:  # a whole kind: plan.holds.spares_daily
-            return f"no {what}, daily routines apart"
         return f"no {what}"
 
 

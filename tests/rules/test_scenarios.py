@@ -1209,3 +1209,39 @@ def test_no_aim_for_two_or_three_sessions_beside_a_stop_to_running() -> None:
     out = advise([athlete(experience="intermediate", age=44, strength_weeks=8), DUE, nerve])
     assert "aim for 2-3 sessions a week" not in out.texts()
     assert "aim for 2-3 sessions a week" in advise([LIFTER, DUE]).texts(), "it stays on a normal day"
+
+
+def test_a_stop_holds_the_daily_pelvic_floor_training_too() -> None:
+    """Round 16 let daily routines through any hold on whole kinds of work: a pregnant runner's
+    dizziness ("no strength or jumping work until a doctor has seen you") kept her pelvic floor
+    set, beside "stop exercising and seek care" (round 17). Race week's pause still keeps it."""
+    for who in (
+        athlete(experience="intermediate", age=31, pregnancy_weeks=24),
+        athlete(experience="intermediate", age=31, weeks_postpartum=8),
+    ):
+        out = advise([who, DUE, sign("dizziness")])
+        assert [p.exercise for p in out.items if p.kind != "mobility"] == [], (who, out.ids)
+    race = advise(
+        [athlete(experience="intermediate", age=31, pregnancy_weeks=24), DUE, schedule(days_to_goal_race=2)]
+    )
+    assert "pelvic-floor-training" in race.ids
+
+
+def test_a_growing_heel_at_home_gets_no_session_calf_raise_on_top_of_its_stretch() -> None:
+    """A 14-year-old with Sever's at home got the session's single-leg calf raise (3 x 15 per
+    side) beside "train only as far as stays pain-free"; in a gym the loaded raise is held and
+    nothing took its place (round 17)."""
+    teen = athlete(experience="intermediate", age=14, strength_weeks=6, home_only=True)
+    out = advise([teen, DUE, pain("achilles", 3, pattern="achilles_insertion")], equipment=frozenset())
+    assert "calf-stretch-wall" in out.ids
+    assert calf_work(out) == [], calf_work(out)
+
+
+def test_a_hamstring_that_still_hurts_is_not_told_the_towel_curl_builds_the_base() -> None:
+    runner = [
+        athlete(experience="intermediate", age=30, strength_weeks=0),
+        load(weekly_km=25, days_since_strength=20),
+    ]
+    out = advise([*runner, pain("hamstrings", 3), injury("hamstring", "recovering")])
+    assert "towel curl builds the base" not in out.texts()
+    assert "towel curl builds the base" in advise([*runner, injury("hamstring", "recovering")]).texts()

@@ -21,13 +21,12 @@ DAILY = "daily"
 
 
 def spares_daily(hold: Hold) -> bool:
-    """Whether ``hold`` leaves daily routines alone: a deload, or a hold on whole kinds of work
-    and nothing narrower (a region, a load, a trait or an exercise still applies to them, and
-    a hold that names nothing, "no exercise at all", holds them too)."""
-    if hold.mode == "deload":
-        return True
-    narrower = hold.regions or hold.loads or hold.tags or hold.exercises or hold.works
-    return bool(hold.kinds) and not narrower
+    """Whether ``hold`` leaves daily routines alone: a ``deload`` or a ``pause``, the modes of
+    training's own rhythm (a block's fourth week, a taper, race week). A hold that stops
+    something for a warning sign (``remove``, ``regress``, ``reduce``) holds them too: round 16
+    had let them through any hold on whole kinds of work, and a pregnant runner's dizziness
+    ("no strength work until a doctor has seen you") kept her pelvic floor set (round 17)."""
+    return hold.mode in ("deload", "pause")
 
 
 def effective_load(ex: Exercise, dose: dict[str, Any]) -> str:
@@ -40,9 +39,9 @@ def hold_matches(hold: Hold, ex: Exercise, dose: dict[str, Any]) -> bool:
 
     A region matches what the exercise loads (the standing leg included, see the catalogue)
     and what it works: stretching a swollen knee stresses it as much as loading it. A deload
-    (a taper's or a block's fourth week: one set fewer) and a hold on a whole kind of work (race
-    week's "no strength work") leave a ``daily`` routine alone: pelvic floor training is
-    recommended every day (Mottola 2018), not periodised like a lift (``spares_daily``).
+    (a taper's or a block's fourth week: one set fewer) and a pause (race week: no strength work
+    for a few days) leave a ``daily`` routine alone: pelvic floor training is recommended every
+    day (Mottola 2018), not periodised like a lift (``spares_daily``). A stop never does.
     """
     if DAILY in ex.tags and spares_daily(hold):
         return False
@@ -137,6 +136,8 @@ def _as(ex: Exercise, base: Prescription, dose: dict[str, Any] | None = None) ->
 
 SOFT_MODES = ("reduce", "deload")
 """Modes that change a dose but forbid nothing: the item stays, easier."""
+DROPPING_MODES = ("remove", "pause")
+"""Modes that drop a matching item outright (``pause``: for training's rhythm, not a sign)."""
 
 
 def forbids(h: Conclusion) -> bool:
@@ -227,7 +228,7 @@ def apply_holds(
         if not blockers:
             _keep_lighter(kept, presc)
             continue
-        hard = [b for b in blockers if b.hold is not None and b.hold.mode == "remove"]
+        hard = [b for b in blockers if b.hold is not None and b.hold.mode in DROPPING_MODES]
         if hard:
             removed.append((presc, hard[0].reason))
             continue

@@ -139,10 +139,10 @@ def apply_progression(
 def _held_back(target: Exercise, holds: list[Conclusion]) -> bool:
     """Whether a hold (a beginner's or a masters runner's "easier versions first") would swap
     the next step straight back down: then the runner stays where they are, never below it."""
-    from prehab.plan.holds import blocking
+    from prehab.plan.holds import DROPPING_MODES, blocking
 
     return any(
-        h.hold is not None and h.hold.mode in ("regress", "remove")
+        h.hold is not None and h.hold.mode in ("regress", *DROPPING_MODES)
         for h in blocking(holds, target, target.dose)
     )
 

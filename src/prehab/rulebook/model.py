@@ -31,7 +31,7 @@ LOADS = ("bodyweight", "light", "moderate", "heavy")
 KINDS = ("mobility", "strength", "plyometric")
 PLANES = ("sagittal", "frontal", "transverse", "multi")
 LOADING_KINDS = ("strength", "plyometric")
-HOLD_MODES = ("remove", "regress", "reduce", "deload")
+HOLD_MODES = ("remove", "regress", "reduce", "deload", "pause")
 """What a hold does to a matching prescription: drop it; swap it for the first catalogue
 regression that the hold no longer matches; or one step easier (a regression, else fewer sets
 and a lighter load) -- the pain-monitoring model's "reduce the load", not "stop all loading";
