@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.engine.test_engine_cache import RULE
 
 from prehab.engine import compile as compile_module
 from prehab.engine.compile import EnginePlan, bind, plan_rules
@@ -118,19 +119,7 @@ def test_a_plan_that_does_not_fit_its_rules_is_compiled_again(
 
 
 def test_a_rule_the_user_disables_is_not_planned(make_pack: Callable[..., Path]) -> None:
-    rule = """
-[[rule]]
-id = "calves-{n}"
-title = "t"
-when = [ {{ fact = "tightness", region = "calves", level = {{ at_least = {n} }} }} ]
-then.prescribe = [ {{ exercise = "calf-stretch" }} ]
-why = "w"
-source = "s"
-[[rule.example]]
-given = [ {{ fact = "tightness", region = "calves", level = 9 }} ]
-expect.fires = ["calves-{n}"]
-"""
-    pack = make_pack(rule.format(n=3) + rule.format(n=4))
+    pack = make_pack(RULE.format(n=3) + RULE.format(n=4))  # a calf rule at two thresholds
     (pack / "mine.toml").write_text('[[override]]\nid = "calves-4"\nenabled = false\n', encoding="utf-8")
     book = load_rulebook([pack]).rulebook
     assert book is not None and book.disabled == {"calves-4"}
