@@ -1245,3 +1245,40 @@ def test_a_hamstring_that_still_hurts_is_not_told_the_towel_curl_builds_the_base
     out = advise([*runner, pain("hamstrings", 3), injury("hamstring", "recovering")])
     assert "towel curl builds the base" not in out.texts()
     assert "towel curl builds the base" in advise([*runner, injury("hamstring", "recovering")]).texts()
+
+
+def test_a_possible_clot_in_pregnancy_stops_the_pelvic_floor_set_too() -> None:
+    """ "Stop exercising and seek care for calf pain or swelling" stood beside "Pelvic floor
+    training 3 x 10" for a pregnant runner with a swollen, warm calf (round 18)."""
+    pregnant = athlete(experience="intermediate", age=31, pregnancy_weeks=30, strength_weeks=10)
+    out = advise([pregnant, DUE, sign("swollen_warm_calf")])
+    assert out.items == [], out.ids
+    assert "pelvic-floor-training" in advise([pregnant, DUE]).ids
+
+
+def test_a_healing_calf_strain_sets_the_calf_work_beside_an_achilles_programme() -> None:
+    """A recovering calf strain and a current Achilles problem stacked both programmes: four
+    calf exercises with a heavy slow raise (round 17/18). The strain's graded steps win."""
+    mileage = load(days_since_strength=4, strength_sessions_7d=1, weekly_km=50, previous_week_km=48)
+    for achilles in (pain("achilles", 3, pattern="achilles_midportion"), injury("achilles_insertional")):
+        out = advise([LIFTER, mileage, injury("calf_strain", "recovering"), pain("calves", 2), achilles])
+        assert set(calf_work(out)) <= {"double-leg-calf-raise", "seated-calf-raise", "calf-raise"}, calf_work(
+            out
+        )
+        assert out.heavy() == []
+
+
+def test_a_towel_is_not_kit_a_home_runner_lacks() -> None:
+    home = athlete(experience="intermediate", age=30, strength_weeks=2, home_only=True)
+    out = advise(
+        [home, load(weekly_km=25, days_since_strength=20), injury("hamstring", "recovering")],
+        equipment=frozenset(),
+    )
+    missing = [p.exercise for p, _ in out.plan.missing_equipment]
+    assert "hamstring-curl-towel" not in missing and "hamstring-curl-towel" in out.ids, (missing, out.ids)
+
+
+def test_no_deload_note_beside_a_stop() -> None:
+    out = advise([LIFTER, DUE, schedule(block_week=4, block=3), sign("dizziness")])
+    assert "Deload week" not in out.texts()
+    assert "Deload week" in advise([LIFTER, DUE, schedule(block_week=4, block=3)]).texts()
