@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.clinical import HIP, KEEP_RUNNING, LOWER_LIMB, Outcome, advise
+from tests.load_map import DEEP_KNEE_FLEXION
 
 from prehab.model import Fact
 
@@ -1282,3 +1283,32 @@ def test_no_deload_note_beside_a_stop() -> None:
     out = advise([LIFTER, DUE, schedule(block_week=4, block=3), sign("dizziness")])
     assert "Deload week" not in out.texts()
     assert "Deload week" in advise([LIFTER, DUE, schedule(block_week=4, block=3)]).texts()
+
+
+def test_a_young_runner_with_a_strength_base_gets_strides_and_low_jumps_with_a_coach() -> None:
+    """Under-18s never got strides or plyometrics (rounds 15-18), though supervised jumping
+    work is part of youth training once the technique is there (Lloyd 2014). Low jumps on two
+    legs first; none without a strength base, nor on a growing knee or heel that hurts."""
+    teen = athlete(experience="advanced", age=16, strength_weeks=10)
+    out = advise([teen, goal("economy"), load(weekly_km=45, days_since_strength=3, days_since_cross_plane=4)])
+    assert "strides" in out.texts()
+    assert out.plyometric(), "supervised low jumps"
+    assert not set(out.plyometric()) & (DEEP_KNEE_FLEXION | {"bounding", "skater-jump"}), out.plyometric()
+    assert "coach" in out.texts() and out.heavy() == []
+    new = advise(
+        [
+            athlete(experience="intermediate", age=17, strength_weeks=5),
+            goal("economy"),
+            load(weekly_km=40, days_since_strength=3),
+        ]
+    )
+    assert new.plyometric() == [], "no jumps before a strength base"
+    sore = advise(  # a growing knee (14) that hurts: no jumps, no strides
+        [
+            athlete(experience="advanced", age=14, strength_weeks=10),
+            goal("economy"),
+            load(weekly_km=45, days_since_strength=3),
+            pain("knees", 3, pattern="below_kneecap"),
+        ]
+    )
+    assert sore.plyometric() == [] and "strides of" not in sore.texts()
