@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.clinical import HIP, KEEP_RUNNING, LOWER_LIMB, Outcome, advise
+from tests.clinical import HIP, KEEP_RUNNING, LOWER_LIMB, Outcome, advise, independent_loads
 from tests.load_map import DEEP_KNEE_FLEXION
 
 from prehab.model import Fact
@@ -1312,3 +1312,21 @@ def test_a_young_runner_with_a_strength_base_gets_strides_and_low_jumps_with_a_c
         ]
     )
     assert sore.plyometric() == [] and "strides of" not in sore.texts()
+
+
+def test_a_healing_calf_strain_holds_the_jumps_and_eases_a_plantar_raise() -> None:
+    """ "Heavier calf raises wait" stood beside bounding and box jumps, which load a calf far
+    more, and beside a loaded single-leg heel raise for a plantar fascia (round 19)."""
+    runner = [athlete(experience="intermediate", age=34, strength_weeks=10), goal("economy"), DUE]
+    out = advise([*runner, injury("calf_strain", "recovering")])
+    assert [p for p in out.plyometric() if {"calves", "achilles"} & independent_loads(p)] == []
+    plantar = advise([*runner, injury("calf_strain", "recovering"), injury("plantar_fascia")])
+    assert "single-leg-heel-raise-towel" not in plantar.ids
+    assert "double-leg-calf-raise" in plantar.ids, "the strain's graded step stays"
+
+
+def test_a_stop_in_pregnancy_leaves_no_word_on_how_to_do_core_work() -> None:
+    out = advise(
+        [athlete(experience="intermediate", age=31, pregnancy_weeks=30), DUE, sign("swollen_warm_calf")]
+    )
+    assert out.items == [] and "bird dog" not in out.texts()
