@@ -1330,3 +1330,16 @@ def test_a_stop_in_pregnancy_leaves_no_word_on_how_to_do_core_work() -> None:
         [athlete(experience="intermediate", age=31, pregnancy_weeks=30), DUE, sign("swollen_warm_calf")]
     )
     assert out.items == [] and "bird dog" not in out.texts()
+
+
+def test_no_strides_beside_a_calf_strain_that_is_fresh_or_healing() -> None:
+    """ "Add 4-6 strides of 20 seconds" stood beside "Current calf strain: no calf strength work,
+    hopping or calf stretching" and beside a healing strain's "jumping waits" (round 20 must-fix):
+    fast running loads the calf far more than the raises the plan holds."""
+    runner = [athlete(experience="intermediate", age=34, strength_weeks=10), goal("economy"), DUE]
+    for status in ("current", "recovering"):
+        out = advise([*runner, injury("calf_strain", status)])
+        assert "strides of" not in out.texts(), status
+    assert "strides of" in advise([*runner, injury("calf_strain", "history")]).texts(), (
+        "healed: strides again"
+    )
