@@ -1343,3 +1343,13 @@ def test_no_strides_beside_a_calf_strain_that_is_fresh_or_healing() -> None:
     assert "strides of" in advise([*runner, injury("calf_strain", "history")]).texts(), (
         "healed: strides again"
     )
+
+
+def test_a_current_runners_knee_gets_no_deep_landings_and_a_healing_bone_no_strides() -> None:
+    """Box jumps beside a current runner's knee, and "add 4-6 strides" beside a bone stress
+    injury's walk-run return (round 20)."""
+    runner = [athlete(experience="intermediate", age=34, strength_weeks=10), goal("economy"), DUE]
+    knee = advise([*runner, injury("patellofemoral")])
+    assert not set(knee.plyometric()) & DEEP_KNEE_FLEXION, knee.plyometric()
+    bone = advise([*runner, injury("bone_stress", "recovering")])
+    assert "strides of" not in bone.texts() and bone.impact() == []
