@@ -1353,3 +1353,39 @@ def test_a_current_runners_knee_gets_no_deep_landings_and_a_healing_bone_no_stri
     assert not set(knee.plyometric()) & DEEP_KNEE_FLEXION, knee.plyometric()
     bone = advise([*runner, injury("bone_stress", "recovering")])
     assert "strides of" not in bone.texts() and bone.impact() == []
+
+
+def test_a_fresh_strain_is_not_planned_around_a_hard_run() -> None:
+    """ "Hard run today: if you lift today, do it after the run" and "do the full session after
+    the key run" stood beside "Current calf strain: walk as pain allows", and beside a current
+    hamstring strain (round 21 must-fix): a fresh strain does not run yet."""
+    runner = [athlete(experience="intermediate", age=34, strength_weeks=10), DUE]
+    for strain in (injury("calf_strain"), injury("hamstring")):
+        for day in (schedule(key_run_today=True), schedule(key_run_tomorrow=True)):
+            text = advise([*runner, strain, day]).texts()
+            assert "after the run" not in text and "after the key run" not in text, (strain, day)
+            assert not KEEP_RUNNING.search(text), (strain, day, KEEP_RUNNING.search(text))
+
+
+def test_a_current_bone_stress_injury_holds_loaded_leg_work_until_the_clinician_sets_it() -> None:
+    """A goblet squat and a weighted calf raise at moderate loads stood under "see a
+    physiotherapist before loading it" for a current bone stress injury (round 21 must-fix)."""
+    for where in ([], [pain("shins", 2)]):
+        out = advise([LIFTER, DUE, injury("bone_stress"), *where])
+        loaded = [
+            p.exercise
+            for p in out.items
+            if p.dose.get("load") in ("moderate", "heavy") and independent_loads(p.exercise) & LOWER_LIMB
+        ]
+        assert loaded == [], (where, loaded)
+        assert out.impact() == []
+
+
+def test_the_runners_knee_landing_line_gives_way_to_a_knee_stop_and_holds_bounding() -> None:
+    """ "Lower jumps such as skipping and pogo hops are easier on the kneecap" stood under "no
+    hopping or jumping on it", and bounding stayed beside it (round 21)."""
+    runner = [athlete(experience="intermediate", age=34, strength_weeks=10), goal("speed"), DUE]
+    out = advise([*runner, injury("patellofemoral")])
+    assert "bounding" not in out.ids and not set(out.plyometric()) & DEEP_KNEE_FLEXION
+    worse = advise([*runner, pain("knees", 4, pattern="around_kneecap", worse_next_morning=True)])
+    assert "pogo hops are easier" not in worse.texts()
