@@ -206,7 +206,7 @@ def test_a_fact_kind_with_too_many_fields_is_refused(make_pack: Callable[..., Pa
 @pytest.fixture
 def check_misses(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend the loader missed a limit, so durable itself refuses (error 108) at Engine()."""
-    monkeypatch.setattr(limits, "check", lambda rules, schema=None: [])
+    monkeypatch.setattr(limits, "check", lambda rules, schema=None, compiled_rules=None: [])
 
 
 REFUSED = shared_condition(260)

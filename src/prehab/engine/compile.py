@@ -154,7 +154,11 @@ def compile_rule(rule: Rule, stage: int, gate: int = 0) -> list[CompiledRule]:
     return out
 
 
-def compile_rules(rules: list[Rule]) -> tuple[list[CompiledRule], int]:
+Compiled = tuple[list[CompiledRule], int]
+"""``compile_rules``' answer: the durable rules and the number of stages to run."""
+
+
+def compile_rules(rules: list[Rule]) -> Compiled:
     """Compiled durable rules for ``rules`` (the enabled ones) and the number of stages to run."""
     strata, _ = analysis.stratify(rules)
     stages = max(strata.values(), default=0) + 1
@@ -221,9 +225,10 @@ class BoundRule(Record, frozen=True):
     """durable alias -> the conditions it matches, any one of them (as ``CompiledRule.aliases``)."""
 
 
-def plan_rules(rules: list[Rule]) -> EnginePlan:
-    """The plan for ``rules`` (the enabled ones)."""
-    compiled, stages = compile_rules(rules)
+def plan_rules(rules: list[Rule], compiled_rules: Compiled | None = None) -> EnginePlan:
+    """The plan for ``rules`` (the enabled ones); ``compiled_rules``: their compile, when the
+    caller has already made it (the loader's limit check), so it is not made twice."""
+    compiled, stages = compiled_rules if compiled_rules is not None else compile_rules(rules)
     definitions: dict[str, Any] = {f"r{i}": c.definition for i, c in enumerate(compiled)}
     definitions.update(internal_definitions())
     planned = tuple(

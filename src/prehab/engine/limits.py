@@ -42,7 +42,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from prehab.engine.compile import STAGE_KIND, compile_rules, expressions, internal_definitions
+from prehab.engine.compile import STAGE_KIND, Compiled, compile_rules, expressions, internal_definitions
 from prehab.record import Record, field
 from prehab.rulebook import analysis
 from prehab.rulebook.model import Rule
@@ -225,9 +225,12 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def check(rules: list[Rule], schema: FactSchema | None = None) -> list[LimitProblem]:
-    """Every limit the (enabled) ``rules`` go past once compiled; empty when the engine can run them."""
-    compiled, _ = compile_rules(rules)
+def check(
+    rules: list[Rule], schema: FactSchema | None = None, compiled_rules: Compiled | None = None
+) -> list[LimitProblem]:
+    """Every limit the (enabled) ``rules`` go past once compiled; empty when the engine can run
+    them. ``compiled_rules``: their compile, when the caller has made it already."""
+    compiled, _ = compiled_rules if compiled_rules is not None else compile_rules(rules)
     problems: list[LimitProblem] = []
     network = _Network()
     for name, definition in internal_definitions().items():

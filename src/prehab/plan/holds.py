@@ -17,7 +17,7 @@ from prehab.record import replace
 from prehab.rulebook.model import LOADS, Exercise
 
 DAILY = "daily"
-"""The catalogue tag of a daily routine, which a deload leaves at its full dose."""
+"""The catalogue tag of a daily routine, which a deload or a pause leaves whole (``spares_daily``)."""
 
 
 def spares_daily(hold: Hold) -> bool:

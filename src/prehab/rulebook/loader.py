@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prehab.digest import sha256
 from prehab.model import Problem, errors_in
@@ -22,6 +22,9 @@ from prehab.rulebook.suggest import did_you_mean
 # The checks (parse, exercises, ladders, analysis, holdcheck) are imported where a load runs
 # them: a pack read back from the cache (``packcache``) needs none of their import time.
 from prehab.safe.toml import TomlError, decode_text, parse_toml, read_file, read_toml_text, toml_files
+
+if TYPE_CHECKING:
+    from prehab.engine.compile import Compiled
 
 SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
@@ -142,7 +145,7 @@ def _load_files(
         )
         if rule is not None:
             rules[rule.id] = rule
-    _cross_check(rules, exercises, schema, problems)
+    compiled = _cross_check(rules, exercises, schema, problems)
     if errors_in(problems):
         return LoadResult(None, problems)
     digest = sha256()
@@ -153,7 +156,8 @@ def _load_files(
     book = Rulebook(
         schema, rules, exercises, [s.path for s in sources], digest.hexdigest()[:16], replaced, disabled
     )
-    book.plan = plan_rules(book.active_rules)  # kept in the pack cache: a start compiles nothing
+    # kept in the pack cache: a start compiles nothing; the limit check's compile serves it
+    book.plan = plan_rules(book.active_rules, compiled)
     return LoadResult(book, problems)
 
 
@@ -374,7 +378,10 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> str | None:
 
 def _cross_check(
     rules: dict[str, Rule], exercises: dict[str, Exercise], schema: FactSchema, problems: list[Problem]
-) -> None:
+) -> Compiled | None:
+    """Whole-pack checks into ``problems``; the enabled rules' compile the engine's limits were
+    counted on (None when a cycle stops it), for the engine's plan."""
+    from prehab.engine.compile import compile_rules
     from prehab.rulebook import analysis, holdcheck
 
     active = [r for r in rules.values() if r.enabled]
@@ -413,10 +420,12 @@ def _cross_check(
                 "warning",
             )
         )
+    compiled = None
     if not cycle:  # the engine's limits, counted on the compiled pack (prehab.engine.limits)
         from prehab.engine.limits import check as engine_limits
 
-        for limit in engine_limits(active, schema):
+        compiled = compile_rules(active)
+        for limit in engine_limits(active, schema, compiled):
             if limit.rule is not None:
                 at = limit.rule
                 where = f"rule.{at.id}.{limit.path}" if limit.path else f"rule.{at.id}"
@@ -448,6 +457,7 @@ def _cross_check(
                 "warning",
             )
         )
+    return compiled
 
 
 def default_layers(extra: Path | None = None, *, include_user: bool = True) -> list[Path]:

@@ -35,7 +35,8 @@ HOLD_MODES = ("remove", "regress", "reduce", "deload", "pause")
 """What a hold does to a matching prescription: drop it; swap it for the first catalogue
 regression that the hold no longer matches; or one step easier (a regression, else fewer sets
 and a lighter load) -- the pain-monitoring model's "reduce the load", not "stop all loading";
-or deload: the same exercise and load with a set fewer (every 4th week, taper)."""
+or deload: the same exercise and load with a set fewer (every 4th week, taper); or pause: dropped
+as by remove, but for training's own rhythm (race week), so a daily routine stays."""
 PROGRESS_DIRECTIONS = ("up", "hold", "down")
 LOAD_STEPS = ("up", "same", "down")
 """``then.load``: the next load (or reps, or seconds) of an exercise with recorded work."""
