@@ -1389,3 +1389,26 @@ def test_the_runners_knee_landing_line_gives_way_to_a_knee_stop_and_holds_boundi
     assert "bounding" not in out.ids and not set(out.plyometric()) & DEEP_KNEE_FLEXION
     worse = advise([*runner, pain("knees", 4, pattern="around_kneecap", worse_next_morning=True)])
     assert "pogo hops are easier" not in worse.texts()
+
+
+def test_a_healing_strain_runs_easy_and_keeps_its_graded_work_beside_a_key_run() -> None:
+    """A healing calf strain had no word on running; "Hard run today: lift after it" stood beside
+    "Hamstring still hurts: keep runs easy", and a key run tomorrow dropped the strain's graded
+    calf raises (round 21 should-fix)."""
+    runner = [athlete(experience="advanced", age=36, strength_weeks=12), load(days_since_strength=3)]
+    calf = advise([*runner, injury("calf_strain", "recovering")]).texts()
+    assert "keep runs easy" in calf and "no strides, hills or speed" in calf
+    healing = (
+        [injury("calf_strain", "recovering")],
+        [injury("hamstring", "recovering"), pain("hamstrings", 3)],
+    )
+    for strain in healing:
+        for day in (schedule(key_run_today=True), schedule(key_run_tomorrow=True)):
+            out = advise([*runner, *strain, day])
+            text = out.texts()
+            assert "after the run" not in text and "after the key run" not in text, (strain, day)
+            assert "make it an easy, flat run" in text, (strain, day)
+    tomorrow = advise([*runner, injury("calf_strain", "recovering"), schedule(key_run_tomorrow=True)])
+    assert {"double-leg-calf-raise", "seated-calf-raise"} <= tomorrow.ids
+    healed = advise([*runner, injury("calf_strain", "history"), schedule(key_run_today=True)]).texts()
+    assert "make it an easy, flat run" not in healed and "after the run" in healed
