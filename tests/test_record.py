@@ -131,3 +131,47 @@ def test_an_init_written_in_a_base_makes_the_subclass_records_too() -> None:
         pass
 
     assert Built(2).value == 20 and Child(2).value == 20
+
+
+def test_the_ready_made_inits_are_what_the_template_makes() -> None:
+    """``prehab/record_inits.py`` is generated: a change to the template must be written out."""
+    from pathlib import Path
+
+    import prehab.record as record
+
+    written = Path(record.__file__).with_name("record_inits.py").read_text(encoding="utf-8")
+    assert written == record.inits_module(), (
+        'write it again: python -c "from prehab.record import write_inits; write_inits()"'
+    )
+
+
+def test_a_start_compiles_no_init_for_records_of_up_to_24_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    import prehab.record as record
+
+    monkeypatch.setattr(record, "_SHAPES", {})
+    compiled: list[str] = []
+    real = builtins.compile
+
+    def counting(source: object, *args: object, **kwargs: object) -> object:
+        compiled.append(str(source))
+        return real(source, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "compile", counting)
+    names = [f"f{i}" for i in range(25)]
+    small = record.RecordMeta("Small", (Record,), {"__annotations__": dict.fromkeys(names[:24], "int")})
+    made = small(*range(24))
+    assert made.f23 == 23 and compiled == []
+    large = record.RecordMeta("Large", (Record,), {"__annotations__": dict.fromkeys(names, "int")})
+    assert large(*range(25)).f24 == 24 and len(compiled) == 1  # a larger record compiles its own
+
+
+def test_a_factory_field_given_by_keyword_or_left_out() -> None:
+    assert Counter(name="a", seen=["x"]).seen == ["x"]
+    assert Counter("a").seen == [] and Counter("a").seen is not Counter("b").seen
+    assert Checked(2).doubled == 4  # __post_init__ follows the ready-made init
+    with pytest.raises(TypeError):
+        Counter("a", ["x"], "extra")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Counter(nme="a")  # type: ignore[call-arg]

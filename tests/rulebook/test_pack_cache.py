@@ -151,9 +151,9 @@ def test_a_hostile_cache_file_cannot_make_objects_it_does_not_know(make_pack: Ca
     data["book"] = ["os.system", "echo owned"]
     body = json.dumps(data).encode()
     header = json.loads(head)
-    import hashlib
+    import zlib
 
-    header["sha256"] = hashlib.sha256(body).hexdigest()
+    header["crc32"] = zlib.crc32(body)  # a file that passes the damage check: still refused
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
     assert same(load_rulebook([pack]), fresh)
 
