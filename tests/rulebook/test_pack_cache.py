@@ -365,3 +365,41 @@ def test_only_records_that_just_set_their_fields_can_be_stored() -> None:
             packcache.register("Zz", cls)
     packcache._pack_classes()
     assert all(only_sets_fields(cls) for cls in packcache._CLASSES.values())
+
+
+def test_examples_read_back_from_the_cache_are_decoded_only_when_used(make_pack: Callable[..., Path]) -> None:
+    """A rule's examples stay JSON text until something reads them (issue 21): a start that
+    only advises decodes none, and ``rules test`` sees the very examples a full load gives."""
+    pack = make_pack(RULE)
+    fresh = load_rulebook([pack], cache=False)
+    load_rulebook([pack])
+    again = load_rulebook([pack])
+    assert again.rulebook is not None and fresh.rulebook is not None
+    (rule,) = again.rulebook.rules.values()
+    (fresh_rule,) = fresh.rulebook.rules.values()
+    assert isinstance(rule.examples, packcache.Deferred) and rule.examples._items is None
+    assert rule == fresh_rule and rule.examples == fresh_rule.examples  # equal to the tuple it holds
+    assert list(rule.examples) == list(fresh_rule.examples) and len(rule.examples) == 1
+    assert rule.examples[0].given == fresh_rule.examples[0].given
+    assert packcache.write("1" * 64, again)  # a book read back is stored again whole
+    assert same(packcache.read("1" * 64), fresh)
+
+
+def test_a_deferred_field_must_be_the_text_this_code_writes(make_pack: Callable[..., Path]) -> None:
+    pack = make_pack(RULE)
+    fresh = load_rulebook([pack], cache=False)
+    load_rulebook([pack])
+    (path,) = cached_files()
+    head, _, body = path.read_bytes().partition(b"\n")
+    data = json.loads(body)
+    rules = data["book"][2]
+    (rule,) = rules.values()
+    index = 1 + packcache._FIELDS["R"].index("examples")
+    rule[index] = ["(."]  # a tuple where the text goes: not this code's entry
+    body = json.dumps(data).encode()
+    header = json.loads(head)
+    import zlib
+
+    header["crc32"] = zlib.crc32(body)
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert same(load_rulebook([pack]), fresh)

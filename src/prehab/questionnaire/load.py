@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prehab.model import Problem, errors_in
 from prehab.questionnaire.model import KINDS, SAVES, Question, Screen, ScreensResult, Target
 from prehab.rulebook.loader import read_toml
-from prehab.rulebook.locate import Locator
-from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, FieldSpec
 from prehab.rulebook.suggest import did_you_mean
 from prehab.safe.toml import TomlError, decode_text, parse_toml, read_file, toml_files
+
+if TYPE_CHECKING:
+    from prehab.rulebook.report import Reporter
 
 SCREEN_KEYS = ("id", "title", "intro", "order", "saves")
 QUESTION_KEYS = ("id", "prompt", "kind", "unit", "range", "choices", "sets", "help", "required", "section")
@@ -111,6 +112,9 @@ def load_screen_file(path: Path, schema: FactSchema, problems: list[Problem]) ->
 def _checked_screen(
     path: Path, text: str, data: dict[str, Any], schema: FactSchema, problems: list[Problem]
 ) -> Screen | None:
+    from prehab.rulebook.locate import Locator  # checking only: screens read back from the cache need neither
+    from prehab.rulebook.report import Reporter
+
     rep = Reporter(str(path), Locator(text))
     screen = parse_screen(data, schema, rep, str(path))
     problems.extend(rep.problems)

@@ -6,25 +6,25 @@ any error yields no rulebook, so callers keep the last good one in force.
 
 from __future__ import annotations
 
-from copy import deepcopy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prehab.digest import sha256
 from prehab.model import Problem, errors_in
 from prehab.record import Record, field
-from prehab.rulebook.locate import Locator
 from prehab.rulebook.model import Exercise, Rule, Rulebook
-from prehab.rulebook.report import Reporter
 from prehab.rulebook.schema import FactSchema, parse_schema
 from prehab.rulebook.suggest import did_you_mean
 
-# The checks (parse, exercises, ladders, analysis, holdcheck) are imported where a load runs
-# them: a pack read back from the cache (``packcache``) needs none of their import time.
+# What only a full load uses (the line index, the reporter, the checks: parse, exercises, ladders,
+# analysis, holdcheck) is imported where a load runs it: a pack read back from the cache
+# (``packcache``) needs none of their import time (the line index and deepcopy: about 1.5 ms).
 from prehab.safe.toml import TomlError, decode_text, parse_toml, read_file, read_toml_text, toml_files
 
 if TYPE_CHECKING:
     from prehab.engine.compile import Compiled
+    from prehab.rulebook.locate import Locator
+    from prehab.rulebook.report import Reporter
 
 SCHEMA_FILE = "facts.toml"
 TOP_KEYS = ("rule", "exercise", "override", "fact", "regions")
@@ -41,6 +41,8 @@ class SourceFile(Record):
     """"default" for the shipped pack, "user" for overrides."""
 
     def reporter(self) -> Reporter:
+        from prehab.rulebook.report import Reporter
+
         return Reporter(str(self.path), self.locator)
 
 
@@ -107,6 +109,7 @@ def load_rulebook(layers: list[Path], *, require_examples_in: int = 1, cache: bo
 def _load_files(
     files: list[tuple[int, Path, bytes]], problems: list[Problem], require_examples_in: int
 ) -> LoadResult:
+    from prehab.rulebook.locate import Locator
     from prehab.rulebook.parse import parse_rule
 
     sources: list[SourceFile] = []
@@ -304,6 +307,8 @@ def _apply_overrides(
     problems: list[Problem],
     overridden: dict[str, tuple[SourceFile, int]] | None = None,
 ) -> set[str]:
+    from copy import deepcopy
+
     disabled: set[str] = set()
     for src in sources:
         items = src.data.get("override", [])

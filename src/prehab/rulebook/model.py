@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,7 +155,8 @@ class Rule(Record, frozen=True):
     why: str
     source: str
     tags: tuple[str, ...]
-    examples: tuple[Example, ...]
+    examples: Sequence[Example]
+    """A tuple, or read back from the pack cache a ``packcache.Deferred``: decoded when first used."""
     file: str
     line: int | None
     enabled: bool = True

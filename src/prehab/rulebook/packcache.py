@@ -39,9 +39,10 @@ import functools
 import json
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 from zlib import crc32
 
 from prehab import __version__
@@ -73,6 +74,9 @@ def _storable(cls: type[Any]) -> tuple[str, ...]:
     return cls.__record_fields__
 
 
+_DEFERRED: dict[str, int] = {}
+"""Record tags with one field stored as JSON text and read back as a ``Deferred`` (its index):
+a rule's embedded examples."""
 _TAGS = {cls: tag for tag, cls in _CLASSES.items()}
 _FIELDS: dict[str, tuple[str, ...]] = {tag: _storable(cls) for tag, cls in _CLASSES.items()}
 _CODE = ("rulebook", "engine", "questionnaire", "safe", "model.py", "record.py", "__init__.py")
@@ -98,6 +102,7 @@ def _pack_classes() -> None:
         ("EP", cp.EnginePlan), ("PR", cp.PlannedRule),
     ):  # fmt: skip
         register(tag, cls)
+    _DEFERRED["R"] = rb.Rule.__record_fields__.index("examples")
 
 
 def cache_folder() -> Path:
@@ -261,10 +266,16 @@ def _encode(value: Any) -> Any:
         kind = "[" if isinstance(value, list) else "(" if isinstance(value, tuple) else "{"
         items = [_encode(v) for v in (sorted(value) if kind == "{" else value)]
         return [_FLAT[kind] if all(type(v) in _SCALARS for v in items) else kind, *items]
+    if isinstance(value, Deferred):
+        return _encode(tuple(value))
     tag = _TAGS.get(type(value))
     if tag is None or not isinstance(value, Record):
         raise _Invalid(f"cannot store a {type(value).__name__}")
-    return [tag, *(_encode(getattr(value, name)) for name in _FIELDS[tag])]
+    fields: list[Any] = [tag, *(_encode(getattr(value, name)) for name in _FIELDS[tag])]
+    deferred = _DEFERRED.get(tag)
+    if deferred is not None:  # kept as JSON text in the entry: decoded when first used
+        fields[1 + deferred] = json.dumps(fields[1 + deferred], separators=(",", ":"))
+    return fields
 
 
 def _text(k: Any) -> str:
@@ -290,6 +301,9 @@ def _decode(value: Any) -> Any:
         return flat
     if tag == "[.":
         return value[1:]
+    deferred = _DEFERRED.get(tag)
+    if deferred is not None:
+        return _deferred_record(tag, value, deferred)
     items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
     if tag == "(":
         return tuple(items)
@@ -307,3 +321,58 @@ def _decode(value: Any) -> Any:
     if len(items) != len(names):
         raise _Invalid(f"{tag}: {len(items)} fields, not {len(names)}")
     return _CLASSES[tag](*items)
+
+
+def _deferred_record(tag: str, value: list[Any], deferred: int) -> Any:
+    """A record with one field kept as JSON text (``_DEFERRED``): that field is a ``Deferred``."""
+    names = _FIELDS[tag]
+    if len(value) != 1 + len(names) or type(value[1 + deferred]) is not str:
+        raise _Invalid(f"{tag}: not the fields this code writes")
+    items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
+    items[deferred] = Deferred(value[1 + deferred])
+    return _CLASSES[tag](*items)
+
+
+class Deferred(Sequence[Any]):
+    """A tuple read from the cache when first used: a rule's embedded examples (about a third of
+    the shipped pack's entry, and read only by ``rules test``, ``explain`` and the check of the
+    questions they name) cost a start that only advises nothing to decode (issue 21). Equal to
+    the tuple it holds; its text is the codec's own, checked with the entry (CRC-32)."""
+
+    __slots__ = ("_text", "_items")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._items: tuple[Any, ...] | None = None
+
+    def _tuple(self) -> tuple[Any, ...]:
+        if self._items is None:
+            items = _decode(json.loads(self._text))
+            if type(items) is not tuple:
+                raise ValueError("a damaged pack cache entry: delete the cache folder (prehab paths)")
+            self._items = items
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._tuple())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._tuple())
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._tuple()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            other = other._tuple()
+        return isinstance(other, tuple) and self._tuple() == other
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __repr__(self) -> str:
+        return repr(self._tuple())
