@@ -42,6 +42,11 @@ def stops(text: str) -> bool:
     )
 
 
+KEY_RUN_EASY = re.compile(r"key run is planned, but .*allows only easy running")
+"""The plan turns a planned key run into an easy one (a healing strain, a graded return,
+pregnancy's talk test...): nothing needs sparing for a hard session then."""
+
+
 KEEP_RUNNING = re.compile(
     r"hold (your|the) mileage|hold this level|hold it steady|running long|shorter or slower"
     r"|as far and as easy|grow the long run"
