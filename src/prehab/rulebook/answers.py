@@ -31,12 +31,20 @@ def rule_answer_problems(book: Rulebook, asked: Collection[str]) -> list[Problem
         for cond in rule.when + rule.when_any + rule.unless:
             if cond.fact == "answer":
                 names += [str(t.value) for t in cond.tests if t.field == "question" and t.op == "equals"]
-        for example in rule.examples:
+        for example in rule.examples if _may_name_answers(rule.examples) else ():
             names += answer_names(example.given)
         for name in dict.fromkeys(names):
             if name not in asked:
                 out.append(problem(rule.file, rule.line, f"rule.{rule.id}", name, asked))
     return out
+
+
+def _may_name_answers(examples: object) -> bool:
+    """Whether ``examples`` can hold an answer fact: examples read back from the pack cache stay
+    undecoded when their text names none (most rules: start-up time, issue 21)."""
+    from prehab.rulebook.packcache import Deferred
+
+    return not isinstance(examples, Deferred) or examples.may_mention('"answer"')
 
 
 def facts_answer_problems(facts: Iterable[Fact], asked: Collection[str], file: str | Path) -> list[Problem]:

@@ -353,6 +353,11 @@ class Deferred(Sequence[Any]):
             self._items = items
         return self._items
 
+    def may_mention(self, word: str) -> bool:
+        """False when no item can hold ``word`` (it is not in the stored text): a check that
+        looks for one kind of fact (the answers' check) passes over the rest undecoded."""
+        return self._items is not None or word in self._text
+
     def __len__(self) -> int:
         return len(self._tuple())
 
