@@ -1488,3 +1488,49 @@ def test_a_healing_calf_strain_after_a_birth_is_asked_about_a_clot() -> None:
     text = advise([mother, DUE, injury("calf_strain", "recovering")]).texts()
     assert "a possible clot" in text
     assert "a possible clot" not in advise([LIFTER, DUE, injury("calf_strain", "recovering")]).texts()
+
+
+# -- review round 23 ---------------------------------------------------------------------------
+
+
+def test_a_pregnant_runners_race_has_one_line_the_stricter() -> None:
+    """ "Race only once ... speed has come back in steps" stood beside pregnancy's "run it at an
+    effort you can still talk at, not for a time" (round 23 must-fix), a healing strain or not."""
+    pregnant = athlete(experience="intermediate", age=31, sex="female", pregnancy_weeks=26, strength_weeks=8)
+    for extra in ([], [injury("calf_strain", "recovering")]):
+        text = advise([pregnant, DUE, schedule(days_to_goal_race=8), *extra]).texts()
+        assert "effort you can still talk at, not for a time" in text, extra
+        assert "Race hard only once" not in text and "Your race: another line" not in text, extra
+
+
+def test_a_sore_shoulder_worse_next_morning_does_not_make_running_easy() -> None:
+    """A shoulder (or low back without leg signs) worse next morning turned the key run and the
+    race into easy running while no line limited running (round 23 should-fix)."""
+    runner = [LIFTER, DUE, schedule(key_run_today=True, days_to_goal_race=8)]
+    for region in ("upper_body", "lower_back"):
+        text = advise([*runner, pain(region, 3, worse_next_morning=True)]).texts()
+        assert "run it as that line says" not in text and "allows only easy running" not in text, region
+    leg = advise([*runner, pain("achilles", 3, worse_next_morning=True)]).texts()
+    assert "run it as that line says" in leg
+
+
+def test_an_old_strain_hurting_4_or_more_again_is_a_possible_re_strain() -> None:
+    """A past hamstring strain at 5/10 on runs was told "keep runs easy ... stop if the pain passes
+    3/10", and a past calf strain at 5/10 kept its key run in full (round 23 should-fix)."""
+    runner = [LIFTER, DUE, schedule(key_run_tomorrow=True)]
+    for condition, region in (("hamstring", "hamstrings"), ("calf_strain", "calves")):
+        out = advise([*runner, injury(condition, "history"), pain(region, 5)])
+        text = out.texts()
+        assert any(r.urgency == "physio" for r in out.ev.referrals), condition
+        assert "stop running on it" in text and "keep runs easy" not in text, condition
+        assert "after the key run" not in text, condition
+    mild = advise([*runner, injury("hamstring", "history"), pain("hamstrings", 3)])
+    assert not mild.ev.referrals and "keep runs easy" in mild.texts()
+
+
+def test_the_way_back_to_running_is_not_told_beside_a_stop_for_more_than_the_strain() -> None:
+    """ "No running yet: jog once brisk walking ... are pain-free" stood beside a possible clot
+    eight weeks after a birth and "no running ... yet" (round 23 should-fix)."""
+    mother = athlete(experience="intermediate", age=32, sex="female", postpartum_weeks=8, strength_weeks=6)
+    assert "jog once brisk walking" not in advise([mother, DUE, injury("calf_strain")]).texts()
+    assert "jog once brisk walking" in advise([LIFTER, DUE, injury("calf_strain")]).texts()
