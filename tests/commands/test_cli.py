@@ -54,6 +54,30 @@ def test_bad_facts_file_is_a_located_message(tmp_path: Path, capsys: pytest.Capt
     assert "Traceback" not in err
 
 
+def test_a_facts_file_answer_no_screen_asks_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = tmp_path / "f.toml"
+    facts.write_text(
+        RUNNER.read_text(encoding="utf-8") + '\n[[answer]]\nquestion = "weak_glutez"\nvalue = true\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "recommend", "--facts", str(facts))
+    assert code == 0 and "STRENGTH" in out
+    assert "no questionnaire asks 'weak_glutez'" in err and "weak_glutes" in err
+
+
+def test_a_facts_file_without_answers_reads_no_screens() -> None:
+    """The screens are read to check a facts file's answers: none, no read (start-up time)."""
+    code = (
+        "import sys; from prehab.cli import main; "
+        f"main(['recommend', '--facts', {str(RUNNER)!r}, '--json']); "
+        "assert 'prehab.questionnaire' not in sys.modules, 'the screens were read'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_rules_check_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "check", str(ROOT / "rules"))
     assert code == 0 and out.startswith("ok: ")

@@ -137,20 +137,20 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
     from prehab.day.view import Decorations, build_view
     from prehab.plan.day import DEFAULT_BUDGET_MIN, PlanOptions, equipment_available
     from prehab.plan.today import advise
-    from prehab.settings import equipment_kit
 
     day = args.date or date.today()
     budget: float | None = args.budget
     if args.facts is not None:
         from prehab.model import errors_in
-        from prehab.questionnaire import answer_questions, load_screens
-        from prehab.rulebook.answers import facts_answer_problems
+        from prehab.rulebook.answers import answer_names, facts_answer_problems
         from prehab.rulebook.factsfile import load_facts_file
 
         facts, problems = load_facts_file(args.facts, book.schema)
-        problems += facts_answer_problems(
-            facts, answer_questions(load_screens(book.schema, schema_key=book.fingerprint)), args.facts
-        )
+        if answer_names(facts):  # the screens are read only to check the answers a file gives
+            from prehab.questionnaire import answer_questions, load_screens
+
+            asked = answer_questions(load_screens(book.schema, schema_key=book.fingerprint))
+            problems += facts_answer_problems(facts, asked, args.facts)
         print_problems(problems)
         if errors_in(problems):
             return None
@@ -159,6 +159,7 @@ def what_if_view(args: argparse.Namespace, book: Any) -> tuple[Any, Any] | None:
     else:
         from prehab.day.facts import facts_for_day
         from prehab.facts.history import load_context
+        from prehab.settings import equipment_kit
 
         store, settings, problems = load_context()
         print_problems(problems)
