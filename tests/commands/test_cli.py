@@ -164,3 +164,24 @@ def test_plain_prehab_starts_the_app_and_passes_no_mouse(monkeypatch: pytest.Mon
     monkeypatch.setattr(ui, "run_app", fake_app)
     assert main(["--no-mouse"]) == 0
     assert seen == {"no_mouse": True}
+
+
+def test_a_facts_file_mistake_is_located_though_a_clean_file_makes_no_line_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The line index is made only when a facts file has something to say (start-up time)."""
+    facts = tmp_path / "f.toml"
+    facts.write_text(
+        '[athlete]\nexperience = "advanced"\n\n[[pain]]\nregion = "calf"\nlevel = 3\n', encoding="utf-8"
+    )
+    code, _, err = run(capsys, "recommend", "--facts", str(facts))
+    assert code == 2 and f"{facts}:5: pain[0].region" in err and "calves" in err
+    # That run left the checked pack in the cache: the next start reads it back (a full load
+    # indexes the pack's own lines).
+    code = (
+        "import sys; from prehab.cli import main; "
+        f"main(['recommend', '--facts', {str(RUNNER)!r}, '--json']); "
+        "assert 'prehab.rulebook.locate' not in sys.modules, 'a line index for a clean file'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

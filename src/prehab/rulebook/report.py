@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from prehab.model import Problem
 from prehab.record import Record, field
-from prehab.rulebook.locate import Locator
 from prehab.rulebook.suggest import did_you_mean
 
 if TYPE_CHECKING:
+    from prehab.rulebook.locate import Locator
     from prehab.rulebook.schema import FieldSpec, KindSpec
 
 PathT = tuple[str | int, ...]
