@@ -1568,3 +1568,29 @@ def test_an_old_calf_strain_that_hurts_a_little_runs_easy_as_a_hamstring_does() 
         assert "keep runs easy and flat" in text and "after the key run" not in text, condition
     healed = advise([*runner, injury("calf_strain", "history")]).texts()
     assert "keep runs easy" not in healed and "after the key run" in healed
+
+
+# -- review round 25 ---------------------------------------------------------------------------
+
+
+def test_a_calf_strain_hurting_4_or_more_gets_no_single_leg_raise_or_stretch() -> None:
+    """A home runner's single-leg calf raise (3 x 15 per side) and a calf stretch stood beside an
+    old strain's "stop running on it, see a physiotherapist" (round 25)."""
+    home = athlete(experience="intermediate", age=36, strength_weeks=10, home_only=True)
+    for status in ("history", "recovering"):
+        out = advise([home, DUE, injury("calf_strain", status), pain("calves", 5), tight("calves", 6)])
+        assert not {"calf-raise", "single-leg-heel-raise-towel", "calf-stretch-wall"} & out.ids, status
+        assert "stop running on it" in out.texts(), status
+
+
+def test_a_clot_stop_has_no_gentle_calf_work_beside_it_and_a_strain_stop_no_way_back_to_running() -> None:
+    """ "Gentle bodyweight work" stood beside "no leg exercise ... of the calf until a doctor has
+    seen it", and hamstring-current's "jog when brisk walking and the bridge are pain-free" beside
+    "stop running on it ... see a physiotherapist" (round 25)."""
+    pregnant = athlete(experience="intermediate", age=30, sex="female", pregnancy_weeks=26, strength_weeks=8)
+    clot = advise([pregnant, DUE, injury("calf_strain", "recovering"), pain("calves", 4)])
+    assert clot.ev.referrals and clot.ev.referrals[0].urgency == "doctor-today"
+    assert "gentle double-leg work" not in clot.texts()
+    fresh = advise([LIFTER, DUE, injury("hamstring"), pain("hamstrings", 4)]).texts()
+    assert "stop running on it" in fresh and "jog when brisk walking" not in fresh
+    assert "jog when brisk walking" in advise([LIFTER, DUE, injury("hamstring")]).texts()
