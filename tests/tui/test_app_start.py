@@ -246,33 +246,10 @@ def test_breakpoint_classes_are_textuals(width: int, height: int) -> None:
     assert breakpoint_classes(width, height, None, []) == []
 
 
-def test_run_starts_the_load_before_textual_sets_up_and_today_is_the_same(cli: Cli) -> None:
-    """``run`` (the ``prehab`` command, ``serve``) opens the state in a thread started before
-    Textual's set-up (``prehab.tui.loading``); Today then shows what a start through the mount
-    worker shows."""
-    _a_day_with_work(cli)
-    through_worker = start()
-    seen: dict[str, Any] = {}
-
-    async def look(pilot: Any) -> None:
-        app = pilot.app
-        assert app._early is not None, "run started the load"
-        while not app.ready:
-            await pilot.pause()
-        assert app.state is app._early.result()
-        seen["lines"] = today_lines(app)
-        app.state.close()
-        app.exit()
-
-    app = PrehabApp(watch=False, onboarding=False)
-    app.run(headless=True, size=(80, 24), auto_pilot=look)
-    assert seen["lines"] == through_worker["lines after"]
-
-
 def test_a_history_that_cannot_be_opened_stops_the_app_with_a_message(
     cli: Cli, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The load's error, raised in its thread, reaches the app: a message and exit code 2."""
+    """The load's error, raised in its worker thread, reaches the app: a message and exit code 2."""
     from prehab.paths import database_file
 
     database_file().parent.mkdir(parents=True, exist_ok=True)

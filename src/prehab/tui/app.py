@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import date
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -31,7 +31,6 @@ from textual.screen import Screen
 from prehab.model import errors_in
 from prehab.safe.text import clean_text, plain
 from prehab.tui.faults import reports_faults
-from prehab.tui.loading import EarlyLoad
 from prehab.tui.stylesheet import SharedParses, shares_parses
 
 if TYPE_CHECKING:
@@ -103,8 +102,6 @@ class PrehabApp(App[None]):
         """The guided session's clock (tests give a fake one: no timing luck)."""
         self._errors_told = 0
         """How many rule and screen errors the start-up toast told of."""
-        self._early: EarlyLoad[AppState] | None = None
-        """The state's load, started by ``run`` before Textual sets up (``prehab.tui.loading``)."""
 
     @property
     def ready(self) -> bool:
@@ -130,34 +127,18 @@ class PrehabApp(App[None]):
         else:
             self.run_worker(self._load, thread=True, exclusive=True, name="load")
 
-    def run(self, *args: Any, **kwargs: Any) -> Any:
-        """Textual's ``run``, with the state's load started first, in its own thread
-        (``prehab.tui.loading``): it overlaps Textual's set-up instead of following it."""
-        if self._state is None and self._early is None:
-            self._early = EarlyLoad(self._open_state)
-        return super().run(*args, **kwargs)
-
-    def _open_state(self) -> AppState:
+    def _load(self) -> None:
         """Open the day service as a one-shot command does (``open(lazy=True)``): when nothing
         the day depends on changed since it was last read, today comes from the day memo and
         the rules and screens are read after the first prescription is on screen
-        (``_read_rules``); else they are read here. Today's plan is read here too, off the
-        screen's thread (kept as the memo for the next start); a fault in it is met again, and
-        shown, when Today reads it."""
+        (``_read_rules``); else they are read here. Either way the day read is kept as the memo
+        for the next start."""
         from prehab.tui.state import AppState
 
         state = self._state or AppState(rule_layers=self.rule_layers, today_fixed=self.today_fixed)
-        state.open(lazy=True)
-        with contextlib.suppress(Exception):
-            state.read()
-        return state
-
-    def _load(self) -> None:
-        """The state from the load ``run`` started (or one made now: the app run another way),
-        handed to the app; a store the user must fix is said, and the app stops."""
         try:
-            state = self._early.result() if self._early is not None else self._open_state()
-        except Exception as exc:
+            state.open(lazy=True)
+        except Exception as exc:  # a store the user must fix: say so, then stop
             self.call_from_thread(self._failed, exc)
             return
         self.call_from_thread(self._loaded, state)
