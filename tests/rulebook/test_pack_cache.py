@@ -43,6 +43,20 @@ def cached_files() -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.exists() else []
 
 
+def rewrite_entry(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """``change`` the payload of the cache entry at ``path`` and write it back with a matching
+    CRC: a file that passes the damage check, as only someone writing it on purpose could."""
+    import zlib
+
+    head, _, body = path.read_bytes().partition(b"\n")
+    data = json.loads(body)
+    change(data)
+    body = json.dumps(data).encode()
+    header = json.loads(head)
+    header["crc32"] = zlib.crc32(body)
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
 def same(a: LoadResult, b: LoadResult) -> bool:
     return a.rulebook == b.rulebook and a.problems == b.problems
 
@@ -146,15 +160,11 @@ def test_a_hostile_cache_file_cannot_make_objects_it_does_not_know(make_pack: Ca
     fresh = load_rulebook([pack], cache=False)
     load_rulebook([pack])
     (path,) = cached_files()
-    head, _, body = path.read_bytes().partition(b"\n")
-    data = json.loads(body)
-    data["book"] = ["os.system", "echo owned"]
-    body = json.dumps(data).encode()
-    header = json.loads(head)
-    import zlib
 
-    header["crc32"] = zlib.crc32(body)  # a file that passes the damage check: still refused
-    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    def hostile(data: dict[str, Any]) -> None:
+        data["book"] = ["os.system", "echo owned"]
+
+    rewrite_entry(path, hostile)
     assert same(load_rulebook([pack]), fresh)
 
 
@@ -390,16 +400,10 @@ def test_a_deferred_field_must_be_the_text_this_code_writes(make_pack: Callable[
     fresh = load_rulebook([pack], cache=False)
     load_rulebook([pack])
     (path,) = cached_files()
-    head, _, body = path.read_bytes().partition(b"\n")
-    data = json.loads(body)
-    rules = data["book"][2]
-    (rule,) = rules.values()
-    index = 1 + packcache._FIELDS["R"].index("examples")
-    rule[index] = ["(."]  # a tuple where the text goes: not this code's entry
-    body = json.dumps(data).encode()
-    header = json.loads(head)
-    import zlib
 
-    header["crc32"] = zlib.crc32(body)
-    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    def not_text(data: dict[str, Any]) -> None:
+        (rule,) = data["book"][2].values()
+        rule[1 + packcache._FIELDS["R"].index("examples")] = ["(."]  # a tuple where the text goes
+
+    rewrite_entry(path, not_text)
     assert same(load_rulebook([pack]), fresh)
