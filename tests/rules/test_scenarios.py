@@ -1609,3 +1609,19 @@ def test_a_strain_stop_keeps_its_referral_and_holds_beside_other_stops_and_invit
     assert "jog when brisk walking" in advise([LIFTER, DUE, injury("hamstring")]).texts()
     shoulder = advise([LIFTER, DUE, injury("hamstring"), pain("upper_body", 8)]).texts()
     assert "jog when brisk walking" in shoulder
+
+
+def test_lines_about_kept_work_do_not_promise_what_another_line_left_out() -> None:
+    """ "Its graded raises are the calf work for now" and "bridges and steady holds meanwhile"
+    stood beside those raises and that bridge left out by a stronger line, and "naming the
+    condition in the check-in gets its programme" beside a named old strain (round 26 NITs)."""
+    calf = advise([LIFTER, DUE, injury("calf_strain", "recovering"), pain("calves", 6)])
+    assert (
+        "double-leg-calf-raise" not in calf.ids and "its graded raises are the calf work" not in calf.texts()
+    )
+    ham = advise([LIFTER, DUE, injury("hamstring", "recovering"), pain("hamstrings", 7)])
+    assert "glute-bridge" not in ham.ids and "steady holds meanwhile." not in ham.texts()
+    for condition, region in (("calf_strain", "calves"), ("hamstring", "hamstrings")):
+        old = advise([LIFTER, DUE, injury(condition, "history"), pain(region, 2)]).texts()
+        assert "naming the condition" not in old, condition
+    assert "naming the condition" in advise([LIFTER, DUE, pain("calves", 2)]).texts()
