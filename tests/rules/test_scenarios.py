@@ -1625,3 +1625,19 @@ def test_lines_about_kept_work_do_not_promise_what_another_line_left_out() -> No
         old = advise([LIFTER, DUE, injury(condition, "history"), pain(region, 2)]).texts()
         assert "naming the condition" not in old, condition
     assert "naming the condition" in advise([LIFTER, DUE, pain("calves", 2)]).texts()
+
+
+# -- review round 27 ---------------------------------------------------------------------------
+
+
+def test_red_s_signs_beside_a_stopped_run_still_cap_the_way_back() -> None:
+    """Missed periods beside a fresh calf strain got the strain's "build speed in steps" and no
+    word against building up (round 27 should-fix); "keep it going" stood beside a stop for all
+    training."""
+    runner = athlete(experience="intermediate", age=19, sex="female", strength_weeks=2)
+    text = advise([runner, DUE, sign("missed_periods"), injury("calf_strain")]).texts()
+    assert "don't build your running up" in text
+    plain = advise([runner, DUE, sign("missed_periods")]).texts()
+    assert "Don't increase your running" in plain and "don't build your running up" not in plain
+    dizzy = advise([runner, DUE, sign("dizziness")]).texts()
+    assert "keep it going" not in dizzy
