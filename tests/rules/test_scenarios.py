@@ -1636,8 +1636,11 @@ def test_red_s_signs_beside_a_stopped_run_still_cap_the_way_back() -> None:
     training."""
     runner = athlete(experience="intermediate", age=19, sex="female", strength_weeks=2)
     text = advise([runner, DUE, sign("missed_periods"), injury("calf_strain")]).texts()
-    assert "don't build your running up" in text
+    assert "don't build it up beyond the stage you are at" in text
     plain = advise([runner, DUE, sign("missed_periods")]).texts()
-    assert "Don't increase your running" in plain and "don't build your running up" not in plain
+    assert "Don't increase your running" in plain and "beyond the stage you are at" not in plain
+    for back in (injury("bone_stress", "recovering"), load(return_break_days=42, days_since_strength=4)):
+        returning = advise([runner, DUE, sign("missed_periods"), back]).texts()
+        assert "beyond the stage you are at" in returning and "Don't increase your running" not in returning
     dizzy = advise([runner, DUE, sign("dizziness")]).texts()
     assert "keep it going" not in dizzy
