@@ -149,12 +149,17 @@ compiling a shape at start-up cost about 0.1 ms, and a ``recommend`` met 27 of t
 record compiles its own. ``tests/test_record.py`` keeps that module equal to ``inits_source``."""
 
 
+def _init_name(count: int, post: bool) -> str:
+    """The template's name in ``prehab.record_inits``: ``n3``, or ``p3`` with ``__post_init__``."""
+    return f"{'p' if post else 'n'}{count}"
+
+
 def inits_source(count: int, post: bool) -> str:
     """The source of the ``__init__`` for records of ``count`` fields: each value set straight
     into its slot (``_s0``... in the function's globals, given per class by ``_make_init``)."""
     steps = [f"_s{i}(self, _{i})" for i in range(count)] + (["self.__post_init__()"] if post else [])
     params = "".join(f", _{i}" for i in range(count))
-    return f"def {'p' if post else 'n'}{count}(self{params}): {'; '.join(steps) or 'pass'}\n"
+    return f"def {_init_name(count, post)}(self{params}): {'; '.join(steps) or 'pass'}\n"
 
 
 def inits_module() -> str:
@@ -169,8 +174,7 @@ def inits_module() -> str:
     )
     shapes = [(count, post) for post in (False, True) for count in range(INITS_MADE + 1)]
     functions = "".join(inits_source(count, post) for count, post in shapes)
-    names = [(count, post, f"{'p' if post else 'n'}{count}") for count, post in shapes]
-    table = "".join(f"    ({count}, {post}): {name}.__code__,\n" for count, post, name in names)
+    table = "".join(f"    ({count}, {post}): {_init_name(count, post)}.__code__,\n" for count, post in shapes)
     return f"{head}{functions}\nSHAPES = {{\n{table}}}\n"
 
 
@@ -190,7 +194,7 @@ def _shape_code(count: int, post: bool) -> CodeType:
     if code is None:
         env: dict[str, Any] = {}
         exec(compile(inits_source(count, post), "<record>", "exec"), env)  # prehab's template only
-        code = _SHAPES[(count, post)] = next(v for k, v in env.items() if k != "__builtins__").__code__
+        code = _SHAPES[(count, post)] = env[_init_name(count, post)].__code__
     return code
 
 

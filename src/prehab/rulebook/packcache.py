@@ -301,9 +301,6 @@ def _decode(value: Any) -> Any:
         return flat
     if tag == "[.":
         return value[1:]
-    deferred = _DEFERRED.get(tag)
-    if deferred is not None:
-        return _deferred_record(tag, value, deferred)
     items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
     if tag == "(":
         return tuple(items)
@@ -320,16 +317,11 @@ def _decode(value: Any) -> Any:
     names = _FIELDS[tag]  # KeyError (an unknown tag) is a miss
     if len(items) != len(names):
         raise _Invalid(f"{tag}: {len(items)} fields, not {len(names)}")
-    return _CLASSES[tag](*items)
-
-
-def _deferred_record(tag: str, value: list[Any], deferred: int) -> Any:
-    """A record with one field kept as JSON text (``_DEFERRED``): that field is a ``Deferred``."""
-    names = _FIELDS[tag]
-    if len(value) != 1 + len(names) or type(value[1 + deferred]) is not str:
-        raise _Invalid(f"{tag}: not the fields this code writes")
-    items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
-    items[deferred] = Deferred(value[1 + deferred])
+    deferred = _DEFERRED.get(tag)
+    if deferred is not None:  # the field kept as JSON text (a scalar: passed over above)
+        if type(items[deferred]) is not str:
+            raise _Invalid(f"{tag}: field {names[deferred]} is not the text this code writes")
+        items[deferred] = Deferred(items[deferred])
     return _CLASSES[tag](*items)
 
 
